@@ -1,0 +1,30 @@
+#!/bin/sh
+# deps.sh - installs the Debian 12 packages tcpsim needs that are missing.
+#   scripts/deps.sh build   packages to build and run tcpsim
+#   scripts/deps.sh test    the above plus what the test suite and CI use
+# Runs apt-get as root, or through sudo when not root.  Installs nothing that is already there.
+set -eu
+
+BUILD_PKGS="gcc make cmake pkg-config libpcap-dev libcairo2-dev libcmocka-dev"
+TEST_PKGS="$BUILD_PKGS tcpdump tshark nftables iproute2 ethtool poppler-utils valgrind clang libclang-rt-14-dev"
+
+case "${1:-build}" in
+build) want=$BUILD_PKGS ;;
+test) want=$TEST_PKGS ;;
+*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,194 @@
+/*
+ * tcp.h - the TCP endpoint: a sans-IO state machine after RFC 9293.
+ *
+ * An endpoint never reads a clock, never does I/O and never calls the application back.  Its
+ * inputs are application calls (tcp_open_*, tcp_send, tcp_recv, tcp_shutdown, tcp_close,
+ * tcp_abort), arriving segments (tcp_input) and the passing of time (tcp_tick), each with the
+ * current time `now` in microseconds.  After any input the caller drains segments with
+ * tcp_output() until it returns false and asks tcp_next_deadline() when to call tcp_tick().
+ * Everything the endpoint does that a reader of a trace wants to see (state changes, timers, RTT
+ * samples, cwnd changes) goes to its trace_sink.
+ *
+ * The same endpoint runs in observer mode for capture replay (tcp_observe.c): it is told what it
+ * was seen sending and what arrived near it, emits no segments and fires no timers.
+ *
+ * Error codes: functions returning int return 0 on success or a negative TCP_E* value.
+ */
+#ifndef TCPSIM_TCP_H
+#define TCPSIM_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcp_cc.h"
+#include "tcp_rto.h"
+#include "tcp_seg.h"
+#include "tcp_state.h"
+#include "trace.h"
+
+#define TCP_NEVER UINT64_MAX
+
+/* Negative error codes (RFC 9293 3.10 "error: ..." responses). */
+enum {
+    TCP_EOK = 0,
+    TCP_EEXISTS = -1,  /* "connection already exists" */
+    TCP_ECLOSING = -2, /* "connection closing" */
+    TCP_ENOTCONN = -3, /* "connection does not exist" */
+    TCP_EINVAL = -4,   /* a call that makes no sense in this state */
+};
+
+/* Why the connection ended, for the application (RFC 9293 "signal the user"). */
+typedef enum tcp_error {
+    TCP_ERR_NONE,
+    TCP_ERR_REFUSED,   /* RST in reply to our SYN */
+    TCP_ERR_RESET,     /* RST in a synchronized state */
+    TCP_ERR_TIMEOUT,   /* gave up retransmitting */
+    TCP_ERR_ABORTED,   /* the local application aborted */
+} tcp_error;
+
+typedef struct tcp_config {
+    uint32_t isn;          /* initial send sequence number */
+    uint32_t mss;          /* MSS we advertise and the cap on segments we send (1460) */
+    uint32_t snd_buf;      /* send buffer in bytes (65536) */
+    uint32_t rcv_buf;      /* receive buffer in bytes (65535); > 65535 turns on window scaling */
+    uint64_t rto_initial;  /* RFC 6298 2.1: 1 s */
+    uint64_t rto_min;      /* RFC 6298 2.4: 1 s (Linux: 200 ms) */
+    uint64_t rto_max;      /* RFC 6298 2.5: at least 60 s (120 s here, as in Linux) */
+    uint64_t clock_g;      /* clock granularity G of RFC 6298 (1 ms) */
+    uint64_t msl;          /* maximum segment lifetime; TIME-WAIT lasts 2 x msl (60 s) */
+    uint64_t delack;       /* delayed ACK timeout, 0 = ACK every segment at once (40 ms) */
+    bool nagle;            /* RFC 896 (on) */
+    uint32_t syn_retries;  /* SYN retransmissions before giving up (6) */
+    uint32_t max_retries;  /* data/FIN retransmissions before giving up (15) */
+    uint32_t iw_segments;  /* initial window in segments, 0 = RFC 5681 rule (3 for MSS 1460) */
+} tcp_config;
+
+/* Fills cfg with the defaults documented above. */
+void tcp_config_default(tcp_config *cfg);
+
+#define TCP_OOO_MAX 8  /* out-of-order ranges kept by the receiver */
+#define TCP_CTL_MAX 4  /* control segments (RST, challenge ACK) waiting to be sent */
+
+typedef struct tcp_range {
+    uint32_t start, end; /* [start, end) in sequence space */
+} tcp_range;
+
+typedef struct tcp_endpoint {
+    tcp_config cfg;
+    uint8_t id; /* TRACE_CLIENT or TRACE_SERVER: the trace's name for this endpoint */
+    trace_sink sink;
+    tcp_state state;
+    bool passive;  /* the connection came from a passive open (LISTEN) */
+    bool observer; /* capture replay: emit nothing, fire no timers */
+    tcp_error error;
+
+    /* send sequence space (RFC 9293 3.3.1) */
+    uint32_t iss, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
+    uint32_t snd_max;     /* highest sequence number sent + 1 */
+    uint32_t max_snd_wnd; /* largest window the peer offered */
+    uint32_t smss;        /* effective send MSS: min(peer's MSS option, cfg.mss) */
+    uint8_t snd_shift;    /* peer's window scale (applied to windows it sends) */
+    uint8_t rcv_shift;    /* our window scale (applied to windows we send) */
+    bool wscale_ok;       /* both SYNs carried the option (RFC 7323 2.2) */
+    uint64_t snd_queued;  /* bytes the application ever wrote */
+    uint64_t snd_acked;   /* of those, bytes acknowledged */
+    bool fin_queued;      /* close/shutdown called: FIN follows the data */
+    bool user_closed;     /* close (not shutdown): further data arriving means data loss */
+
+    /* receive sequence space */
+    uint32_t irs, rcv_nxt;
+    uint32_t rcv_adv;    /* right edge of the window we last advertised */
+    uint32_t rcv_unread; /* bytes received in order, not yet read by the application */
+    uint64_t rcv_total;  /* bytes ever received in order */
+    tcp_range ooo[TCP_OOO_MAX];
+    uint32_t n_ooo;
+    bool fin_seen;       /* the peer's FIN is known (maybe out of order) */
+    uint32_t fin_seq;    /* its sequence number */
+    bool fin_rcvd;       /* the peer's FIN was processed in order */
+
+    /* acknowledgment generation */
+    bool ack_now;         /* send an ACK at the next tcp_output */
+    uint32_t ack_tags;    /* tags for that ACK (dup-ack, window-update, challenge-ack) */
+    uint32_t unacked_segs; /* in-order data segments received since our last ACK */
+    uint32_t last_ack_sent, last_win_sent;
+
+    /* timers: the main timer is one of RTO, persist or TIME-WAIT; delayed ACK runs beside it */
+    tcp_timer_kind timer;
+    uint64_t timer_at, timer_started;
+    uint64_t delack_at, delack_started;
+    uint32_t retries;    /* consecutive RTO expiries of the current segment */
+    uint32_t persist_backoff;
+    bool syn_timed_out;  /* for RFC 6298 5.7 */
+
+    /* RTT measurement (one timed segment, Karn's rule) and RTO */
+    tcp_rto rto;
+    bool rtt_timing;
+    uint32_t rtt_seq; /* an ACK above this sequence number ends the measurement */
+    uint64_t rtt_start;
+
+    /* congestion control */
+    tcp_cc cc;
+    bool rexmit_one;     /* fast retransmit / partial ACK: resend the segment at snd_una */
+    bool probe_pending;  /* persist timer fired: send a zero-window probe */
+
+    /* control segments waiting to go out (resets, challenge ACKs) */
+    tcp_seg ctl[TCP_CTL_MAX];
+    uint32_t n_ctl;
+
+    /* counters */
+    uint64_t segs_out, retrans_segs, rsts_out;
+} tcp_endpoint;
+
+/* Sets up a CLOSED endpoint.  `id` names it in the trace; sink may have a NULL emit. */
+void tcp_init(tcp_endpoint *ep, const tcp_config *cfg, uint8_t id, trace_sink sink);
+
+/* ---- application calls (RFC 9293 3.10.1 - 3.10.6) ---- */
+int tcp_open_passive(tcp_endpoint *ep, uint64_t now);
+int tcp_open_active(tcp_endpoint *ep, uint64_t now);
+/* Queues up to `bytes` for sending; returns how many the send buffer took (may be 0). */
+uint64_t tcp_send(tcp_endpoint *ep, uint64_t now, uint64_t bytes);
+/* Reads up to `max` received bytes; returns how many were read. */
+uint64_t tcp_recv(tcp_endpoint *ep, uint64_t now, uint64_t max);
+/* Bytes waiting to be read. */
+uint32_t tcp_readable(const tcp_endpoint *ep);
+/* True once the peer's FIN arrived and every byte before it was read. */
+bool tcp_eof(const tcp_endpoint *ep);
+/* Free space in the send buffer. */
+uint64_t tcp_send_space(const tcp_endpoint *ep);
+/* Sends a FIN after the queued data, keeps receiving (shutdown(SHUT_WR)). */
+int tcp_shutdown(tcp_endpoint *ep, uint64_t now);
+/* Closes: like shutdown, and the application will read nothing more (RFC 1122 4.2.2.13). */
+int tcp_close(tcp_endpoint *ep, uint64_t now);
+/* Aborts: RST if synchronized, then CLOSED. */
+void tcp_abort(tcp_endpoint *ep, uint64_t now);
+
+/* ---- network and time ---- */
+/* A segment arrives (RFC 9293 3.10.7). */
+void tcp_input(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
+/* Produces the next segment to transmit; false when there is nothing to send now. */
+bool tcp_output(tcp_endpoint *ep, uint64_t now, tcp_seg *out);
+/* Runs the timers that are due at `now` (RFC 9293 3.10.8). */
+void tcp_tick(tcp_endpoint *ep, uint64_t now);
+/* Earliest time at which tcp_tick has work, or TCP_NEVER. */
+uint64_t tcp_next_deadline(const tcp_endpoint *ep);
+
+/* ---- shared internals (tcp_*.c only) ---- */
+/* The one place where the state changes; emits the trace event "from -> to (cause)". */
+void tcp_set_state(tcp_endpoint *ep, uint64_t now, tcp_state to, const char *cause);
+void tcp_timer_set(tcp_endpoint *ep, uint64_t now, tcp_timer_kind k, uint64_t after);
+void tcp_timer_stop(tcp_endpoint *ep, uint64_t now);
+void tcp_delack_set(tcp_endpoint *ep, uint64_t now);
+void tcp_delack_stop(tcp_endpoint *ep, uint64_t now);
+/* Queues a control segment (RST or challenge ACK). */
+void tcp_queue_ctl(tcp_endpoint *ep, const tcp_seg *seg);
+/* The window we advertise now, in bytes, with receiver-side SWS avoidance (RFC 1122 4.2.3.3). */
+uint32_t tcp_rcv_window(tcp_endpoint *ep, bool commit);
+/* Forgets all outstanding timers and queued output (entering CLOSED or TIME-WAIT). */
+void tcp_clear_timers(tcp_endpoint *ep, uint64_t now);
+void tcp_emit_note(tcp_endpoint *ep, uint64_t now, const char *msg);
+void tcp_emit_cwnd(tcp_endpoint *ep, uint64_t now, const char *cause);
+/* Sequence number one past the last byte the application wrote. */
+uint32_t tcp_data_end(const tcp_endpoint *ep);
+bool tcp_synchronized(tcp_state s);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * tcp_rto.h - the retransmission timeout estimator of RFC 6298.
+ *
+ * Keeps SRTT, RTTVAR and RTO in integer microseconds.  The rules are those of RFC 6298 section 2
+ * (initial RTO, first and later samples with alpha = 1/8, beta = 1/4, K = 4, clock granularity G,
+ * the 1 s minimum of 2.4 made configurable, the maximum of 2.5) and the backoff of 5.5.  Karn's
+ * rule (which samples may be taken) is the caller's job: see tcp_output.c and tcp_input.c.
+ */
+#ifndef TCPSIM_TCP_RTO_H
+#define TCPSIM_TCP_RTO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TCP_RTO_K 4
+
+typedef struct tcp_rto {
+    uint64_t srtt, rttvar; /* valid once has_sample */
+    uint64_t rto;          /* current RTO, including backoff */
+    uint64_t min, max, g;  /* RFC 6298 2.4 lower bound, 2.5 upper bound, clock granularity */
+    bool has_sample;
+} tcp_rto;
+
+/* RFC 6298 2.1: before any sample, RTO = initial (1 s). */
+void tcp_rto_init(tcp_rto *r, uint64_t initial, uint64_t min, uint64_t max, uint64_t g);
+/* RFC 6298 2.2 (first sample) or 2.3 (later samples), then 2.4 and 2.5. */
+void tcp_rto_sample(tcp_rto *r, uint64_t rtt);
+/* RFC 6298 5.5: RTO = RTO * 2, bounded by the maximum. */
+void tcp_rto_backoff(tcp_rto *r);
+/* RFC 6298 5.7: after a SYN timeout with RTO < 3 s, data transfer starts with RTO = 3 s. */
+void tcp_rto_reset_after_syn_timeout(tcp_rto *r);
+
+#endif
