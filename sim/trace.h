@@ -83,7 +83,11 @@ typedef struct trace_meta {
     bool isn_known[2];  /* the SYN of that endpoint was seen */
     uint32_t isn[2];    /* its initial sequence number */
     uint64_t one_way;   /* simulator: one-way delay; replay: estimate from the handshake (us) */
+    uint8_t vantage;    /* replay: TRACE_CLIENT or TRACE_SERVER if the capture sits near that end,
+                           TRACE_VANTAGE_UNKNOWN otherwise */
 } trace_meta;
+
+#define TRACE_VANTAGE_UNKNOWN 2
 
 typedef struct trace_sink {
     void (*emit)(void *ctx, const trace_event *ev);
