@@ -40,34 +40,34 @@ enum {
 /* Why the connection ended, for the application (RFC 9293 "signal the user"). */
 typedef enum tcp_error {
     TCP_ERR_NONE,
-    TCP_ERR_REFUSED,   /* RST in reply to our SYN */
-    TCP_ERR_RESET,     /* RST in a synchronized state */
-    TCP_ERR_TIMEOUT,   /* gave up retransmitting */
-    TCP_ERR_ABORTED,   /* the local application aborted */
+    TCP_ERR_REFUSED, /* RST in reply to our SYN */
+    TCP_ERR_RESET,   /* RST in a synchronized state */
+    TCP_ERR_TIMEOUT, /* gave up retransmitting */
+    TCP_ERR_ABORTED, /* the local application aborted */
 } tcp_error;
 
 typedef struct tcp_config {
-    uint32_t isn;          /* initial send sequence number */
-    uint32_t mss;          /* MSS we advertise and the cap on segments we send (1460) */
-    uint32_t snd_buf;      /* send buffer in bytes (65536) */
-    uint32_t rcv_buf;      /* receive buffer in bytes (65535); > 65535 turns on window scaling */
-    uint64_t rto_initial;  /* RFC 6298 2.1: 1 s */
-    uint64_t rto_min;      /* RFC 6298 2.4: 1 s (Linux: 200 ms) */
-    uint64_t rto_max;      /* RFC 6298 2.5: at least 60 s (120 s here, as in Linux) */
-    uint64_t clock_g;      /* clock granularity G of RFC 6298 (1 ms) */
-    uint64_t msl;          /* maximum segment lifetime; TIME-WAIT lasts 2 x msl (60 s) */
-    uint64_t delack;       /* delayed ACK timeout, 0 = ACK every segment at once (40 ms) */
-    bool nagle;            /* RFC 896 (on) */
-    uint32_t syn_retries;  /* SYN retransmissions before giving up (6) */
-    uint32_t max_retries;  /* data/FIN retransmissions before giving up (15) */
-    uint32_t iw_segments;  /* initial window in segments, 0 = RFC 5681 rule (3 for MSS 1460) */
+    uint32_t isn;         /* initial send sequence number */
+    uint32_t mss;         /* MSS we advertise and the cap on segments we send (1460) */
+    uint32_t snd_buf;     /* send buffer in bytes (65536) */
+    uint32_t rcv_buf;     /* receive buffer in bytes (65535); > 65535 turns on window scaling */
+    uint64_t rto_initial; /* RFC 6298 2.1: 1 s */
+    uint64_t rto_min;     /* RFC 6298 2.4: 1 s (Linux: 200 ms) */
+    uint64_t rto_max;     /* RFC 6298 2.5: at least 60 s (120 s here, as in Linux) */
+    uint64_t clock_g;     /* clock granularity G of RFC 6298 (1 ms) */
+    uint64_t msl;         /* maximum segment lifetime; TIME-WAIT lasts 2 x msl (60 s) */
+    uint64_t delack;      /* delayed ACK timeout, 0 = ACK every segment at once (40 ms) */
+    bool nagle;           /* RFC 896 (on) */
+    uint32_t syn_retries; /* SYN retransmissions before giving up (6) */
+    uint32_t max_retries; /* data/FIN retransmissions before giving up (15) */
+    uint32_t iw_segments; /* initial window in segments, 0 = RFC 5681 rule (3 for MSS 1460) */
 } tcp_config;
 
 /* Fills cfg with the defaults documented above. */
 void tcp_config_default(tcp_config *cfg);
 
-#define TCP_OOO_MAX 8  /* out-of-order ranges kept by the receiver */
-#define TCP_CTL_MAX 4  /* control segments (RST, challenge ACK) waiting to be sent */
+#define TCP_OOO_MAX 8 /* out-of-order ranges kept by the receiver */
+#define TCP_CTL_MAX 4 /* control segments (RST, challenge ACK) waiting to be sent */
 
 typedef struct tcp_range {
     uint32_t start, end; /* [start, end) in sequence space */
@@ -90,6 +90,8 @@ typedef struct tcp_endpoint {
     uint8_t snd_shift;    /* peer's window scale (applied to windows it sends) */
     uint8_t rcv_shift;    /* our window scale (applied to windows we send) */
     bool wscale_ok;       /* both SYNs carried the option (RFC 7323 2.2) */
+    bool wscale_offered;  /* our SYN carried the window scale option */
+    bool synack_fresh;    /* simultaneous open: our SYN goes out again as a SYN,ACK */
     uint64_t snd_queued;  /* bytes the application ever wrote */
     uint64_t snd_acked;   /* of those, bytes acknowledged */
     bool fin_queued;      /* close/shutdown called: FIN follows the data */
@@ -102,13 +104,13 @@ typedef struct tcp_endpoint {
     uint64_t rcv_total;  /* bytes ever received in order */
     tcp_range ooo[TCP_OOO_MAX];
     uint32_t n_ooo;
-    bool fin_seen;       /* the peer's FIN is known (maybe out of order) */
-    uint32_t fin_seq;    /* its sequence number */
-    bool fin_rcvd;       /* the peer's FIN was processed in order */
+    bool fin_seen;    /* the peer's FIN is known (maybe out of order) */
+    uint32_t fin_seq; /* its sequence number */
+    bool fin_rcvd;    /* the peer's FIN was processed in order */
 
     /* acknowledgment generation */
-    bool ack_now;         /* send an ACK at the next tcp_output */
-    uint32_t ack_tags;    /* tags for that ACK (dup-ack, window-update, challenge-ack) */
+    bool ack_now;          /* send an ACK at the next tcp_output */
+    uint32_t ack_tags;     /* tags for that ACK (dup-ack, window-update, challenge-ack) */
     uint32_t unacked_segs; /* in-order data segments received since our last ACK */
     uint32_t last_ack_sent, last_win_sent;
 
@@ -116,9 +118,9 @@ typedef struct tcp_endpoint {
     tcp_timer_kind timer;
     uint64_t timer_at, timer_started;
     uint64_t delack_at, delack_started;
-    uint32_t retries;    /* consecutive RTO expiries of the current segment */
+    uint32_t retries; /* consecutive RTO expiries of the current segment */
     uint32_t persist_backoff;
-    bool syn_timed_out;  /* for RFC 6298 5.7 */
+    bool syn_timed_out; /* for RFC 6298 5.7 */
 
     /* RTT measurement (one timed segment, Karn's rule) and RTO */
     tcp_rto rto;
@@ -128,8 +130,10 @@ typedef struct tcp_endpoint {
 
     /* congestion control */
     tcp_cc cc;
-    bool rexmit_one;     /* fast retransmit / partial ACK: resend the segment at snd_una */
-    bool probe_pending;  /* persist timer fired: send a zero-window probe */
+    bool rexmit_one;    /* fast retransmit / partial ACK: resend the segment at snd_una */
+    bool probe_pending; /* persist timer fired: send a zero-window probe */
+    bool probe_out;     /* a one-octet probe beyond the window is unanswered */
+    uint32_t probe_seq; /* its sequence number */
 
     /* control segments waiting to go out (resets, challenge ACKs) */
     tcp_seg ctl[TCP_CTL_MAX];

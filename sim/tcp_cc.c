@@ -83,7 +83,7 @@ tcp_cc_action tcp_cc_on_dupack(tcp_cc *cc, uint32_t ack, uint32_t snd_max, uint3
      * keeps a second loss in the same window from halving ssthresh twice. */
     if (!tcp_seq_gt(ack, cc->recover))
         return TCP_CC_NONE;
-    cc->recover = snd_max - 1; /* highest sequence number transmitted */
+    cc->recover = snd_max - 1;                /* highest sequence number transmitted */
     cc->ssthresh = half_flight(flight, smss); /* RFC 5681 3.2 step 2 */
     cc->cwnd = cc->ssthresh + 3 * smss;       /* step 3: inflate by the three segments that left */
     cc->in_recovery = true;

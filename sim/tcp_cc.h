@@ -23,8 +23,8 @@ typedef struct tcp_cc {
 /* What the endpoint must do after an ACK. */
 typedef enum tcp_cc_action {
     TCP_CC_NONE,
-    TCP_CC_FAST_RETRANSMIT, /* third dup ACK: retransmit the first unacked segment */
-    TCP_CC_PARTIAL_ACK,     /* partial ACK: retransmit the first unacked segment */
+    TCP_CC_FAST_RETRANSMIT,   /* third dup ACK: retransmit the first unacked segment */
+    TCP_CC_PARTIAL_ACK,       /* partial ACK: retransmit the first unacked segment */
     TCP_CC_PARTIAL_ACK_FIRST, /* the same, and restart the retransmission timer */
 } tcp_cc_action;
 

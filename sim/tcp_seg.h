@@ -37,11 +37,11 @@ enum {
     TCP_TAG_WINDOW_UPDATE = 1u << 4,
     TCP_TAG_KEEP_ALIVE = 1u << 5,
     /* extensions, documented as such */
-    TCP_TAG_ZERO_WINDOW = 1u << 6,    /* advertises a zero receive window */
-    TCP_TAG_CHALLENGE_ACK = 1u << 7,  /* RFC 5961 challenge ACK */
-    TCP_TAG_OUT_OF_ORDER = 1u << 8,   /* capture: sequence space below what was already seen */
-    TCP_TAG_PREV_NOT_SEEN = 1u << 9,  /* capture: a gap before this segment was never seen */
-    TCP_TAG_SPURIOUS = 1u << 10,      /* capture: retransmission of data the peer had acked */
+    TCP_TAG_ZERO_WINDOW = 1u << 6,   /* advertises a zero receive window */
+    TCP_TAG_CHALLENGE_ACK = 1u << 7, /* RFC 5961 challenge ACK */
+    TCP_TAG_OUT_OF_ORDER = 1u << 8,  /* capture: sequence space below what was already seen */
+    TCP_TAG_PREV_NOT_SEEN = 1u << 9, /* capture: a gap before this segment was never seen */
+    TCP_TAG_SPURIOUS = 1u << 10,     /* capture: retransmission of data the peer had acked */
     TCP_TAG_COUNT = 11
 };
 

@@ -8,8 +8,8 @@
 #include "tcp_state.h"
 
 static const char *const state_names[TCP_STATE_COUNT] = {
-    "CLOSED",      "LISTEN",     "SYN-SENT",   "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
-    "FIN-WAIT-2",  "CLOSE-WAIT", "CLOSING",    "LAST-ACK",     "TIME-WAIT",
+    "CLOSED",     "LISTEN",     "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
+    "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING",  "LAST-ACK",     "TIME-WAIT",
 };
 
 const char *tcp_state_name(tcp_state s)
@@ -27,8 +27,7 @@ int tcp_state_parse(const char *name)
 
 const char *tcp_timer_name(tcp_timer_kind k)
 {
-    static const char *const n[TCP_TIMER_COUNT] = {"none", "rto", "persist", "delack",
-                                                   "time-wait"};
+    static const char *const n[TCP_TIMER_COUNT] = {"none", "rto", "persist", "delack", "time-wait"};
     return (unsigned)k < TCP_TIMER_COUNT ? n[k] : "?";
 }
 
@@ -42,15 +41,24 @@ const char *tcp_call_name(tcp_call c)
 const char *tcp_flag_name(uint8_t bit)
 {
     switch (bit) {
-    case TCP_FIN: return "FIN";
-    case TCP_SYN: return "SYN";
-    case TCP_RST: return "RST";
-    case TCP_PSH: return "PSH";
-    case TCP_ACK: return "ACK";
-    case TCP_URG: return "URG";
-    case TCP_ECE: return "ECE";
-    case TCP_CWR: return "CWR";
-    default: return NULL;
+    case TCP_FIN:
+        return "FIN";
+    case TCP_SYN:
+        return "SYN";
+    case TCP_RST:
+        return "RST";
+    case TCP_PSH:
+        return "PSH";
+    case TCP_ACK:
+        return "ACK";
+    case TCP_URG:
+        return "URG";
+    case TCP_ECE:
+        return "ECE";
+    case TCP_CWR:
+        return "CWR";
+    default:
+        return NULL;
     }
 }
 
@@ -79,17 +87,29 @@ const char *tcp_flags_str(uint8_t flags, char *buf, size_t size)
 const char *tcp_tag_name(uint32_t bit)
 {
     switch (bit) {
-    case TCP_TAG_RETRANSMISSION: return "retransmission";
-    case TCP_TAG_FAST_RETRANSMISSION: return "fast-retransmission";
-    case TCP_TAG_ZERO_WINDOW_PROBE: return "zero-window-probe";
-    case TCP_TAG_DUP_ACK: return "dup-ack";
-    case TCP_TAG_WINDOW_UPDATE: return "window-update";
-    case TCP_TAG_KEEP_ALIVE: return "keep-alive";
-    case TCP_TAG_ZERO_WINDOW: return "zero-window";
-    case TCP_TAG_CHALLENGE_ACK: return "challenge-ack";
-    case TCP_TAG_OUT_OF_ORDER: return "out-of-order";
-    case TCP_TAG_PREV_NOT_SEEN: return "previous-segment-not-seen";
-    case TCP_TAG_SPURIOUS: return "spurious-retransmission";
-    default: return NULL;
+    case TCP_TAG_RETRANSMISSION:
+        return "retransmission";
+    case TCP_TAG_FAST_RETRANSMISSION:
+        return "fast-retransmission";
+    case TCP_TAG_ZERO_WINDOW_PROBE:
+        return "zero-window-probe";
+    case TCP_TAG_DUP_ACK:
+        return "dup-ack";
+    case TCP_TAG_WINDOW_UPDATE:
+        return "window-update";
+    case TCP_TAG_KEEP_ALIVE:
+        return "keep-alive";
+    case TCP_TAG_ZERO_WINDOW:
+        return "zero-window";
+    case TCP_TAG_CHALLENGE_ACK:
+        return "challenge-ack";
+    case TCP_TAG_OUT_OF_ORDER:
+        return "out-of-order";
+    case TCP_TAG_PREV_NOT_SEEN:
+        return "previous-segment-not-seen";
+    case TCP_TAG_SPURIOUS:
+        return "spurious-retransmission";
+    default:
+        return NULL;
     }
 }

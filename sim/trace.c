@@ -56,17 +56,20 @@ int trace_tee_add(trace_tee *t, trace_sink s)
 
 const char *trace_kind_name(trace_kind k)
 {
-    static const char *const n[TRACE_KIND_COUNT] = {"send",  "recv", "drop", "state", "timer",
-                                                    "app",   "rtt",  "cwnd", "note"};
+    static const char *const n[TRACE_KIND_COUNT] = {"send", "recv", "drop", "state", "timer",
+                                                    "app",  "rtt",  "cwnd", "note"};
     return (unsigned)k < TRACE_KIND_COUNT ? n[k] : "?";
 }
 
 const char *trace_timer_action_name(trace_timer_action a)
 {
     switch (a) {
-    case TRACE_TIMER_ARM: return "arm";
-    case TRACE_TIMER_FIRE: return "fire";
-    case TRACE_TIMER_CANCEL: return "cancel";
+    case TRACE_TIMER_ARM:
+        return "arm";
+    case TRACE_TIMER_FIRE:
+        return "fire";
+    case TRACE_TIMER_CANCEL:
+        return "cancel";
     }
     return "?";
 }

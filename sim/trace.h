@@ -78,13 +78,13 @@ typedef struct trace_event {
 /* What a whole trace is about: used for titles, lifeline heads and relative numbers. */
 typedef struct trace_meta {
     char title[128];
-    char addr[2][64];   /* "192.0.2.1:49152" for client and server */
-    bool capture;       /* events come from a capture (one vantage point), not a simulation */
-    bool isn_known[2];  /* the SYN of that endpoint was seen */
-    uint32_t isn[2];    /* its initial sequence number */
-    uint64_t one_way;   /* simulator: one-way delay; replay: estimate from the handshake (us) */
-    uint8_t vantage;    /* replay: TRACE_CLIENT or TRACE_SERVER if the capture sits near that end,
-                           TRACE_VANTAGE_UNKNOWN otherwise */
+    char addr[2][64];  /* "192.0.2.1:49152" for client and server */
+    bool capture;      /* events come from a capture (one vantage point), not a simulation */
+    bool isn_known[2]; /* the SYN of that endpoint was seen */
+    uint32_t isn[2];   /* its initial sequence number */
+    uint64_t one_way;  /* simulator: one-way delay; replay: estimate from the handshake (us) */
+    uint8_t vantage;   /* replay: TRACE_CLIENT or TRACE_SERVER if the capture sits near that end,
+                          TRACE_VANTAGE_UNKNOWN otherwise */
 } trace_meta;
 
 #define TRACE_VANTAGE_UNKNOWN 2

@@ -1,0 +1,27 @@
+/*
+ * cli_text.h - the human-readable trace writer: one line per trace event, in columns (time,
+ * endpoint, event), with segments drawn as "-->" (client to server) or "<--".
+ */
+#ifndef TCPSIM_CLI_TEXT_H
+#define TCPSIM_CLI_TEXT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "trace.h"
+
+typedef struct cli_text {
+    FILE *out;
+    bool show_conn;    /* prefix each line with the connection number (captures) */
+    bool relative_seq; /* print sequence numbers relative to the ISNs in meta */
+    bool verbose;      /* also print cwnd changes and delayed-ACK timers */
+    const trace_meta *meta;
+    bool header_done;
+} cli_text;
+
+void cli_text_emit(void *ctx, const trace_event *ev); /* trace_sink function; ctx is cli_text */
+/* Formats a segment as "SYN,ACK  seq=1000 ack=2001 len=0 win=65535 <mss 1460>". */
+void cli_text_segment(const tcp_seg *s, uint32_t seq_base, uint32_t ack_base, char *buf,
+                      size_t size);
+
+#endif

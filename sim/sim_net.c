@@ -1,0 +1,153 @@
+/*
+ * sim_net.c - the simulator's main loop: pick the earliest of the next queued event and the
+ * endpoints' deadlines, run it, let the applications react, drain the endpoints' output.
+ */
+#include "sim_net.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void sim_net_meta(const sim_scenario *sc, trace_meta *meta)
+{
+    memset(meta, 0, sizeof *meta);
+    snprintf(meta->title, sizeof meta->title, "%s", sc->name);
+    for (int i = 0; i < 2; i++) {
+        snprintf(meta->addr[i], sizeof meta->addr[i], "%s", sc->addr[i]);
+        meta->isn_known[i] = true;
+        meta->isn[i] = sc->tcp[i].isn;
+    }
+    meta->capture = false;
+    meta->one_way = sc->rtt / 2;
+    meta->vantage = TRACE_VANTAGE_UNKNOWN;
+}
+
+static void ep_emit(void *ctx, const trace_event *ev)
+{
+    sim_net *net = ctx;
+    if (net->holding && net->n_held < sizeof net->held / sizeof net->held[0]) {
+        net->held[net->n_held++] = *ev;
+        return;
+    }
+    trace_sink_put(&net->sink, ev);
+}
+
+static void release_held(sim_net *net)
+{
+    for (uint32_t k = 0; k < net->n_held; k++)
+        trace_sink_put(&net->sink, &net->held[k]);
+    net->n_held = 0;
+}
+
+void sim_net_init(sim_net *net, const sim_scenario *sc, trace_sink sink)
+{
+    memset(net, 0, sizeof *net);
+    net->sc = *sc;
+    net->sink = sink;
+    net->rng.s = sc->seed;
+    sim_heap_init(&net->heap);
+    net->ep_sink = sink.emit ? (trace_sink){ep_emit, net} : sink;
+    for (uint8_t i = 0; i < 2; i++)
+        tcp_init(&net->ep[i], &sc->tcp[i], i, net->ep_sink);
+    for (uint32_t k = 0; k < sc->n_actions; k++) {
+        sim_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.t = sc->actions[k].t;
+        ev.type = SIM_EV_ACTION;
+        ev.index = k;
+        sim_heap_push(&net->heap, &ev); /* cannot fail for the first 128 events */
+    }
+}
+
+void sim_net_free(sim_net *net)
+{
+    sim_heap_free(&net->heap);
+}
+
+static int pump(sim_net *net)
+{
+    for (int round = 0; round < 16; round++) {
+        bool progress = false;
+        for (uint8_t i = 0; i < 2; i++) {
+            if (sim_app_react(net, i))
+                progress = true;
+            tcp_seg seg;
+            for (;;) {
+                net->holding = true;
+                bool have = tcp_output(&net->ep[i], net->now, &seg);
+                net->holding = false;
+                if (!have) {
+                    release_held(net);
+                    break;
+                }
+                int rc = sim_link_send(net, i, &seg);
+                release_held(net);
+                if (rc < 0)
+                    return -1;
+                progress = true;
+            }
+        }
+        if (!progress)
+            break;
+    }
+    return 0;
+}
+
+static void emit_recv(sim_net *net, const sim_event *ev)
+{
+    if (!trace_sink_on(&net->sink))
+        return;
+    trace_event te;
+    memset(&te, 0, sizeof te);
+    te.t = net->now;
+    te.ep = ev->to;
+    te.kind = TRACE_RECV;
+    te.id = ev->id;
+    te.seg = ev->seg;
+    trace_sink_put(&net->sink, &te);
+}
+
+int sim_net_run(sim_net *net)
+{
+    if (pump(net) < 0)
+        return -1;
+    for (;;) {
+        const sim_event *top = sim_heap_top(&net->heap);
+        uint64_t t_heap = top ? top->t : TCP_NEVER;
+        uint64_t d0 = tcp_next_deadline(&net->ep[0]);
+        uint64_t d1 = tcp_next_deadline(&net->ep[1]);
+        uint64_t t_ep = d0 < d1 ? d0 : d1;
+        uint64_t t = t_heap < t_ep ? t_heap : t_ep;
+        if (t == TCP_NEVER)
+            break;
+        if (t > net->sc.until) {
+            net->stats.time_limit = true;
+            break;
+        }
+        net->now = t;
+        net->stats.events++;
+        if (t_heap <= t_ep) {
+            sim_event ev;
+            sim_heap_pop(&net->heap, &ev);
+            switch ((sim_event_type)ev.type) {
+            case SIM_EV_ARRIVE:
+                net->stats.delivered++;
+                emit_recv(net, &ev);
+                tcp_input(&net->ep[ev.to], net->now, &ev.seg);
+                break;
+            case SIM_EV_ACTION:
+                sim_app_action(net, ev.index);
+                break;
+            case SIM_EV_CLOSE:
+                sim_app_close(net, ev.to);
+                break;
+            }
+        } else {
+            for (int i = 0; i < 2; i++)
+                if (tcp_next_deadline(&net->ep[i]) <= net->now)
+                    tcp_tick(&net->ep[i], net->now);
+        }
+        if (pump(net) < 0)
+            return -1;
+    }
+    return 0;
+}

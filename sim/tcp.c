@@ -1,0 +1,206 @@
+/*
+ * tcp.c - the endpoint's core: configuration defaults, initialisation, the one function that
+ * changes state, the timer bookkeeping, the receive window and the trace helpers shared by
+ * tcp_user.c, tcp_input.c, tcp_output.c, tcp_timer.c and tcp_observe.c.
+ */
+#include "tcp.h"
+
+#include <string.h>
+
+#include "tcp_seq.h"
+
+void tcp_config_default(tcp_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->isn = 1000;
+    cfg->mss = 1460;
+    cfg->snd_buf = 65536;
+    cfg->rcv_buf = 65535;
+    cfg->rto_initial = 1000000; /* RFC 6298 2.1 */
+    cfg->rto_min = 1000000;     /* RFC 6298 2.4 (Linux uses 200 ms) */
+    cfg->rto_max = 120000000;   /* RFC 6298 2.5 allows >= 60 s; Linux TCP_RTO_MAX is 120 s */
+    cfg->clock_g = 1000;        /* 1 ms */
+    cfg->msl = 60000000;        /* 60 s (RFC 9293 3.4.2 suggests 2 minutes) */
+    cfg->delack = 40000;        /* 40 ms (RFC 1122 4.2.3.2: at most 500 ms) */
+    cfg->nagle = true;
+    cfg->syn_retries = 6;
+    cfg->max_retries = 15;
+    cfg->iw_segments = 0;
+}
+
+static uint8_t wscale_for(uint32_t rcv_buf)
+{
+    uint8_t s = 0;
+    while (s < 14 && (rcv_buf >> s) > 65535u)
+        s++;
+    return s;
+}
+
+void tcp_init(tcp_endpoint *ep, const tcp_config *cfg, uint8_t id, trace_sink sink)
+{
+    memset(ep, 0, sizeof *ep);
+    ep->cfg = *cfg;
+    if (ep->cfg.mss < 64)
+        ep->cfg.mss = 64;
+    ep->id = id;
+    ep->sink = sink;
+    ep->state = TCP_CLOSED;
+    ep->iss = cfg->isn;
+    ep->snd_una = ep->snd_nxt = ep->snd_max = cfg->isn;
+    ep->smss = ep->cfg.mss;
+    ep->rcv_shift = wscale_for(cfg->rcv_buf);
+    ep->timer = TCP_TIMER_NONE;
+    ep->timer_at = TCP_NEVER;
+    ep->delack_at = TCP_NEVER;
+    tcp_rto_init(&ep->rto, cfg->rto_initial, cfg->rto_min, cfg->rto_max, cfg->clock_g);
+    tcp_cc_init(&ep->cc, ep->smss, cfg->iw_segments, cfg->isn);
+}
+
+bool tcp_synchronized(tcp_state s)
+{
+    return s >= TCP_ESTABLISHED;
+}
+
+static trace_event ev_new(const tcp_endpoint *ep, uint64_t now, trace_kind k)
+{
+    trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t = now;
+    ev.ep = ep->id;
+    ev.kind = (uint8_t)k;
+    return ev;
+}
+
+void tcp_set_state(tcp_endpoint *ep, uint64_t now, tcp_state to, const char *cause)
+{
+    if (ep->state == to)
+        return;
+    if (trace_sink_on(&ep->sink)) {
+        trace_event ev = ev_new(ep, now, TRACE_STATE);
+        ev.u.state.from = (uint8_t)ep->state;
+        ev.u.state.to = (uint8_t)to;
+        trace_set_text(&ev, "%s", cause);
+        trace_sink_put(&ep->sink, &ev);
+    }
+    ep->state = to;
+}
+
+void tcp_emit_note(tcp_endpoint *ep, uint64_t now, const char *msg)
+{
+    if (!trace_sink_on(&ep->sink))
+        return;
+    trace_event ev = ev_new(ep, now, TRACE_NOTE);
+    trace_set_text(&ev, "%s", msg);
+    trace_sink_put(&ep->sink, &ev);
+}
+
+void tcp_emit_cwnd(tcp_endpoint *ep, uint64_t now, const char *cause)
+{
+    if (!trace_sink_on(&ep->sink) || ep->observer)
+        return;
+    trace_event ev = ev_new(ep, now, TRACE_CWND);
+    ev.u.cwnd.cwnd = ep->cc.cwnd;
+    ev.u.cwnd.ssthresh = ep->cc.ssthresh;
+    trace_set_text(&ev, "%s", cause);
+    trace_sink_put(&ep->sink, &ev);
+}
+
+static void emit_timer(tcp_endpoint *ep, uint64_t now, tcp_timer_kind k, trace_timer_action a,
+                       uint64_t deadline, uint64_t duration)
+{
+    if (!trace_sink_on(&ep->sink) || ep->observer)
+        return;
+    trace_event ev = ev_new(ep, now, TRACE_TIMER);
+    ev.u.timer.timer = (uint8_t)k;
+    ev.u.timer.action = (uint8_t)a;
+    ev.u.timer.deadline = deadline;
+    ev.u.timer.duration = duration;
+    trace_sink_put(&ep->sink, &ev);
+}
+
+/* ---- timers --------------------------------------------------------------------------- */
+
+void tcp_timer_set(tcp_endpoint *ep, uint64_t now, tcp_timer_kind k, uint64_t after)
+{
+    if (ep->observer)
+        return;
+    ep->timer = k;
+    ep->timer_started = now;
+    ep->timer_at = now + after;
+    emit_timer(ep, now, k, TRACE_TIMER_ARM, ep->timer_at, after);
+}
+
+void tcp_timer_stop(tcp_endpoint *ep, uint64_t now)
+{
+    if (ep->timer == TCP_TIMER_NONE)
+        return;
+    emit_timer(ep, now, ep->timer, TRACE_TIMER_CANCEL, ep->timer_at, now - ep->timer_started);
+    ep->timer = TCP_TIMER_NONE;
+    ep->timer_at = TCP_NEVER;
+}
+
+void tcp_delack_set(tcp_endpoint *ep, uint64_t now)
+{
+    if (ep->observer || ep->delack_at != TCP_NEVER)
+        return;
+    ep->delack_started = now;
+    ep->delack_at = now + ep->cfg.delack;
+    emit_timer(ep, now, TCP_TIMER_DELACK, TRACE_TIMER_ARM, ep->delack_at, ep->cfg.delack);
+}
+
+void tcp_delack_stop(tcp_endpoint *ep, uint64_t now)
+{
+    if (ep->delack_at == TCP_NEVER)
+        return;
+    emit_timer(ep, now, TCP_TIMER_DELACK, TRACE_TIMER_CANCEL, ep->delack_at,
+               now - ep->delack_started);
+    ep->delack_at = TCP_NEVER;
+}
+
+void tcp_clear_timers(tcp_endpoint *ep, uint64_t now)
+{
+    tcp_timer_stop(ep, now);
+    tcp_delack_stop(ep, now);
+    ep->rexmit_one = false;
+    ep->probe_pending = false;
+    ep->rtt_timing = false;
+}
+
+uint64_t tcp_next_deadline(const tcp_endpoint *ep)
+{
+    return ep->timer_at < ep->delack_at ? ep->timer_at : ep->delack_at;
+}
+
+/* ---- output helpers ----------------------------------------------------------------------- */
+
+void tcp_queue_ctl(tcp_endpoint *ep, const tcp_seg *seg)
+{
+    if (ep->observer || ep->n_ctl >= TCP_CTL_MAX)
+        return; /* like a real stack under a flood: excess control segments are not sent */
+    ep->ctl[ep->n_ctl++] = *seg;
+}
+
+uint32_t tcp_data_end(const tcp_endpoint *ep)
+{
+    return ep->iss + 1u + (uint32_t)ep->snd_queued;
+}
+
+uint32_t tcp_rcv_window(tcp_endpoint *ep, bool commit)
+{
+    uint32_t space = ep->cfg.rcv_buf > ep->rcv_unread ? ep->cfg.rcv_buf - ep->rcv_unread : 0;
+    uint32_t max_adv = 65535u << ep->rcv_shift;
+    if (space > max_adv)
+        space = max_adv;
+    /* what we can advertise is a multiple of the unit our window scale gives */
+    space = (space >> ep->rcv_shift) << ep->rcv_shift;
+    uint32_t cur = tcp_seq_gt(ep->rcv_adv, ep->rcv_nxt) ? ep->rcv_adv - ep->rcv_nxt : 0;
+    /* RFC 1122 4.2.3.3 receiver SWS avoidance: keep RCV.NXT + RCV.WND fixed until the window
+     * can grow by at least min(RCV.BUFF / 2, Eff.snd.MSS); the right edge never moves back. */
+    uint32_t step = ep->cfg.rcv_buf / 2 < ep->smss ? ep->cfg.rcv_buf / 2 : ep->smss;
+    uint32_t win = cur;
+    if (space > cur && space - cur >= step)
+        win = space;
+    if (commit)
+        ep->rcv_adv = ep->rcv_nxt + win;
+    return win;
+}
