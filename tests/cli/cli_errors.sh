@@ -1,0 +1,44 @@
+#!/bin/sh
+# cli_errors.sh TCPSIM - the command line's contract: exit codes (0 ok, 2 bad usage), one-line
+# error messages naming the culprit, --help, --version and --list-scenarios.
+set -u
+tcpsim=$1
+fail=0
+check() { # check EXPECTED_STATUS PATTERN_IN_STDERR ARGS...
+    want=$1 pat=$2
+    shift 2
+    err=$("$tcpsim" "$@" 2>&1 >/dev/null)
+    got=$?
+    lines=$(printf '%s' "$err" | grep -c '' || true)
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL: tcpsim $*: exit $got, expected $want"; fail=1
+    elif [ -n "$pat" ] && ! printf '%s' "$err" | grep -q -- "$pat"; then
+        echo "FAIL: tcpsim $*: stderr lacks '$pat': $err"; fail=1
+    elif [ "$want" -ne 0 ] && [ "$lines" -ne 1 ]; then
+        echo "FAIL: tcpsim $*: expected a one-line error, got $lines lines"; fail=1
+    else
+        echo "ok: tcpsim $* -> $got"
+    fi
+}
+check 2 "unknown scenario 'nosuch'" --scenario nosuch
+check 2 "unknown option '--frobnicate'" --frobnicate
+check 2 "needs a value" --scenario
+check 2 "bad duration '100'" --scenario handshake --rtt 100
+check 2 "bad probability '150%'" --scenario handshake --loss 150%
+check 2 "unknown profile 'bsd'" --scenario handshake --profile bsd
+check 2 "nothing to do"
+check 2 "unexpected argument 'extra'" --scenario handshake extra
+check 0 "" --help
+check 0 "" --version
+check 0 "" --list-scenarios
+n=$("$tcpsim" --list-scenarios | wc -l)
+[ "$n" -eq 16 ] || { echo "FAIL: --list-scenarios printed $n lines, expected 16"; fail=1; }
+"$tcpsim" --version | grep -q '^tcpsim [0-9]' || { echo "FAIL: --version"; fail=1; }
+# every JSON line has t, ep and ev
+"$tcpsim" --scenario loss --json | while IFS= read -r line; do
+    case $line in
+    '{"t":'*'"ep":"'*'"ev":"'*'}') ;;
+    *) echo "FAIL: JSON line without t/ep/ev: $line"; exit 1 ;;
+    esac
+done || fail=1
+exit $fail
