@@ -1,0 +1,88 @@
+/*
+ * rnd_ladder.c - rnd_write_ladder(): model, then layout (measured with the real fonts), then
+ * pages, then the file.  A PDF is split into pages of the diagram's width and sqrt(2) times that
+ * height (A-series proportions) unless the style sets a page height; PNG and SVG are one page.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "rnd.h"
+#include "rnd_font.h"
+#include "rnd_layout.h"
+#include "rnd_model.h"
+#include "rnd_output.h"
+#include "rnd_paint.h"
+
+typedef struct ladder_doc {
+    const rnd_layout *lay;
+    const rnd_fonts *fonts;
+} ladder_doc;
+
+static void paint_ladder(void *ctx, cairo_t *cr, size_t page)
+{
+    const ladder_doc *d = ctx;
+    rnd_page whole = {0.0, d->lay->height, 0.0, false};
+    const rnd_page *pg = d->lay->npages > 0 ? &d->lay->pages[page] : &whole;
+    rnd_paint_page(d->lay, d->fonts, cr, pg);
+}
+
+int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *path, char *err,
+                     size_t errlen)
+{
+    rnd_options def;
+    rnd_model m;
+    rnd_layout lay;
+    rnd_fonts fonts;
+    rnd_style st;
+    ladder_doc d;
+    rnd_doc doc;
+    int fmt, rc;
+
+    if (opts == NULL) {
+        rnd_options_default(&def);
+        opts = &def;
+    }
+    fmt = rnd_format_from_path(path);
+    if (fmt < 0) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "%s: unknown format; the file name must end in .png, .svg or "
+                                  ".pdf", path ? path : "(null)");
+        return RND_EREQUEST;
+    }
+    rc = rnd_model_build(&m, tr, opts, err, errlen);
+    if (rc != 0)
+        return rc;
+    rnd_style_default(&st);
+    if (rnd_fonts_init(&fonts, &st) != 0) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "cannot write %s: cairo has no usable font", path);
+        rnd_model_free(&m);
+        return RND_ERUNTIME;
+    }
+    rc = rnd_layout_build(&lay, &m, &st, rnd_fonts_measure, &fonts);
+    if (rc == 0 && fmt == RND_FMT_PDF) {
+        double page_h = st.page_h > 0 ? st.page_h : floor(lay.width * sqrt(2.0));
+        rc = rnd_layout_paginate(&lay, page_h);
+        doc.height = page_h;
+    } else {
+        doc.height = lay.height;
+    }
+    if (rc != 0) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen, "cannot write %s: out of memory", path);
+        goto out;
+    }
+    d.lay = &lay;
+    d.fonts = &fonts;
+    doc.width = lay.width;
+    doc.npages = lay.npages > 0 ? lay.npages : 1;
+    doc.title = lay.title;
+    doc.paint = paint_ladder;
+    doc.ctx = &d;
+    rc = rnd_output_write(path, (rnd_format)fmt, &doc, opts->scale, err, errlen);
+out:
+    rnd_layout_free(&lay);
+    rnd_fonts_free(&fonts);
+    rnd_model_free(&m);
+    return rc;
+}

@@ -1,0 +1,1003 @@
+/*
+ * rnd_layout.c - turns a rnd_model into a rnd_layout: rows and their y, lane x positions, arrows,
+ * labels, state boxes, timer brackets, margin notes, breaks, axis ticks, legend and header.
+ *
+ * The vertical axis is event-driven rather than strictly linear in time.  Each event gets a row;
+ * a row's y is the larger of "to scale after the previous row" and "below whatever the previous
+ * rows occupy", so a burst of segments sent in the same microsecond still gets one readable label
+ * each, while a handshake keeps its true proportions.  A pause longer than style.gap_max is drawn
+ * as a fixed-height break with its duration written in it (the 2 x MSL of TIME-WAIT, an RTO).
+ *
+ * Labels never overlap by construction: a label sits just above its send row, on the sender's
+ * side of the lane, and every send row reserves the label's height above it; the lifelines are
+ * then pulled far enough apart that a client label and a server label at the same height cannot
+ * meet.  A final pass slides each label down onto its slanted arrow when that creates no overlap.
+ * Widths of text come from the injected measure function only.
+ */
+#include "rnd_layout.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rnd_text.h"
+#include "tcp_state.h"
+
+/* ---------------------------------------------------------------- small helpers */
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    size_t ncap;
+    void *q;
+    if (need <= *cap)
+        return 0;
+    ncap = *cap ? *cap : 16;
+    while (ncap < need)
+        ncap *= 2;
+    q = realloc(*p, ncap * elem);
+    if (q == NULL)
+        return -1;
+    *p = q;
+    *cap = ncap;
+    return 0;
+}
+
+#define PUSH(arr, n, cap)                                                                          \
+    (grow((void **)&(arr), &(cap), (n) + 1, sizeof *(arr)) == 0 ? &(arr)[(n)++] : NULL)
+
+static double dmax(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+static double dmin(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+/* Working state of one build. */
+typedef struct lctx {
+    rnd_layout *lay;
+    const rnd_model *m;
+    const rnd_style *st;
+    rnd_measure_fn measure;
+    void *mctx;
+    double pxus;       /* layout units per microsecond when to scale */
+    double state_half; /* half the widest state box */
+    double inset;      /* labels start this far from their lifeline */
+    double bracket_dx; /* timer brackets sit this far outside the lifeline */
+    double margin_w[2];
+    size_t cap_rows, cap_arrows, cap_labels, cap_sboxes, cap_brackets, cap_notes, cap_breaks,
+        cap_ticks;
+    size_t *label_of_seg; /* label index of each segment */
+} lctx;
+
+static double tw(const lctx *c, rnd_font f, const char *s)
+{
+    return c->measure(c->mctx, f, s);
+}
+
+static double lh(const lctx *c, rnd_font f)
+{
+    return rnd_line_h(c->st, f);
+}
+
+/* ---------------------------------------------------------------- rows */
+
+typedef struct rkey {
+    int64_t t;
+    int pri; /* arrivals first, then state/app/timer in trace order, then sends */
+    size_t ord;
+} rkey;
+
+static int cmp_row(const void *a, const void *b)
+{
+    const rnd_row *x = a, *y = b;
+    rkey kx = {x->t, x->kind == RND_ROW_ARRIVE ? 0 : x->kind == RND_ROW_SEND ? 2 : 1, x->ref};
+    rkey ky = {y->t, y->kind == RND_ROW_ARRIVE ? 0 : y->kind == RND_ROW_SEND ? 2 : 1, y->ref};
+    if (kx.t != ky.t)
+        return kx.t < ky.t ? -1 : 1;
+    if (kx.pri != ky.pri)
+        return kx.pri < ky.pri ? -1 : 1;
+    if (kx.ord != ky.ord)
+        return kx.ord < ky.ord ? -1 : 1;
+    return 0;
+}
+
+static double sbox_h(const lctx *c)
+{
+    return lh(c, RND_FONT_STATE) + 6.0;
+}
+
+static double label_h(const lctx *c, const rnd_mseg *s)
+{
+    return lh(c, RND_FONT_LABEL) + (s->tag[0] ? lh(c, RND_FONT_TAG) : 0.0) + 2.0;
+}
+
+static int add_rows(lctx *c)
+{
+    rnd_layout *L = c->lay;
+    const rnd_model *m = c->m;
+    for (size_t k = 0; k < m->nseg; k++) {
+        const rnd_mseg *s = &m->seg[k];
+        rnd_row *r = PUSH(L->rows, L->nrows, c->cap_rows);
+        if (r == NULL)
+            return -1;
+        *r = (rnd_row){.t = s->t_send, .kind = RND_ROW_SEND, .ep = s->ep, .ref = k};
+        r->top = label_h(c, s) + 3.0;
+        r->bottom = 3.0;
+        for (unsigned a = 0; a < s->n_arr; a++) {
+            r = PUSH(L->rows, L->nrows, c->cap_rows);
+            if (r == NULL)
+                return -1;
+            *r = (rnd_row){.t = s->t_arr[a],
+                           .kind = RND_ROW_ARRIVE,
+                           .ep = (uint8_t)(1 - s->ep),
+                           .ref = k * 2 + a,
+                           .top = 6.0,
+                           .bottom = 6.0};
+        }
+    }
+    for (size_t i = 0; i < m->nev; i++) {
+        const trace_event *e = m->ev[i];
+        rnd_row *r = PUSH(L->rows, L->nrows, c->cap_rows);
+        if (r == NULL)
+            return -1;
+        *r = (rnd_row){.t = m->ev_t[i], .ep = e->ep < 2 ? e->ep : 0, .ref = i};
+        switch (e->kind) {
+        case TRACE_STATE:
+            r->kind = RND_ROW_STATE;
+            r->top = r->bottom = sbox_h(c) / 2 + 3.0;
+            break;
+        case TRACE_APP:
+            r->kind = RND_ROW_APP;
+            r->top = r->bottom = lh(c, RND_FONT_NOTE) / 2 + 1.0;
+            break;
+        default: r->kind = RND_ROW_TIMER; break;
+        }
+    }
+    qsort(L->rows, L->nrows, sizeof *L->rows, cmp_row);
+    return 0;
+}
+
+/* y of every row, relative to the first (which sits at its own `top`); records breaks. */
+static int place_rows(lctx *c)
+{
+    rnd_layout *L = c->lay;
+    const rnd_style *st = c->st;
+    double occ = 0.0, y = 0.0;
+    for (size_t i = 0; i < L->nrows; i++) {
+        rnd_row *r = &L->rows[i];
+        if (i == 0) {
+            y = r->top;
+        } else {
+            const rnd_row *p = &L->rows[i - 1];
+            double dt = (double)(r->t - p->t);
+            double scaled = dt * c->pxus;
+            if (scaled > st->gap_max) {
+                rnd_break *b = PUSH(L->breaks, L->nbreaks, c->cap_breaks);
+                char d[24];
+                if (b == NULL)
+                    return -1;
+                b->y0 = dmax(occ, p->y) + 2.0;
+                b->y1 = b->y0 + st->break_h;
+                b->t0 = p->t;
+                b->t1 = r->t;
+                snprintf(b->text, sizeof b->text, "%s later",
+                         rnd_fmt_duration((uint64_t)(r->t - p->t), d, sizeof d));
+                y = b->y1 + 2.0 + r->top;
+                occ = y;
+            } else if (r->top == 0.0 && r->bottom == 0.0) {
+                y = p->y + scaled;
+            } else {
+                y = dmax(occ + r->top, p->y + scaled);
+            }
+        }
+        r->y = y;
+        occ = dmax(occ, y + r->bottom);
+    }
+    return 0;
+}
+
+double rnd_layout_y_of(const rnd_layout *lay, int64_t t)
+{
+    size_t lo = 0, hi = lay->nrows;
+    const rnd_row *r = lay->rows;
+    if (lay->nrows == 0)
+        return lay->body_y0;
+    if (t <= r[0].t)
+        return r[0].y;
+    if (t > r[lay->nrows - 1].t) /* past the last row: to scale, at most a break's height */
+        return r[lay->nrows - 1].y +
+               dmin((double)(t - r[lay->nrows - 1].t) * lay->pxus, lay->style.break_h);
+    while (lo < hi) { /* first row with r.t >= t */
+        size_t mid = (lo + hi) / 2;
+        if (r[mid].t < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (r[lo].t == t)
+        return r[lo].y;
+    {
+        const rnd_row *a = &r[lo - 1], *b = &r[lo];
+        double f = (double)(t - a->t) / (double)(b->t - a->t);
+        return a->y + f * (b->y - a->y);
+    }
+}
+
+/* ---------------------------------------------------------------- labels and lane distance */
+
+typedef struct lab_tmp {
+    double y0, y1, w;
+} lab_tmp;
+
+static int make_labels(lctx *c)
+{
+    rnd_layout *L = c->lay;
+    const rnd_model *m = c->m;
+    c->label_of_seg = malloc((m->nseg ? m->nseg : 1) * sizeof *c->label_of_seg);
+    if (c->label_of_seg == NULL)
+        return -1;
+    for (size_t i = 0; i < L->nrows; i++) {
+        const rnd_row *r = &L->rows[i];
+        const rnd_mseg *s;
+        rnd_label *lb;
+        double w;
+        if (r->kind != RND_ROW_SEND)
+            continue;
+        s = &m->seg[r->ref];
+        lb = PUSH(L->labels, L->nlabels, c->cap_labels);
+        if (lb == NULL)
+            return -1;
+        memset(lb, 0, sizeof *lb);
+        rnd_fmt_seg(s, lb->text, sizeof lb->text);
+        snprintf(lb->tag, sizeof lb->tag, "%s", s->tag);
+        lb->style = s->style;
+        lb->ep = s->ep;
+        lb->w_text = tw(c, RND_FONT_LABEL, lb->text);
+        lb->w_tag = lb->tag[0] ? tw(c, RND_FONT_TAG, lb->tag) : 0.0;
+        w = dmax(lb->w_text, lb->w_tag);
+        lb->box.w = w + 4.0;
+        lb->box.h = label_h(c, s);
+        lb->box.y = r->y - 2.0 - lb->box.h; /* relative until shifted */
+        c->label_of_seg[r->ref] = L->nlabels - 1;
+    }
+    return 0;
+}
+
+/* The distance between the lifelines: wide enough that no client label meets a server label at
+ * the same height, nor the other side's state boxes, with a gap of 24 between them. */
+static double lane_distance(const lctx *c)
+{
+    const rnd_layout *L = c->lay;
+    const double gap = 24.0;
+    double d = c->st->min_lanes;
+    size_t j = 0;
+    size_t *srv = malloc((L->nlabels ? L->nlabels : 1) * sizeof *srv);
+    size_t nsrv = 0;
+    if (srv == NULL)
+        return d + 400.0;
+    for (size_t i = 0; i < L->nlabels; i++) {
+        d = dmax(d, L->labels[i].box.w + 2 * c->inset + gap);
+        if (L->labels[i].ep == TRACE_SERVER)
+            srv[nsrv++] = i;
+    }
+    for (size_t i = 0; i < L->nlabels; i++) {
+        const rnd_rect *a = &L->labels[i].box;
+        if (L->labels[i].ep != TRACE_CLIENT)
+            continue;
+        while (j < nsrv && L->labels[srv[j]].box.y + L->labels[srv[j]].box.h <= a->y)
+            j++;
+        for (size_t k = j; k < nsrv; k++) {
+            const rnd_rect *b = &L->labels[srv[k]].box;
+            if (b->y >= a->y + a->h)
+                break;
+            d = dmax(d, a->w + b->w + 2 * c->inset + gap);
+        }
+    }
+    free(srv);
+    return d;
+}
+
+/* ---------------------------------------------------------------- brackets and notes */
+
+static const char *bracket_text(const rnd_bracket *b, char *buf, size_t size)
+{
+    char d[24];
+    rnd_fmt_duration(b->duration, d, sizeof d);
+    switch (b->timer) {
+    case TCP_TIMER_RTO:
+        if (!b->fired)
+            return NULL;
+        snprintf(buf, size, "RTO %s expires", d);
+        break;
+    case TCP_TIMER_PERSIST: snprintf(buf, size, "persist %s", d); break;
+    case TCP_TIMER_TIME_WAIT: snprintf(buf, size, "TIME-WAIT 2\u00d7MSL = %s", d); break;
+    default: return NULL;
+    }
+    return buf;
+}
+
+static bool bracket_kind(uint8_t k)
+{
+    return k == TCP_TIMER_RTO || k == TCP_TIMER_PERSIST || k == TCP_TIMER_TIME_WAIT;
+}
+
+static int make_brackets(lctx *c, double y_top, double y_end)
+{
+    rnd_layout *L = c->lay;
+    size_t open[2][TCP_TIMER_COUNT];
+    for (int e = 0; e < 2; e++)
+        for (int k = 0; k < TCP_TIMER_COUNT; k++)
+            open[e][k] = SIZE_MAX;
+    for (size_t i = 0; i < L->nrows; i++) {
+        const rnd_row *r = &L->rows[i];
+        const trace_event *e;
+        size_t *o;
+        rnd_bracket *b;
+        if (r->kind != RND_ROW_TIMER)
+            continue;
+        e = c->m->ev[r->ref];
+        if (e->kind != TRACE_TIMER || !bracket_kind(e->u.timer.timer))
+            continue;
+        o = &open[r->ep][e->u.timer.timer];
+        if (e->u.timer.action == TRACE_TIMER_ARM) {
+            if (*o == SIZE_MAX) {
+                b = PUSH(L->brackets, L->nbrackets, c->cap_brackets);
+                if (b == NULL)
+                    return -1;
+                memset(b, 0, sizeof *b);
+                b->ep = r->ep;
+                b->timer = e->u.timer.timer;
+                b->y0 = r->y;
+                b->t0 = r->t;
+                b->note = SIZE_MAX;
+                *o = L->nbrackets - 1;
+            }
+            L->brackets[*o].duration = e->u.timer.duration;
+            continue;
+        }
+        if (*o == SIZE_MAX) { /* armed before the selection */
+            b = PUSH(L->brackets, L->nbrackets, c->cap_brackets);
+            if (b == NULL)
+                return -1;
+            memset(b, 0, sizeof *b);
+            b->ep = r->ep;
+            b->timer = e->u.timer.timer;
+            b->y0 = y_top;
+            b->t0 = c->m->t_first;
+            b->open_start = true;
+            b->note = SIZE_MAX;
+            b->duration = e->u.timer.duration;
+            *o = L->nbrackets - 1;
+        }
+        b = &L->brackets[*o];
+        b->y1 = r->y;
+        b->t1 = r->t;
+        b->fired = e->u.timer.action == TRACE_TIMER_FIRE;
+        if (b->fired && e->u.timer.duration > 0)
+            b->duration = e->u.timer.duration;
+        *o = SIZE_MAX;
+    }
+    for (int e = 0; e < 2; e++)
+        for (int k = 0; k < TCP_TIMER_COUNT; k++)
+            if (open[e][k] != SIZE_MAX) { /* still running when the selection ends */
+                rnd_bracket *b = &L->brackets[open[e][k]];
+                b->y1 = y_end;
+                b->t1 = c->m->t_last;
+                b->open_end = true;
+            }
+    for (size_t i = 0; i < L->nbrackets; i++) {
+        rnd_bracket *b = &L->brackets[i];
+        b->x = L->lane_x[b->ep] + (b->ep == TRACE_CLIENT ? -c->bracket_dx : c->bracket_dx);
+    }
+    return 0;
+}
+
+typedef struct note_ref {
+    double y;
+    size_t i;
+} note_ref;
+
+static int cmp_note(const void *a, const void *b)
+{
+    const note_ref *x = a, *y = b;
+    if (x->y != y->y)
+        return x->y < y->y ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Text of every margin note, before positions are known (their widths size the margins). */
+static int make_notes(lctx *c)
+{
+    rnd_layout *L = c->lay;
+    char buf[96];
+    for (size_t i = 0; i < L->nrows; i++) {
+        const rnd_row *r = &L->rows[i];
+        rnd_note *n;
+        if (r->kind != RND_ROW_APP)
+            continue;
+        n = PUSH(L->notes, L->nnotes, c->cap_notes);
+        if (n == NULL)
+            return -1;
+        memset(n, 0, sizeof *n);
+        n->ep = r->ep;
+        n->font = RND_FONT_NOTE;
+        n->anchor_y = r->y;
+        rnd_fmt_app(c->m->ev[r->ref], n->text, sizeof n->text);
+    }
+    for (size_t i = 0; i < L->nbrackets; i++) {
+        rnd_bracket *b = &L->brackets[i];
+        rnd_note *n;
+        if (bracket_text(b, buf, sizeof buf) == NULL || b->y1 - b->y0 < 2.0)
+            continue;
+        n = PUSH(L->notes, L->nnotes, c->cap_notes);
+        if (n == NULL)
+            return -1;
+        memset(n, 0, sizeof *n);
+        n->ep = b->ep;
+        n->font = RND_FONT_SMALL;
+        n->anchor_y = (b->y0 + b->y1) / 2;
+        snprintf(n->text, sizeof n->text, "%s", buf);
+        b->note = L->nnotes - 1;
+    }
+    for (size_t i = 0; i < L->nnotes; i++) {
+        rnd_note *n = &L->notes[i];
+        n->box.w = tw(c, (rnd_font)n->font, n->text) + 4.0;
+        n->box.h = lh(c, (rnd_font)n->font) + 2.0;
+        c->margin_w[n->ep] = dmax(c->margin_w[n->ep], n->box.w);
+    }
+    return 0;
+}
+
+/* Stacks each side's notes top-down at their anchors, pushing a note down below the one above. */
+static int place_notes(lctx *c)
+{
+    rnd_layout *L = c->lay;
+    note_ref *ord = malloc((L->nnotes ? L->nnotes : 1) * sizeof *ord);
+    if (ord == NULL)
+        return -1;
+    for (int ep = 0; ep < 2; ep++) {
+        size_t n = 0;
+        double bottom = -1e9;
+        for (size_t i = 0; i < L->nnotes; i++)
+            if (L->notes[i].ep == ep)
+                ord[n++] = (note_ref){L->notes[i].anchor_y, i};
+        qsort(ord, n, sizeof *ord, cmp_note);
+        for (size_t k = 0; k < n; k++) {
+            rnd_note *t = &L->notes[ord[k].i];
+            double y = dmax(t->anchor_y - t->box.h / 2, bottom + 1.0);
+            double edge = L->lane_x[ep] + (ep == TRACE_CLIENT ? -1 : 1) * (c->bracket_dx + 7.0);
+            t->box.y = y;
+            t->right = ep == TRACE_CLIENT;
+            t->box.x = ep == TRACE_CLIENT ? edge - t->box.w : edge;
+            bottom = y + t->box.h;
+        }
+    }
+    free(ord);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- header, legend, footnote */
+
+static void wrap_foot(lctx *c, const char *text, double maxw)
+{
+    rnd_layout *L = c->lay;
+    const char *p = text;
+    L->nfoot = 0;
+    while (*p && L->nfoot < 4) {
+        char line[128];
+        size_t best = 0, n = 0;
+        for (;;) {
+            size_t len = n;
+            while (p[len] && p[len] != ' ' && len < sizeof line - 1)
+                len++;
+            memcpy(line, p, len);
+            line[len] = '\0';
+            if (best > 0 && tw(c, RND_FONT_FOOT, line) > maxw)
+                break;
+            best = len;
+            if (!p[len] || len >= sizeof line - 1)
+                break;
+            n = len + 1;
+        }
+        memcpy(L->foot[L->nfoot], p, best);
+        L->foot[L->nfoot][best] = '\0';
+        L->nfoot++;
+        p += best;
+        while (*p == ' ')
+            p++;
+    }
+}
+
+static const char *legend_text(int kind)
+{
+    switch (kind) {
+    case RND_ARROW_DATA: return "data, SYN, FIN";
+    case RND_ARROW_ACK: return "ACK";
+    case RND_ARROW_RETX: return "retransmission";
+    case RND_ARROW_DUPACK: return "duplicate ACK";
+    case RND_ARROW_ZWIN: return "zero window";
+    case RND_ARROW_RST: return "reset";
+    case RND_LEGEND_LOST: return "lost";
+    case RND_LEGEND_STATE: return "state";
+    case RND_LEGEND_TIMER: return "timer running";
+    default: return "";
+    }
+}
+
+/* Legend items (only what the diagram uses, data and ACK always), flowed into lines. */
+static double place_legend(lctx *c, double y, double x0, double maxw)
+{
+    rnd_layout *L = c->lay;
+    bool used[RND_ARROW_STYLE_COUNT] = {true, true, false, false, false, false};
+    bool lost = false;
+    int kinds[RND_ARROW_STYLE_COUNT + 3];
+    int nk = 0;
+    double x = x0, h = lh(c, RND_FONT_SMALL) + 4.0;
+    for (size_t i = 0; i < c->m->nseg; i++) {
+        used[c->m->seg[i].style] = true;
+        lost = lost || c->m->seg[i].lost;
+    }
+    for (int k = 0; k < RND_ARROW_STYLE_COUNT; k++)
+        if (used[k])
+            kinds[nk++] = k;
+    if (lost)
+        kinds[nk++] = RND_LEGEND_LOST;
+    if (L->nsboxes > 0)
+        kinds[nk++] = RND_LEGEND_STATE;
+    if (L->nbrackets > 0)
+        kinds[nk++] = RND_LEGEND_TIMER;
+    L->nlegend = 0;
+    for (int k = 0; k < nk; k++) {
+        rnd_legend_item *it = &L->legend[L->nlegend++];
+        double w;
+        it->kind = kinds[k];
+        snprintf(it->text, sizeof it->text, "%s", legend_text(kinds[k]));
+        w = 30.0 + tw(c, RND_FONT_SMALL, it->text);
+        if (x > x0 && x + w > x0 + maxw) {
+            x = x0;
+            y += h + 2.0;
+        }
+        it->box = (rnd_rect){x, y, w, h};
+        x += w + 18.0;
+    }
+    return y + h;
+}
+
+/* ---------------------------------------------------------------- final passes */
+
+static void make_ticks(lctx *c)
+{
+    rnd_layout *L = c->lay;
+    double h = lh(c, RND_FONT_SMALL), last_bottom = -1e9;
+    char prev[24] = "";
+    for (size_t i = 0; i < L->nrows; i++) {
+        const rnd_row *r = &L->rows[i];
+        rnd_tick *tk;
+        char txt[24];
+        if (r->kind == RND_ROW_TIMER || r->kind == RND_ROW_APP)
+            continue;
+        rnd_fmt_ms(r->t, L->decimals, txt, sizeof txt);
+        if (strcmp(txt, prev) == 0 || r->y - h / 2 < last_bottom + 1.0)
+            continue;
+        tk = PUSH(L->ticks, L->nticks, c->cap_ticks);
+        if (tk == NULL)
+            return;
+        memcpy(tk->text, txt, sizeof txt);
+        memcpy(prev, txt, sizeof txt);
+        tk->y = r->y;
+        tk->box.w = tw(c, RND_FONT_SMALL, txt);
+        tk->box.h = h;
+        tk->box.x = L->axis_x - tk->box.w;
+        tk->box.y = r->y - h / 2;
+        last_bottom = tk->box.y + h;
+    }
+}
+
+/* Slides each label down towards its arrow when that makes no overlap (see the file comment). */
+static void settle_labels(lctx *c)
+{
+    rnd_layout *L = c->lay;
+    for (size_t i = 0; i < L->nlabels; i++) {
+        rnd_label *lb = &L->labels[i];
+        const rnd_arrow *a = &L->arrows[lb->arrow];
+        double dx = fabs(a->to.x - a->from.x);
+        double slope = dx > 0.0 ? (a->to.y - a->from.y) / dx : 0.0;
+        double want = dmin(slope * c->inset, 36.0);
+        for (int tries = 0; tries < 3 && want > 0.5; tries++, want *= 0.5) {
+            rnd_rect cand = lb->box;
+            bool ok = true;
+            cand.y += want;
+            for (size_t j = i; j-- > 0 && L->labels[j].box.y + 120.0 > cand.y;)
+                if (rnd_rect_overlap(&cand, &L->labels[j].box, 0.0))
+                    ok = false;
+            for (size_t j = i + 1; ok && j < L->nlabels && L->labels[j].box.y < cand.y + 120.0;
+                 j++)
+                if (rnd_rect_overlap(&cand, &L->labels[j].box, 0.0))
+                    ok = false;
+            for (size_t j = 0; ok && j < L->nbreaks; j++)
+                if (cand.y < L->breaks[j].y1 && cand.y + cand.h > L->breaks[j].y0)
+                    ok = false;
+            if (ok) {
+                lb->box = cand;
+                break;
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- build */
+
+void rnd_layout_free(rnd_layout *lay)
+{
+    free(lay->rows);
+    free(lay->arrows);
+    free(lay->labels);
+    free(lay->sboxes);
+    free(lay->brackets);
+    free(lay->notes);
+    free(lay->breaks);
+    free(lay->ticks);
+    free(lay->pages);
+    memset(lay, 0, sizeof *lay);
+}
+
+static double median_delay(const rnd_model *m)
+{
+    /* the simulator always knows the one-way delay; this is for traces that do not say */
+    double best = 0.0;
+    for (size_t k = 0; k < m->nseg; k++)
+        if (m->seg[k].n_arr > 0) {
+            double d = (double)(m->seg[k].t_arr[0] - m->seg[k].t_send);
+            if (d > 0 && (best == 0.0 || d < best))
+                best = d;
+        }
+    return best;
+}
+
+int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style,
+                     rnd_measure_fn measure, void *mctx)
+{
+    lctx c;
+    rnd_style defst;
+    const rnd_style *st;
+    double oneway, y, left, right, body_top, shift, head_w[2], y_end, wmax, lanes;
+    bool initial = false;
+    int rc = RND_ERUNTIME;
+
+    memset(lay, 0, sizeof *lay);
+    if (style == NULL) {
+        rnd_style_default(&defst);
+        style = &defst;
+    }
+    st = style;
+    lay->style = *st;
+    memset(&c, 0, sizeof c);
+    c.lay = lay;
+    c.m = m;
+    c.st = &lay->style;
+    c.measure = measure;
+    c.mctx = mctx;
+
+    oneway = m->one_way > 0 ? (double)m->one_way : median_delay(m);
+    c.pxus = oneway > 0 ? st->delay_px / oneway : st->delay_px / 50000.0;
+    lay->pxus = c.pxus;
+    lay->decimals = oneway >= 5000.0 || oneway == 0.0 ? 1 : 3;
+    for (int s = 0; s < TCP_STATE_COUNT; s++)
+        c.state_half = dmax(c.state_half, (tw(&c, RND_FONT_STATE, tcp_state_name((tcp_state)s)) +
+                                           14.0) / 2);
+    c.inset = c.state_half + 8.0;
+    c.bracket_dx = c.state_half + 9.0;
+
+    /* vertical: rows (relative), labels */
+    if (add_rows(&c) != 0 || place_rows(&c) != 0 || make_labels(&c) != 0)
+        goto out;
+
+    /* horizontal */
+    snprintf(lay->title, sizeof lay->title, "%s", m->title);
+    snprintf(lay->subtitle, sizeof lay->subtitle, "%s", m->subtitle);
+    for (int ep = 0; ep < 2; ep++) {
+        snprintf(lay->head[ep], sizeof lay->head[ep], "%s", m->head[ep]);
+        snprintf(lay->addr[ep], sizeof lay->addr[ep], "%s", m->addr[ep]);
+        head_w[ep] = dmax(tw(&c, RND_FONT_HEAD, lay->head[ep]), tw(&c, RND_FONT_SMALL, m->addr[ep])) +
+                     20.0;
+        head_w[ep] = dmax(head_w[ep], 2 * c.state_half + 10.0);
+    }
+    /* margins need the notes' widths, which need the bracket texts: measure with rows relative */
+    lay->lane_x[0] = 0.0;
+    lay->lane_x[1] = 1.0;
+    if (make_brackets(&c, 0.0, 0.0) != 0 || make_notes(&c) != 0)
+        goto out;
+    {
+        char big[24];
+        rnd_fmt_ms(m->t_last, lay->decimals, big, sizeof big);
+        lay->axis_x = st->margin + dmax(tw(&c, RND_FONT_SMALL, big), tw(&c, RND_FONT_SMALL, "ms"));
+        rnd_fmt_ms(m->t_first, lay->decimals, big, sizeof big);
+        lay->axis_x = dmax(lay->axis_x, st->margin + tw(&c, RND_FONT_SMALL, big));
+    }
+    left = lay->axis_x + 14.0 + c.margin_w[0] + 7.0 + c.bracket_dx;
+    left = dmax(left, st->margin + head_w[0] / 2);
+    right = c.bracket_dx + 7.0 + c.margin_w[1] + st->margin;
+    right = dmax(right, head_w[1] / 2 + st->margin);
+    lanes = dmax(lane_distance(&c), (head_w[0] + head_w[1]) / 2 + 40.0);
+    wmax = dmax(tw(&c, RND_FONT_TITLE, m->title), tw(&c, RND_FONT_FOOT, m->subtitle)) +
+           2 * st->margin;
+    if (left + lanes + right < wmax)
+        lanes += wmax - (left + lanes + right);
+    lay->lane_x[0] = left;
+    lay->lane_x[1] = left + lanes;
+    lay->width = ceil(left + lanes + right);
+
+    /* header: title, subtitle, legend, heads */
+    y = st->margin;
+    lay->title_box = (rnd_rect){st->margin, y, tw(&c, RND_FONT_TITLE, m->title),
+                                lh(&c, RND_FONT_TITLE)};
+    y += lay->title_box.h + 1.0;
+    lay->subtitle_box = (rnd_rect){st->margin, y, tw(&c, RND_FONT_FOOT, m->subtitle),
+                                   lh(&c, RND_FONT_FOOT)};
+    y += lay->subtitle_box.h + 8.0;
+    /* the legend needs to know whether there are state boxes and brackets */
+    for (size_t i = 0; i < lay->nrows; i++)
+        if (lay->rows[i].kind == RND_ROW_STATE)
+            lay->nsboxes = 1;
+    y = place_legend(&c, y, st->margin, lay->width - 2 * st->margin) + 12.0;
+    lay->nsboxes = 0;
+    for (int ep = 0; ep < 2; ep++) {
+        double h = lh(&c, RND_FONT_HEAD) + lh(&c, RND_FONT_SMALL) + 8.0;
+        lay->head_box[ep] = (rnd_rect){lay->lane_x[ep] - head_w[ep] / 2, y, head_w[ep], h};
+    }
+    lay->head_h = st->margin + lay->head_box[0].h;
+    lay->axis_title_box = (rnd_rect){lay->axis_x - tw(&c, RND_FONT_SMALL, "ms"),
+                                     y + lay->head_box[0].h - lh(&c, RND_FONT_SMALL),
+                                     tw(&c, RND_FONT_SMALL, "ms"), lh(&c, RND_FONT_SMALL)};
+    lay->body_y0 = y + lay->head_box[0].h;
+    body_top = lay->body_y0 + 10.0;
+    initial = m->init_state[0] >= 0 || m->init_state[1] >= 0;
+    if (initial)
+        body_top += sbox_h(&c) + 8.0;
+
+    /* shift everything that was placed relative to the first row */
+    shift = body_top;
+    for (size_t i = 0; i < lay->nrows; i++)
+        lay->rows[i].y += shift;
+    for (size_t i = 0; i < lay->nlabels; i++) {
+        rnd_label *lb = &lay->labels[i];
+        lb->box.y += shift;
+        lb->box.x = lb->ep == TRACE_CLIENT ? lay->lane_x[0] + c.inset
+                                           : lay->lane_x[1] - c.inset - lb->box.w;
+    }
+    for (size_t i = 0; i < lay->nbreaks; i++) {
+        rnd_break *b = &lay->breaks[i];
+        double w = tw(&c, RND_FONT_SMALL, b->text) + 10.0, h = lh(&c, RND_FONT_SMALL) + 4.0;
+        b->y0 += shift;
+        b->y1 += shift;
+        b->text_box = (rnd_rect){(lay->lane_x[0] + lay->lane_x[1] - w) / 2,
+                                 (b->y0 + b->y1 - h) / 2, w, h};
+    }
+    y_end = lay->nrows ? lay->rows[lay->nrows - 1].y + lay->rows[lay->nrows - 1].bottom : body_top;
+
+    /* arrows */
+    lay->arrows = malloc((m->nseg * 2 + 1) * sizeof *lay->arrows);
+    if (lay->arrows == NULL)
+        goto out;
+    c.cap_arrows = m->nseg * 2 + 1;
+    {
+        /* the y of each segment's send and arrival rows */
+        double *ys = malloc((m->nseg * 3 + 1) * sizeof *ys);
+        if (ys == NULL)
+            goto out;
+        for (size_t i = 0; i < lay->nrows; i++) {
+            const rnd_row *r = &lay->rows[i];
+            if (r->kind == RND_ROW_SEND)
+                ys[r->ref * 3] = r->y;
+            else if (r->kind == RND_ROW_ARRIVE)
+                ys[(r->ref / 2) * 3 + 1 + r->ref % 2] = r->y;
+        }
+        for (size_t k = 0; k < m->nseg; k++) {
+            const rnd_mseg *s = &m->seg[k];
+            uint8_t src = s->ep, dst = (uint8_t)(1 - s->ep);
+            rnd_point from = {lay->lane_x[src], ys[k * 3]};
+            size_t li = c.label_of_seg[k];
+            if (s->n_arr == 0) {
+                rnd_arrow *a = &lay->arrows[lay->narrows++];
+                double yend = s->lost ? rnd_layout_y_of(lay, s->t_lost)
+                                      : rnd_layout_y_of(lay, s->t_send + (int64_t)m->one_way);
+                double f = s->lost ? 0.55 : 1.0;
+                yend = dmax(yend, from.y + 12.0);
+                if (!s->lost)
+                    y_end = dmax(y_end, yend + 6.0);
+                a->from = from;
+                a->to = (rnd_point){from.x + f * (lay->lane_x[dst] - from.x),
+                                    from.y + f * (yend - from.y)};
+                a->lost = s->lost;
+                a->style = s->style;
+                a->ep = src;
+                a->seg = k;
+                a->label = li;
+                lay->labels[li].arrow = lay->narrows - 1;
+            }
+            for (unsigned n = 0; n < s->n_arr; n++) {
+                rnd_arrow *a = &lay->arrows[lay->narrows++];
+                a->from = from;
+                a->to = (rnd_point){lay->lane_x[dst], ys[k * 3 + 1 + n]};
+                a->lost = false;
+                a->style = s->style;
+                a->ep = src;
+                a->seg = k;
+                a->label = n == 0 ? li : SIZE_MAX;
+                if (n == 0)
+                    lay->labels[li].arrow = lay->narrows - 1;
+            }
+        }
+        free(ys);
+    }
+
+    /* state boxes */
+    {
+        double h = sbox_h(&c);
+        for (int ep = 0; ep < 2 && initial; ep++) {
+            rnd_sbox *b;
+            const char *name;
+            double w;
+            if (m->init_state[ep] < 0)
+                continue;
+            b = PUSH(lay->sboxes, lay->nsboxes, c.cap_sboxes);
+            if (b == NULL)
+                goto out;
+            name = tcp_state_name((tcp_state)m->init_state[ep]);
+            w = tw(&c, RND_FONT_STATE, name) + 14.0;
+            b->cy = lay->body_y0 + 10.0 + h / 2;
+            b->box = (rnd_rect){lay->lane_x[ep] - w / 2, b->cy - h / 2, w, h};
+            b->t = m->t_first;
+            b->ep = (uint8_t)ep;
+            b->state = (uint8_t)m->init_state[ep];
+            b->initial = true;
+        }
+        for (size_t i = 0; i < lay->nrows; i++) {
+            const rnd_row *r = &lay->rows[i];
+            const trace_event *e;
+            rnd_sbox *b;
+            double w;
+            if (r->kind != RND_ROW_STATE)
+                continue;
+            e = m->ev[r->ref];
+            b = PUSH(lay->sboxes, lay->nsboxes, c.cap_sboxes);
+            if (b == NULL)
+                goto out;
+            w = tw(&c, RND_FONT_STATE, tcp_state_name((tcp_state)e->u.state.to)) + 14.0;
+            b->cy = r->y;
+            b->box = (rnd_rect){lay->lane_x[r->ep] - w / 2, r->y - h / 2, w, h};
+            b->t = r->t;
+            b->ep = r->ep;
+            b->state = e->u.state.to;
+            b->initial = false;
+        }
+    }
+
+    /* brackets and notes again, now with real coordinates */
+    lay->nbrackets = 0;
+    lay->nnotes = 0;
+    c.margin_w[0] = c.margin_w[1] = 0.0;
+    if (make_brackets(&c, body_top - 6.0, y_end) != 0 || make_notes(&c) != 0 ||
+        place_notes(&c) != 0)
+        goto out;
+    for (size_t i = 0; i < lay->nnotes; i++)
+        y_end = dmax(y_end, lay->notes[i].box.y + lay->notes[i].box.h);
+
+    make_ticks(&c);
+    settle_labels(&c);
+    for (size_t i = 0; i < lay->nlabels; i++)
+        y_end = dmax(y_end, lay->labels[i].box.y + lay->labels[i].box.h);
+    for (size_t i = 0; i < lay->narrows; i++)
+        y_end = dmax(y_end, lay->arrows[i].to.y + 4.0);
+
+    /* the legend once more, now that state boxes and brackets are known */
+    {
+        double ly = lay->legend[0].box.y;
+        place_legend(&c, ly, st->margin, lay->width - 2 * st->margin);
+    }
+
+    lay->body_y1 = y_end + 14.0;
+    y = lay->body_y1 + 8.0;
+    if (m->footnote[0]) {
+        wrap_foot(&c, m->footnote, lay->width - 2 * st->margin);
+        lay->foot_box = (rnd_rect){st->margin, y, lay->width - 2 * st->margin,
+                                   lh(&c, RND_FONT_FOOT) * lay->nfoot};
+        y += lay->foot_box.h;
+    }
+    lay->height = ceil(y + st->margin);
+    rc = 0;
+out:
+    free(c.label_of_seg);
+    if (rc != 0)
+        rnd_layout_free(lay);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- pages */
+
+typedef struct span {
+    double y0, y1;
+} span;
+
+static int cmp_span(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    return x->y0 < y->y0 ? -1 : x->y0 > y->y0;
+}
+
+/* The highest y <= limit (and > lo) that cuts through no text or box; lo + limit's share if none. */
+static double free_cut(const span *sp, size_t n, double lo, double limit)
+{
+    /* sp is sorted and merged: find the span containing limit */
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t mid = (a + b) / 2;
+        if (sp[mid].y1 < limit)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    if (a < n && sp[a].y0 < limit && sp[a].y1 > limit) {
+        double cut = sp[a].y0 - 1.0;
+        if (cut > lo + (limit - lo) * 0.3)
+            return cut;
+    }
+    return limit;
+}
+
+int rnd_layout_paginate(rnd_layout *lay, double page_h)
+{
+    size_t n = lay->nlabels + lay->nsboxes + lay->nnotes + lay->nbreaks + lay->nticks, k = 0, m = 0;
+    size_t cap = 0;
+    span *sp = malloc((n ? n : 1) * sizeof *sp);
+    double y0 = 0.0, bottom = lay->style.margin;
+    if (sp == NULL)
+        return RND_ERUNTIME;
+    for (size_t i = 0; i < lay->nlabels; i++)
+        sp[k++] = (span){lay->labels[i].box.y, lay->labels[i].box.y + lay->labels[i].box.h};
+    for (size_t i = 0; i < lay->nsboxes; i++)
+        sp[k++] = (span){lay->sboxes[i].box.y, lay->sboxes[i].box.y + lay->sboxes[i].box.h};
+    for (size_t i = 0; i < lay->nnotes; i++)
+        sp[k++] = (span){lay->notes[i].box.y, lay->notes[i].box.y + lay->notes[i].box.h};
+    for (size_t i = 0; i < lay->nbreaks; i++)
+        sp[k++] = (span){lay->breaks[i].y0, lay->breaks[i].y1};
+    for (size_t i = 0; i < lay->nticks; i++)
+        sp[k++] = (span){lay->ticks[i].box.y, lay->ticks[i].box.y + lay->ticks[i].box.h};
+    qsort(sp, k, sizeof *sp, cmp_span);
+    for (size_t i = 0; i < k; i++) { /* merge */
+        if (m > 0 && sp[i].y0 <= sp[m - 1].y1 + 1.0)
+            sp[m - 1].y1 = dmax(sp[m - 1].y1, sp[i].y1);
+        else
+            sp[m++] = sp[i];
+    }
+    free(lay->pages);
+    lay->pages = NULL;
+    lay->npages = 0;
+    for (;;) {
+        bool first = lay->npages == 0;
+        double top = first ? 0.0 : lay->head_h + 6.0;
+        double limit = y0 + (page_h - top - bottom);
+        rnd_page *p = PUSH(lay->pages, lay->npages, cap);
+        if (p == NULL) {
+            free(sp);
+            return RND_ERUNTIME;
+        }
+        if (first && limit <= lay->body_y0 + 40.0)
+            limit = lay->body_y0 + 40.0; /* a page shorter than the header: show some body */
+        p->y0 = y0;
+        p->heads = !first;
+        p->dy = top - y0;
+        if (limit >= lay->height) {
+            p->y1 = lay->height;
+            break;
+        }
+        p->y1 = free_cut(sp, m, first ? lay->body_y0 : y0, limit);
+        y0 = p->y1;
+    }
+    free(sp);
+    return 0;
+}

@@ -1,0 +1,204 @@
+/*
+ * rnd_layout.h - the ladder diagram as plain data: where the lifelines, arrows, labels, state
+ * boxes, timer brackets, margin notes, idle-gap breaks, axis ticks, legend and title go, and how a
+ * PDF splits it into pages.  rnd_layout_build() is pure: text widths come from an injected
+ * measuring function, so it is unit-tested with numbers and no cairo; rnd_paint.c draws the result.
+ *
+ * Coordinates are layout units (pixels at PNG scale 1, points in PDF and SVG), y grows down.
+ * Time maps to y piecewise: every event gets its own row, rows keep the spacing their content
+ * needs (a label above a send, a box around a state change), stretches of time are shown to scale
+ * up to style.gap_max, and longer quiet stretches are compressed into a marked break.
+ */
+#ifndef TCPSIM_RND_LAYOUT_H
+#define TCPSIM_RND_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rnd_model.h"
+
+typedef enum rnd_font {
+    RND_FONT_LABEL, /* segment labels */
+    RND_FONT_TAG,   /* second label line: retransmission, dup ACK (italic) */
+    RND_FONT_STATE, /* state boxes (bold) */
+    RND_FONT_HEAD,  /* lifeline heads (bold) */
+    RND_FONT_SMALL, /* addresses, axis ticks, legend, timer labels */
+    RND_FONT_NOTE,  /* application calls in the margin (monospace) */
+    RND_FONT_TITLE, /* title (bold) */
+    RND_FONT_FOOT,  /* subtitle and footnote (italic) */
+    RND_FONT_COUNT
+} rnd_font;
+
+/* Advance width of text in font f, in layout units. */
+typedef double (*rnd_measure_fn)(void *ctx, rnd_font f, const char *text);
+
+typedef struct rnd_style {
+    double font_size[RND_FONT_COUNT];
+    double line_h;    /* line height as a multiple of the font size (1.25) */
+    double margin;    /* around the canvas (16) */
+    double pad;       /* small gap between things (4) */
+    double delay_px;  /* vertical extent of one one-way delay when shown to scale (96) */
+    double gap_max;   /* quiet stretches taller than this are compressed (4 x delay_px) */
+    double break_h;   /* height of a compressed break (34) */
+    double min_lanes; /* smallest distance between the lifelines (420) */
+    double page_h;    /* PDF page height; 0 = width x sqrt(2) */
+} rnd_style;
+
+void rnd_style_default(rnd_style *s);
+
+typedef struct rnd_rect {
+    double x, y, w, h;
+} rnd_rect;
+
+typedef struct rnd_point {
+    double x, y;
+} rnd_point;
+
+typedef enum rnd_row_kind {
+    RND_ROW_SEND,
+    RND_ROW_ARRIVE,
+    RND_ROW_STATE,
+    RND_ROW_APP,
+    RND_ROW_TIMER, /* zero height: only keeps time */
+} rnd_row_kind;
+
+typedef struct rnd_row {
+    int64_t t;
+    double y;
+    double top, bottom; /* space it needs above and below y */
+    uint8_t kind;       /* rnd_row_kind */
+    uint8_t ep;
+    size_t ref; /* segment index (send/arrive) or model event index */
+} rnd_row;
+
+typedef struct rnd_label {
+    rnd_rect box; /* both lines, with their halo */
+    char text[96];
+    char tag[64];  /* second line, or "" */
+    double w_text, w_tag; /* measured widths of the two lines */
+    uint8_t style; /* rnd_arrow_style */
+    uint8_t ep;    /* the sender */
+    size_t arrow;
+} rnd_label;
+
+typedef struct rnd_arrow {
+    rnd_point from, to; /* to: arrowhead, or the cross of a lost segment */
+    uint8_t style;      /* rnd_arrow_style */
+    uint8_t ep;         /* sender */
+    bool lost;
+    size_t seg;   /* model segment index */
+    size_t label; /* index into labels, or SIZE_MAX for the second arrival of a duplicate */
+} rnd_arrow;
+
+typedef struct rnd_sbox {
+    rnd_rect box;
+    double cy; /* its row's y (box centre) */
+    int64_t t;
+    uint8_t ep, state;
+    bool initial; /* the state at the start of a partial selection */
+} rnd_sbox;
+
+typedef struct rnd_bracket {
+    double x, y0, y1;
+    uint8_t ep, timer;  /* tcp_timer_kind */
+    bool fired;         /* ends in an expiry (a bar), else cancelled or still running */
+    bool open_start;    /* was running before the selection */
+    bool open_end;      /* still running at the end of the selection */
+    int64_t t0, t1;
+    uint64_t duration;  /* the timeout of the last arm */
+    size_t note;        /* its label among notes, or SIZE_MAX */
+} rnd_bracket;
+
+typedef struct rnd_note {
+    rnd_rect box;
+    double anchor_y; /* the event's y; the note may sit lower to avoid another */
+    uint8_t ep;
+    uint8_t font; /* RND_FONT_NOTE for app calls, RND_FONT_SMALL for timer labels */
+    bool right;   /* text right-aligned in its box (client side) */
+    char text[96];
+} rnd_note;
+
+typedef struct rnd_break {
+    double y0, y1; /* the band */
+    int64_t t0, t1;
+    char text[40]; /* "119.9 s later" */
+    rnd_rect text_box;
+} rnd_break;
+
+typedef struct rnd_tick {
+    rnd_rect box; /* the text */
+    double y;
+    char text[24];
+} rnd_tick;
+
+typedef struct rnd_legend_item {
+    rnd_rect box; /* sample and text */
+    int kind;     /* rnd_arrow_style, or RND_LEGEND_* */
+    char text[40];
+} rnd_legend_item;
+
+enum { RND_LEGEND_LOST = 100, RND_LEGEND_STATE, RND_LEGEND_TIMER };
+
+typedef struct rnd_page {
+    double y0, y1; /* the band of the layout this page shows (first page: from 0) */
+    double dy;     /* page y = layout y + dy */
+    bool heads;    /* repeat the lifeline heads at the top (pages after the first) */
+} rnd_page;
+
+typedef struct rnd_layout {
+    rnd_style style;
+    double width, height;
+    double lane_x[2];
+    double body_y0, body_y1; /* lifelines run from body_y0 to body_y1 */
+    double axis_x;           /* right edge of the time axis labels */
+    int decimals;            /* of the axis ticks */
+    double pxus;             /* layout units per microsecond where time is shown to scale */
+    rnd_rect title_box, subtitle_box, foot_box, axis_title_box;
+    rnd_rect head_box[2];
+    char title[160], subtitle[160], head[2][96], addr[2][64];
+    char foot[4][128]; /* wrapped footnote lines */
+    int nfoot;
+    double head_h; /* height of a repeated head band on later PDF pages */
+
+    rnd_row *rows;
+    size_t nrows;
+    rnd_arrow *arrows;
+    size_t narrows;
+    rnd_label *labels;
+    size_t nlabels;
+    rnd_sbox *sboxes;
+    size_t nsboxes;
+    rnd_bracket *brackets;
+    size_t nbrackets;
+    rnd_note *notes;
+    size_t nnotes;
+    rnd_break *breaks;
+    size_t nbreaks;
+    rnd_tick *ticks;
+    size_t nticks;
+    rnd_legend_item legend[RND_ARROW_STYLE_COUNT + 3];
+    size_t nlegend;
+    rnd_page *pages;
+    size_t npages;
+} rnd_layout;
+
+/* Lays the model out.  style may be NULL for the defaults.  Returns 0 or RND_ERUNTIME (out of
+ * memory); on failure lay is empty and rnd_layout_free may still be called. */
+int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style,
+                     rnd_measure_fn measure, void *mctx);
+void rnd_layout_free(rnd_layout *lay);
+
+/* Splits the layout into pages of height page_h (PDF).  Returns 0 or RND_ERUNTIME. */
+int rnd_layout_paginate(rnd_layout *lay, double page_h);
+
+/* y of time t (us): the row's y, interpolated between rows. */
+double rnd_layout_y_of(const rnd_layout *lay, int64_t t);
+
+/* Line height of font f under lay's style. */
+double rnd_line_h(const rnd_style *s, rnd_font f);
+
+/* True if the rectangles overlap by more than eps in both directions. */
+bool rnd_rect_overlap(const rnd_rect *a, const rnd_rect *b, double eps);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * rnd_model.h - what the ladder diagram is about, before any geometry: the selected connection
+ * and range of a trace, its segments paired with their arrivals or losses (with estimated far-side
+ * times for captures), the numbers and tags to print on them, and the non-segment events (state
+ * changes, timers, application calls) in time order.  Pure: no cairo, no layout.
+ */
+#ifndef TCPSIM_RND_MODEL_H
+#define TCPSIM_RND_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rnd.h"
+#include "trace.h"
+
+/* How an arrow is drawn; also the order of the legend. */
+typedef enum rnd_arrow_style {
+    RND_ARROW_DATA,   /* carries data or SYN/FIN: solid, dark */
+    RND_ARROW_ACK,    /* pure ACK: solid, lighter and thinner */
+    RND_ARROW_RETX,   /* retransmission (RTO or fast): dashed, red */
+    RND_ARROW_DUPACK, /* duplicate ACK: dotted, purple */
+    RND_ARROW_ZWIN,   /* advertises a zero window, or probes one: dash-dot, amber */
+    RND_ARROW_RST,    /* reset: solid, thick, dark red */
+    RND_ARROW_STYLE_COUNT
+} rnd_arrow_style;
+
+typedef struct rnd_mseg {
+    uint64_t id;
+    uint8_t ep;           /* sender */
+    uint8_t style;        /* rnd_arrow_style */
+    uint8_t n_arr;        /* arrivals: 0 (lost or unknown), 1, or 2 (duplicated by the link) */
+    bool lost;            /* a TRACE_DROP: ends in a cross */
+    int64_t t_send;       /* microseconds, on the trace's clock (may be < 0 for estimates) */
+    int64_t t_arr[2];     /* arrival times */
+    int64_t t_lost;       /* lost: when it would have arrived */
+    int64_t t_cap;        /* the trace's own time of the send event (capture time) */
+    tcp_seg seg;          /* as sent */
+    uint32_t dseq, dack;  /* sequence and acknowledgment numbers to print */
+    char tag[64];         /* second label line ("RTO retransmission, RTO 1.0 s"), or "" */
+} rnd_mseg;
+
+typedef struct rnd_model {
+    rnd_mseg *seg;
+    size_t nseg;
+    const trace_event **ev; /* state, timer and app events of the selection, in time order */
+    int64_t *ev_t;          /* their times on the diagram (captures: moved like the segments) */
+    size_t nev;
+    int64_t t_first, t_last; /* span of everything selected */
+    uint32_t conn;
+    bool capture;
+    bool relative;        /* dseq/dack are relative to the ISNs */
+    bool estimated;       /* some times are estimates (captures) */
+    bool partial;         /* the selection does not start at the beginning of the connection */
+    uint64_t one_way;     /* us; 0 if unknown */
+    int init_state[2];    /* state at the start of the selection (tcp_state), or -1 */
+    char title[160];
+    char subtitle[160];
+    char head[2][96];     /* "client", "server" */
+    char addr[2][64];
+    char footnote[256];   /* estimation remark for captures, or "" */
+} rnd_model;
+
+/* Builds the model of connection opts->conn within the ranges of opts.  Returns 0, RND_EREQUEST
+ * (nothing selected: message in err) or RND_ERUNTIME (out of memory).  On failure m is empty and
+ * rnd_model_free may still be called. */
+int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, char *err,
+                    size_t errlen);
+void rnd_model_free(rnd_model *m);
+
+/* The connection that RND_CONN_FIRST stands for: that of the first segment event, else 0. */
+uint32_t rnd_first_conn(const trace_buf *tr);
+
+#endif
