@@ -166,7 +166,7 @@ static int place_rows(lctx *c)
 {
     rnd_layout *L = c->lay;
     const rnd_style *st = c->st;
-    double occ = 0.0, y = 0.0;
+    double occ = 0.0, y = 0.0, box_y[2] = {-1e9, -1e9};
     for (size_t i = 0; i < L->nrows; i++) {
         rnd_row *r = &L->rows[i];
         if (i == 0) {
@@ -194,8 +194,25 @@ static int place_rows(lctx *c)
                 y = dmax(occ + r->top, p->y + scaled);
             }
         }
+        /* an arrow arriving just after a state box on its lifeline would run under the box */
+        if (r->kind == RND_ROW_ARRIVE)
+            y = dmax(y, box_y[r->ep] + sbox_h(c) / 2 + 16.0);
+        if (r->kind == RND_ROW_STATE)
+            box_y[r->ep] = y;
         r->y = y;
         occ = dmax(occ, y + r->bottom);
+    }
+    /* a timer event sits level with what happens at the same instant (the retransmission that
+     * an expiry triggers, the segment an arm belongs to) rather than above it */
+    for (size_t i = 0; i < L->nrows; i++) {
+        rnd_row *r = &L->rows[i];
+        if (r->kind != RND_ROW_TIMER)
+            continue;
+        for (size_t j = i + 1; j < L->nrows && L->rows[j].t == r->t; j++)
+            if (L->rows[j].kind != RND_ROW_TIMER && L->rows[j].ep == r->ep) {
+                r->y = L->rows[j].y;
+                break;
+            }
     }
     return 0;
 }
@@ -391,7 +408,9 @@ static int make_brackets(lctx *c, double y_top, double y_end)
             }
     for (size_t i = 0; i < L->nbrackets; i++) {
         rnd_bracket *b = &L->brackets[i];
-        b->x = L->lane_x[b->ep] + (b->ep == TRACE_CLIENT ? -c->bracket_dx : c->bracket_dx);
+        /* the persist timer gets its own track, so it does not run into the RTO before it */
+        double dx = c->bracket_dx + (b->timer == TCP_TIMER_PERSIST ? 8.0 : 0.0);
+        b->x = L->lane_x[b->ep] + (b->ep == TRACE_CLIENT ? -dx : dx);
     }
     return 0;
 }
@@ -469,7 +488,7 @@ static int place_notes(lctx *c)
         for (size_t k = 0; k < n; k++) {
             rnd_note *t = &L->notes[ord[k].i];
             double y = dmax(t->anchor_y - t->box.h / 2, bottom + 1.0);
-            double edge = L->lane_x[ep] + (ep == TRACE_CLIENT ? -1 : 1) * (c->bracket_dx + 7.0);
+            double edge = L->lane_x[ep] + (ep == TRACE_CLIENT ? -1 : 1) * (c->bracket_dx + 15.0);
             t->box.y = y;
             t->right = ep == TRACE_CLIENT;
             t->box.x = ep == TRACE_CLIENT ? edge - t->box.w : edge;
@@ -718,9 +737,9 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
         rnd_fmt_ms(m->t_first, lay->decimals, big, sizeof big);
         lay->axis_x = dmax(lay->axis_x, st->margin + tw(&c, RND_FONT_SMALL, big));
     }
-    left = lay->axis_x + 14.0 + c.margin_w[0] + 7.0 + c.bracket_dx;
+    left = lay->axis_x + 14.0 + c.margin_w[0] + 15.0 + c.bracket_dx;
     left = dmax(left, st->margin + head_w[0] / 2);
-    right = c.bracket_dx + 7.0 + c.margin_w[1] + st->margin;
+    right = c.bracket_dx + 15.0 + c.margin_w[1] + st->margin;
     right = dmax(right, head_w[1] / 2 + st->margin);
     lanes = dmax(lane_distance(&c), (head_w[0] + head_w[1]) / 2 + 40.0);
     wmax = dmax(tw(&c, RND_FONT_TITLE, m->title), tw(&c, RND_FONT_FOOT, m->subtitle)) +

@@ -183,9 +183,13 @@ static void bracket(cairo_t *cr, const rnd_bracket *b)
 {
     double out = b->ep == TRACE_CLIENT ? -1.0 : 1.0; /* the side away from the lifeline */
     double tick = 5.0;
+    static const double persist_dash[] = {4.0, 2.0};
     rnd_set_rgb(cr, C_TIMER);
     cairo_set_line_width(cr, 1.3);
-    cairo_set_dash(cr, NULL, 0, 0);
+    if (b->timer == TCP_TIMER_PERSIST)
+        cairo_set_dash(cr, persist_dash, 2, 0);
+    else
+        cairo_set_dash(cr, NULL, 0, 0);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
     if (!b->open_start) {
         cairo_move_to(cr, b->x - out * tick, b->y0);
@@ -197,6 +201,7 @@ static void bracket(cairo_t *cr, const rnd_bracket *b)
     if (!b->open_end)
         cairo_line_to(cr, b->x - out * tick, b->y1);
     cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
     if (b->fired) { /* expiry: a small filled triangle pointing at the lifeline */
         cairo_move_to(cr, b->x - out * 1.0, b->y1);
         cairo_line_to(cr, b->x + out * 5.0, b->y1 - 4.0);

@@ -8,6 +8,8 @@
 
 #include "rnd.h"
 #include "rnd_fixture.h"
+#include "rnd_simtrace.h"
+#include "sim_scenario.h"
 
 static int one(const char *dir, const char *name, trace_buf *b, const rnd_options *o)
 {
@@ -55,5 +57,17 @@ int main(int argc, char **argv)
     rnd_options_default(&o);
     bad |= one(dir, "bulk", &b, &o);
     trace_buf_free(&b);
+    for (const sim_builtin *sb = sim_builtin_list(); sb->name != NULL; sb++) {
+        char name[64];
+        if (rnd_sim_trace(sb->name, &b) != 0) {
+            fprintf(stderr, "scenario %s failed\n", sb->name);
+            bad = 1;
+            continue;
+        }
+        snprintf(name, sizeof name, "sim-%s", sb->name);
+        rnd_options_default(&o);
+        bad |= one(dir, name, &b, &o);
+        trace_buf_free(&b);
+    }
     return bad;
 }

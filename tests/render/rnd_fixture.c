@@ -217,8 +217,8 @@ void fx_capture(trace_buf *b)
     fx_conn(b, 2);
     fx_seg(b, 1000, C, TCP_ACK, 77, 88, 0, 501, 0, FX_NONE);
     fx_conn(b, 3);
-    fx_state(b, 10, C, TCP_CLOSED, TCP_SYN_SENT, "SYN seen");
-    fx_seg(b, 10, C, TCP_SYN, c, 0, 0, 64240, 0, FX_NONE);
+    fx_state(b, 0, C, TCP_CLOSED, TCP_SYN_SENT, "SYN seen");
+    fx_seg(b, 0, C, TCP_SYN, c, 0, 0, 64240, 0, FX_NONE);
     fx_state(b, 24000, C, TCP_SYN_SENT, TCP_ESTABLISHED, "SYN,ACK seen");
     fx_state(b, 24000, S, TCP_LISTEN, TCP_SYN_RECEIVED, "SYN,ACK seen");
     fx_seg(b, 24000, S, TCP_SYN | TCP_ACK, s, c + 1, 0, 65160, 0, FX_NONE);
