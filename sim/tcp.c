@@ -75,6 +75,16 @@ void tcp_set_state(tcp_endpoint *ep, uint64_t now, tcp_state to, const char *cau
 {
     if (ep->state == to)
         return;
+    if (ep->observer) { /* keep the inferred path; the last TCP_OBS_PATH states at most */
+        if (ep->obs_n == TCP_OBS_PATH) {
+            memmove(ep->obs_path, ep->obs_path + 1, TCP_OBS_PATH - 1);
+            memmove(ep->obs_hinted, ep->obs_hinted + 1, TCP_OBS_PATH - 1);
+            ep->obs_n--;
+        }
+        ep->obs_path[ep->obs_n] = (uint8_t)to;
+        ep->obs_hinted[ep->obs_n] = ep->obs_arrival;
+        ep->obs_n++;
+    }
     if (trace_sink_on(&ep->sink)) {
         trace_event ev = ev_new(ep, now, TRACE_STATE);
         ev.u.state.from = (uint8_t)ep->state;

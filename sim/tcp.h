@@ -66,8 +66,9 @@ typedef struct tcp_config {
 /* Fills cfg with the defaults documented above. */
 void tcp_config_default(tcp_config *cfg);
 
-#define TCP_OOO_MAX 8 /* out-of-order ranges kept by the receiver */
-#define TCP_CTL_MAX 4 /* control segments (RST, challenge ACK) waiting to be sent */
+#define TCP_OOO_MAX  8  /* out-of-order ranges kept by the receiver */
+#define TCP_CTL_MAX  4  /* control segments (RST, challenge ACK) waiting to be sent */
+#define TCP_OBS_PATH 32 /* states kept in an observer's inferred path */
 
 typedef struct tcp_range {
     uint32_t start, end; /* [start, end) in sequence space */
@@ -141,6 +142,19 @@ typedef struct tcp_endpoint {
 
     /* counters */
     uint64_t segs_out, retrans_segs, rsts_out;
+
+    /* observer mode (tcp_observe.c): the state path as inferred, and what it rests on */
+    bool obs_arrival;       /* an arrival is being processed: transitions are hints */
+    bool obs_snd_known;     /* a segment sent by this endpoint was seen */
+    bool obs_rcv_known;     /* RCV.NXT is known */
+    bool obs_scale_unknown; /* no handshake seen: window scale unknown */
+    uint8_t obs_n;
+    uint8_t obs_path[TCP_OBS_PATH];
+    bool obs_hinted[TCP_OBS_PATH]; /* reached by an arrival, not by its own segments */
+    uint64_t obs_fin_at;           /* when the peer's FIN arrived (as a hint) */
+    uint64_t obs_rtt;              /* round-trip estimate for judging evidence (0: unknown) */
+    bool obs_sent_any;             /* previous sent segment recorded below */
+    uint32_t obs_last_ack, obs_last_win;
 } tcp_endpoint;
 
 /* Sets up a CLOSED endpoint.  `id` names it in the trace; sink may have a NULL emit. */
@@ -175,6 +189,21 @@ bool tcp_output(tcp_endpoint *ep, uint64_t now, tcp_seg *out);
 void tcp_tick(tcp_endpoint *ep, uint64_t now);
 /* Earliest time at which tcp_tick has work, or TCP_NEVER. */
 uint64_t tcp_next_deadline(const tcp_endpoint *ep);
+
+/* ---- observer mode (tcp_observe.c): the same endpoint, driven by a capture ---- */
+/* Sets up an observer endpoint in state `start`: CLOSED (the client before its SYN), LISTEN
+ * (a server that the first SYN goes to; recorded as an assumption) or ESTABLISHED (the capture
+ * began after the handshake). */
+void tcp_obs_init(tcp_endpoint *ep, uint8_t id, trace_sink sink, tcp_state start, uint64_t now);
+/* The endpoint was seen sending `seg` (the truth about it).  Returns the analysis tags for the
+ * segment (retransmission, dup-ack, zero-window...). */
+uint32_t tcp_obs_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
+/* `seg`, sent by the peer, was seen on its way to this endpoint (a hint: it may be lost after
+ * the capture point; this endpoint's own later segments confirm or correct it). */
+void tcp_obs_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
+/* True for a segment that repeats sequence space already sent (what Linux counts in
+ * TcpRetransSegs), given the tags tcp_obs_sent returned. */
+bool tcp_obs_is_retransmission(uint32_t tags);
 
 /* ---- shared internals (tcp_*.c only) ---- */
 /* The one place where the state changes; emits the trace event "from -> to (cause)". */

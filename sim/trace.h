@@ -52,6 +52,7 @@ typedef struct trace_event {
     union {
         struct {
             uint8_t from, to; /* tcp_state */
+            bool correction;  /* replay: the transitions inferred since `to` were wrong */
         } state;
         struct {
             uint8_t timer;     /* tcp_timer_kind */
