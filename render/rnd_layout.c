@@ -202,18 +202,6 @@ static int place_rows(lctx *c)
         r->y = y;
         occ = dmax(occ, y + r->bottom);
     }
-    /* a timer event sits level with what happens at the same instant (the retransmission that
-     * an expiry triggers, the segment an arm belongs to) rather than above it */
-    for (size_t i = 0; i < L->nrows; i++) {
-        rnd_row *r = &L->rows[i];
-        if (r->kind != RND_ROW_TIMER)
-            continue;
-        for (size_t j = i + 1; j < L->nrows && L->rows[j].t == r->t; j++)
-            if (L->rows[j].kind != RND_ROW_TIMER && L->rows[j].ep == r->ep) {
-                r->y = L->rows[j].y;
-                break;
-            }
-    }
     return 0;
 }
 
@@ -337,6 +325,17 @@ static const char *bracket_text(const rnd_bracket *b, char *buf, size_t size)
     return buf;
 }
 
+/* A timer event is drawn level with what its endpoint does at the same instant (the
+ * retransmission an expiry triggers, the segment an arm belongs to), not in its own thin row. */
+static double timer_y(const rnd_layout *L, size_t i)
+{
+    const rnd_row *r = &L->rows[i];
+    for (size_t j = i + 1; j < L->nrows && L->rows[j].t == r->t; j++)
+        if (L->rows[j].kind != RND_ROW_TIMER && L->rows[j].ep == r->ep)
+            return L->rows[j].y;
+    return r->y;
+}
+
 static bool bracket_kind(uint8_t k)
 {
     return k == TCP_TIMER_RTO || k == TCP_TIMER_PERSIST || k == TCP_TIMER_TIME_WAIT;
@@ -368,7 +367,7 @@ static int make_brackets(lctx *c, double y_top, double y_end)
                 memset(b, 0, sizeof *b);
                 b->ep = r->ep;
                 b->timer = e->u.timer.timer;
-                b->y0 = r->y;
+                b->y0 = timer_y(L, i);
                 b->t0 = r->t;
                 b->note = SIZE_MAX;
                 *o = L->nbrackets - 1;
@@ -391,7 +390,7 @@ static int make_brackets(lctx *c, double y_top, double y_end)
             *o = L->nbrackets - 1;
         }
         b = &L->brackets[*o];
-        b->y1 = r->y;
+        b->y1 = timer_y(L, i);
         b->t1 = r->t;
         b->fired = e->u.timer.action == TRACE_TIMER_FIRE;
         if (b->fired && e->u.timer.duration > 0)
@@ -458,7 +457,8 @@ static int make_notes(lctx *c)
         memset(n, 0, sizeof *n);
         n->ep = b->ep;
         n->font = RND_FONT_SMALL;
-        n->anchor_y = (b->y0 + b->y1) / 2;
+        /* an RTO's label goes by its expiry, where the retransmission follows; others centred */
+        n->anchor_y = b->timer == TCP_TIMER_RTO ? b->y1 - lh(c, RND_FONT_SMALL) : (b->y0 + b->y1) / 2;
         snprintf(n->text, sizeof n->text, "%s", buf);
         b->note = L->nnotes - 1;
     }

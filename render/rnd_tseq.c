@@ -129,7 +129,8 @@ static void paint_tseq(void *ctx, cairo_t *cr, size_t page)
     legend_item(cr, d, &x, 56, 1, "retransmission");
     legend_item(cr, d, &x, 56, 5, "lost");
     legend_item(cr, d, &x, 56, 2, "ACK");
-    legend_item(cr, d, &x, 56, 3, "receive window");
+    legend_item(cr, d, &x, 56, 3, g->win_above ? "receive window (partly above the top)"
+                                               : "receive window");
     legend_item(cr, d, &x, 56, 4, "SACK");
 
     /* grid and axes */
@@ -183,7 +184,7 @@ static void paint_tseq(void *ctx, cairo_t *cr, size_t page)
         double bx = rnd_tseq_x(g, b->t), y0 = rnd_tseq_y(g, b->s0), y1 = rnd_tseq_y(g, b->s1);
         if (b->kind == RND_TBAR_SACK) {
             rnd_set_rgb(cr, C_SACK);
-            cairo_set_line_width(cr, 3.0);
+            cairo_set_line_width(cr, 2.0);
             cairo_move_to(cr, bx + 3, y0);
             cairo_line_to(cr, bx + 3, y1);
             cairo_stroke(cr);

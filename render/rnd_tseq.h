@@ -46,6 +46,7 @@ typedef struct rnd_tseq {
     rnd_rect plot;
     double t0, t1, s0, s1; /* ranges shown */
     bool seconds;          /* time axis in s rather than ms */
+    bool win_above;        /* the window line runs above the graph (far above the data) */
     rnd_tbar *bars;
     size_t nbars;
     rnd_tpt *ack, *win;

@@ -137,9 +137,12 @@ int rnd_tseq_build(rnd_tseq *g, const trace_buf *tr, const rnd_options *opts, ch
     /* the window line may run far above the data; show it only up to a little over the data */
     {
         double top = smax + (smax - smin) * 0.15;
-        for (size_t i = 0; i < g->nwin; i++)
+        for (size_t i = 0; i < g->nwin; i++) {
             if (g->win[i].v <= top)
                 smax = fmax(smax, g->win[i].v);
+            else
+                g->win_above = true;
+        }
     }
 
     g->width = 960.0;
