@@ -35,8 +35,8 @@ int main(int argc, char **argv)
         return 1;
     }
     t1 = now_s();
-    printf("render-bench: %zu segments (%u data), %zu events -> %s in %.3f s\n", segs, n, b.n,
-           out, t1 - t0);
+    printf("render-bench: %zu segments (%u data), %zu events -> %s in %.3f s\n", segs, n, b.n, out,
+           t1 - t0);
     trace_buf_free(&b);
     return 0;
 }

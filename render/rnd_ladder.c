@@ -3,7 +3,6 @@
  * pages, then the file.  A PDF is split into pages of the diagram's width and sqrt(2) times that
  * height (A-series proportions) unless the style sets a page height; PNG and SVG are one page.
  */
-#include <math.h>
 #include <stdio.h>
 
 #include "rnd.h"
@@ -45,8 +44,10 @@ int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *p
     fmt = rnd_format_from_path(path);
     if (fmt < 0) {
         if (err != NULL && errlen > 0)
-            snprintf(err, errlen, "%s: unknown format; the file name must end in .png, .svg or "
-                                  ".pdf", path ? path : "(null)");
+            snprintf(err, errlen,
+                     "%s: unknown format; the file name must end in .png, .svg or "
+                     ".pdf",
+                     path ? path : "(null)");
         return RND_EREQUEST;
     }
     rc = rnd_model_build(&m, tr, opts, err, errlen);
@@ -61,7 +62,7 @@ int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *p
     }
     rc = rnd_layout_build(&lay, &m, &st, rnd_fonts_measure, &fonts);
     if (rc == 0 && fmt == RND_FMT_PDF) {
-        double page_h = st.page_h > 0 ? st.page_h : floor(lay.width * sqrt(2.0));
+        double page_h = rnd_layout_page_h(&lay);
         rc = rnd_layout_paginate(&lay, page_h);
         doc.height = page_h;
     } else {

@@ -154,7 +154,9 @@ static int add_rows(lctx *c)
             r->kind = RND_ROW_APP;
             r->top = r->bottom = lh(c, RND_FONT_NOTE) / 2 + 1.0;
             break;
-        default: r->kind = RND_ROW_TIMER; break;
+        default:
+            r->kind = RND_ROW_TIMER;
+            break;
         }
     }
     qsort(L->rows, L->nrows, sizeof *L->rows, cmp_row);
@@ -318,9 +320,14 @@ static const char *bracket_text(const rnd_bracket *b, char *buf, size_t size)
             return NULL;
         snprintf(buf, size, "RTO %s expires", d);
         break;
-    case TCP_TIMER_PERSIST: snprintf(buf, size, "persist %s", d); break;
-    case TCP_TIMER_TIME_WAIT: snprintf(buf, size, "TIME-WAIT 2\u00d7MSL = %s", d); break;
-    default: return NULL;
+    case TCP_TIMER_PERSIST:
+        snprintf(buf, size, "persist %s", d);
+        break;
+    case TCP_TIMER_TIME_WAIT:
+        snprintf(buf, size, "TIME-WAIT 2\u00d7MSL = %s", d);
+        break;
+    default:
+        return NULL;
     }
     return buf;
 }
@@ -458,7 +465,8 @@ static int make_notes(lctx *c)
         n->ep = b->ep;
         n->font = RND_FONT_SMALL;
         /* an RTO's label goes by its expiry, where the retransmission follows; others centred */
-        n->anchor_y = b->timer == TCP_TIMER_RTO ? b->y1 - lh(c, RND_FONT_SMALL) : (b->y0 + b->y1) / 2;
+        n->anchor_y =
+            b->timer == TCP_TIMER_RTO ? b->y1 - lh(c, RND_FONT_SMALL) : (b->y0 + b->y1) / 2;
         snprintf(n->text, sizeof n->text, "%s", buf);
         b->note = L->nnotes - 1;
     }
@@ -534,16 +542,26 @@ static void wrap_foot(lctx *c, const char *text, double maxw)
 static const char *legend_text(int kind)
 {
     switch (kind) {
-    case RND_ARROW_DATA: return "data, SYN, FIN";
-    case RND_ARROW_ACK: return "ACK";
-    case RND_ARROW_RETX: return "retransmission";
-    case RND_ARROW_DUPACK: return "duplicate ACK";
-    case RND_ARROW_ZWIN: return "zero window";
-    case RND_ARROW_RST: return "reset";
-    case RND_LEGEND_LOST: return "lost";
-    case RND_LEGEND_STATE: return "state";
-    case RND_LEGEND_TIMER: return "timer running";
-    default: return "";
+    case RND_ARROW_DATA:
+        return "data, SYN, FIN";
+    case RND_ARROW_ACK:
+        return "ACK";
+    case RND_ARROW_RETX:
+        return "retransmission";
+    case RND_ARROW_DUPACK:
+        return "duplicate ACK";
+    case RND_ARROW_ZWIN:
+        return "zero window";
+    case RND_ARROW_RST:
+        return "reset";
+    case RND_LEGEND_LOST:
+        return "lost";
+    case RND_LEGEND_STATE:
+        return "state";
+    case RND_LEGEND_TIMER:
+        return "timer running";
+    default:
+        return "";
     }
 }
 
@@ -633,8 +651,7 @@ static void settle_labels(lctx *c)
             for (size_t j = i; j-- > 0 && L->labels[j].box.y + 120.0 > cand.y;)
                 if (rnd_rect_overlap(&cand, &L->labels[j].box, 0.0))
                     ok = false;
-            for (size_t j = i + 1; ok && j < L->nlabels && L->labels[j].box.y < cand.y + 120.0;
-                 j++)
+            for (size_t j = i + 1; ok && j < L->nlabels && L->labels[j].box.y < cand.y + 120.0; j++)
                 if (rnd_rect_overlap(&cand, &L->labels[j].box, 0.0))
                     ok = false;
             for (size_t j = 0; ok && j < L->nbreaks; j++)
@@ -706,8 +723,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     lay->pxus = c.pxus;
     lay->decimals = oneway >= 5000.0 || oneway == 0.0 ? 1 : 3;
     for (int s = 0; s < TCP_STATE_COUNT; s++)
-        c.state_half = dmax(c.state_half, (tw(&c, RND_FONT_STATE, tcp_state_name((tcp_state)s)) +
-                                           14.0) / 2);
+        c.state_half =
+            dmax(c.state_half, (tw(&c, RND_FONT_STATE, tcp_state_name((tcp_state)s)) + 14.0) / 2);
     c.inset = c.state_half + 8.0;
     c.bracket_dx = c.state_half + 9.0;
 
@@ -721,8 +738,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     for (int ep = 0; ep < 2; ep++) {
         snprintf(lay->head[ep], sizeof lay->head[ep], "%s", m->head[ep]);
         snprintf(lay->addr[ep], sizeof lay->addr[ep], "%s", m->addr[ep]);
-        head_w[ep] = dmax(tw(&c, RND_FONT_HEAD, lay->head[ep]), tw(&c, RND_FONT_SMALL, m->addr[ep])) +
-                     20.0;
+        head_w[ep] =
+            dmax(tw(&c, RND_FONT_HEAD, lay->head[ep]), tw(&c, RND_FONT_SMALL, m->addr[ep])) + 20.0;
         head_w[ep] = dmax(head_w[ep], 2 * c.state_half + 10.0);
     }
     /* margins need the notes' widths, which need the bracket texts: measure with rows relative */
@@ -742,8 +759,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     right = c.bracket_dx + 15.0 + c.margin_w[1] + st->margin;
     right = dmax(right, head_w[1] / 2 + st->margin);
     lanes = dmax(lane_distance(&c), (head_w[0] + head_w[1]) / 2 + 40.0);
-    wmax = dmax(tw(&c, RND_FONT_TITLE, m->title), tw(&c, RND_FONT_FOOT, m->subtitle)) +
-           2 * st->margin;
+    wmax =
+        dmax(tw(&c, RND_FONT_TITLE, m->title), tw(&c, RND_FONT_FOOT, m->subtitle)) + 2 * st->margin;
     if (left + lanes + right < wmax)
         lanes += wmax - (left + lanes + right);
     lay->lane_x[0] = left;
@@ -752,11 +769,11 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
 
     /* header: title, subtitle, legend, heads */
     y = st->margin;
-    lay->title_box = (rnd_rect){st->margin, y, tw(&c, RND_FONT_TITLE, m->title),
-                                lh(&c, RND_FONT_TITLE)};
+    lay->title_box =
+        (rnd_rect){st->margin, y, tw(&c, RND_FONT_TITLE, m->title), lh(&c, RND_FONT_TITLE)};
     y += lay->title_box.h + 1.0;
-    lay->subtitle_box = (rnd_rect){st->margin, y, tw(&c, RND_FONT_FOOT, m->subtitle),
-                                   lh(&c, RND_FONT_FOOT)};
+    lay->subtitle_box =
+        (rnd_rect){st->margin, y, tw(&c, RND_FONT_FOOT, m->subtitle), lh(&c, RND_FONT_FOOT)};
     y += lay->subtitle_box.h + 8.0;
     /* the legend needs to know whether there are state boxes and brackets */
     for (size_t i = 0; i < lay->nrows; i++)
@@ -793,8 +810,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
         double w = tw(&c, RND_FONT_SMALL, b->text) + 10.0, h = lh(&c, RND_FONT_SMALL) + 4.0;
         b->y0 += shift;
         b->y1 += shift;
-        b->text_box = (rnd_rect){(lay->lane_x[0] + lay->lane_x[1] - w) / 2,
-                                 (b->y0 + b->y1 - h) / 2, w, h};
+        b->text_box =
+            (rnd_rect){(lay->lane_x[0] + lay->lane_x[1] - w) / 2, (b->y0 + b->y1 - h) / 2, w, h};
     }
     y_end = lay->nrows ? lay->rows[lay->nrows - 1].y + lay->rows[lay->nrows - 1].bottom : body_top;
 
@@ -948,7 +965,8 @@ static int cmp_span(const void *a, const void *b)
     return x->y0 < y->y0 ? -1 : x->y0 > y->y0;
 }
 
-/* The highest y <= limit (and > lo) that cuts through no text or box; lo + limit's share if none. */
+/* The highest y <= limit (and > lo) that cuts through no text or box; lo + limit's share if none.
+ */
 static double free_cut(const span *sp, size_t n, double lo, double limit)
 {
     /* sp is sorted and merged: find the span containing limit */
@@ -966,6 +984,11 @@ static double free_cut(const span *sp, size_t n, double lo, double limit)
             return cut;
     }
     return limit;
+}
+
+double rnd_layout_page_h(const rnd_layout *lay)
+{
+    return lay->style.page_h > 0 ? lay->style.page_h : floor(lay->width * sqrt(2.0));
 }
 
 int rnd_layout_paginate(rnd_layout *lay, double page_h)

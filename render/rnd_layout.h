@@ -75,10 +75,10 @@ typedef struct rnd_row {
 typedef struct rnd_label {
     rnd_rect box; /* both lines, with their halo */
     char text[96];
-    char tag[64];  /* second line, or "" */
+    char tag[64];         /* second line, or "" */
     double w_text, w_tag; /* measured widths of the two lines */
-    uint8_t style; /* rnd_arrow_style */
-    uint8_t ep;    /* the sender */
+    uint8_t style;        /* rnd_arrow_style */
+    uint8_t ep;           /* the sender */
     size_t arrow;
 } rnd_label;
 
@@ -101,13 +101,13 @@ typedef struct rnd_sbox {
 
 typedef struct rnd_bracket {
     double x, y0, y1;
-    uint8_t ep, timer;  /* tcp_timer_kind */
-    bool fired;         /* ends in an expiry (a bar), else cancelled or still running */
-    bool open_start;    /* was running before the selection */
-    bool open_end;      /* still running at the end of the selection */
+    uint8_t ep, timer; /* tcp_timer_kind */
+    bool fired;        /* ends in an expiry (a bar), else cancelled or still running */
+    bool open_start;   /* was running before the selection */
+    bool open_end;     /* still running at the end of the selection */
     int64_t t0, t1;
-    uint64_t duration;  /* the timeout of the last arm */
-    size_t note;        /* its label among notes, or SIZE_MAX */
+    uint64_t duration; /* the timeout of the last arm */
+    size_t note;       /* its label among notes, or SIZE_MAX */
 } rnd_bracket;
 
 typedef struct rnd_note {
@@ -191,6 +191,9 @@ void rnd_layout_free(rnd_layout *lay);
 
 /* Splits the layout into pages of height page_h (PDF).  Returns 0 or RND_ERUNTIME. */
 int rnd_layout_paginate(rnd_layout *lay, double page_h);
+
+/* The PDF page height: style.page_h, or the width times sqrt(2) (A-series proportions). */
+double rnd_layout_page_h(const rnd_layout *lay);
 
 /* y of time t (us): the row's y, interpolated between rows. */
 double rnd_layout_y_of(const rnd_layout *lay, int64_t t);

@@ -342,7 +342,8 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
                 }
             }
             break;
-        default: break;
+        default:
+            break;
         }
     }
     if (pkt_range && m->nseg == 0) {
@@ -435,8 +436,8 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
     /* words */
     {
         const char *title = opts->title != NULL ? opts->title
-                            : meta->title[0] ? meta->title
-                                             : "TCP connection";
+                            : meta->title[0]    ? meta->title
+                                                : "TCP connection";
         char d[24];
         if (m->capture)
             snprintf(m->title, sizeof m->title, "%s, connection %lu", title,
@@ -448,8 +449,7 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
                      m->capture ? "capture" : "simulation", m->capture ? "\u2248 " : "",
                      rnd_fmt_duration(m->one_way, d, sizeof d));
         else
-            snprintf(m->subtitle, sizeof m->subtitle, "%s",
-                     m->capture ? "capture" : "simulation");
+            snprintf(m->subtitle, sizeof m->subtitle, "%s", m->capture ? "capture" : "simulation");
         if (m->relative) {
             size_t n = strlen(m->subtitle);
             snprintf(m->subtitle + n, sizeof m->subtitle - n, ", relative sequence numbers");

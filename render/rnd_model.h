@@ -27,17 +27,17 @@ typedef enum rnd_arrow_style {
 
 typedef struct rnd_mseg {
     uint64_t id;
-    uint8_t ep;           /* sender */
-    uint8_t style;        /* rnd_arrow_style */
-    uint8_t n_arr;        /* arrivals: 0 (lost or unknown), 1, or 2 (duplicated by the link) */
-    bool lost;            /* a TRACE_DROP: ends in a cross */
-    int64_t t_send;       /* microseconds, on the trace's clock (may be < 0 for estimates) */
-    int64_t t_arr[2];     /* arrival times */
-    int64_t t_lost;       /* lost: when it would have arrived */
-    int64_t t_cap;        /* the trace's own time of the send event (capture time) */
-    tcp_seg seg;          /* as sent */
-    uint32_t dseq, dack;  /* sequence and acknowledgment numbers to print */
-    char tag[64];         /* second label line ("RTO retransmission, RTO 1.0 s"), or "" */
+    uint8_t ep;          /* sender */
+    uint8_t style;       /* rnd_arrow_style */
+    uint8_t n_arr;       /* arrivals: 0 (lost or unknown), 1, or 2 (duplicated by the link) */
+    bool lost;           /* a TRACE_DROP: ends in a cross */
+    int64_t t_send;      /* microseconds, on the trace's clock (may be < 0 for estimates) */
+    int64_t t_arr[2];    /* arrival times */
+    int64_t t_lost;      /* lost: when it would have arrived */
+    int64_t t_cap;       /* the trace's own time of the send event (capture time) */
+    tcp_seg seg;         /* as sent */
+    uint32_t dseq, dack; /* sequence and acknowledgment numbers to print */
+    char tag[64];        /* second label line ("RTO retransmission, RTO 1.0 s"), or "" */
 } rnd_mseg;
 
 typedef struct rnd_model {
@@ -49,16 +49,16 @@ typedef struct rnd_model {
     int64_t t_first, t_last; /* span of everything selected */
     uint32_t conn;
     bool capture;
-    bool relative;        /* dseq/dack are relative to the ISNs */
-    bool estimated;       /* some times are estimates (captures) */
-    bool partial;         /* the selection does not start at the beginning of the connection */
-    uint64_t one_way;     /* us; 0 if unknown */
-    int init_state[2];    /* state at the start of the selection (tcp_state), or -1 */
+    bool relative;     /* dseq/dack are relative to the ISNs */
+    bool estimated;    /* some times are estimates (captures) */
+    bool partial;      /* the selection does not start at the beginning of the connection */
+    uint64_t one_way;  /* us; 0 if unknown */
+    int init_state[2]; /* state at the start of the selection (tcp_state), or -1 */
     char title[160];
     char subtitle[160];
-    char head[2][96];     /* "client", "server" */
+    char head[2][96]; /* "client", "server" */
     char addr[2][64];
-    char footnote[256];   /* estimation remark for captures, or "" */
+    char footnote[256]; /* estimation remark for captures, or "" */
 } rnd_model;
 
 /* Builds the model of connection opts->conn within the ranges of opts.  Returns 0, RND_EREQUEST

@@ -109,8 +109,8 @@ static cairo_status_t draw_pages(cairo_surface_t *surface, const rnd_doc *doc, d
     return st;
 }
 
-int rnd_output_write(const char *path, rnd_format fmt, const rnd_doc *doc, double scale,
-                     char *err, size_t errlen)
+int rnd_output_write(const char *path, rnd_format fmt, const rnd_doc *doc, double scale, char *err,
+                     size_t errlen)
 {
     char *tmp = NULL;
     size_t n = strlen(path) + 16;

@@ -21,8 +21,8 @@ typedef struct rnd_doc {
 
 /* Writes doc to path in format fmt.  PNG pixels are layout units times scale.  Returns 0,
  * RND_EREQUEST (PNG over RND_PNG_MAX_PIXEL) or RND_ERUNTIME; on failure no file is left. */
-int rnd_output_write(const char *path, rnd_format fmt, const rnd_doc *doc, double scale,
-                     char *err, size_t errlen);
+int rnd_output_write(const char *path, rnd_format fmt, const rnd_doc *doc, double scale, char *err,
+                     size_t errlen);
 
 /* The PNG size in pixels of a width x height layout at scale (rounded up). */
 void rnd_png_size(double width, double height, double scale, long *px_w, long *px_h);

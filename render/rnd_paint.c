@@ -55,7 +55,7 @@ void rnd_set_pen(cairo_t *cr, const rnd_pen *p)
     cairo_set_line_width(cr, p->width);
     cairo_set_dash(cr, p->dash, p->ndash, 0.0);
     cairo_set_line_cap(cr, p->ndash == 2 && p->dash[0] < 1.0 ? CAIRO_LINE_CAP_ROUND
-                                                               : CAIRO_LINE_CAP_BUTT);
+                                                             : CAIRO_LINE_CAP_BUTT);
 }
 
 /* Text colour of a label: the arrow's colour, a little darker. */
@@ -80,8 +80,8 @@ static void round_rect(cairo_t *cr, rnd_rect r, double rad)
     cairo_close_path(cr);
 }
 
-static void text_at(cairo_t *cr, const rnd_fonts *f, const rnd_style *st, rnd_font font,
-                    double x, double top, const char *s)
+static void text_at(cairo_t *cr, const rnd_fonts *f, const rnd_style *st, rnd_font font, double x,
+                    double top, const char *s)
 {
     rnd_fonts_use(f, cr, font);
     cairo_move_to(cr, x, rnd_fonts_baseline(f, st, font, top));
@@ -329,8 +329,7 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
         rnd_set_rgb(cr, C_TEXT);
         text_at(cr, f, st, RND_FONT_TITLE, lay->title_box.x, lay->title_box.y, lay->title);
         rnd_set_rgb(cr, C_MUTED);
-        text_at(cr, f, st, RND_FONT_FOOT, lay->subtitle_box.x, lay->subtitle_box.y,
-                lay->subtitle);
+        text_at(cr, f, st, RND_FONT_FOOT, lay->subtitle_box.x, lay->subtitle_box.y, lay->subtitle);
         legend(cr, lay, f);
         heads(cr, lay, f, 0.0);
         rnd_set_rgb(cr, C_MUTED);

@@ -54,8 +54,8 @@ const char *rnd_fmt_app(const trace_event *ev, char *buf, size_t size)
     switch (ev->u.app.call) {
     case TCP_CALL_WRITE:
     case TCP_CALL_READ: {
-        size_t n = (size_t)snprintf(buf, size, "%s(%llu)", name,
-                                    (unsigned long long)ev->u.app.bytes);
+        size_t n =
+            (size_t)snprintf(buf, size, "%s(%llu)", name, (unsigned long long)ev->u.app.bytes);
         if (ev->u.app.call == TCP_CALL_WRITE && ev->text[0] != '\0' && n < size) {
             /* a short preview of the text written, cut at 14 characters */
             char pv[18];
@@ -75,7 +75,9 @@ const char *rnd_fmt_app(const trace_event *ev, char *buf, size_t size)
             snprintf(buf + n, size - n, " blocks");
         break;
     }
-    default: snprintf(buf, size, "%s()", name); break;
+    default:
+        snprintf(buf, size, "%s()", name);
+        break;
     }
     return buf;
 }

@@ -26,8 +26,7 @@ static const rnd_rgb C_SACK = {0.48, 0.22, 0.60};
 static const rnd_rgb C_GRID = {0.90, 0.91, 0.93};
 static const rnd_rgb C_AXIS = {0.35, 0.36, 0.40};
 
-static void text(cairo_t *cr, const tseq_doc *d, rnd_font font, double x, double top,
-                 const char *s)
+static void text(cairo_t *cr, const tseq_doc *d, rnd_font font, double x, double top, const char *s)
 {
     rnd_fonts_use(d->f, cr, font);
     cairo_move_to(cr, x, rnd_fonts_baseline(d->f, d->st, font, top));
@@ -129,8 +128,8 @@ static void paint_tseq(void *ctx, cairo_t *cr, size_t page)
     legend_item(cr, d, &x, 56, 1, "retransmission");
     legend_item(cr, d, &x, 56, 5, "lost");
     legend_item(cr, d, &x, 56, 2, "ACK");
-    legend_item(cr, d, &x, 56, 3, g->win_above ? "receive window (partly above the top)"
-                                               : "receive window");
+    legend_item(cr, d, &x, 56, 3,
+                g->win_above ? "receive window (partly above the top)" : "receive window");
     legend_item(cr, d, &x, 56, 4, "SACK");
 
     /* grid and axes */
@@ -226,8 +225,10 @@ int rnd_write_tseq(const trace_buf *tr, const rnd_options *opts, const char *pat
     int fmt = rnd_format_from_path(path), rc;
     if (fmt < 0) {
         if (err != NULL && errlen > 0)
-            snprintf(err, errlen, "%s: unknown format; the file name must end in .png, .svg or "
-                                  ".pdf", path ? path : "(null)");
+            snprintf(err, errlen,
+                     "%s: unknown format; the file name must end in .png, .svg or "
+                     ".pdf",
+                     path ? path : "(null)");
         return RND_EREQUEST;
     }
     rc = rnd_tseq_build(&g, tr, opts, err, errlen);

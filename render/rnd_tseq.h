@@ -33,8 +33,8 @@ typedef struct rnd_tpt {
 } rnd_tpt;
 
 typedef struct rnd_tick1 {
-    double v;      /* value on the axis */
-    double pos;    /* x (time axis) or y (sequence axis) */
+    double v;   /* value on the axis */
+    double pos; /* x (time axis) or y (sequence axis) */
     char text[24];
 } rnd_tick1;
 

@@ -170,8 +170,8 @@ int rnd_tseq_build(rnd_tseq *g, const trace_buf *tr, const rnd_options *opts, ch
     snprintf(g->ylabel, sizeof g->ylabel, "relative sequence number");
     snprintf(g->title, sizeof g->title, "%s: time-sequence graph", m.title);
     snprintf(g->subtitle, sizeof g->subtitle, "data from the %s (%s) to the %s (%s)%s",
-             trace_ep_name(g->dir), m.addr[g->dir], trace_ep_name(1u - g->dir),
-             m.addr[1 - g->dir], m.capture ? ", times estimated at the sender" : "");
+             trace_ep_name(g->dir), m.addr[g->dir], trace_ep_name(1u - g->dir), m.addr[1 - g->dir],
+             m.capture ? ", times estimated at the sender" : "");
     rnd_model_free(&m);
     return 0;
 }

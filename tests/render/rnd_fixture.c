@@ -140,7 +140,7 @@ void fx_finish(trace_buf *b)
 /* ---------------------------------------------------------------- scenarios */
 
 enum { C = TRACE_CLIENT, S = TRACE_SERVER };
-#define MS 1000ull
+#define MS  1000ull
 #define SEC 1000000ull
 
 void fx_loss(trace_buf *b)

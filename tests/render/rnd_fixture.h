@@ -12,7 +12,7 @@
 
 #include "trace.h"
 
-#define FX_LOST UINT64_MAX /* arrival time of a segment the link drops */
+#define FX_LOST UINT64_MAX       /* arrival time of a segment the link drops */
 #define FX_NONE (UINT64_MAX - 1) /* capture: no drop, no arrival event */
 
 /* Starts an empty trace. */

@@ -31,8 +31,8 @@ static const rnd_sbox *find_box(const rnd_layout *lay, int ep, int state, size_t
 }
 
 /* The arrow of the n-th segment sent by ep whose flags are exactly `flags`. */
-static const rnd_arrow *find_arrow(const rnd_layout *lay, const rnd_model *m, int ep,
-                                   uint8_t flags, size_t nth)
+static const rnd_arrow *find_arrow(const rnd_layout *lay, const rnd_model *m, int ep, uint8_t flags,
+                                   size_t nth)
 {
     for (size_t i = 0; i < lay->narrows; i++) {
         const rnd_mseg *s = &m->seg[lay->arrows[i].seg];
