@@ -90,8 +90,9 @@ static void text_at(cairo_t *cr, const rnd_fonts *f, const rnd_style *st, rnd_fo
 
 static void halo(cairo_t *cr, rnd_rect r)
 {
+    /* a plain rectangle: thousands of these in a long PDF, arcs would cost time and bytes */
     cairo_set_source_rgba(cr, 1, 1, 1, 0.88);
-    round_rect(cr, r, 2.0);
+    cairo_rectangle(cr, r.x, r.y, r.w, r.h);
     cairo_fill(cr);
 }
 
