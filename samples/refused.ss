@@ -1,0 +1,1 @@
+Recv-Q Send-Q Local Address:Port Peer Address:PortProcess
