@@ -91,11 +91,25 @@ typedef struct rkey {
     size_t ord;
 } rkey;
 
+static int row_pri(uint8_t kind)
+{
+    switch (kind) {
+    case RND_ROW_ARRIVE:
+        return 0;
+    case RND_ROW_MARK:
+        return 1;
+    case RND_ROW_SEND:
+        return 3;
+    default:
+        return 2;
+    }
+}
+
 static int cmp_row(const void *a, const void *b)
 {
     const rnd_row *x = a, *y = b;
-    rkey kx = {x->t, x->kind == RND_ROW_ARRIVE ? 0 : x->kind == RND_ROW_SEND ? 2 : 1, x->ref};
-    rkey ky = {y->t, y->kind == RND_ROW_ARRIVE ? 0 : y->kind == RND_ROW_SEND ? 2 : 1, y->ref};
+    rkey kx = {x->t, row_pri(x->kind), x->ref};
+    rkey ky = {y->t, row_pri(y->kind), y->ref};
     if (kx.t != ky.t)
         return kx.t < ky.t ? -1 : 1;
     if (kx.pri != ky.pri)
@@ -127,6 +141,15 @@ static int add_rows(lctx *c)
         *r = (rnd_row){.t = s->t_send, .kind = RND_ROW_SEND, .ep = s->ep, .ref = k};
         r->top = label_h(c, s) + 3.0;
         r->bottom = 3.0;
+        if (s->n_arr == 0) { /* keeps the time its arrow needs before any compressed gap */
+            r = PUSH(L->rows, L->nrows, c->cap_rows);
+            if (r == NULL)
+                return -1;
+            *r = (rnd_row){.t = s->lost ? s->t_lost : s->t_send + (int64_t)m->one_way,
+                           .kind = RND_ROW_MARK,
+                           .ep = (uint8_t)(1 - s->ep),
+                           .ref = k};
+        }
         for (unsigned a = 0; a < s->n_arr; a++) {
             r = PUSH(L->rows, L->nrows, c->cap_rows);
             if (r == NULL)
@@ -324,7 +347,10 @@ static const char *bracket_text(const rnd_bracket *b, char *buf, size_t size)
         snprintf(buf, size, "persist %s", d);
         break;
     case TCP_TIMER_TIME_WAIT:
-        snprintf(buf, size, "TIME-WAIT 2\u00d7MSL = %s", d);
+        if (b->fired || b->open_end)
+            snprintf(buf, size, "TIME-WAIT 2\u00d7MSL = %s", d);
+        else
+            snprintf(buf, size, "TIME-WAIT, 2\u00d7MSL restarts");
         break;
     default:
         return NULL;
@@ -338,7 +364,8 @@ static double timer_y(const rnd_layout *L, size_t i)
 {
     const rnd_row *r = &L->rows[i];
     for (size_t j = i + 1; j < L->nrows && L->rows[j].t == r->t; j++)
-        if (L->rows[j].kind != RND_ROW_TIMER && L->rows[j].ep == r->ep)
+        if (L->rows[j].kind != RND_ROW_TIMER && L->rows[j].kind != RND_ROW_MARK &&
+            L->rows[j].ep == r->ep)
             return L->rows[j].y;
     return r->y;
 }
@@ -615,7 +642,7 @@ static void make_ticks(lctx *c)
         const rnd_row *r = &L->rows[i];
         rnd_tick *tk;
         char txt[24];
-        if (r->kind == RND_ROW_TIMER || r->kind == RND_ROW_APP)
+        if (r->kind == RND_ROW_TIMER || r->kind == RND_ROW_APP || r->kind == RND_ROW_MARK)
             continue;
         rnd_fmt_ms(r->t, L->decimals, txt, sizeof txt);
         if (strcmp(txt, prev) == 0 || r->y - h / 2 < last_bottom + 1.0)
@@ -839,8 +866,10 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             size_t li = c.label_of_seg[k];
             if (s->n_arr == 0) {
                 rnd_arrow *a = &lay->arrows[lay->narrows++];
-                double yend = s->lost ? rnd_layout_y_of(lay, s->t_lost)
-                                      : rnd_layout_y_of(lay, s->t_send + (int64_t)m->one_way);
+                int64_t t_end = s->lost ? s->t_lost : s->t_send + (int64_t)m->one_way;
+                /* to scale, even if a compressed gap follows the send */
+                double yend = dmax(rnd_layout_y_of(lay, t_end),
+                                   from.y + (double)(t_end - s->t_send) * lay->pxus);
                 double f = s->lost ? 0.55 : 1.0;
                 yend = dmax(yend, from.y + 12.0);
                 if (!s->lost)

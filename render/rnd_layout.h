@@ -61,6 +61,7 @@ typedef enum rnd_row_kind {
     RND_ROW_STATE,
     RND_ROW_APP,
     RND_ROW_TIMER, /* zero height: only keeps time */
+    RND_ROW_MARK,  /* zero height: where a lost segment would have arrived */
 } rnd_row_kind;
 
 typedef struct rnd_row {
