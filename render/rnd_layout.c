@@ -492,8 +492,10 @@ static int make_notes(lctx *c)
         n->ep = b->ep;
         n->font = RND_FONT_SMALL;
         /* an RTO's label goes by its expiry, where the retransmission follows; others centred */
-        n->anchor_y =
-            b->timer == TCP_TIMER_RTO ? b->y1 - lh(c, RND_FONT_SMALL) : (b->y0 + b->y1) / 2;
+        n->anchor_y = b->timer == TCP_TIMER_RTO ||
+                              (b->timer == TCP_TIMER_TIME_WAIT && !b->fired && !b->open_end)
+                          ? b->y1 - lh(c, RND_FONT_SMALL)
+                          : (b->y0 + b->y1) / 2;
         snprintf(n->text, sizeof n->text, "%s", buf);
         b->note = L->nnotes - 1;
     }
