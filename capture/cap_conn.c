@@ -1,0 +1,301 @@
+/*
+ * cap_conn.c - a connection of a capture: roles, the two observer endpoints, and per-direction
+ * analysis (counts, RTT, retransmission intervals, inferred losses).
+ */
+#include "cap_conn.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cap_addr.h"
+#include "tcp_seq.h"
+
+static bool same_end(const cap_addr *a, uint16_t pa, const cap_addr *b, uint16_t pb)
+{
+    return pa == pb && cap_addr_eq(a, b);
+}
+
+int cap_conn_dir(const cap_conn *c, const cap_packet *p)
+{
+    return same_end(&p->src, p->sport, &c->addr[0], c->port[0]) ? 0 : 1;
+}
+
+void cap_conn_init(cap_conn *c, uint32_t id, const cap_packet *p, uint64_t t, trace_sink sink)
+{
+    memset(c, 0, sizeof *c);
+    c->id = id;
+    c->first_t = c->last_t = t;
+    const tcp_seg *s = &p->seg;
+    bool syn = (s->flags & TCP_SYN) != 0, ack = (s->flags & TCP_ACK) != 0;
+    int client_is_src;
+    if (syn && !ack) {
+        client_is_src = 1; /* the sender of the first SYN without ACK is the client */
+    } else if (syn && ack) {
+        client_is_src = 0; /* a SYN,ACK comes from the server */
+    } else if (p->sport != p->dport) {
+        client_is_src = p->sport > p->dport; /* well-known (lower) ports serve */
+    } else {
+        client_is_src = 1; /* equal ports: the first packet's receiver is the server */
+    }
+    if (client_is_src) {
+        c->addr[0] = p->src, c->port[0] = p->sport;
+        c->addr[1] = p->dst, c->port[1] = p->dport;
+    } else {
+        c->addr[0] = p->dst, c->port[0] = p->dport;
+        c->addr[1] = p->src, c->port[1] = p->sport;
+    }
+    if (syn && !ack) {
+        c->handshake_seen = true;
+        tcp_obs_init(&c->ep[0], TRACE_CLIENT, sink, TCP_CLOSED, t);
+        tcp_obs_init(&c->ep[1], TRACE_SERVER, sink, TCP_LISTEN, t);
+    } else if (syn && ack) {
+        tcp_obs_init_syn_sent(&c->ep[0], TRACE_CLIENT, sink, s->ack - 1, t);
+        tcp_obs_init(&c->ep[1], TRACE_SERVER, sink, TCP_LISTEN, t);
+    } else {
+        tcp_obs_init(&c->ep[0], TRACE_CLIENT, sink, TCP_ESTABLISHED, t);
+        tcp_obs_init(&c->ep[1], TRACE_SERVER, sink, TCP_ESTABLISHED, t);
+    }
+    for (int i = 0; i < 2; i++) /* RFC 6298 defaults: initial 1 s, minimum 1 s, G = 1 ms */
+        tcp_rto_init(&c->d[i].rtt.est, 1000000, 1000000, 120000000, 1000);
+}
+
+/* ---- per-direction analysis ---------------------------------------------------------------- */
+
+static cap_sent *ring_find(cap_dir *d, uint32_t seq)
+{
+    for (uint32_t k = 0; k < d->n_ring; k++) {
+        cap_sent *e = &d->ring[(d->ring_head + k) % CAP_RING];
+        if (e->seq == seq)
+            return e;
+    }
+    return NULL;
+}
+
+static void ring_add(cap_dir *d, const cap_sent *e)
+{
+    if (d->n_ring == CAP_RING) { /* forget the oldest */
+        d->ring_head = (d->ring_head + 1) % CAP_RING;
+        d->n_ring--;
+    }
+    d->ring[(d->ring_head + d->n_ring) % CAP_RING] = *e;
+    d->n_ring++;
+}
+
+static void ring_remove_at(cap_dir *d, uint32_t k)
+{
+    /* shift the later entries down by one */
+    for (uint32_t j = k; j + 1 < d->n_ring; j++)
+        d->ring[(d->ring_head + j) % CAP_RING] = d->ring[(d->ring_head + j + 1) % CAP_RING];
+    d->n_ring--;
+}
+
+/* The other side acknowledged up to `ack` (and the SACK blocks): forget what it covers. */
+static void ring_acked(cap_dir *d, uint32_t ack, const tcp_seg *s)
+{
+    for (uint32_t k = 0; k < d->n_ring;) {
+        cap_sent *e = &d->ring[(d->ring_head + k) % CAP_RING];
+        bool covered = tcp_seq_leq(e->end, ack);
+        for (unsigned b = 0; !covered && b < s->nsack && b < TCP_MAX_SACK; b++)
+            covered = tcp_seq_geq(e->seq, s->sack[b].left) && tcp_seq_leq(e->end, s->sack[b].right);
+        if (covered)
+            ring_remove_at(d, k);
+        else
+            k++;
+    }
+}
+
+static void rtt_sample(cap_rtt *r, uint64_t sample)
+{
+    r->n++;
+    r->sum += sample;
+    if (r->n == 1 || sample < r->min)
+        r->min = sample;
+    if (sample > r->max)
+        r->max = sample;
+    tcp_rto_sample(&r->est, sample);
+}
+
+static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint64_t t, uint64_t id,
+                    const cap_emit *emit)
+{
+    cap_dir *d = &c->d[dir], *o = &c->d[1 - dir];
+    uint32_t seqlen = tcp_seg_seqlen(s);
+    bool retx = tcp_obs_is_retransmission(tags);
+    d->packets++;
+    d->bytes += s->len;
+    if (!retx && !(tags & (TCP_TAG_KEEP_ALIVE | TCP_TAG_ZERO_WINDOW_PROBE)))
+        d->unique_bytes += s->len;
+    if (retx)
+        d->retrans++;
+    if (tags & TCP_TAG_FAST_RETRANSMISSION)
+        d->fast_retrans++;
+    if (s->flags & TCP_RST)
+        d->rst++;
+    if (tags & TCP_TAG_DUP_ACK)
+        d->dup_acks++;
+    if (tags & TCP_TAG_ZERO_WINDOW)
+        d->zero_windows++;
+
+    /* this segment's ACK ends the other side's RTT measurement and retires what it covers */
+    if (s->flags & TCP_ACK) {
+        cap_rtt *r = &o->rtt;
+        if (r->timing && tcp_seq_geq(s->ack, r->end)) {
+            r->timing = false;
+            rtt_sample(r, t - r->start);
+        }
+        ring_acked(o, s->ack, s);
+    }
+
+    if (seqlen == 0 || (tags & (TCP_TAG_KEEP_ALIVE | TCP_TAG_ZERO_WINDOW_PROBE)))
+        return;
+    uint32_t end = s->seq + seqlen;
+    if (retx) {
+        /* Karn: a retransmission of the timed range ends the measurement without a sample */
+        if (d->rtt.timing && tcp_seq_lt(s->seq, d->rtt.end))
+            d->rtt.timing = false;
+        /* interval since the previous transmission of the same segment */
+        cap_sent *prev = ring_find(d, s->seq);
+        if (prev && d->n_retx_interval < CAP_RETX_INTERVALS)
+            d->retx_interval[d->n_retx_interval++] = t - prev->t;
+        /* earlier copies nobody acknowledged: lost after the capture point */
+        for (uint32_t k = 0; k < d->n_ring;) {
+            cap_sent *e = &d->ring[(d->ring_head + k) % CAP_RING];
+            if (tcp_seq_lt(e->seq, end) && tcp_seq_gt(e->end, s->seq) &&
+                !(tags & TCP_TAG_SPURIOUS)) {
+                tcp_seg lost;
+                memset(&lost, 0, sizeof lost);
+                lost.seq = e->seq;
+                lost.len = e->len;
+                lost.flags = e->flags;
+                lost.ack = e->ack;
+                lost.win = e->win;
+                d->lost++;
+                if (emit && emit->lost)
+                    emit->lost(emit->ctx, dir, e->id, &lost, t);
+                ring_remove_at(d, k);
+                continue;
+            }
+            k++;
+        }
+    } else if (!d->rtt.timing) {
+        d->rtt.timing = true; /* RFC 6298 section 3: time one segment at a time */
+        d->rtt.end = end;
+        d->rtt.start = t;
+    }
+    cap_sent e = {s->seq, end, id, t, s->flags, s->len, s->ack, s->win};
+    ring_add(d, &e);
+}
+
+uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t id,
+                         const cap_emit *emit)
+{
+    int dir = cap_conn_dir(c, p);
+    tcp_endpoint *snd = &c->ep[dir], *rcv = &c->ep[1 - dir];
+    tcp_seg seg = p->seg;
+    c->packets++;
+    if (t > c->last_t)
+        c->last_t = t;
+    if (seg.flags & TCP_SYN) {
+        if (!(seg.flags & TCP_ACK) && !c->t_syn)
+            c->t_syn = t;
+        if ((seg.flags & TCP_ACK) && !c->t_synack)
+            c->t_synack = t;
+        if (!c->syn_seen[dir])
+            c->isn[dir] = seg.seq;
+        c->syn_seen[dir] = true;
+    } else if (dir == 0 && c->t_synack && !c->t_ack && (seg.flags & TCP_ACK) &&
+               seg.ack == c->isn[1] + 1) {
+        c->t_ack = t;
+        uint64_t rtt = cap_conn_handshake_rtt(c);
+        c->ep[0].obs_rtt = c->ep[1].obs_rtt = rtt;
+    }
+    if (seg.flags & TCP_FIN)
+        c->fin_seen[dir] = true;
+    if (seg.flags & TCP_RST)
+        c->rst_seen = true;
+
+    if (emit && emit->hold)
+        emit->hold(emit->ctx, true);
+    uint32_t tags = tcp_obs_sent(snd, t, &seg);
+    seg.tags = tags;
+    uint32_t shift = (seg.flags & TCP_SYN) ? 0 : snd->obs_scale_unknown ? 0 : snd->rcv_shift;
+    seg.win = (uint32_t)seg.win_raw << shift;
+    if (emit && emit->send)
+        emit->send(emit->ctx, dir, id, &seg);
+    if (emit && emit->hold)
+        emit->hold(emit->ctx, false);
+    tcp_obs_arrived(rcv, t, &seg);
+    analyse(c, dir, &seg, tags, t, id, emit);
+    return tags;
+}
+
+bool cap_conn_finished(const cap_conn *c)
+{
+    for (int i = 0; i < 2; i++)
+        if (c->ep[i].state != TCP_CLOSED && c->ep[i].state != TCP_TIME_WAIT)
+            return false;
+    return true;
+}
+
+cap_end cap_conn_end(const cap_conn *c)
+{
+    if (c->rst_seen)
+        return CAP_END_RST;
+    if (c->fin_seen[0] && c->fin_seen[1])
+        return CAP_END_FIN;
+    if (c->fin_seen[0] || c->fin_seen[1])
+        return CAP_END_HALF;
+    return CAP_END_OPEN;
+}
+
+const char *cap_end_name(cap_end e)
+{
+    switch (e) {
+    case CAP_END_FIN:
+        return "fin";
+    case CAP_END_RST:
+        return "rst";
+    case CAP_END_HALF:
+        return "half-closed";
+    default:
+        return "open";
+    }
+}
+
+uint64_t cap_conn_handshake_rtt(const cap_conn *c)
+{
+    if (!c->t_syn || !c->t_synack || !c->t_ack || c->t_synack < c->t_syn || c->t_ack < c->t_synack)
+        return 0;
+    return c->t_ack - c->t_syn;
+}
+
+void cap_conn_meta(const cap_conn *c, const char *capture_name, trace_meta *meta)
+{
+    memset(meta, 0, sizeof *meta);
+    meta->capture = true;
+    char a[CAP_ENDPOINT_STRLEN], b[CAP_ENDPOINT_STRLEN];
+    cap_endpoint_str(&c->addr[0], c->port[0], a, sizeof a);
+    cap_endpoint_str(&c->addr[1], c->port[1], b, sizeof b);
+    snprintf(meta->title, sizeof meta->title, "%s, connection %u", capture_name, c->id);
+    snprintf(meta->addr[0], sizeof meta->addr[0], "%s", a);
+    snprintf(meta->addr[1], sizeof meta->addr[1], "%s", b);
+    for (int i = 0; i < 2; i++) {
+        meta->isn_known[i] = c->syn_seen[i];
+        meta->isn[i] = c->isn[i];
+    }
+    meta->vantage = TRACE_VANTAGE_UNKNOWN;
+    uint64_t rtt = cap_conn_handshake_rtt(c);
+    meta->one_way = rtt / 2;
+    if (rtt > 0) {
+        uint64_t first = c->t_synack - c->t_syn, second = c->t_ack - c->t_synack;
+        /* near the client the SYN,ACK comes a round trip after the SYN and the ACK at once;
+         * near the server the other way round */
+        if (second * 4 < first) {
+            meta->vantage = TRACE_CLIENT;
+            meta->one_way = first / 2;
+        } else if (first * 4 < second) {
+            meta->vantage = TRACE_SERVER;
+            meta->one_way = second / 2;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+/*
+ * cap_conn.h - one TCP connection seen in a capture: its two endpoints (the sim/ endpoint in
+ * observer mode, one per side), and the analysis that goes beside them: packet, byte,
+ * retransmission and RST counts per direction, an RFC 6298 estimator over data->ACK pairs
+ * (Karn's rule), the intervals between retransmissions of the same segment, segments inferred
+ * lost after the capture point, and the handshake timing that places the capture point.
+ *
+ * Index 0 of every pair is the client (the sender of the first SYN without ACK, see
+ * cap_flow.c), index 1 the server.
+ */
+#ifndef TCPSIM_CAP_CONN_H
+#define TCPSIM_CAP_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cap_decode.h"
+#include "tcp.h"
+#include "trace.h"
+
+#define CAP_RETX_INTERVALS 16 /* retransmission intervals kept per direction */
+#define CAP_RING           32 /* recent segments kept per direction for loss and intervals */
+
+typedef struct cap_rtt {
+    uint64_t n, min, max, sum; /* samples in microseconds */
+    tcp_rto est;               /* RFC 6298 estimator fed with the samples */
+    bool timing;               /* a segment is being timed */
+    uint32_t end;              /* ...an ACK at or above this ends it */
+    uint64_t start;
+} cap_rtt;
+
+typedef struct cap_sent {
+    uint32_t seq, end; /* sequence space [seq, end) */
+    uint64_t id;       /* packet number */
+    uint64_t t;        /* last transmission of this start sequence */
+    uint8_t flags;
+    uint32_t len;
+    uint32_t ack, win; /* for reporting the segment if it is found lost */
+} cap_sent;
+
+/* Counts for the segments one side sent. */
+typedef struct cap_dir {
+    uint64_t packets;
+    uint64_t bytes;        /* payload bytes, retransmissions included */
+    uint64_t unique_bytes; /* payload bytes sent for the first time */
+    uint64_t retrans;      /* segments repeating sequence space (Linux: TcpRetransSegs) */
+    uint64_t fast_retrans;
+    uint64_t rst;
+    uint64_t dup_acks;
+    uint64_t zero_windows;
+    uint64_t lost; /* inferred lost after the capture point */
+    uint64_t retx_interval[CAP_RETX_INTERVALS];
+    uint32_t n_retx_interval;
+    cap_rtt rtt; /* RTT of this side's data, measured to the other side's ACK */
+    cap_sent ring[CAP_RING];
+    uint32_t n_ring, ring_head;
+} cap_dir;
+
+typedef enum cap_end {
+    CAP_END_OPEN, /* neither a close nor a reset was seen */
+    CAP_END_FIN,  /* both sides sent FIN */
+    CAP_END_RST,  /* a RST ended it */
+    CAP_END_HALF, /* only one side sent FIN */
+} cap_end;
+
+typedef struct cap_conn {
+    uint32_t id; /* from 1, in order of first packet */
+    cap_addr addr[2];
+    uint16_t port[2];
+    bool handshake_seen; /* the client's SYN was captured */
+    bool syn_seen[2], fin_seen[2], rst_seen;
+    tcp_endpoint ep[2];
+    uint64_t first_t, last_t, packets;
+    cap_dir d[2];
+    uint64_t t_syn, t_synack, t_ack; /* handshake times, 0 when not seen */
+    uint32_t isn[2];
+
+    /* bookkeeping of the connection table (cap_flow.c) */
+    struct cap_conn *hnext;         /* hash chain */
+    struct cap_conn *lprev, *lnext; /* activity list, least recently active first */
+    uint32_t hash;
+} cap_conn;
+
+/*
+ * Sets up a connection from its first packet `p` (seen at t): decides who is client and server
+ * and their starting states.  `sink` receives the endpoints' events (the caller tags them with
+ * the connection id).
+ */
+void cap_conn_init(cap_conn *c, uint32_t id, const cap_packet *p, uint64_t t, trace_sink sink);
+/* Which side sent p: 0 (client) or 1 (server). */
+int cap_conn_dir(const cap_conn *c, const cap_packet *p);
+
+/* What cap_conn_packet tells its caller to put in the trace around the endpoint's own events. */
+typedef struct cap_emit {
+    void (*send)(void *ctx, int dir, uint64_t id, const tcp_seg *seg);
+    void (*lost)(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t);
+    void (*hold)(void *ctx, bool on); /* hold endpoint events until the send event is out */
+    void *ctx;
+} cap_emit;
+
+/* Runs one packet through the connection; returns the tags given to it. */
+uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t id,
+                         const cap_emit *emit);
+
+/* Both ends are CLOSED or in TIME-WAIT. */
+bool cap_conn_finished(const cap_conn *c);
+cap_end cap_conn_end(const cap_conn *c);
+const char *cap_end_name(cap_end e);
+/* Fills the trace_meta of this connection (addresses, ISNs, one-way delay, vantage). */
+void cap_conn_meta(const cap_conn *c, const char *capture_name, trace_meta *meta);
+/* Handshake round trip as the capture saw it (0 when not seen). */
+uint64_t cap_conn_handshake_rtt(const cap_conn *c);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * cap_replay.c - the replay loop's per-frame work and the routing of trace events.
+ */
+#include "cap_replay.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cap_addr.h"
+
+void cap_replay_opts_default(cap_replay_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->max_conns = 10000;
+    o->linger = 30000000;
+}
+
+/* ---- event routing: endpoints' events get the connection number, are filtered by --flow and
+ * held while a packet's own send event is not out yet ------------------------------------- */
+
+static void put(cap_replay *r, trace_event *ev)
+{
+    ev->conn = r->cur_conn;
+    if (!r->cur_selected)
+        return;
+    if (r->holding && r->n_held < CAP_HELD_MAX) {
+        r->held[r->n_held++] = *ev;
+        return;
+    }
+    trace_sink_put(&r->out, ev);
+}
+
+static void ep_emit(void *ctx, const trace_event *ev)
+{
+    trace_event copy = *ev;
+    put(ctx, &copy);
+}
+
+static void emit_send(void *ctx, int dir, uint64_t id, const tcp_seg *seg)
+{
+    cap_replay *r = ctx;
+    trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t = r->t_last;
+    ev.ep = (uint8_t)dir;
+    ev.kind = TRACE_SEND;
+    ev.id = id;
+    ev.seg = *seg;
+    bool was = r->holding;
+    r->holding = false;
+    put(r, &ev);
+    r->holding = was;
+}
+
+static void emit_lost(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t)
+{
+    cap_replay *r = ctx;
+    trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t = t;
+    ev.ep = (uint8_t)dir;
+    ev.kind = TRACE_DROP;
+    ev.id = id;
+    ev.seg = *seg;
+    trace_set_text(&ev, "inferred: sent again before any ACK covered it");
+    put(r, &ev);
+}
+
+static void emit_hold(void *ctx, bool on)
+{
+    cap_replay *r = ctx;
+    r->holding = on;
+    if (!on) {
+        for (uint32_t k = 0; k < r->n_held; k++)
+            trace_sink_put(&r->out, &r->held[k]);
+        r->n_held = 0;
+    }
+}
+
+/* ---- set-up -------------------------------------------------------------------------------- */
+
+int cap_replay_init(cap_replay *r, const cap_replay_opts *o, trace_sink out, cap_conn_done_fn done,
+                    void *done_ctx)
+{
+    memset(r, 0, sizeof *r);
+    r->o = *o;
+    if (r->o.max_conns == 0)
+        r->o.max_conns = 1;
+    r->out = out;
+    r->done = done;
+    r->done_ctx = done_ctx;
+    r->ep_sink = out.emit ? (trace_sink){ep_emit, r} : out;
+    return cap_flows_init(&r->flows, r->o.max_conns);
+}
+
+bool cap_replay_selected(const cap_replay *r, const cap_conn *c)
+{
+    if (r->o.flow_id)
+        return c->id == r->o.flow_id;
+    if (r->o.flow_tuple) {
+        for (int i = 0; i < 2; i++)
+            if (c->port[0] == r->o.flow_port[i] && c->port[1] == r->o.flow_port[1 - i] &&
+                cap_addr_eq(&c->addr[0], &r->o.flow_addr[i]) &&
+                cap_addr_eq(&c->addr[1], &r->o.flow_addr[1 - i]))
+                return true;
+        return false;
+    }
+    return true;
+}
+
+static bool selected_new(const cap_replay *r, const cap_packet *p)
+{
+    if (r->o.flow_id)
+        return r->flows.next_id == r->o.flow_id;
+    if (r->o.flow_tuple) {
+        for (int i = 0; i < 2; i++)
+            if (p->sport == r->o.flow_port[i] && p->dport == r->o.flow_port[1 - i] &&
+                cap_addr_eq(&p->src, &r->o.flow_addr[i]) &&
+                cap_addr_eq(&p->dst, &r->o.flow_addr[1 - i]))
+                return true;
+        return false;
+    }
+    return true;
+}
+
+static void retire(cap_replay *r, cap_conn *c)
+{
+    if (r->done)
+        r->done(r->done_ctx, c);
+    cap_flows_remove(&r->flows, c);
+}
+
+/* Retires finished connections that have been quiet for the linger time. */
+static void retire_quiet(cap_replay *r, uint64_t now)
+{
+    while (r->flows.head) {
+        cap_conn *c = r->flows.head;
+        if (now - c->last_t < r->o.linger)
+            break;
+        if (!cap_conn_finished(c)) {
+            /* the least recently active is still open; finished ones behind it wait their
+             * turn (bounded by max_conns) */
+            break;
+        }
+        retire(r, c);
+    }
+}
+
+/* Makes room for one more connection: retire the quietest finished one, if any. */
+static bool make_room(cap_replay *r)
+{
+    for (cap_conn *c = r->flows.head; c; c = c->lnext) {
+        if (cap_conn_finished(c)) {
+            retire(r, c);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A SYN without ACK that does not belong to the connection on this tuple starts a new one
+ * (port reuse): the old one is finished or its client gave up on its own SYN. */
+static bool starts_new(const cap_conn *c, const cap_packet *p)
+{
+    const tcp_seg *s = &p->seg;
+    if ((s->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
+        return false;
+    int dir = cap_conn_dir(c, p);
+    const tcp_endpoint *ep = &c->ep[dir];
+    if (ep->obs_snd_known && s->seq == ep->iss)
+        return false; /* the same SYN again */
+    tcp_state st = ep->state;
+    return st == TCP_CLOSED || st == TCP_TIME_WAIT || st == TCP_SYN_SENT ||
+           c->ep[1 - dir].state == TCP_CLOSED || cap_conn_finished(c);
+}
+
+void cap_replay_frame(cap_replay *r, int linktype, const cap_frame *f)
+{
+    cap_packet p;
+    memset(&p, 0, sizeof p);
+    p.ts_us = f->ts_us;
+    cap_skip why = cap_decode(linktype, f->data, f->caplen, f->wirelen, &p);
+    cap_stats_add(&r->stats, why, &p);
+    if (!r->have_t0) {
+        r->t0 = f->ts_us;
+        r->have_t0 = true;
+    }
+    uint64_t t = f->ts_us >= r->t0 ? f->ts_us - r->t0 : 0;
+    if (t < r->t_last) { /* timestamps going backwards: keep time monotonic */
+        r->ts_backwards++;
+        t = r->t_last;
+    }
+    r->t_last = t;
+    if (why != CAP_SKIP_NONE)
+        return;
+
+    retire_quiet(r, t);
+    cap_conn *c = cap_flows_find(&r->flows, &p);
+    if (c && starts_new(c, &p)) {
+        retire(r, c);
+        c = NULL;
+    }
+    if (!c) {
+        if (r->flows.live >= r->flows.max_live)
+            make_room(r);
+        /* the new connection's "assumed" states are reported while it is set up */
+        r->cur_conn = r->flows.next_id;
+        r->cur_selected = selected_new(r, &p);
+        c = cap_flows_add(&r->flows, &p, t, r->ep_sink);
+        if (!c) {
+            r->untracked++;
+            return;
+        }
+        r->conns++;
+    }
+    cap_flows_touch(&r->flows, c);
+    r->cur_conn = c->id;
+    r->cur_selected = cap_replay_selected(r, c);
+    cap_emit emit = {emit_send, emit_lost, emit_hold, r};
+    cap_conn_packet(c, &p, t, f->index, &emit);
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const cap_conn *x = *(const cap_conn *const *)a, *y = *(const cap_conn *const *)b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void cap_replay_finish(cap_replay *r)
+{
+    uint32_t n = r->flows.live, k = 0;
+    cap_conn **v = n ? malloc(n * sizeof *v) : NULL;
+    if (!v) {
+        while (r->flows.head)
+            retire(r, r->flows.head);
+        return;
+    }
+    for (cap_conn *c = r->flows.head; c && k < n; c = c->lnext)
+        v[k++] = c;
+    qsort(v, k, sizeof *v, by_id);
+    for (uint32_t i = 0; i < k; i++)
+        retire(r, v[i]);
+    free(v);
+}
+
+void cap_replay_free(cap_replay *r)
+{
+    cap_flows_free(&r->flows);
+}
