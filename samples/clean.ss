@@ -1,2 +1,2 @@
 Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess
-0      0          127.0.0.1:48872    127.0.0.1:5555       
+0      0          127.0.0.1:48524    127.0.0.1:5555       

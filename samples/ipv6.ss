@@ -1,2 +1,2 @@
 Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess
-0      0              [::1]:56670        [::1]:5555       
+0      0              [::1]:60510        [::1]:5555       

@@ -409,14 +409,22 @@ make_one() {
     "check_$CUR"
 }
 
+# the summary, as a Markdown table (README.md holds a copy)
 summary_header() {
-    printf '%-12s %7s %8s %6s %5s %7s %6s %-7s\n' sample packets bytes retrans rsts synretr tlp \
-        timewait
+    echo "| sample | packets | bytes | TcpRetransSegs | TcpOutRsts | TCPSynRetrans | TCPLossProbes |" \
+        "TIME-WAIT |"
+    echo "|---|--:|--:|--:|--:|--:|--:|---|"
 }
 summary_line() {
-    printf '%-12s %7s %8s %6s %5s %7s %6s %-7s\n' "$CUR" "$(pcap_count "$OUTDIR/$CUR.pcap")" \
-        "$(stat -c %s "$OUTDIR/$CUR.pcap")" "$(counter TcpRetransSegs)" "$(counter TcpOutRsts)" \
-        "$(counter TcpExtTCPSynRetrans)" "$(counter TcpExtTCPLossProbes)" "$(tw_side)"
+    local tw
+    case "$(tw_count)" in
+        0) tw="none" ;;
+        1) tw="$(tw_side) $(awk 'NR > 1 { print $3 }' "$WORK/$CUR.ss")" ;;
+        *) tw="$(tw_count) × $(tw_side)" ;;
+    esac
+    echo "| $CUR | $(pcap_count "$OUTDIR/$CUR.pcap") | $(stat -c %s "$OUTDIR/$CUR.pcap") |" \
+        "$(counter TcpRetransSegs) | $(counter TcpOutRsts) | $(counter TcpExtTCPSynRetrans) |" \
+        "$(counter TcpExtTCPLossProbes) | $tw |"
 }
 
 START=$SECONDS

@@ -1,2 +1,2 @@
 Recv-Q Send-Q Local Address:Port Peer Address:Port Process
-0      0          127.0.0.1:5555    127.0.0.1:48916       
+0      0          127.0.0.1:5555    127.0.0.1:44668       
