@@ -390,9 +390,9 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
         halo(cr, lb->box);
         x1 = right ? lb->box.x + lb->box.w - 2.0 - lb->w_text : lb->box.x + 2.0;
         x2 = right ? lb->box.x + lb->box.w - 2.0 - lb->w_tag : lb->box.x + 2.0;
-        rnd_set_rgb(cr, lb->style == RND_ARROW_ACK ? C_MUTED : text_of(lb->style));
-        if (lb->style == RND_ARROW_ACK)
-            rnd_set_rgb(cr, (rnd_rgb){0.30, 0.34, 0.40});
+        /* ACK labels in a quieter grey; the others in their arrow's colour */
+        rnd_set_rgb(cr,
+                    lb->style == RND_ARROW_ACK ? (rnd_rgb){0.30, 0.34, 0.40} : text_of(lb->style));
         text_at(cr, f, st, RND_FONT_LABEL, x1, lb->box.y + 1.0, lb->text);
         if (lb->tag[0]) {
             rnd_set_rgb(cr, text_of(lb->style));
