@@ -98,9 +98,8 @@ static void ring_acked(cap_dir *d, uint32_t ack, const tcp_seg *s)
         for (unsigned b = 0; !covered && b < s->nsack && b < TCP_MAX_SACK; b++)
             covered = tcp_seq_geq(e->seq, s->sack[b].left) && tcp_seq_leq(e->end, s->sack[b].right);
         if (covered)
-            ring_remove_at(d, k);
-        else
-            k++;
+            e->acked = true;
+        k++;
     }
 }
 
@@ -160,7 +159,7 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
         /* earlier copies nobody acknowledged: lost after the capture point */
         for (uint32_t k = 0; k < d->n_ring;) {
             cap_sent *e = &d->ring[(d->ring_head + k) % CAP_RING];
-            if (tcp_seq_lt(e->seq, end) && tcp_seq_gt(e->end, s->seq) &&
+            if (!e->acked && tcp_seq_lt(e->seq, end) && tcp_seq_gt(e->end, s->seq) &&
                 !(tags & TCP_TAG_SPURIOUS)) {
                 tcp_seg lost;
                 memset(&lost, 0, sizeof lost);
@@ -182,8 +181,39 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
         d->rtt.end = end;
         d->rtt.start = t;
     }
-    cap_sent e = {s->seq, end, id, t, s->flags, s->len, s->ack, s->win};
+    cap_sent e = {s->seq, end, id, t, s->flags, s->len, s->ack, s->win, s->has_ts, s->tsval, false};
     ring_add(d, &e);
+}
+
+static bool same_segment(const tcp_seg *a, const tcp_seg *b)
+{
+    return a->seq == b->seq && a->ack == b->ack && a->len == b->len && a->flags == b->flags &&
+           a->win_raw == b->win_raw && a->has_ts == b->has_ts &&
+           (!a->has_ts || (a->tsval == b->tsval && a->tsecr == b->tsecr));
+}
+
+/* The same transmission captured again: identical to the previous segment of this side with
+ * nothing from the other side between, within 10 ms; or, with timestamps, carrying the TSval of
+ * an earlier transmission of the same sequence range within 200 ms. */
+static bool is_duplicate(const cap_dir *d, const tcp_endpoint *snd, const tcp_seg *s, uint64_t t)
+{
+    if (d->have_last && same_segment(&d->last, s) && !d->reverse_since && t - d->last_t < 10000)
+        return true;
+    /* with timestamps: the TSval of an earlier transmission of the same range, less than the
+     * smallest RTO of any stack (200 ms) later, and no fast retransmit under way */
+    if (!s->has_ts || snd->cc.dupacks >= 3 || snd->cc.in_recovery)
+        return false;
+    if (d->have_last && same_segment(&d->last, s) && t - d->last_t < 200000)
+        return true;
+    if (tcp_seg_seqlen(s) == 0)
+        return false;
+    for (uint32_t k = 0; k < d->n_ring; k++) {
+        const cap_sent *e = &d->ring[(d->ring_head + k) % CAP_RING];
+        if (e->has_ts && e->tsval == s->tsval && e->seq == s->seq && e->len == s->len &&
+            e->flags == s->flags && t - e->t < 200000)
+            return true;
+    }
+    return false;
 }
 
 uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t id,
@@ -213,6 +243,25 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
         c->fin_seen[dir] = true;
     if (seg.flags & TCP_RST)
         c->rst_seen = true;
+
+    /* the same frame twice, microseconds apart, with nothing from the other side between: a
+     * capture artefact (a mirrored port, a bridge), not a retransmission; the endpoints do not
+     * see it again */
+    cap_dir *d = &c->d[dir];
+    if (is_duplicate(d, snd, &seg, t)) {
+        seg.tags = TCP_TAG_DUPLICATE;
+        seg.win = d->last.win;
+        d->packets++;
+        d->duplicates++;
+        if (emit && emit->send)
+            emit->send(emit->ctx, dir, id, &seg);
+        return seg.tags;
+    }
+    d->last = seg;
+    d->last_t = t;
+    d->have_last = true;
+    d->reverse_since = false;
+    c->d[1 - dir].reverse_since = true;
 
     if (emit && emit->hold)
         emit->hold(emit->ctx, true);

@@ -36,6 +36,9 @@ typedef struct cap_sent {
     uint8_t flags;
     uint32_t len;
     uint32_t ack, win; /* for reporting the segment if it is found lost */
+    bool has_ts;
+    uint32_t tsval; /* to recognise the same transmission captured twice */
+    bool acked;     /* the other side acknowledged it (kept for intervals and duplicates) */
 } cap_sent;
 
 /* Counts for the segments one side sent. */
@@ -48,7 +51,11 @@ typedef struct cap_dir {
     uint64_t rst;
     uint64_t dup_acks;
     uint64_t zero_windows;
-    uint64_t lost; /* inferred lost after the capture point */
+    uint64_t lost;       /* inferred lost after the capture point */
+    uint64_t duplicates; /* frames captured twice (not retransmissions) */
+    tcp_seg last;        /* the previous segment this side sent */
+    uint64_t last_t;
+    bool have_last, reverse_since; /* ...and whether the other side sent since */
     uint64_t retx_interval[CAP_RETX_INTERVALS];
     uint32_t n_retx_interval;
     cap_rtt rtt; /* RTT of this side's data, measured to the other side's ACK */

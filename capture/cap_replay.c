@@ -167,11 +167,9 @@ static bool starts_new(const cap_conn *c, const cap_packet *p)
         return false;
     int dir = cap_conn_dir(c, p);
     const tcp_endpoint *ep = &c->ep[dir];
-    if (ep->obs_snd_known && s->seq == ep->iss)
-        return false; /* the same SYN again */
-    tcp_state st = ep->state;
-    return st == TCP_CLOSED || st == TCP_TIME_WAIT || st == TCP_SYN_SENT ||
-           c->ep[1 - dir].state == TCP_CLOSED || cap_conn_finished(c);
+    /* a SYN from a side that sent nothing yet is a simultaneous open; the same ISN again is a
+     * retransmission; any other ISN means the sender started over */
+    return ep->obs_snd_known && s->seq != ep->iss;
 }
 
 void cap_replay_frame(cap_replay *r, int linktype, const cap_frame *f)

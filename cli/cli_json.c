@@ -99,6 +99,8 @@ void cli_json_emit(void *ctx, const trace_event *ev)
         fprintf(out, ",\"from\":\"%s\",\"to\":\"%s\",\"cause\":", tcp_state_name(ev->u.state.from),
                 tcp_state_name(ev->u.state.to));
         cli_json_string(out, ev->text);
+        if (ev->u.state.correction)
+            fputs(",\"correction\":true", out);
         break;
     case TRACE_TIMER:
         fprintf(out, ",\"timer\":\"%s\",\"action\":\"%s\"",

@@ -108,7 +108,19 @@ void cli_text_emit(void *ctx, const trace_event *ev)
     line[0] = '\0';
     unsigned me = ev->ep, peer = 1u - ev->ep;
     uint32_t base_me = 0, base_peer = 0;
-    if (w->relative_seq && w->meta) {
+    if (w->relative_seq && w->isn_cache) {
+        cli_isn_slot *slot = &w->isn_cache[ev->conn % CLI_TEXT_ISN_CACHE];
+        if (slot->conn != ev->conn) {
+            memset(slot, 0, sizeof *slot);
+            slot->conn = ev->conn;
+        }
+        if (ev->kind == TRACE_SEND && (ev->seg.flags & TCP_SYN) && !slot->known[me & 1]) {
+            slot->known[me & 1] = true;
+            slot->isn[me & 1] = ev->seg.seq;
+        }
+        base_me = slot->known[me & 1] ? slot->isn[me & 1] : 0;
+        base_peer = slot->known[peer & 1] ? slot->isn[peer & 1] : 0;
+    } else if (w->relative_seq && w->meta) {
         base_me = w->meta->isn_known[me & 1] ? w->meta->isn[me & 1] : 0;
         base_peer = w->meta->isn_known[peer & 1] ? w->meta->isn[peer & 1] : 0;
     }
@@ -134,6 +146,8 @@ void cli_text_emit(void *ctx, const trace_event *ev)
     case TRACE_STATE:
         u = add(line, sizeof line, u, "state %s -> %s", tcp_state_name(ev->u.state.from),
                 tcp_state_name(ev->u.state.to));
+        if (ev->u.state.correction)
+            u = add(line, sizeof line, u, " [correction]");
         if (ev->text[0])
             u = add(line, sizeof line, u, "  (%s)", ev->text);
         break;

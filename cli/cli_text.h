@@ -10,11 +10,23 @@
 
 #include "trace.h"
 
+#define CLI_TEXT_ISN_CACHE 4096
+
+/* ISNs of recent capture connections, learnt from their SYNs (direct-mapped by connection
+ * number; a connection whose slot was taken falls back to absolute numbers). */
+typedef struct cli_isn_slot {
+    uint32_t conn;
+    bool known[2];
+    uint32_t isn[2];
+} cli_isn_slot;
+
 typedef struct cli_text {
     FILE *out;
     bool show_conn;    /* prefix each line with the connection number (captures) */
-    bool relative_seq; /* print sequence numbers relative to the ISNs in meta */
-    bool verbose;      /* also print cwnd changes and delayed-ACK timers */
+    bool relative_seq; /* print sequence numbers relative to the ISNs (meta, or learnt from SYNs
+                          in captures when isn_cache is set) */
+    cli_isn_slot *isn_cache; /* captures: CLI_TEXT_ISN_CACHE slots, or NULL */
+    bool verbose;            /* also print cwnd changes and delayed-ACK timers */
     const trace_meta *meta;
     bool header_done;
 } cli_text;

@@ -12,6 +12,7 @@
 
 #include "cli_json.h"
 #include "cli_parse.h"
+#include "cli_pcap.h"
 #include "cli_text.h"
 #include "sim_net.h"
 #include "sim_scenario.h"
@@ -20,15 +21,28 @@ enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
     "usage: tcpsim --scenario NAME [options]\n"
+    "       tcpsim --pcap FILE [-f EXPR] [--summary] [--flow N|A:P-A:P] [options]\n"
+    "       tcpsim --live IFACE [-f EXPR] [options]\n"
     "       tcpsim --list-scenarios | --help | --version\n"
     "\n"
     "Simulates a TCP connection between a client and a server with a TCP endpoint that\n"
-    "follows RFC 9293, 6298 and 5681, and prints every segment, state change and timer.\n"
+    "follows RFC 9293, 6298 and 5681, and prints every segment, state change and timer;\n"
+    "or replays a capture through the same endpoint and infers both ends' states.\n"
     "\n"
     "Output:\n"
     "  --json                  JSON Lines, one event per line (docs/trace-format.md)\n"
     "  -q, --quiet             no trace on stdout\n"
     "  -v, --verbose           also show cwnd changes and delayed-ACK timers\n"
+    "\n"
+    "Captures (pcap or pcapng; link types Ethernet with VLANs, Linux SLL/SLL2, raw IP,\n"
+    "BSD loopback):\n"
+    "  --pcap FILE             replay a capture file, - for standard input\n"
+    "  --live IFACE            replay packets as they arrive on an interface (needs root)\n"
+    "  -f, --filter EXPR       BPF filter, as tcpdump takes it\n"
+    "  --summary               one row per connection instead of the packet trace\n"
+    "  --flow N|A:P-A:P        keep one connection: its number or its address pair\n"
+    "  --absolute              absolute sequence numbers (default: relative to the ISNs)\n"
+    "  --max-conns N           connections tracked at once (10000); more are counted\n"
     "\n"
     "Scenario settings (they override the scenario's own; DUR takes a unit: us, ms, s, m):\n"
     "  --profile rfc|linux     rfc (default): RFC 6298 minimum RTO 1 s, MSL 60 s, initial\n"
@@ -92,6 +106,12 @@ enum {
     O_SYN_RETRIES,
     O_MAX_RETRIES,
     O_UNTIL,
+    O_PCAP,
+    O_LIVE,
+    O_SUMMARY,
+    O_FLOW,
+    O_MAX_CONNS,
+    O_ABSOLUTE,
 };
 
 static const struct option long_opts[] = {
@@ -127,6 +147,13 @@ static const struct option long_opts[] = {
     {"syn-retries", required_argument, NULL, O_SYN_RETRIES},
     {"max-retries", required_argument, NULL, O_MAX_RETRIES},
     {"until", required_argument, NULL, O_UNTIL},
+    {"pcap", required_argument, NULL, O_PCAP},
+    {"live", required_argument, NULL, O_LIVE},
+    {"filter", required_argument, NULL, 'f'},
+    {"summary", no_argument, NULL, O_SUMMARY},
+    {"flow", required_argument, NULL, O_FLOW},
+    {"max-conns", required_argument, NULL, O_MAX_CONNS},
+    {"absolute", no_argument, NULL, O_ABSOLUTE},
     {NULL, 0, NULL, 0},
 };
 
@@ -144,6 +171,8 @@ typedef struct options {
     bool list, json, quiet, verbose;
     const char *profile;
     overrides ov;
+    cli_pcap_opts pcap;
+    const char *max_conns;
 } options;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -354,10 +383,31 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":qvh", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":qvhf:", long_opts, NULL)) != -1) {
         switch (c) {
         case O_SCENARIO:
             o.scenario = optarg;
+            break;
+        case O_PCAP:
+            o.pcap.path = optarg;
+            break;
+        case O_LIVE:
+            o.pcap.live = optarg;
+            break;
+        case 'f':
+            o.pcap.filter = optarg;
+            break;
+        case O_SUMMARY:
+            o.pcap.summary = true;
+            break;
+        case O_FLOW:
+            o.pcap.flow = optarg;
+            break;
+        case O_ABSOLUTE:
+            o.pcap.absolute = true;
+            break;
+        case O_MAX_CONNS:
+            o.max_conns = optarg;
             break;
         case O_LIST:
             o.list = true;
@@ -401,7 +451,28 @@ int main(int argc, char **argv)
         list_scenarios();
         return 0;
     }
-    if (!o.scenario)
-        return usage_error("%s", "nothing to do: give --scenario NAME");
-    return run_scenario(&o);
+    int modes = (o.scenario != NULL) + (o.pcap.path != NULL) + (o.pcap.live != NULL);
+    if (modes == 0)
+        return usage_error("%s", "nothing to do: give --scenario NAME or --pcap FILE");
+    if (modes > 1)
+        return usage_error("%s", "--scenario, --pcap and --live exclude each other");
+    if (o.scenario) {
+        if (o.pcap.filter || o.pcap.summary || o.pcap.flow || o.max_conns || o.pcap.absolute)
+            return usage_error("%s", "-f, --summary, --flow, --absolute and --max-conns go with "
+                                     "--pcap or --live");
+        return run_scenario(&o);
+    }
+    if (o.ov.n > 0 || o.profile)
+        return usage_error("%s", "simulation settings (--rtt, --loss, ...) go with --scenario");
+    if (o.max_conns) {
+        uint64_t v;
+        char err[160];
+        if (cli_parse_uint(o.max_conns, 10000000, &v, err, sizeof err) < 0 || v == 0)
+            return usage_error("bad --max-conns '%s': a number from 1 to 10000000", o.max_conns);
+        o.pcap.max_conns = (uint32_t)v;
+    }
+    o.pcap.json = o.json;
+    o.pcap.quiet = o.quiet;
+    o.pcap.verbose = o.verbose;
+    return cli_run_pcap(&o.pcap);
 }

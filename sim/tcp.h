@@ -195,6 +195,10 @@ uint64_t tcp_next_deadline(const tcp_endpoint *ep);
  * (a server that the first SYN goes to; recorded as an assumption) or ESTABLISHED (the capture
  * began after the handshake). */
 void tcp_obs_init(tcp_endpoint *ep, uint8_t id, trace_sink sink, tcp_state start, uint64_t now);
+/* Sets up the client of a capture whose first packet is the server's SYN,ACK: SYN-SENT with the
+ * ISS that the SYN,ACK acknowledges (an assumption: the SYN was not captured). */
+void tcp_obs_init_syn_sent(tcp_endpoint *ep, uint8_t id, trace_sink sink, uint32_t iss,
+                           uint64_t now);
 /* The endpoint was seen sending `seg` (the truth about it).  Returns the analysis tags for the
  * segment (retransmission, dup-ack, zero-window...). */
 uint32_t tcp_obs_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);

@@ -66,6 +66,30 @@ void tcp_obs_init(tcp_endpoint *ep, uint8_t id, trace_sink sink, tcp_state start
     }
 }
 
+void tcp_obs_init_syn_sent(tcp_endpoint *ep, uint8_t id, trace_sink sink, uint32_t iss,
+                           uint64_t now)
+{
+    tcp_obs_init(ep, id, sink, TCP_CLOSED, now);
+    ep->iss = iss;
+    ep->snd_una = iss;
+    ep->snd_nxt = ep->snd_max = iss + 1;
+    ep->obs_snd_known = true;
+    ep->state = TCP_SYN_SENT;
+    ep->obs_path[0] = TCP_SYN_SENT;
+    ep->obs_hinted[0] = true;
+    if (trace_sink_on(&ep->sink)) {
+        trace_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.t = now;
+        ev.ep = id;
+        ev.kind = TRACE_STATE;
+        ev.u.state.from = TCP_CLOSED;
+        ev.u.state.to = TCP_SYN_SENT;
+        trace_set_text(&ev, "assumed: its SYN was not captured");
+        trace_sink_put(&ep->sink, &ev);
+    }
+}
+
 /* ---- corrections -------------------------------------------------------------------------- */
 
 /* The endpoint is really in `truth`: pop hinted states (and states in `invalid`, a bit mask of
@@ -360,7 +384,7 @@ uint32_t tcp_obs_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 
     /* a segment other than RST from an endpoint taken to be reset: the RST never arrived */
     if (ep->state == TCP_CLOSED && ep->obs_n > 1 && ep->obs_hinted[ep->obs_n - 1] &&
-        !(s->flags & TCP_RST)) {
+        (ep->error == TCP_ERR_RESET || ep->error == TCP_ERR_REFUSED) && !(s->flags & TCP_RST)) {
         tcp_state before = (tcp_state)ep->obs_path[ep->obs_n - 2];
         obs_revert(ep, now, before, 0, "it still sends: the RST did not arrive");
         ep->error = TCP_ERR_NONE;

@@ -42,7 +42,8 @@ enum {
     TCP_TAG_OUT_OF_ORDER = 1u << 8,  /* capture: sequence space below what was already seen */
     TCP_TAG_PREV_NOT_SEEN = 1u << 9, /* capture: a gap before this segment was never seen */
     TCP_TAG_SPURIOUS = 1u << 10,     /* capture: retransmission of data the peer had acked */
-    TCP_TAG_COUNT = 11
+    TCP_TAG_DUPLICATE = 1u << 11,    /* capture: the same frame captured twice */
+    TCP_TAG_COUNT = 12
 };
 
 #define TCP_MAX_SACK 4

@@ -109,6 +109,8 @@ const char *tcp_tag_name(uint32_t bit)
         return "previous-segment-not-seen";
     case TCP_TAG_SPURIOUS:
         return "spurious-retransmission";
+    case TCP_TAG_DUPLICATE:
+        return "duplicate-frame";
     default:
         return NULL;
     }

@@ -1,0 +1,247 @@
+/*
+ * cli_pcap.c - the capture replay command: opens the source, checks the link type, applies the
+ * filter, streams frames through cap_replay, and writes what the options ask for.  A progress
+ * line goes to standard error while a long file is read and standard error is a terminal.
+ */
+#include "cli_pcap.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cap_addr.h"
+#include "cap_replay.h"
+#include "cap_source.h"
+#include "cli_json.h"
+#include "cli_summary.h"
+#include "cli_text.h"
+
+enum { EXIT_RUNTIME = 1, EXIT_BADINPUT = 2 };
+
+static cap_source *volatile g_live;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (g_live)
+        cap_source_break(g_live);
+}
+
+/* "10.0.0.1:80" or "[::1]:80" */
+static int parse_endpoint(const char *s, size_t n, cap_addr *a, uint16_t *port)
+{
+    char buf[80];
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    char *colon = strrchr(buf, ':');
+    if (!colon)
+        return -1;
+    *colon = '\0';
+    char *host = buf, *ps = colon + 1;
+    char *end = NULL;
+    unsigned long p = strtoul(ps, &end, 10);
+    if (!*ps || *end || p > 65535)
+        return -1;
+    *port = (uint16_t)p;
+    memset(a, 0, sizeof *a);
+    size_t hl = strlen(host);
+    if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+        host[hl - 1] = '\0';
+        host++;
+        a->family = CAP_FAMILY_IPV6;
+        return inet_pton(AF_INET6, host, a->bytes) == 1 ? 0 : -1;
+    }
+    a->family = CAP_FAMILY_IPV4;
+    return inet_pton(AF_INET, host, a->bytes) == 1 ? 0 : -1;
+}
+
+int cli_parse_flow(const char *s, struct cap_replay_opts *ro, char *err, size_t errlen)
+{
+    char *end = NULL;
+    unsigned long n = strtoul(s, &end, 10);
+    if (*s >= '0' && *s <= '9' && end && *end == '\0') {
+        if (n == 0 || n > UINT32_MAX) {
+            snprintf(err, errlen, "bad --flow '%s': connection numbers start at 1", s);
+            return -1;
+        }
+        ro->flow_id = (uint32_t)n;
+        return 0;
+    }
+    /* ADDR:PORT-ADDR:PORT; IPv6 addresses are bracketed so '-' is safe after ']' */
+    const char *dash = NULL;
+    for (const char *p = s; *p; p++) {
+        if (*p == '[')
+            while (*p && *p != ']')
+                p++;
+        if (*p == '-') {
+            dash = p;
+            break;
+        }
+        if (!*p)
+            break;
+    }
+    if (!dash || parse_endpoint(s, (size_t)(dash - s), &ro->flow_addr[0], &ro->flow_port[0]) ||
+        parse_endpoint(dash + 1, strlen(dash + 1), &ro->flow_addr[1], &ro->flow_port[1])) {
+        snprintf(err, errlen,
+                 "bad --flow '%s': expected a connection number or ADDR:PORT-ADDR:PORT "
+                 "(IPv6 in brackets)",
+                 s);
+        return -1;
+    }
+    ro->flow_tuple = true;
+    return 0;
+}
+
+typedef struct run_ctx {
+    const cli_pcap_opts *o;
+    cap_replay *r;
+    bool header_done;
+    uint64_t selected_seen;
+    const char *name;
+} run_ctx;
+
+static void on_done(void *ctx, const cap_conn *c)
+{
+    run_ctx *x = ctx;
+    if (!cap_replay_selected(x->r, c))
+        return;
+    x->selected_seen++;
+    if (x->o->collect_meta && x->o->collect && (x->r->o.flow_id || x->r->o.flow_tuple))
+        cap_conn_meta(c, x->name, x->o->collect_meta);
+    if (!x->o->summary || x->o->quiet)
+        return;
+    if (x->o->json) {
+        cli_summary_json(stdout, c);
+    } else {
+        if (!x->header_done)
+            cli_summary_header(stdout);
+        x->header_done = true;
+        cli_summary_text(stdout, c);
+    }
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int cli_run_pcap(const cli_pcap_opts *o)
+{
+    char err[512];
+    cap_replay_opts ro;
+    cap_replay_opts_default(&ro);
+    if (o->max_conns)
+        ro.max_conns = o->max_conns;
+    if (o->flow && cli_parse_flow(o->flow, &ro, err, sizeof err) < 0) {
+        fprintf(stderr, "tcpsim: %s\n", err);
+        return EXIT_BADINPUT;
+    }
+
+    cap_source *src = NULL;
+    int rc = o->live ? cap_source_open_live(&src, o->live, 0, 100, err, sizeof err)
+                     : cap_source_open_file(&src, o->path, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "tcpsim: %s\n", err);
+        return rc == CAP_ERR_NOMEM ? EXIT_RUNTIME : EXIT_BADINPUT;
+    }
+    if (cap_source_check_link(src, err, sizeof err) < 0 ||
+        (o->filter && cap_source_set_filter(src, o->filter, err, sizeof err) < 0)) {
+        fprintf(stderr, "tcpsim: %s\n", err);
+        cap_source_close(src);
+        return EXIT_BADINPUT;
+    }
+
+    /* outputs */
+    static cli_isn_slot isn_cache[CLI_TEXT_ISN_CACHE];
+    memset(isn_cache, 0, sizeof isn_cache);
+    cli_text text = {.out = stdout,
+                     .show_conn = true,
+                     .relative_seq = !o->absolute,
+                     .isn_cache = isn_cache,
+                     .verbose = o->verbose};
+    cli_json json = {.out = stdout, .with_conn = true};
+    trace_tee tee = {.n = 0};
+    if (!o->quiet && !o->summary)
+        trace_tee_add(&tee, o->json ? (trace_sink){cli_json_emit, &json}
+                                    : (trace_sink){cli_text_emit, &text});
+    if (o->collect)
+        trace_tee_add(&tee, trace_buf_sink(o->collect));
+    trace_sink out = tee.n ? (trace_sink){trace_tee_emit, &tee} : (trace_sink){NULL, NULL};
+
+    static cap_replay r;
+    run_ctx x = {.o = o, .r = &r, .name = cap_source_name(src)};
+    if (cap_replay_init(&r, &ro, out, on_done, &x) < 0) {
+        fprintf(stderr, "tcpsim: out of memory\n");
+        cap_source_close(src);
+        return EXIT_RUNTIME;
+    }
+    int linktype = cap_source_linktype(src);
+    bool progress = !o->live && isatty(STDERR_FILENO) && !o->quiet;
+    double last_progress = now_s();
+    if (o->live) {
+        g_live = src;
+        signal(SIGINT, on_sigint);
+        signal(SIGTERM, on_sigint);
+        fprintf(stderr, "tcpsim: capturing on %s, Ctrl-C to stop\n", o->live);
+    }
+
+    int status = 0;
+    for (;;) {
+        cap_frame f;
+        int n = cap_source_next(src, &f, err, sizeof err);
+        if (n == CAP_NEXT_EOF)
+            break;
+        if (n == CAP_NEXT_TIMEOUT) {
+            fflush(stdout);
+            continue;
+        }
+        if (n < 0) {
+            status = EXIT_BADINPUT;
+            break;
+        }
+        cap_replay_frame(&r, linktype, &f);
+        if (o->live)
+            fflush(stdout);
+        if (progress && (f.index & 0x3fff) == 0) {
+            double t = now_s();
+            if (t - last_progress > 0.5) {
+                fprintf(stderr, "\rtcpsim: %" PRIu64 " packets, %" PRIu64 " connections...",
+                        f.index, r.conns);
+                last_progress = t;
+            }
+        }
+    }
+    if (progress)
+        fprintf(stderr, "\r%60s\r", "");
+    g_live = NULL;
+    cap_replay_finish(&r);
+    if (!o->quiet) {
+        if (o->json)
+            cli_capture_json(stdout, &r);
+        else
+            cli_capture_text(stdout, &r);
+    }
+    if (status)
+        fprintf(stderr, "tcpsim: %s\n", err);
+    if ((o->flow) && x.selected_seen == 0 && status == 0) {
+        fprintf(stderr, "tcpsim: %s: no connection matches --flow %s (%" PRIu64 " connections)\n",
+                cap_source_name(src), o->flow, r.conns);
+        status = EXIT_BADINPUT;
+    }
+    cap_replay_free(&r);
+    cap_source_close(src);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        perror("tcpsim: writing the output");
+        return EXIT_RUNTIME;
+    }
+    return status;
+}
