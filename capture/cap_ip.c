@@ -124,9 +124,9 @@ cap_skip cap_ipv4(cap_dec *d, cap_reader *r)
     if ((frag & 0x2000u) != 0)
         return first_fragment(d, &dgram);
 
-    uint64_t pseudo = cap_csum_partial(0, src, 4);
-    pseudo = cap_csum_partial(pseudo, dst, 4);
-    pseudo += IPPROTO_NUM_TCP;
+    uint64_t pseudo = (uint64_t)((unsigned)src[0] << 8 | src[1]) +
+                      ((unsigned)src[2] << 8 | src[3]) + ((unsigned)dst[0] << 8 | dst[1]) +
+                      ((unsigned)dst[2] << 8 | dst[3]) + IPPROTO_NUM_TCP;
     return cap_tcp(d, &dgram, (int64_t)pseudo);
 }
 

@@ -25,9 +25,10 @@ struct cap_source {
     pcap_t *p;
     char *name; /* for messages */
     bool live;
-    bool nano;   /* tv_usec holds nanoseconds */
-    bool done;   /* EOF reached or an error returned */
-    int last_rc; /* what to return once done */
+    bool nano;     /* tv_usec holds nanoseconds */
+    bool done;     /* EOF reached or an error returned */
+    bool filtered; /* a BPF filter is set: count is of the packets it passed */
+    int last_rc;   /* what to return once done */
     int linktype;
     uint64_t count;
     volatile sig_atomic_t stop;
@@ -193,6 +194,7 @@ int cap_source_set_filter(cap_source *src, const char *expr, char *err, size_t e
         return CAP_ERR_FILTER;
     }
     pcap_freecode(&prog);
+    src->filtered = true;
     return CAP_OK;
 }
 
@@ -245,13 +247,16 @@ static void read_error(cap_source *s, const char *why)
 {
     FILE *f = s->live ? NULL : pcap_file(s->p);
     long long pos = f != NULL ? (long long)ftello(f) : -1;
+    char where[64] = "";
     if (pos >= 0)
+        snprintf(where, sizeof where, " (reading stopped at byte %lld)", pos);
+    if (s->filtered) /* the packets the filter dropped were not counted: no packet number */
         snprintf(s->errmsg, sizeof s->errmsg,
-                 "%s: cannot read packet %llu (reading stopped at byte %lld): %s", s->name,
-                 (unsigned long long)s->count + 1, pos, why);
+                 "%s: read error after %llu packets passed the filter%s: %s", s->name,
+                 (unsigned long long)s->count, where, why);
     else
-        snprintf(s->errmsg, sizeof s->errmsg, "%s: cannot read packet %llu: %s", s->name,
-                 (unsigned long long)s->count + 1, why);
+        snprintf(s->errmsg, sizeof s->errmsg, "%s: cannot read packet %llu%s: %s", s->name,
+                 (unsigned long long)s->count + 1, where, why);
 }
 
 int cap_source_next(cap_source *src, cap_frame *frame, char *err, size_t errlen)

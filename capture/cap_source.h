@@ -44,7 +44,8 @@ typedef struct cap_frame {
     uint32_t caplen;     /* bytes captured */
     uint32_t wirelen;    /* bytes the packet had on the wire */
     uint64_t ts_us;      /* microseconds since 1970 (earlier times read as 0) */
-    uint64_t index;      /* packet number in the capture, from 1 */
+    uint64_t index;      /* packet number in the capture, from 1 (with a BPF filter: among the
+                            packets the filter passed, as libpcap hides the others) */
 } cap_frame;
 
 /* Default snapshot length for live captures. */
@@ -90,7 +91,9 @@ int cap_source_check_link(const cap_source *src, char *err, size_t errlen);
 /*
  * Reads the next packet into *frame.  Returns CAP_NEXT_PACKET, CAP_NEXT_EOF, CAP_NEXT_TIMEOUT
  * (live sources), or CAP_ERR_READ with a message such as
- * "x.pcap: cannot read packet 7 (reading stopped at byte 1234): truncated dump file; ...".
+ * "x.pcap: cannot read packet 7 (reading stopped at byte 1234): truncated dump file; ..."
+ * ("read error after 6 packets passed the filter (...)" when a filter is set; the byte position
+ * is left out for standard input and live sources).
  */
 int cap_source_next(cap_source *src, cap_frame *frame, char *err, size_t errlen);
 

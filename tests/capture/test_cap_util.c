@@ -6,6 +6,7 @@
 #include "cap_test.h"
 
 #include "cap_addr.h"
+#include "cap_decode_int.h"
 #include "cap_reader.h"
 #include "cap_stats.h"
 
@@ -103,6 +104,42 @@ static void test_reader_sub(void **state)
     assert_int_equal(cap_rd_left(&s), 0);
 }
 
+/* The plain RFC 1071 loop, big-endian 16-bit words, for comparison. */
+static uint16_t ref_csum(const uint8_t *p, size_t n)
+{
+    uint32_t s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += i % 2 == 0 ? (uint32_t)p[i] << 8 : p[i];
+    while (s > 0xffff)
+        s = (s & 0xffff) + (s >> 16);
+    return (uint16_t)s;
+}
+
+static void test_csum_against_reference(void **state)
+{
+    static uint8_t buf[1600];
+    uint32_t x = 12345;
+    (void)state;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (uint8_t)(x >> 16);
+    }
+    /* every length up to 300 at every alignment, and full-size segments */
+    for (size_t off = 0; off < 8; off++) {
+        for (size_t n = 0; n <= 300; n++)
+            assert_int_equal(cap_csum_fold(cap_csum_partial(0, buf + off, n)),
+                             ref_csum(buf + off, n));
+        assert_int_equal(cap_csum_fold(cap_csum_partial(7, buf + off, 1500)),
+                         cap_csum_fold(7u + ref_csum(buf + off, 1500)));
+    }
+    /* all ones: every addition carries */
+    memset(buf, 0xff, sizeof buf);
+    for (size_t n = 0; n <= 64; n++)
+        assert_int_equal(cap_csum_fold(cap_csum_partial(0, buf, n)), ref_csum(buf, n));
+    assert_int_equal(cap_csum_fold(cap_csum_partial(0, buf, 1)), 0xff00);
+    assert_int_equal(cap_csum_fold(0x1fffeu), 0xffff);
+}
+
 static void test_skip_names(void **state)
 {
     static const char *const names[CAP_SKIP_COUNT] = {
@@ -185,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_reader_sticky_failure),
         cmocka_unit_test(test_reader_cut_classification),
         cmocka_unit_test(test_reader_sub),
+        cmocka_unit_test(test_csum_against_reference),
         cmocka_unit_test(test_skip_names),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_addr_format),
