@@ -68,8 +68,9 @@ table inet tcpsim {
 }
 EOF
 
-# a 64 MB capture buffer so that tcpdump keeps up; $! is tcpdump itself (ip netns exec execs)
-ip netns exec "$NS" tcpdump -i lo -n -s 0 -B 65536 -w "$OUT" >"$WORK/tcpdump.log" 2>&1 &
+# a 64 MB capture buffer so that tcpdump keeps up, and immediate mode so that no packet is left
+# in a half-filled ring block when it stops; $! is tcpdump itself (ip netns exec execs)
+ip netns exec "$NS" tcpdump -i lo -n -s 0 -B 65536 --immediate-mode -w "$OUT" >"$WORK/tcpdump.log" 2>&1 &
 TCPDUMP_PID=$!
 for _ in $(seq 500); do grep -q "listening on" "$WORK/tcpdump.log" && break; sleep 0.02; done
 grep -q "listening on" "$WORK/tcpdump.log" || die "tcpdump did not start: $(cat "$WORK/tcpdump.log")"
@@ -105,9 +106,7 @@ done
 # let the last closes (and any retransmitted FIN) finish, then stop everything cleanly
 for _ in $(seq 250); do [ -z "$(nsx ss -Htan exclude time-wait exclude listening)" ] && break; sleep 0.02; done
 sleep 0.3
-# (with hundreds of connections on one CPU, a few packets may be dropped by the loopback
-# backlog before the capture point, so captured can be a little below what the kernel sent)
-total=$(sent)
+total=$(sent) # every segment the kernel sent; the capture should hold exactly these
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""
@@ -121,6 +120,8 @@ captured=$(awk '/packets captured/ { print $1 }' "$WORK/tcpdump.log")
 dropped=$(awk '/packets dropped by kernel/ { print $1 }' "$WORK/tcpdump.log")
 [ "${dropped:-0}" -eq 0 ] ||
     echo "make-capture: warning: tcpdump lost $dropped packets (the capture is incomplete)" >&2
+[ "$captured" -eq "$total" ] ||
+    echo "make-capture: warning: $captured packets captured, the kernel sent $total" >&2
 [ "$captured" -ge "$MIN" ] || die "only $captured packets captured"
 echo "$OUT: $captured packets (the kernel sent $total), $(stat -c %s "$OUT") bytes," \
     "$round rounds, $((SECONDS - START)) s"
