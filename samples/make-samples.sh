@@ -14,8 +14,9 @@
 # random (loss) is made again, up to 5 times, when it did not show what it is meant to show.
 # Files are only written to OUTDIR once a sample passed its checks.
 #
-# Needs root, ip (iproute2), ethtool, tcpdump, nft, nstat, ss, capinfos and a C compiler
-# (or ECHO_SERVER / ECHO_CLIENT pointing at built binaries).
+# Needs root, ip (iproute2), ethtool, tcpdump, tshark, capinfos, nft, nstat, ss, taskset and a C
+# compiler
+# (or ECHO_SERVER / ECHO_CLIENT pointing at built binaries). SAMPLES_CPU: the CPU to run on (0).
 # OUTDIR defaults to the directory of this script; NAME defaults to all samples.
 set -Eeuo pipefail
 
