@@ -325,7 +325,7 @@ void cap_conn_meta(const cap_conn *c, const char *capture_name, trace_meta *meta
     char a[CAP_ENDPOINT_STRLEN], b[CAP_ENDPOINT_STRLEN];
     cap_endpoint_str(&c->addr[0], c->port[0], a, sizeof a);
     cap_endpoint_str(&c->addr[1], c->port[1], b, sizeof b);
-    snprintf(meta->title, sizeof meta->title, "%s, connection %u", capture_name, c->id);
+    snprintf(meta->title, sizeof meta->title, "%s", capture_name);
     snprintf(meta->addr[0], sizeof meta->addr[0], "%s", a);
     snprintf(meta->addr[1], sizeof meta->addr[1], "%s", b);
     for (int i = 0; i < 2; i++) {

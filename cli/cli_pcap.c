@@ -18,8 +18,11 @@
 #include "cap_replay.h"
 #include "cap_source.h"
 #include "cli_json.h"
+#include "cli_opts.h"
+#include "cli_render.h"
 #include "cli_summary.h"
 #include "cli_text.h"
+#include "rnd.h"
 
 enum { EXIT_RUNTIME = 1, EXIT_BADINPUT = 2 };
 
@@ -105,16 +108,31 @@ typedef struct run_ctx {
     bool header_done;
     uint64_t selected_seen;
     const char *name;
+    trace_buf *collect; /* events of the connection to draw */
+    uint32_t draw_conn; /* its number (0: the one --flow selected) */
+    bool draw_found;
 } run_ctx;
+
+/* Keeps the events of the connection to draw. */
+static void collect_emit(void *ctx, const trace_event *ev)
+{
+    run_ctx *x = ctx;
+    if (x->draw_conn && ev->conn != x->draw_conn)
+        return;
+    trace_buf_emit(x->collect, ev);
+}
 
 static void on_done(void *ctx, const cap_conn *c)
 {
     run_ctx *x = ctx;
+    if (x->collect && (x->draw_conn ? c->id == x->draw_conn : cap_replay_selected(x->r, c)) &&
+        !x->draw_found) {
+        cap_conn_meta(c, x->name, &x->collect->meta);
+        x->draw_found = true;
+    }
     if (!cap_replay_selected(x->r, c))
         return;
     x->selected_seen++;
-    if (x->o->collect_meta && x->o->collect && (x->r->o.flow_id || x->r->o.flow_tuple))
-        cap_conn_meta(c, x->name, x->o->collect_meta);
     if (!x->o->summary || x->o->quiet)
         return;
     if (x->o->json) {
@@ -173,12 +191,17 @@ int cli_run_pcap(const cli_pcap_opts *o)
     if (!o->quiet && !o->summary)
         trace_tee_add(&tee, o->json ? (trace_sink){cli_json_emit, &json}
                                     : (trace_sink){cli_text_emit, &text});
-    if (o->collect)
-        trace_tee_add(&tee, trace_buf_sink(o->collect));
+    static cap_replay r;
+    trace_buf collect;
+    trace_buf_init(&collect);
+    run_ctx x = {.o = o, .r = &r, .name = cap_source_name(src)};
+    if (o->render) {
+        x.collect = &collect;
+        x.draw_conn = o->flow ? 0 : 1; /* without --flow, the first connection */
+        trace_tee_add(&tee, (trace_sink){collect_emit, &x});
+    }
     trace_sink out = tee.n ? (trace_sink){trace_tee_emit, &tee} : (trace_sink){NULL, NULL};
 
-    static cap_replay r;
-    run_ctx x = {.o = o, .r = &r, .name = cap_source_name(src)};
     if (cap_replay_init(&r, &ro, out, on_done, &x) < 0) {
         fprintf(stderr, "tcpsim: out of memory\n");
         cap_source_close(src);
@@ -241,7 +264,20 @@ int cli_run_pcap(const cli_pcap_opts *o)
     cap_source_close(src);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("tcpsim: writing the output");
+        trace_buf_free(&collect);
         return EXIT_RUNTIME;
     }
+    if (status == 0 && o->render) {
+        if (!x.draw_found) {
+            fprintf(stderr, "tcpsim: %s: no TCP connection to draw\n", x.name);
+            status = EXIT_BADINPUT;
+        } else if (collect.oom) {
+            fprintf(stderr, "tcpsim: out of memory keeping the connection's events\n");
+            status = EXIT_RUNTIME;
+        } else {
+            status = cli_render(&collect, o->render, o->render->output, RND_CONN_FIRST);
+        }
+    }
+    trace_buf_free(&collect);
     return status;
 }

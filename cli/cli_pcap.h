@@ -17,8 +17,7 @@ typedef struct cli_pcap_opts {
     const char *flow;   /* "N" or "ADDR:PORT-ADDR:PORT" */
     bool json, summary, quiet, verbose, absolute;
     uint32_t max_conns;
-    trace_buf *collect;       /* when set: the selected connection's events, for a diagram */
-    trace_meta *collect_meta; /* ...and its meta */
+    const struct cli_options *render; /* -o given: draw the selected (or first) connection */
 } cli_pcap_opts;
 
 /* Runs the replay; returns the exit status (0, 1 runtime failure, 2 bad input or usage). */

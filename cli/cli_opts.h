@@ -1,0 +1,39 @@
+/*
+ * cli_opts.h - the command line of tcpsim: every option, parsed into one struct.  Simulation
+ * settings (--rtt, --loss...) are kept in order as given and applied on top of a scenario by
+ * cli_apply_settings (cli_settings.c).
+ */
+#ifndef TCPSIM_CLI_OPTS_H
+#define TCPSIM_CLI_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sim_scenario.h"
+
+enum { CLI_EXIT_OK = 0, CLI_EXIT_RUNTIME = 1, CLI_EXIT_USAGE = 2 };
+
+#define CLI_MAX_SETTINGS 64
+
+typedef struct cli_options {
+    const char *scenario, *pcap, *live, *filter, *flow;
+    const char *output, *graph, *scale, *from, *to, *title, *max_conns, *profile;
+    bool list, help, version, json, quiet, verbose, summary, absolute;
+    int n_settings;
+    struct {
+        int opt;
+        const char *arg;
+    } settings[CLI_MAX_SETTINGS];
+} cli_options;
+
+extern const char cli_usage_text[];
+
+/* Parses argv.  Returns -1 when parsing succeeded, or an exit status after printing a one-line
+ * message (2 for bad usage). */
+int cli_parse_args(int argc, char **argv, cli_options *o);
+/* Prints "tcpsim: MESSAGE (see tcpsim --help)" and returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Applies --profile and the simulation settings to a scenario; 0, or -1 with err set. */
+int cli_apply_settings(sim_scenario *sc, const cli_options *o, char *err, size_t errlen);
+
+#endif

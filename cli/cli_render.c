@@ -1,0 +1,88 @@
+/*
+ * cli_render.c - the bridge from command-line options to render/rnd.h.
+ */
+#include "cli_render.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_parse.h"
+#include "rnd.h"
+
+/* "--from 250ms" is a time, "--from 12" a packet (segment) number. */
+static int parse_point(const char *s, bool *is_time, uint64_t *v, char *err, size_t errlen)
+{
+    size_t n = strlen(s);
+    *is_time = n > 0 && isalpha((unsigned char)s[n - 1]);
+    if (*is_time)
+        return cli_parse_duration(s, v, err, errlen);
+    return cli_parse_uint(s, UINT64_MAX - 1, v, err, errlen);
+}
+
+static int fill(const cli_options *o, rnd_options *ro, char *err, size_t errlen)
+{
+    rnd_options_default(ro);
+    if (o->scale) {
+        char *end = NULL;
+        double s = strtod(o->scale, &end);
+        if (!*o->scale || *end || !(s >= 0.25 && s <= 8)) {
+            snprintf(err, errlen, "bad --scale '%s': a number from 0.25 to 8", o->scale);
+            return -1;
+        }
+        ro->scale = s;
+    }
+    bool from_time = false, to_time = false;
+    uint64_t from = 0, to = 0;
+    if (o->from && parse_point(o->from, &from_time, &from, err, errlen) < 0)
+        return -1;
+    if (o->to && parse_point(o->to, &to_time, &to, err, errlen) < 0)
+        return -1;
+    if (o->from && o->to && from_time != to_time) {
+        snprintf(err, errlen, "--from and --to must both be times or both packet numbers");
+        return -1;
+    }
+    if (o->from && o->to && to < from) {
+        snprintf(err, errlen, "--to '%s' comes before --from '%s'", o->to, o->from);
+        return -1;
+    }
+    if (o->from)
+        *(from_time ? &ro->from_us : &ro->from_pkt) = from;
+    if (o->to)
+        *(to_time ? &ro->to_us : &ro->to_pkt) = to;
+    if (o->absolute)
+        ro->seq = RND_SEQ_ABSOLUTE;
+    ro->title = o->title;
+    return 0;
+}
+
+int cli_render_check(const cli_options *o)
+{
+    char err[256];
+    rnd_options ro;
+    if (fill(o, &ro, err, sizeof err) < 0)
+        return cli_usage_error("%s", err);
+    if ((o->graph || o->scale || o->from || o->to || o->title) && !o->output)
+        return cli_usage_error("%s", "--graph, --scale, --from, --to and --title need -o FILE");
+    if (o->output && !(o->scenario && strcmp(o->scenario, "all") == 0) &&
+        rnd_format_from_path(o->output) < 0)
+        return cli_usage_error("cannot tell the format of '%s': use .png, .svg or .pdf", o->output);
+    return -1;
+}
+
+int cli_render(const trace_buf *tb, const cli_options *o, const char *path, uint32_t conn)
+{
+    char err[512];
+    rnd_options ro;
+    if (fill(o, &ro, err, sizeof err) < 0)
+        return cli_usage_error("%s", err);
+    ro.conn = conn;
+    int rc = (o->graph && strcmp(o->graph, "tseq") == 0)
+                 ? rnd_write_tseq(tb, &ro, path, err, sizeof err)
+                 : rnd_write_ladder(tb, &ro, path, err, sizeof err);
+    if (rc == 0)
+        return CLI_EXIT_OK;
+    fprintf(stderr, "tcpsim: %s\n", err);
+    return rc == RND_EREQUEST ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+}

@@ -1,0 +1,21 @@
+/*
+ * cli_render.h - turns the diagram options (-o, --graph, --scale, --from, --to, --title,
+ * --absolute) into a call of the renderer, with the renderer's errors mapped to exit codes:
+ * a request the user can fix (unknown extension, nothing in the range, a PNG too large) is 2,
+ * a failure underneath (cairo, an unwritable path) is 1.
+ */
+#ifndef TCPSIM_CLI_RENDER_H
+#define TCPSIM_CLI_RENDER_H
+
+#include <stdint.h>
+
+#include "cli_opts.h"
+#include "trace.h"
+
+/* Checks the diagram options before anything runs; returns -1 if fine, else an exit status
+ * after printing a message. */
+int cli_render_check(const cli_options *o);
+/* Draws `tb` (connection `conn`, or RND_CONN_FIRST) into `path`; returns an exit status. */
+int cli_render(const trace_buf *tb, const cli_options *o, const char *path, uint32_t conn);
+
+#endif

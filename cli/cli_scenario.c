@@ -1,0 +1,166 @@
+/*
+ * cli_scenario.c - runs built-in scenarios for the command line.
+ */
+#include "cli_scenario.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli_json.h"
+#include "cli_render.h"
+#include "cli_text.h"
+#include "rnd.h"
+#include "sim_net.h"
+
+static void print_summary(const sim_net *net)
+{
+    const tcp_endpoint *c = &net->ep[0], *s = &net->ep[1];
+    printf("\nsummary: %" PRIu64 " segments sent, %" PRIu64
+           " lost; retransmissions: client %" PRIu64 ", server %" PRIu64 "; end at %" PRIu64
+           ".%03" PRIu64 " ms: client %s, server %s%s\n",
+           net->stats.segments, net->stats.dropped, c->retrans_segs, s->retrans_segs,
+           net->now / 1000u, net->now % 1000u, tcp_state_name(c->state), tcp_state_name(s->state),
+           net->stats.time_limit ? " (stopped at the time limit)" : "");
+}
+
+/* Loads a built-in scenario with the command line's settings; 0, or an exit status. */
+static int load(sim_scenario *sc, const char *name, const cli_options *o)
+{
+    if (sim_builtin_load(sc, name) < 0)
+        return cli_usage_error("unknown scenario '%s' (tcpsim --list-scenarios shows them)", name);
+    char err[200];
+    if (cli_apply_settings(sc, o, err, sizeof err) < 0)
+        return cli_usage_error("%s", err);
+    return 0;
+}
+
+/* Simulates sc into the sink (and into tb if not NULL); 0 or an exit status. */
+static int simulate(const sim_scenario *sc, trace_sink sink, trace_buf *tb, sim_net *net)
+{
+    trace_tee tee = {.n = 0};
+    if (sink.emit)
+        trace_tee_add(&tee, sink);
+    if (tb) {
+        trace_tee_add(&tee, trace_buf_sink(tb));
+        sim_net_meta(sc, &tb->meta);
+    }
+    trace_sink all = tee.n ? (trace_sink){trace_tee_emit, &tee} : (trace_sink){NULL, NULL};
+    sim_net_init(net, sc, all);
+    int rc = sim_net_run(net);
+    if (rc < 0 || (tb && tb->oom)) {
+        fprintf(stderr, "tcpsim: out of memory while simulating '%s'\n", sc->name);
+        return CLI_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+int cli_run_scenario(const cli_options *o)
+{
+    static sim_scenario sc;
+    int rc = load(&sc, o->scenario, o);
+    if (rc)
+        return rc;
+    trace_meta meta;
+    sim_net_meta(&sc, &meta);
+    cli_text text = {.out = stdout, .meta = &meta, .verbose = o->verbose};
+    cli_json json = {.out = stdout};
+    trace_sink sink = {NULL, NULL};
+    if (!o->quiet)
+        sink = o->json ? (trace_sink){cli_json_emit, &json} : (trace_sink){cli_text_emit, &text};
+    if (!o->quiet && !o->json) {
+        printf("scenario %s: %s\n", sc.name, sc.description);
+        printf("client %s, server %s, RTT %" PRIu64 ".%03" PRIu64 " ms\n\n", sc.addr[0], sc.addr[1],
+               sc.rtt / 1000u, sc.rtt % 1000u);
+    }
+    trace_buf tb;
+    trace_buf_init(&tb);
+    static sim_net net;
+    rc = simulate(&sc, sink, o->output ? &tb : NULL, &net);
+    if (rc == 0 && !o->quiet && !o->json)
+        print_summary(&net);
+    sim_net_free(&net);
+    if (rc == 0 && fflush(stdout) != 0) {
+        perror("tcpsim: writing the trace");
+        rc = CLI_EXIT_RUNTIME;
+    }
+    if (rc == 0 && o->output)
+        rc = cli_render(&tb, o, o->output, RND_CONN_FIRST);
+    trace_buf_free(&tb);
+    return rc;
+}
+
+static int make_dir(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode) ? 0 : -1;
+    return mkdir(dir, 0777);
+}
+
+int cli_run_all_scenarios(const cli_options *o)
+{
+    if (!o->output)
+        return cli_usage_error("%s", "--scenario all needs -o DIR/ to write the diagrams into");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", o->output);
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        dir[--n] = '\0';
+    if (make_dir(dir) < 0) {
+        fprintf(stderr, "tcpsim: %s: cannot create the directory: %s\n", dir, strerror(errno));
+        return CLI_EXIT_RUNTIME;
+    }
+    char index_tmp[4200], index_path[4200];
+    snprintf(index_path, sizeof index_path, "%s/index.md", dir);
+    snprintf(index_tmp, sizeof index_tmp, "%s/.index.md.tmp", dir);
+    FILE *idx = fopen(index_tmp, "w");
+    if (!idx) {
+        fprintf(stderr, "tcpsim: %s: %s\n", index_tmp, strerror(errno));
+        return CLI_EXIT_RUNTIME;
+    }
+    fprintf(idx,
+            "# tcpsim built-in scenarios\n\n"
+            "Each diagram was drawn by `tcpsim --scenario all -o DIR/` (tcpsim %s).\n"
+            "Time flows down; arrows slant by the one-way delay.\n\n",
+            TCPSIM_VERSION);
+    int rc = 0;
+    for (const sim_builtin *b = sim_builtin_list(); b->name && rc == 0; b++) {
+        static sim_scenario sc;
+        rc = load(&sc, b->name, o);
+        if (rc)
+            break;
+        trace_buf tb;
+        trace_buf_init(&tb);
+        static sim_net net;
+        rc = simulate(&sc, (trace_sink){NULL, NULL}, &tb, &net);
+        sim_net_free(&net);
+        static const char *const ext[] = {"png", "svg"};
+        for (int k = 0; k < 2 && rc == 0; k++) {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/%s.%s", dir, b->name, ext[k]);
+            rc = cli_render(&tb, o, path, RND_CONN_FIRST);
+            if (rc == 0 && !o->quiet)
+                fprintf(stderr, "wrote %s\n", path);
+        }
+        trace_buf_free(&tb);
+        fprintf(idx, "## %s\n\n%s. %s\n\n![%s](%s.png)\n\n([SVG](%s.svg))\n\n", b->name, b->summary,
+                sc.description, b->name, b->name, b->name);
+    }
+    if (fclose(idx) != 0 && rc == 0) {
+        fprintf(stderr, "tcpsim: %s: %s\n", index_tmp, strerror(errno));
+        rc = CLI_EXIT_RUNTIME;
+    }
+    if (rc == 0 && rename(index_tmp, index_path) != 0) {
+        fprintf(stderr, "tcpsim: %s: %s\n", index_path, strerror(errno));
+        rc = CLI_EXIT_RUNTIME;
+    }
+    if (rc != 0)
+        unlink(index_tmp);
+    else if (!o->quiet)
+        fprintf(stderr, "wrote %s\n", index_path);
+    return rc;
+}
