@@ -125,8 +125,7 @@ const trace_event *fx_find_timer(const fx *f, tcp_timer_kind t, trace_timer_acti
 {
     for (size_t j = f->mark; j < f->tb.n; j++) {
         const trace_event *e = &f->tb.ev[j];
-        if (e->kind == TRACE_TIMER && e->u.timer.timer == t && e->u.timer.action == a &&
-            i-- == 0)
+        if (e->kind == TRACE_TIMER && e->u.timer.timer == t && e->u.timer.action == a && i-- == 0)
             return e;
     }
     return NULL;
@@ -146,8 +145,8 @@ void fx_expect_seg_fields_(const tcp_seg *s, uint8_t flags, uint32_t seq, uint32
 {
     if (s->flags != flags || s->seq != seq || s->ack != ack || s->len != len) {
         char fl[48];
-        fprintf(stderr, "    want %-11s seq=%u ack=%u len=%u\n", tcp_flags_str(flags, fl, sizeof fl),
-                seq, ack, len);
+        fprintf(stderr, "    want %-11s seq=%u ack=%u len=%u\n",
+                tcp_flags_str(flags, fl, sizeof fl), seq, ack, len);
         fx_print_segs(s, 1);
     }
     _assert_int_equal(s->flags, flags, file, line);

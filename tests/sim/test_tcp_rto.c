@@ -14,7 +14,7 @@
 #define I FX_ISN_WRAP
 #define P FX_PEER_ISN_WRAP
 
-#define MS FX_MS
+#define MS  FX_MS
 #define SEC FX_SEC
 
 /* ---- the estimator ------------------------------------------------------------------------ */
@@ -248,6 +248,52 @@ static void test_established_karn_no_sample_from_retransmission(void **state)
     fx_free(&f);
 }
 
+/* FAILS until sim fix: after an RTO the endpoint rewinds snd_nxt to SND.UNA (go-back-N) and
+ * then stamps pure ACKs with the rewound value (tcp_output.c: out->seq = ep->snd_nxt).
+ * RFC 9293 3.10.7.4 has an ACK carry <SEQ=SND.NXT>, and SND.NXT (3.3.1) is the next new
+ * sequence number: retransmission from the queue does not move it; that is this endpoint's
+ * snd_max.  BSD uses snd_max for segments without data for this reason.  A peer that received
+ * everything has RCV.NXT = SND.MAX, so to it SEG.SEQ < RCV.NXT: the ACK is unacceptable (3.10.7.4
+ * first) and dropped, acknowledgment field and all.  When both ends have rewound, each drops
+ * the other's ACKs and retransmissions until both give up (test_echo_lossy_link_1000_seeds in
+ * test_sim_property.c).
+ * Here: three segments sent, the RTO resends the first, then a (delayed) data segment from the
+ * peer must be acknowledged with SEQ = ISS + 1 + 4380, not ISS + 1 + 1460. */
+static void test_established_ack_after_rto_carries_snd_nxt_not_rewound(void **state)
+{
+    (void)state;
+    tcp_config cfg = fx_config(I);
+    cfg.delack = 0;
+    fx f;
+    client(&f, &cfg);
+    fx_at(&f, MS(200));
+    assert_int_equal(tcp_send(&f.ep, f.now, 4380), 4380);
+    assert_int_equal(fx_drain(&f), 3);
+    fx_tick(&f, MS(1200));
+    expect_seg(&f, TCP_ACK, I + 1, P + 1, 1460); /* the retransmission, cwnd = 1 SMSS */
+    fx_send_seg(&f, MS(1250), TCP_ACK | TCP_PSH, P + 1, I + 1, 100);
+    expect_seg(&f, TCP_ACK, I + 4381, P + 101, 0);
+    fx_free(&f);
+}
+
+/* FAILS until sim fix: the same rewound snd_nxt is used by ABORT, whose reset RFC 9293 3.10.5
+ * specifies as <SEQ=SND.NXT><CTL=RST> (the next new sequence number, ISS + 1 + 4380 here). */
+static void test_established_abort_after_rto_rst_seq_snd_nxt_not_rewound(void **state)
+{
+    (void)state;
+    fx f;
+    client(&f, NULL);
+    fx_at(&f, MS(200));
+    assert_int_equal(tcp_send(&f.ep, f.now, 4380), 4380);
+    assert_int_equal(fx_drain(&f), 3);
+    fx_tick(&f, MS(1200));
+    expect_seg(&f, TCP_ACK, I + 1, P + 1, 1460);
+    fx_at(&f, MS(1300));
+    tcp_abort(&f.ep, f.now);
+    expect_seg(&f, TCP_RST, I + 4381, 0, 0);
+    fx_free(&f);
+}
+
 /* RFC 6298 5.7: the SYN timed out once (resent at 1 s), the SYN,ACK arrives (no sample, by
  * Karn's rule): once established, RTO = 3 s, and the first data segment is timed with it. */
 static void test_syn_sent_timeout_rto_3s_once_established(void **state)
@@ -390,6 +436,8 @@ int main(void)
         cmocka_unit_test(test_established_rto_restarts_on_new_ack),
         cmocka_unit_test(test_established_rto_backoff_1s_2s_4s),
         cmocka_unit_test(test_established_karn_no_sample_from_retransmission),
+        cmocka_unit_test(test_established_ack_after_rto_carries_snd_nxt_not_rewound),
+        cmocka_unit_test(test_established_abort_after_rto_rst_seq_snd_nxt_not_rewound),
         cmocka_unit_test(test_syn_sent_timeout_rto_3s_once_established),
         cmocka_unit_test(test_syn_received_rto_resends_synack),
         cmocka_unit_test(test_fin_wait_1_rto_resends_fin),
