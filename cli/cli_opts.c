@@ -57,6 +57,10 @@ static const struct option long_opts[] = {
     {"from", required_argument, NULL, O_FROM},
     {"to", required_argument, NULL, O_TO},
     {"title", required_argument, NULL, O_TITLE},
+    {"scenario-file", required_argument, NULL, O_SCENARIO_FILE},
+    {"write-pcap", required_argument, NULL, O_WRITE_PCAP},
+    {"vantage", required_argument, NULL, O_VANTAGE},
+    {"pcap-link", required_argument, NULL, O_PCAP_LINK},
     {NULL, 0, NULL, 0},
 };
 
@@ -145,6 +149,22 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
             break;
         case O_TITLE:
             o->title = optarg;
+            break;
+        case O_SCENARIO_FILE:
+            o->scenario_file = optarg;
+            break;
+        case O_WRITE_PCAP:
+            o->write_pcap = optarg;
+            break;
+        case O_VANTAGE:
+            if (strcmp(optarg, "client") != 0 && strcmp(optarg, "server") != 0)
+                return cli_usage_error("unknown vantage '%s' (use client or server)", optarg);
+            o->vantage = optarg;
+            break;
+        case O_PCAP_LINK:
+            if (strcmp(optarg, "ether") != 0 && strcmp(optarg, "raw") != 0)
+                return cli_usage_error("unknown link '%s' (use ether or raw)", optarg);
+            o->pcap_link = optarg;
             break;
         case ':':
             return cli_usage_error("option '%s' needs a value", argv[optind - 1]);

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sim_scenario.h"
 
@@ -18,6 +19,10 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_RUNTIME = 1, CLI_EXIT_USAGE = 2 };
 typedef struct cli_options {
     const char *scenario, *pcap, *live, *filter, *flow;
     const char *output, *graph, *scale, *from, *to, *title, *max_conns, *profile;
+    const char *scenario_file; /* --scenario-file F */
+    const char *write_pcap;    /* --write-pcap F */
+    const char *vantage;       /* --vantage client|server */
+    const char *pcap_link;     /* --pcap-link ether|raw */
     bool list, help, version, json, quiet, verbose, summary, absolute;
     int n_settings;
     struct {
@@ -26,7 +31,8 @@ typedef struct cli_options {
     } settings[CLI_MAX_SETTINGS];
 } cli_options;
 
-extern const char cli_usage_text[];
+/* Writes the text of --help. */
+void cli_print_usage(FILE *out);
 
 /* Parses argv.  Returns -1 when parsing succeeded, or an exit status after printing a one-line
  * message (2 for bad usage). */

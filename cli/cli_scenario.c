@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli_json.h"
+#include "cli_export.h"
 #include "cli_render.h"
 #include "cli_text.h"
 #include "rnd.h"
@@ -58,28 +59,25 @@ static int simulate(const sim_scenario *sc, trace_sink sink, trace_buf *tb, sim_
     return 0;
 }
 
-int cli_run_scenario(const cli_options *o)
+int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
 {
-    static sim_scenario sc;
-    int rc = load(&sc, o->scenario, o);
-    if (rc)
-        return rc;
     trace_meta meta;
-    sim_net_meta(&sc, &meta);
+    sim_net_meta(sc, &meta);
     cli_text text = {.out = stdout, .meta = &meta, .verbose = o->verbose};
     cli_json json = {.out = stdout};
     trace_sink sink = {NULL, NULL};
     if (!o->quiet)
         sink = o->json ? (trace_sink){cli_json_emit, &json} : (trace_sink){cli_text_emit, &text};
     if (!o->quiet && !o->json) {
-        printf("scenario %s: %s\n", sc.name, sc.description);
-        printf("client %s, server %s, RTT %" PRIu64 ".%03" PRIu64 " ms\n\n", sc.addr[0], sc.addr[1],
-               sc.rtt / 1000u, sc.rtt % 1000u);
+        printf("scenario %s: %s\n", sc->name, sc->description);
+        printf("client %s, server %s, RTT %" PRIu64 ".%03" PRIu64 " ms\n\n", sc->addr[0],
+               sc->addr[1], sc->rtt / 1000u, sc->rtt % 1000u);
     }
-    trace_buf tb;
-    trace_buf_init(&tb);
+    trace_buf own;
+    trace_buf_init(&own);
+    trace_buf *tb = keep ? keep : ((o->output || o->write_pcap) ? &own : NULL);
     static sim_net net;
-    rc = simulate(&sc, sink, o->output ? &tb : NULL, &net);
+    int rc = simulate(sc, sink, tb, &net);
     if (rc == 0 && !o->quiet && !o->json)
         print_summary(&net);
     sim_net_free(&net);
@@ -88,9 +86,20 @@ int cli_run_scenario(const cli_options *o)
         rc = CLI_EXIT_RUNTIME;
     }
     if (rc == 0 && o->output)
-        rc = cli_render(&tb, o, o->output, RND_CONN_FIRST);
-    trace_buf_free(&tb);
+        rc = cli_render(tb, o, o->output, RND_CONN_FIRST);
+    if (rc == 0 && o->write_pcap)
+        rc = cli_export_pcap(tb, o);
+    trace_buf_free(&own);
     return rc;
+}
+
+int cli_run_scenario(const cli_options *o)
+{
+    static sim_scenario sc;
+    int rc = load(&sc, o->scenario, o);
+    if (rc)
+        return rc;
+    return cli_play(&sc, o, NULL);
 }
 
 static int make_dir(const char *dir)

@@ -46,6 +46,10 @@ enum {
     O_FROM,
     O_TO,
     O_TITLE,
+    O_SCENARIO_FILE,
+    O_WRITE_PCAP,
+    O_VANTAGE,
+    O_PCAP_LINK,
 };
 
 #endif

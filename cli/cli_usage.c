@@ -3,8 +3,11 @@
  */
 #include "cli_opts.h"
 
-const char cli_usage_text[] =
-    "usage: tcpsim --scenario NAME [-o FILE] [options]\n"
+#include <stdio.h>
+
+static const char usage_1[] =
+    "usage: tcpsim --scenario NAME [-o FILE] [--write-pcap FILE] [options]\n"
+    "       tcpsim --scenario-file FILE [options]\n"
     "       tcpsim --scenario all -o DIR/\n"
     "       tcpsim --pcap FILE [-f EXPR] [--summary] [--flow N|A:P-A:P] [options]\n"
     "       tcpsim --live IFACE [-f EXPR] [options]\n"
@@ -27,6 +30,13 @@ const char cli_usage_text[] =
     "  --from X, --to X        part of the trace: a time (250ms, 2s) or a packet number (12)\n"
     "  --title TEXT            the diagram's title\n"
     "\n"
+    "Scenario files and capture export:\n"
+    "  --scenario-file FILE    run a scenario written in tcpsim's scenario language\n"
+    "                          (docs/scenario-language.md); exit 1 if an expectation fails\n"
+    "  --write-pcap FILE       write what a capture at one end would hold (pcap)\n"
+    "  --vantage client|server where that capture is taken (client)\n"
+    "  --pcap-link ether|raw   framing of the written packets (ether)\n"
+    "\n"
     "Captures (pcap or pcapng; link types Ethernet with VLANs, Linux SLL/SLL2, raw IP,\n"
     "BSD loopback):\n"
     "  --pcap FILE             replay a capture file, - for standard input\n"
@@ -36,7 +46,9 @@ const char cli_usage_text[] =
     "  --flow N|A:P-A:P        keep one connection: its number or its address pair\n"
     "  --absolute              absolute sequence numbers (default: relative to the ISNs)\n"
     "  --max-conns N           connections tracked at once (10000); more are counted\n"
-    "\n"
+    "\n";
+
+static const char usage_2[] =
     "Scenario settings (they override the scenario's own; DUR takes a unit: us, ms, s, m):\n"
     "  --profile rfc|linux     rfc (default): RFC 6298 minimum RTO 1 s, MSL 60 s, initial\n"
     "                          window per RFC 5681; linux: minimum RTO 200 ms, MSL 30 s so\n"
@@ -68,3 +80,9 @@ const char cli_usage_text[] =
     "  --until DUR             stop the simulation at this time (3600s)\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input.\n";
+
+void cli_print_usage(FILE *out)
+{
+    fputs(usage_1, out);
+    fputs(usage_2, out);
+}

@@ -11,6 +11,7 @@
 #include "cli_pcap.h"
 #include "cli_render.h"
 #include "cli_scenario.h"
+#include "cli_scenfile.h"
 #include "sim_scenario.h"
 
 static void list_scenarios(void)
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (o.help) {
-        fputs(cli_usage_text, stdout);
+        cli_print_usage(stdout);
         return 0;
     }
     if (o.version) {
@@ -66,14 +67,26 @@ int main(int argc, char **argv)
         list_scenarios();
         return 0;
     }
-    int modes = (o.scenario != NULL) + (o.pcap != NULL) + (o.live != NULL);
+    int modes =
+        (o.scenario != NULL) + (o.scenario_file != NULL) + (o.pcap != NULL) + (o.live != NULL);
     if (modes == 0)
         return cli_usage_error("%s", "nothing to do: give --scenario NAME or --pcap FILE");
     if (modes > 1)
-        return cli_usage_error("%s", "--scenario, --pcap and --live exclude each other");
+        return cli_usage_error("%s", "--scenario, --scenario-file, --pcap and --live exclude "
+                                     "each other");
+    if ((o.write_pcap || o.vantage || o.pcap_link) && !o.scenario && !o.scenario_file)
+        return cli_usage_error("%s", "--write-pcap, --vantage and --pcap-link go with a scenario");
+    if ((o.vantage || o.pcap_link) && !o.write_pcap)
+        return cli_usage_error("%s", "--vantage and --pcap-link need --write-pcap FILE");
     rc = cli_render_check(&o);
     if (rc >= 0)
         return rc;
+    if (o.scenario_file) {
+        if (o.filter || o.summary || o.flow || o.max_conns)
+            return cli_usage_error("%s", "-f, --summary, --flow and --max-conns go with --pcap "
+                                         "or --live");
+        return cli_run_scenario_file(&o);
+    }
     if (o.scenario) {
         if (o.filter || o.summary || o.flow || o.max_conns)
             return cli_usage_error("%s", "-f, --summary, --flow and --max-conns go with --pcap "
