@@ -556,7 +556,7 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
             if (ep->user_closed) {
                 /* RFC 1122 4.2.2.13: data arriving after close() is lost: reset */
                 tcp_seg rst = {0};
-                rst.seq = ep->snd_nxt;
+                rst.seq = ep->snd_max;
                 rst.flags = TCP_RST;
                 tcp_queue_ctl(ep, &rst);
                 tcp_clear_timers(ep, now);

@@ -253,7 +253,12 @@ bool tcp_output(tcp_endpoint *ep, uint64_t now, tcp_seg *out)
     if (!ep->ack_now)
         return false;
     *out = (tcp_seg){0};
-    out->seq = ep->snd_nxt;
+    /* A pure ACK carries the next new sequence number, SND.MAX, not SND.NXT: after a timeout
+     * SND.NXT is wound back (go-back-N), and an ACK numbered below what the peer already received
+     * would be unacceptable to it (RFC 9293 3.10.7.4) and answered with an ACK that is just as
+     * unacceptable here: an endless ACK exchange.  (4.4BSD tcp_output does the same.)  While a
+     * zero-window probe octet is outstanding, SND.NXT is the number the peer expects. */
+    out->seq = ep->probe_out ? ep->snd_nxt : ep->snd_max;
     put_ack(ep, now, out);
     ep->segs_out++;
     return true;

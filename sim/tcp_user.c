@@ -136,7 +136,7 @@ int tcp_shutdown(tcp_endpoint *ep, uint64_t now)
 static void send_rst(tcp_endpoint *ep)
 {
     tcp_seg rst = {0};
-    rst.seq = ep->snd_nxt; /* 3.10.5: <SEQ=SND.NXT><CTL=RST> */
+    rst.seq = ep->snd_max; /* 3.10.5: <SEQ=SND.NXT><CTL=RST>, SND.MAX after a go-back */
     rst.flags = TCP_RST;
     tcp_queue_ctl(ep, &rst);
 }
