@@ -45,8 +45,10 @@ typedef struct cell {
 
 typedef struct row {
     tcp_state state;
-    uint32_t snd, una, rcv; /* SND.NXT, SND.UNA, RCV.NXT of the fixture, as offsets of I and P */
-    bool fin_rcvd;          /* the peer's FIN was already received */
+    struct {
+        uint32_t snd, una, rcv; /* SND.NXT, SND.UNA, RCV.NXT: offsets from I, I and P */
+    } at;
+    bool fin_rcvd; /* the peer's FIN was already received */
     cell c[IN_COUNT];
 } row;
 
@@ -56,9 +58,7 @@ typedef struct row {
 
 static const row rows[] = {
     {TCP_SYN_RECEIVED,
-     1,
-     0,
-     1,
+     {1, 0, 1},
      false,
      {
          {TCP_LISTEN, R_NONE, 0, "3.10.7.4 second: passive SYN-RECEIVED returns to LISTEN"},
@@ -71,9 +71,7 @@ static const row rows[] = {
          {TCP_SYN_RECEIVED, R_RST_SEGACK, 0, "3.10.7.4 fifth: unacceptable ACK in SYN-RECEIVED"},
      }},
     {TCP_ESTABLISHED,
-     1,
-     1,
-     1,
+     {1, 1, 1},
      false,
      {
          {TCP_CLOSED, R_NONE, 0, "3.10.7.4 second: connection reset"},
@@ -86,9 +84,7 @@ static const row rows[] = {
          {TCP_CLOSE_WAIT, R_ACK, 1, "3.10.7.4 eighth: FIN, CLOSE-WAIT"},
      }},
     {TCP_FIN_WAIT_1,
-     2,
-     1,
-     1,
+     {2, 1, 1},
      false,
      {
          {TCP_CLOSED, R_NONE, 0, "3.10.7.4 second: connection reset"},
@@ -101,9 +97,7 @@ static const row rows[] = {
          {TCP_CLOSING, R_ACK, 1, "3.10.7.4 eighth: FIN before our FIN is acked, CLOSING"},
      }},
     {TCP_FIN_WAIT_2,
-     2,
-     2,
-     1,
+     {2, 2, 1},
      false,
      {
          {TCP_CLOSED, R_NONE, 0, "3.10.7.4 second: connection reset"},
@@ -116,9 +110,7 @@ static const row rows[] = {
          {TCP_TIME_WAIT, R_ACK, 1, "3.10.7.4 eighth: FIN in FIN-WAIT-2, TIME-WAIT"},
      }},
     {TCP_CLOSE_WAIT,
-     1,
-     1,
-     2,
+     {1, 1, 2},
      true,
      {
          {TCP_CLOSED, R_NONE, 0, "3.10.7.4 second: connection reset"},
@@ -131,9 +123,7 @@ static const row rows[] = {
          {TCP_CLOSE_WAIT, R_ACK, 0, UNACC " (a retransmitted FIN)"},
      }},
     {TCP_CLOSING,
-     2,
-     1,
-     2,
+     {2, 1, 2},
      true,
      {
          {TCP_CLOSED, R_NONE, 0, "3.10.7.4 second: CLOSING, RST: CLOSED"},
@@ -146,9 +136,7 @@ static const row rows[] = {
          {TCP_CLOSING, R_ACK, 0, UNACC " (a retransmitted FIN)"},
      }},
     {TCP_LAST_ACK,
-     2,
-     1,
-     2,
+     {2, 1, 2},
      true,
      {
          {TCP_CLOSED, R_NONE, 0, "3.10.7.4 second: LAST-ACK, RST: CLOSED"},
@@ -161,9 +149,7 @@ static const row rows[] = {
          {TCP_LAST_ACK, R_ACK, 0, UNACC " (a retransmitted FIN)"},
      }},
     {TCP_TIME_WAIT,
-     2,
-     2,
-     2,
+     {2, 2, 2},
      true,
      {
          {TCP_CLOSED, R_NONE, 0, "3.10.7.4 second: TIME-WAIT, RST: CLOSED"},
@@ -186,7 +172,7 @@ typedef struct param {
 
 static tcp_seg make_input(const fx *f, const row *r, enum input in)
 {
-    uint32_t rcv = P + r->rcv, snd = I + r->snd, una = I + r->una;
+    uint32_t rcv = P + r->at.rcv, snd = I + r->at.snd, una = I + r->at.una;
     switch (in) {
     case IN_RST_EXACT:
         return fx_seg(f, TCP_RST, rcv, 0, 0);
@@ -221,9 +207,9 @@ static void test_cell(void **state)
     fx_init(&f, r->state == TCP_SYN_RECEIVED ? TRACE_SERVER : TRACE_CLIENT, I, P, &cfg);
     fx_enter(&f, r->state);
     /* the fixture's sequence variables are what the row says */
-    assert_int_equal(f.ep.snd_nxt, I + r->snd);
-    assert_int_equal(f.ep.snd_una, I + r->una);
-    assert_int_equal(f.ep.rcv_nxt, P + r->rcv);
+    assert_int_equal(f.ep.snd_nxt, I + r->at.snd);
+    assert_int_equal(f.ep.snd_una, I + r->at.una);
+    assert_int_equal(f.ep.rcv_nxt, P + r->at.rcv);
     print_message("    %s: %s\n", input_name[p->in], c->rule);
     tcp_seg s = make_input(&f, r, p->in);
     fx_feed(&f, f.now + FX_MS(10), &s);
@@ -232,13 +218,13 @@ static void test_cell(void **state)
         expect_nothing(&f);
         break;
     case R_ACK:
-        expect_seg(&f, TCP_ACK, I + r->snd, P + r->rcv + c->d, 0);
+        expect_seg(&f, TCP_ACK, I + r->at.snd, P + r->at.rcv + c->d, 0);
         break;
     case R_RST_SEGACK:
         expect_seg(&f, TCP_RST, s.ack, 0, 0);
         break;
     case R_RST_SND:
-        expect_seg(&f, TCP_RST, I + r->snd, 0, 0);
+        expect_seg(&f, TCP_RST, I + r->at.snd, 0, 0);
         break;
     }
     if (c->next == r->state)
