@@ -226,16 +226,21 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
     if (t > c->last_t)
         c->last_t = t;
     if (seg.flags & TCP_SYN) {
-        if (!(seg.flags & TCP_ACK) && !c->t_syn)
+        if (!(seg.flags & TCP_ACK) && !c->have_syn) {
             c->t_syn = t;
-        if ((seg.flags & TCP_ACK) && !c->t_synack)
+            c->have_syn = true;
+        }
+        if ((seg.flags & TCP_ACK) && !c->have_synack) {
             c->t_synack = t;
+            c->have_synack = true;
+        }
         if (!c->syn_seen[dir])
             c->isn[dir] = seg.seq;
         c->syn_seen[dir] = true;
-    } else if (dir == 0 && c->t_synack && !c->t_ack && (seg.flags & TCP_ACK) &&
+    } else if (dir == 0 && c->have_synack && !c->have_ack && (seg.flags & TCP_ACK) &&
                seg.ack == c->isn[1] + 1) {
         c->t_ack = t;
+        c->have_ack = true;
         uint64_t rtt = cap_conn_handshake_rtt(c);
         c->ep[0].obs_rtt = c->ep[1].obs_rtt = rtt;
     }
@@ -313,7 +318,8 @@ const char *cap_end_name(cap_end e)
 
 uint64_t cap_conn_handshake_rtt(const cap_conn *c)
 {
-    if (!c->t_syn || !c->t_synack || !c->t_ack || c->t_synack < c->t_syn || c->t_ack < c->t_synack)
+    if (!c->have_syn || !c->have_synack || !c->have_ack || c->t_synack < c->t_syn ||
+        c->t_ack < c->t_synack)
         return 0;
     return c->t_ack - c->t_syn;
 }

@@ -79,7 +79,8 @@ typedef struct cap_conn {
     tcp_endpoint ep[2];
     uint64_t first_t, last_t, packets;
     cap_dir d[2];
-    uint64_t t_syn, t_synack, t_ack; /* handshake times, 0 when not seen */
+    uint64_t t_syn, t_synack, t_ack; /* handshake times... */
+    bool have_syn, have_synack, have_ack; /* ...valid when these are set */
     uint32_t isn[2];
 
     /* bookkeeping of the connection table (cap_flow.c) */
