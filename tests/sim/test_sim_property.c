@@ -206,14 +206,14 @@ static void test_transfer_sizes_lossy_link_1000_seeds(void **state)
     run_all_seeds(false, true);
 }
 
-/* FAILS until sim fix: with data flowing both ways, a few seeds (7 of 1000 at the time of
- * writing: 207, 227, 314, 469, 631, 960, 973) end with both endpoints giving up (TCP_ERR_TIMEOUT)
- * or reset with bytes undelivered.  Cause: after an RTO each end rewinds snd_nxt and stamps its
- * pure ACKs with it (tcp_output.c); the other end, which already holds that data, finds SEG.SEQ <
- * RCV.NXT, so the ACK is unacceptable (RFC 9293 3.10.7.4 first) and dropped with its
- * acknowledgment; retransmitted data is wholly old too, so neither side ever learns that its
- * data arrived.  RFC 9293 has ACKs carry SEQ = SND.NXT, the next new sequence number (snd_max
- * here).  See test_established_ack_after_rto_carries_snd_nxt_not_rewound in test_tcp_rto.c. */
+/* Data flowing both ways at once.  A regression test: before sim commit b081a3f, 7 seeds of
+ * 1000 (207, 227, 314, 469, 631, 960, 973) ended with both endpoints giving up
+ * (TCP_ERR_TIMEOUT) or reset with bytes undelivered.  After an RTO each end rewound snd_nxt and
+ * stamped its pure ACKs with it; the other end, which already held that data, found SEG.SEQ <
+ * RCV.NXT, so the ACK was unacceptable (RFC 9293 3.10.7.4 first) and dropped with its
+ * acknowledgment, and retransmitted data was wholly old too: neither side learned that its data
+ * had arrived.  RFC 9293 has ACKs carry SEQ = SND.NXT, the next new sequence number (snd_max in
+ * the endpoint).  See test_established_ack_after_rto_carries_snd_nxt_not_rewound. */
 static void test_echo_lossy_link_1000_seeds(void **state)
 {
     (void)state;

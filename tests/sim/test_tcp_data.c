@@ -347,6 +347,28 @@ static void test_established_zero_window_persist_probes(void **state)
     fx_free(&f);
 }
 
+/* While a zero-window probe octet is outstanding the peer's RCV.NXT is the probe's number, and
+ * with a zero window only SEG.SEQ = RCV.NXT is acceptable (RFC 9293 3.10.7.4 first): an ACK we
+ * send then must carry the probe's number, not one past it.  Here an old duplicate from the
+ * peer makes us send that ACK. */
+static void test_established_ack_during_zero_window_probe_carries_probe_seq(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, TRACE_CLIENT, I, P, NULL);
+    fx_client_established(&f);
+    tcp_seg z = fx_segw(TCP_ACK, P + 1, I + 1, 0, 0);
+    fx_feed(&f, FX_MS(200), &z);
+    assert_int_equal(tcp_send(&f.ep, f.now, 500), 500);
+    expect_nothing(&f);
+    fx_tick(&f, FX_MS(1200));
+    const tcp_seg *pr = expect_seg(&f, TCP_ACK, I + 1, P + 1, 1);
+    assert_true(pr->tags & TCP_TAG_ZERO_WINDOW_PROBE);
+    fx_send_seg(&f, FX_MS(1210), TCP_ACK, P + 1 - 10, I + 1, 10); /* wholly old */
+    expect_seg(&f, TCP_ACK, I + 1, P + 1, 0);
+    fx_free(&f);
+}
+
 /* The receiving side: a full buffer advertises a zero window; a probe at RCV.NXT is answered
  * with an ACK (the special allowance of RFC 9293 3.10.7.4 first) and its octet is not taken;
  * the application's read reopens the window with an immediate window update. */
@@ -464,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_established_nagle_holds_small_segment_until_ack),
         cmocka_unit_test(test_established_no_nagle_sends_at_once),
         cmocka_unit_test(test_established_zero_window_persist_probes),
+        cmocka_unit_test(test_established_ack_during_zero_window_probe_carries_probe_seq),
         cmocka_unit_test(test_established_zero_window_receiver_update),
         cmocka_unit_test(test_established_send_buffer_full_blocks),
         cmocka_unit_test(test_close_wait_send_data),

@@ -248,15 +248,13 @@ static void test_established_karn_no_sample_from_retransmission(void **state)
     fx_free(&f);
 }
 
-/* FAILS until sim fix: after an RTO the endpoint rewinds snd_nxt to SND.UNA (go-back-N) and
- * then stamps pure ACKs with the rewound value (tcp_output.c: out->seq = ep->snd_nxt).
- * RFC 9293 3.10.7.4 has an ACK carry <SEQ=SND.NXT>, and SND.NXT (3.3.1) is the next new
- * sequence number: retransmission from the queue does not move it; that is this endpoint's
- * snd_max.  BSD uses snd_max for segments without data for this reason.  A peer that received
- * everything has RCV.NXT = SND.MAX, so to it SEG.SEQ < RCV.NXT: the ACK is unacceptable (3.10.7.4
- * first) and dropped, acknowledgment field and all.  When both ends have rewound, each drops
- * the other's ACKs and retransmissions until both give up (test_echo_lossy_link_1000_seeds in
- * test_sim_property.c).
+/* After an RTO the endpoint rewinds snd_nxt to SND.UNA (go-back-N), but an ACK must still
+ * carry <SEQ=SND.NXT> in the sense of RFC 9293 (3.3.1, 3.10.7.4): the next new sequence number,
+ * which retransmission from the queue does not move (snd_max in the endpoint; BSD does the same
+ * for segments without data).  A peer that received everything has RCV.NXT = SND.MAX; an ACK
+ * numbered below it is unacceptable there (3.10.7.4 first) and dropped, acknowledgment field and
+ * all, and when both ends have rewound neither learns its data arrived until both give up
+ * (test_echo_lossy_link_1000_seeds).  A regression test: this failed before sim commit b081a3f.
  * Here: three segments sent, the RTO resends the first, then a (delayed) data segment from the
  * peer must be acknowledged with SEQ = ISS + 1 + 4380, not ISS + 1 + 1460. */
 static void test_established_ack_after_rto_carries_snd_nxt_not_rewound(void **state)
@@ -276,8 +274,8 @@ static void test_established_ack_after_rto_carries_snd_nxt_not_rewound(void **st
     fx_free(&f);
 }
 
-/* FAILS until sim fix: the same rewound snd_nxt is used by ABORT, whose reset RFC 9293 3.10.5
- * specifies as <SEQ=SND.NXT><CTL=RST> (the next new sequence number, ISS + 1 + 4380 here). */
+/* ABORT's reset, <SEQ=SND.NXT><CTL=RST> (RFC 9293 3.10.5), likewise carries the next new
+ * sequence number after a go-back, ISS + 1 + 4380 here (failed before sim commit b081a3f). */
 static void test_established_abort_after_rto_rst_seq_snd_nxt_not_rewound(void **state)
 {
     (void)state;
