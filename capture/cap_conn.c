@@ -187,33 +187,42 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
 
 static bool same_segment(const tcp_seg *a, const tcp_seg *b)
 {
-    return a->seq == b->seq && a->ack == b->ack && a->len == b->len && a->flags == b->flags &&
-           a->win_raw == b->win_raw && a->has_ts == b->has_ts &&
-           (!a->has_ts || (a->tsval == b->tsval && a->tsecr == b->tsecr));
+    if (a->seq != b->seq || a->ack != b->ack || a->len != b->len || a->flags != b->flags ||
+        a->win_raw != b->win_raw || a->has_ts != b->has_ts || a->nsack != b->nsack)
+        return false;
+    if (a->has_ts && (a->tsval != b->tsval || a->tsecr != b->tsecr))
+        return false;
+    for (unsigned k = 0; k < a->nsack && k < TCP_MAX_SACK; k++)
+        if (a->sack[k].left != b->sack[k].left || a->sack[k].right != b->sack[k].right)
+            return false;
+    return true;
 }
 
-/* The same transmission captured again: identical to the previous segment of this side with
- * nothing from the other side between, within 10 ms; or, with timestamps, carrying the TSval of
- * an earlier transmission of the same sequence range within 200 ms. */
-static bool is_duplicate(const cap_dir *d, const tcp_endpoint *snd, const tcp_seg *s, uint64_t t)
+/* The same frame captured again (a mirrored port, a capture on a bridge): over IPv4, one of the
+ * side's last CAP_SEEN datagrams with the same IP identification and the same TCP sequence, ACK,
+ * length and flags (a sender numbers every datagram, a retransmission gets a new number); over
+ * IPv6, which has no identification, a segment identical to the previous one (options and SACK
+ * blocks included) with nothing from the other side between, within 10 ms. */
+static bool is_duplicate(cap_dir *d, const cap_packet *p, const tcp_seg *s, uint64_t t)
 {
-    if (d->have_last && same_segment(&d->last, s) && !d->reverse_since && t - d->last_t < 10000)
-        return true;
-    /* with timestamps: the TSval of an earlier transmission of the same range, less than the
-     * smallest RTO of any stack (200 ms) later, and no fast retransmit under way */
-    if (!s->has_ts || snd->cc.dupacks >= 3 || snd->cc.in_recovery)
+    if (p->ip_version == 4) {
+        for (uint32_t k = 0; k < d->n_seen && k < CAP_SEEN; k++) {
+            const struct cap_seen *e = &d->seen[k];
+            if (e->ip_id == p->ip_id && e->seq == s->seq && e->ack == s->ack &&
+                e->len == s->len && e->flags == s->flags)
+                return true;
+        }
+        struct cap_seen *e = &d->seen[d->n_seen++ % CAP_SEEN];
+        e->ip_id = p->ip_id;
+        e->seq = s->seq;
+        e->ack = s->ack;
+        e->len = s->len;
+        e->flags = s->flags;
         return false;
-    if (d->have_last && same_segment(&d->last, s) && t - d->last_t < 200000)
-        return true;
-    if (tcp_seg_seqlen(s) == 0)
-        return false;
-    for (uint32_t k = 0; k < d->n_ring; k++) {
-        const cap_sent *e = &d->ring[(d->ring_head + k) % CAP_RING];
-        if (e->has_ts && e->tsval == s->tsval && e->seq == s->seq && e->len == s->len &&
-            e->flags == s->flags && t - e->t < 200000)
-            return true;
     }
-    return false;
+    if (!d->have_last || !same_segment(&d->last, s))
+        return false;
+    return !d->reverse_since && t - d->last_t < 10000;
 }
 
 uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t id,
@@ -253,9 +262,9 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
      * capture artefact (a mirrored port, a bridge), not a retransmission; the endpoints do not
      * see it again */
     cap_dir *d = &c->d[dir];
-    if (is_duplicate(d, snd, &seg, t)) {
+    if (is_duplicate(d, p, &seg, t)) {
         seg.tags = TCP_TAG_DUPLICATE;
-        seg.win = d->last.win;
+        seg.win = d->last_win;
         d->packets++;
         d->duplicates++;
         if (emit && emit->send)
@@ -263,6 +272,7 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
         return seg.tags;
     }
     d->last = seg;
+    d->last_ip_id = p->ip_id;
     d->last_t = t;
     d->have_last = true;
     d->reverse_since = false;
@@ -274,6 +284,7 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
     seg.tags = tags;
     uint32_t shift = (seg.flags & TCP_SYN) ? 0 : snd->obs_scale_unknown ? 0 : snd->rcv_shift;
     seg.win = (uint32_t)seg.win_raw << shift;
+    d->last_win = seg.win;
     if (emit && emit->send)
         emit->send(emit->ctx, dir, id, &seg);
     if (emit && emit->hold)

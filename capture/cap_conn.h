@@ -20,6 +20,7 @@
 
 #define CAP_RETX_INTERVALS 16 /* retransmission intervals kept per direction */
 #define CAP_RING           32 /* recent segments kept per direction for loss and intervals */
+#define CAP_SEEN 16 /* recent IPv4 datagrams kept per direction for duplicates */
 
 typedef struct cap_rtt {
     uint64_t n, min, max, sum; /* samples in microseconds */
@@ -54,6 +55,14 @@ typedef struct cap_dir {
     uint64_t lost;       /* inferred lost after the capture point */
     uint64_t duplicates; /* frames captured twice (not retransmissions) */
     tcp_seg last;        /* the previous segment this side sent */
+    uint16_t last_ip_id; /* ...its IPv4 identification */
+    struct cap_seen {    /* recent IPv4 datagrams of this side, to recognise duplicates */
+        uint16_t ip_id;
+        uint8_t flags;
+        uint32_t seq, ack, len;
+    } seen[CAP_SEEN];
+    uint32_t n_seen;
+    uint32_t last_win;   /* ...and its window in bytes */
     uint64_t last_t;
     bool have_last, reverse_since; /* ...and whether the other side sent since */
     uint64_t retx_interval[CAP_RETX_INTERVALS];

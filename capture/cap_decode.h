@@ -39,6 +39,7 @@ typedef enum cap_csum {
 typedef struct cap_packet {
     uint64_t ts_us;     /* capture time in microseconds: set by the caller, kept by cap_decode */
     uint8_t ip_version; /* 4 or 6; 0 when no IP header was reached */
+    uint16_t ip_id;     /* IPv4 identification (0 for IPv6) */
     cap_addr src, dst;
     uint16_t sport, dport;
     /*

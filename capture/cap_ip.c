@@ -87,7 +87,7 @@ cap_skip cap_ipv4(cap_dec *d, cap_reader *r)
     vihl = cap_rd_u8(r);
     cap_rd_skip(r, 1); /* DSCP, ECN */
     totlen = cap_rd_be16(r);
-    cap_rd_skip(r, 2); /* identification */
+    uint16_t ipid = cap_rd_be16(r); /* identification: tells a duplicated frame from a resend */
     frag = cap_rd_be16(r);
     cap_rd_skip(r, 1); /* TTL */
     proto = cap_rd_u8(r);
@@ -109,6 +109,7 @@ cap_skip cap_ipv4(cap_dec *d, cap_reader *r)
         return CAP_SKIP_MALFORMED_IP; /* shorter than its own header, or longer than the frame */
 
     o->ip_version = 4;
+    o->ip_id = ipid;
     o->src.family = o->dst.family = CAP_FAMILY_IPV4;
     memcpy(o->src.bytes, src, 4);
     memcpy(o->dst.bytes, dst, 4);
