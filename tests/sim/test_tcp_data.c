@@ -189,6 +189,105 @@ static void test_established_out_of_order_dup_ack_then_ack_all(void **state)
     fx_free(&f);
 }
 
+/* RFC 9293 3.10.7.4 eighth: a FIN is processed only once everything before it arrived: a FIN
+ * beyond a gap gets a duplicate ACK and no state change; the segment that fills the gap takes
+ * the data and the FIN together: ACK = 1000 + 500 + 1, CLOSE-WAIT. */
+static void test_established_fin_beyond_gap_waits_for_data(void **state)
+{
+    (void)state;
+    fx f;
+    server_established(&f, NULL);
+    fx_send_seg(&f, FX_MS(200), TCP_ACK | TCP_FIN, P + 1001, I + 1, 500);
+    const tcp_seg *a = expect_seg(&f, TCP_ACK, I + 1, P + 1, 0);
+    assert_true(a->tags & TCP_TAG_DUP_ACK);
+    expect_no_state_change(&f, TCP_ESTABLISHED);
+    assert_false(tcp_eof(&f.ep));
+    fx_send_seg(&f, FX_MS(210), TCP_ACK, P + 1, I + 1, 1000);
+    expect_seg(&f, TCP_ACK, I + 1, P + 1502, 0);
+    expect_state(&f, TCP_ESTABLISHED, TCP_CLOSE_WAIT);
+    assert_int_equal(f.ep.rcv_total, 1500);
+    fx_free(&f);
+}
+
+/* RFC 9293 3.10.7.4 first ("only the new parts are processed") and seventh: a segment that
+ * straddles RCV.NXT contributes only its new bytes; one that runs past the window is cut at the
+ * right edge last advertised.  A 10000-byte buffer: after 1500 bytes the ACK offers 8500 (right
+ * edge RCV.NXT + 8500); reading the 1500 does not move the edge (no update is due, RFC 1122
+ * 4.2.3.3), so of a 12000-byte segment 8500 bytes are taken, and the ACK offers the 1500 free. */
+static void test_established_segment_trimmed_to_window(void **state)
+{
+    (void)state;
+    tcp_config cfg = fx_config(I);
+    cfg.rcv_buf = 10000;
+    cfg.delack = 0;
+    fx f;
+    server_established(&f, &cfg);
+    fx_send_seg(&f, FX_MS(200), TCP_ACK, P + 1, I + 1, 1000);
+    expect_seg(&f, TCP_ACK, I + 1, P + 1001, 0);
+    fx_send_seg(&f, FX_MS(210), TCP_ACK, P + 501, I + 1, 1000); /* 500 old, 500 new */
+    const tcp_seg *a = expect_seg(&f, TCP_ACK, I + 1, P + 1501, 0);
+    assert_int_equal(a->win, 8500);
+    assert_int_equal(f.ep.rcv_total, 1500);
+    assert_int_equal(tcp_recv(&f.ep, FX_MS(220), 1500), 1500);
+    fx_at(&f, FX_MS(220));
+    expect_nothing(&f);
+    fx_send_seg(&f, FX_MS(230), TCP_ACK, P + 1501, I + 1, 12000);
+    a = expect_seg(&f, TCP_ACK, I + 1, P + 1501 + 8500, 0);
+    assert_int_equal(a->win, 1500);
+    assert_int_equal(f.ep.rcv_total, 10000);
+    fx_free(&f);
+}
+
+/* RFC 7323 2.2/2.3: a receive buffer of 256 KB needs shift 3, offered on our SYN; the SYN's
+ * own window is never scaled (65535, and the peer's 1000 on its SYN,ACK is 1000 bytes); after
+ * the handshake windows are scaled both ways: the peer's win_raw 1000 is 4000 bytes with its
+ * shift 2, and our ACK announces 262144 bytes as 32768. */
+static void test_established_window_scale_negotiated(void **state)
+{
+    (void)state;
+    tcp_config cfg = fx_config(I);
+    cfg.rcv_buf = 262144;
+    fx f;
+    fx_init(&f, TRACE_CLIENT, I, P, &cfg);
+    assert_int_equal(tcp_open_active(&f.ep, 0), TCP_EOK);
+    const tcp_seg *syn = expect_seg(&f, TCP_SYN, I, 0, 0);
+    assert_true(syn->has_wscale);
+    assert_int_equal(syn->wscale, 3);
+    assert_int_equal(syn->win_raw, 65535);
+    tcp_seg sa = fx_segw(TCP_SYN | TCP_ACK, P, I + 1, 0, 1000);
+    sa.has_mss = true;
+    sa.mss = 1460;
+    sa.has_wscale = true;
+    sa.wscale = 2;
+    fx_feed(&f, FX_MS(100), &sa);
+    const tcp_seg *a = expect_seg(&f, TCP_ACK, I + 1, P + 1, 0);
+    assert_int_equal(f.ep.snd_wnd, 1000);
+    assert_int_equal(a->win_raw, 32768);
+    assert_int_equal(a->win, 262144);
+    tcp_seg w = fx_segw(TCP_ACK, P + 1, I + 1, 0, 1000);
+    w.win = 4000;
+    fx_feed(&f, FX_MS(150), &w);
+    assert_int_equal(f.ep.snd_wnd, 4000);
+    fx_free(&f);
+}
+
+/* RFC 7323 2.2: without the option on the peer's SYN,ACK neither side scales: windows we
+ * announce stop at 65535 although the buffer is larger. */
+static void test_established_no_window_scale_without_peer_option(void **state)
+{
+    (void)state;
+    tcp_config cfg = fx_config(I);
+    cfg.rcv_buf = 262144;
+    fx f;
+    fx_init(&f, TRACE_CLIENT, I, P, &cfg);
+    fx_client_established(&f);
+    assert_int_equal(f.out[0].win, 65535);
+    assert_int_equal(f.out[0].win_raw, 65535);
+    assert_int_equal(f.ep.rcv_shift, 0);
+    assert_int_equal(f.ep.snd_shift, 0);
+    fx_free(&f);
+}
+
 /* ---- delayed ACK (RFC 1122 4.2.3.2, RFC 5681 4.2) ------------------------------------------ */
 
 /* One full-sized segment: no ACK until the 40 ms delayed-ACK timer fires. */
@@ -479,6 +578,10 @@ int main(void)
         cmocka_unit_test(test_syn_received_no_mss_option_536),
         cmocka_unit_test(test_established_window_is_free_buffer_space),
         cmocka_unit_test(test_established_out_of_order_dup_ack_then_ack_all),
+        cmocka_unit_test(test_established_fin_beyond_gap_waits_for_data),
+        cmocka_unit_test(test_established_segment_trimmed_to_window),
+        cmocka_unit_test(test_established_window_scale_negotiated),
+        cmocka_unit_test(test_established_no_window_scale_without_peer_option),
         cmocka_unit_test(test_established_one_segment_delack_40ms),
         cmocka_unit_test(test_established_second_segment_ack_at_once),
         cmocka_unit_test(test_established_no_delack_ack_at_once),

@@ -419,6 +419,51 @@ static void test_established_ack_unsent_data_ack_drop(void **state)
     fx_free(&f);
 }
 
+/* RFC 9293 3.10.7.4 first: the peer retransmits its SYN,ACK because our ACK of it was lost;
+ * SEG.SEQ = IRS < RCV.NXT makes it unacceptable, and the reply <SEQ=SND.NXT><ACK=RCV.NXT>
+ * <CTL=ACK> is the ACK the peer is missing.  Nothing else changes. */
+static void test_established_retransmitted_synack_reacked(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, TRACE_CLIENT, I, P, NULL);
+    fx_enter(&f, TCP_ESTABLISHED);
+    fx_send_seg(&f, FX_SEC(1), TCP_SYN | TCP_ACK, P, I + 1, 0);
+    expect_seg(&f, TCP_ACK, I + 1, P + 1, 0);
+    expect_no_state_change(&f, TCP_ESTABLISHED);
+    assert_int_equal(f.ep.rcv_nxt, P + 1);
+    fx_free(&f);
+}
+
+/* FAILS until sim fix: RFC 9293 3.10.7.4 first, SYN-RECEIVED: a retransmission of the peer's
+ * SYN (SEG.SEQ = IRS, so SEG.SEQ + SEG.LEN - 1 < RCV.NXT) is not acceptable, "an acknowledgment
+ * should be sent in reply": <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.  Real stacks answer with their
+ * SYN,ACK again instead (the peer in SYN-SENT drops a bare ACK), so either answer passes here.
+ * The endpoint sends nothing: tcp_input.c strips the SYN of a segment with SEG.SEQ = IRS in
+ * SYN-RECEIVED (meant for the SYN,ACK of a simultaneous open) and then drops the remaining
+ * segment silently because it has no ACK bit; the peer waits for our SYN,ACK's RTO instead. */
+static void test_syn_received_retransmitted_syn_answered(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, TRACE_SERVER, I, P, NULL);
+    fx_enter(&f, TCP_SYN_RECEIVED);
+    fx_send_seg(&f, FX_MS(500), TCP_SYN, P, 0, 0);
+    int n = fx_drain(&f);
+    if (n != 1) {
+        print_error("    want one answer to the retransmitted SYN, got %d segments\n", n);
+        fx_print_segs(f.out, n);
+    }
+    assert_int_equal(n, 1);
+    const tcp_seg *s = &f.out[0];
+    if (s->flags == TCP_ACK)
+        expect_fields(s, TCP_ACK, I + 1, P + 1, 0); /* the RFC's ACK */
+    else
+        expect_fields(s, TCP_SYN | TCP_ACK, I, P + 1, 0); /* or the SYN,ACK again */
+    expect_no_state_change(&f, TCP_SYN_RECEIVED);
+    fx_free(&f);
+}
+
 /* RFC 5961 5.2: an ACK below SND.UNA - MAX.SND.WND is implausible: challenge ACK, drop (its
  * data is not taken). */
 static void test_established_ack_too_old_challenge_ack(void **state)
@@ -553,6 +598,8 @@ int main(void)
         cmocka_unit_test(test_established_syn_challenge_ack),
         cmocka_unit_test(test_established_unacceptable_segment_ack),
         cmocka_unit_test(test_established_ack_unsent_data_ack_drop),
+        cmocka_unit_test(test_established_retransmitted_synack_reacked),
+        cmocka_unit_test(test_syn_received_retransmitted_syn_answered),
         cmocka_unit_test(test_established_ack_too_old_challenge_ack),
         cmocka_unit_test(test_time_wait_fin_reack_restart),
         cmocka_unit_test(test_established_abort_rst),
