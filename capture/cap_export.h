@@ -1,27 +1,45 @@
 /*
- * cap_export.h - writes a simulated trace as the pcap file a capture at one end of the
- * connection would hold (placeholder API; see issue 5).
+ * cap_export.h - writes a simulated trace as the classic pcap file that a capture taken at one
+ * end of the connection would hold (docs/pcap-export.md).  The capture point sits at the vantage
+ * endpoint (the client unless asked otherwise): the segments it sends appear at their send time,
+ * those it receives at their arrival time; a segment the vantage endpoint sent and the link lost
+ * is present (it was lost after the capture point), one the peer sent and the link lost is
+ * absent; a segment the link duplicated arrives, and appears, twice.  Frames are Ethernet II or
+ * raw IP, IPv4 or IPv6 after the addresses of the trace, with correct checksums, the TCP options
+ * of each segment, and payload bytes rebuilt from what the applications wrote.
  */
 #ifndef TCPSIM_CAP_EXPORT_H
 #define TCPSIM_CAP_EXPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "trace.h"
 
 enum {
-    CAP_EXPORT_EREQUEST = -1, /* the request cannot be honoured (e.g. a capture trace) */
-    CAP_EXPORT_ERUNTIME = -2, /* writing failed */
+    CAP_EXPORT_EREQUEST = -1, /* the request cannot be honoured: a capture trace, addresses that
+                                 are not IP:PORT of one family, a segment too large for IP */
+    CAP_EXPORT_ERUNTIME = -2, /* writing failed (file system, memory); nothing was left behind */
 };
+
+/* Wall-clock second that virtual time 0 is placed at: 2026-01-01 00:00:00 UTC. */
+#define CAP_EXPORT_EPOCH 1767225600u
 
 typedef struct cap_export_opts {
     unsigned vantage; /* TRACE_CLIENT (default) or TRACE_SERVER: where the capture is taken */
     bool raw_ip;      /* LINKTYPE_RAW instead of Ethernet framing */
+    uint64_t epoch;   /* seconds since 1970 of virtual time 0 (CAP_EXPORT_EPOCH) */
 } cap_export_opts;
 
 void cap_export_opts_default(cap_export_opts *o);
-/* Writes `path`; returns 0, CAP_EXPORT_EREQUEST or CAP_EXPORT_ERUNTIME with err set. */
+
+/*
+ * Writes `path` ("-" is standard output, written directly).  The file is written under a
+ * temporary name in the same directory and renamed over `path` only when complete, so on failure
+ * nothing is left behind and an existing file at `path` is untouched.  Returns 0,
+ * CAP_EXPORT_EREQUEST or CAP_EXPORT_ERUNTIME with a one-line message (naming the file) in err.
+ */
 int cap_export_pcap(const trace_buf *tb, const cap_export_opts *o, const char *path, char *err,
                     size_t errlen);
 
