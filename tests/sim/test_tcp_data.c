@@ -53,6 +53,25 @@ static void test_established_data_ack_is_seq_plus_len_not_seq_plus_bytes_plus_on
     fx_free(&f);
 }
 
+/* FAILS until sim fix: RFC 9293 3.10.7.3 fourth, SYN-SENT: after a SYN,ACK is accepted, "if
+ * there are other controls or text in the segment, continue processing at the sixth step below
+ * where the URG bit is checked": 50 bytes of text and a FIN on the SYN,ACK are taken, the ACK
+ * is IRS + 1 + 50 + 1 and the connection goes on to CLOSE-WAIT.  The endpoint (input_syn_sent
+ * in tcp_input.c) enters ESTABLISHED and ignores the text and the FIN: it acknowledges IRS + 1
+ * only, so the peer must retransmit both. */
+static void test_syn_sent_synack_with_data_and_fin_processed(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, TRACE_CLIENT, I, P, NULL);
+    fx_client_syn_sent(&f);
+    fx_send_seg(&f, FX_MS(100), TCP_SYN | TCP_ACK | TCP_FIN, P, I + 1, 50);
+    expect_seg(&f, TCP_ACK, I + 1, P + 1 + 50 + 1, 0);
+    expect_states2(&f, TCP_SYN_SENT, TCP_ESTABLISHED, TCP_CLOSE_WAIT);
+    assert_int_equal(f.ep.rcv_total, 50);
+    fx_free(&f);
+}
+
 /* ---- MSS (RFC 9293 3.7.1) ----------------------------------------------------------------- */
 
 /* The peer announces MSS 1000 < our 1460: segments carry at most 1000 bytes.  (The initial
@@ -572,6 +591,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_established_data_ack_is_seq_plus_len_not_seq_plus_bytes_plus_one),
+        cmocka_unit_test(test_syn_sent_synack_with_data_and_fin_processed),
         cmocka_unit_test(test_established_send_segments_by_peer_mss),
         cmocka_unit_test(test_established_send_segments_by_own_mss),
         cmocka_unit_test(test_established_no_mss_option_536),
