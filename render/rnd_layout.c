@@ -85,43 +85,33 @@ static double lh(const lctx *c, rnd_font f)
 
 /* ---------------------------------------------------------------- rows */
 
-typedef struct rkey {
-    int64_t t;
-    int pri; /* arrivals first, then state/app/timer in trace order, then sends */
-    size_t ord;
-} rkey;
-
-static int row_pri(uint8_t kind)
-{
-    switch (kind) {
-    case RND_ROW_ARRIVE:
-        return 0;
-    case RND_ROW_MARK:
-        return 1;
-    case RND_ROW_SEND:
-        return 3;
-    default:
-        return 2;
-    }
-}
+/* Rows of the same time: arrivals first (what arrives can cause what follows), then where a lost
+ * segment would have arrived, then state changes, application calls and timers in trace order,
+ * then sends.  An arrival at the very instant of its send (a capture whose delay is unknown or
+ * nil) comes after the sends, and what it caused after it. */
+enum { PRI_ARRIVE, PRI_MARK, PRI_EVENT, PRI_SEND, PRI_ARRIVE_LATE, PRI_EVENT_LATE };
 
 static int cmp_row(const void *a, const void *b)
 {
     const rnd_row *x = a, *y = b;
-    rkey kx = {x->t, row_pri(x->kind), x->ref};
-    rkey ky = {y->t, row_pri(y->kind), y->ref};
-    if (kx.t != ky.t)
-        return kx.t < ky.t ? -1 : 1;
-    if (kx.pri != ky.pri)
-        return kx.pri < ky.pri ? -1 : 1;
-    if (kx.ord != ky.ord)
-        return kx.ord < ky.ord ? -1 : 1;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    if (x->pri != y->pri)
+        return x->pri < y->pri ? -1 : 1;
+    if (x->ref != y->ref)
+        return x->ref < y->ref ? -1 : 1;
     return 0;
 }
 
 static double sbox_h(const lctx *c)
 {
     return lh(c, RND_FONT_STATE) + 6.0;
+}
+
+/* A state box's caption ("corrected", "assumed") under it. */
+static double caption_h(const lctx *c)
+{
+    return lh(c, RND_FONT_SMALL);
 }
 
 static double label_h(const lctx *c, const rnd_mseg *s)
@@ -138,7 +128,8 @@ static int add_rows(lctx *c)
         rnd_row *r = PUSH(L->rows, L->nrows, c->cap_rows);
         if (r == NULL)
             return -1;
-        *r = (rnd_row){.t = s->t_send, .kind = RND_ROW_SEND, .ep = s->ep, .ref = k};
+        *r =
+            (rnd_row){.t = s->t_send, .kind = RND_ROW_SEND, .ep = s->ep, .pri = PRI_SEND, .ref = k};
         r->top = label_h(c, s) + 3.0;
         r->bottom = 3.0;
         if (s->n_arr == 0) { /* keeps the time its arrow needs before any compressed gap */
@@ -148,7 +139,10 @@ static int add_rows(lctx *c)
             *r = (rnd_row){.t = s->lost ? s->t_lost : s->t_send + (int64_t)m->one_way,
                            .kind = RND_ROW_MARK,
                            .ep = (uint8_t)(1 - s->ep),
+                           .pri = PRI_MARK,
                            .ref = k};
+            if (r->t <= s->t_send)
+                r->pri = PRI_ARRIVE_LATE;
         }
         for (unsigned a = 0; a < s->n_arr; a++) {
             r = PUSH(L->rows, L->nrows, c->cap_rows);
@@ -157,6 +151,7 @@ static int add_rows(lctx *c)
             *r = (rnd_row){.t = s->t_arr[a],
                            .kind = RND_ROW_ARRIVE,
                            .ep = (uint8_t)(1 - s->ep),
+                           .pri = s->t_arr[a] <= s->t_send ? PRI_ARRIVE_LATE : PRI_ARRIVE,
                            .ref = k * 2 + a,
                            .top = 6.0,
                            .bottom = 6.0};
@@ -167,11 +162,16 @@ static int add_rows(lctx *c)
         rnd_row *r = PUSH(L->rows, L->nrows, c->cap_rows);
         if (r == NULL)
             return -1;
-        *r = (rnd_row){.t = m->ev_t[i], .ep = e->ep < 2 ? e->ep : 0, .ref = i};
+        *r = (rnd_row){.t = m->ev_t[i],
+                       .ep = e->ep < 2 ? e->ep : 0,
+                       .pri = (m->ev_flags[i] & RND_EVF_LATE) ? PRI_EVENT_LATE : PRI_EVENT,
+                       .ref = i};
         switch (e->kind) {
         case TRACE_STATE:
             r->kind = RND_ROW_STATE;
             r->top = r->bottom = sbox_h(c) / 2 + 3.0;
+            if (m->ev_flags[i] & RND_EVF_CORRECTED) /* room for its caption */
+                r->bottom += caption_h(c);
             break;
         case TRACE_APP:
             r->kind = RND_ROW_APP;
@@ -192,6 +192,9 @@ static int place_rows(lctx *c)
     rnd_layout *L = c->lay;
     const rnd_style *st = c->st;
     double occ = 0.0, y = 0.0, box_y[2] = {-1e9, -1e9};
+    double *send_y = malloc((c->m->nseg ? c->m->nseg : 1) * sizeof *send_y);
+    if (send_y == NULL)
+        return -1;
     for (size_t i = 0; i < L->nrows; i++) {
         rnd_row *r = &L->rows[i];
         if (i == 0) {
@@ -203,8 +206,10 @@ static int place_rows(lctx *c)
             if (scaled > st->gap_max) {
                 rnd_break *b = PUSH(L->breaks, L->nbreaks, c->cap_breaks);
                 char d[24];
-                if (b == NULL)
+                if (b == NULL) {
+                    free(send_y);
                     return -1;
+                }
                 b->y0 = dmax(occ, p->y) + 2.0;
                 b->y1 = b->y0 + st->break_h;
                 b->t0 = p->t;
@@ -220,13 +225,20 @@ static int place_rows(lctx *c)
             }
         }
         /* an arrow arriving just after a state box on its lifeline would run under the box */
-        if (r->kind == RND_ROW_ARRIVE)
+        if (r->kind == RND_ROW_ARRIVE) {
             y = dmax(y, box_y[r->ep] + sbox_h(c) / 2 + 16.0);
-        if (r->kind == RND_ROW_STATE)
-            box_y[r->ep] = y;
+            /* however short the delay, an arrow goes visibly down (sends sort before their own
+             * arrivals, so send_y is known) */
+            y = dmax(y, send_y[r->ref / 2] + st->min_slant);
+        }
+        if (r->kind == RND_ROW_SEND)
+            send_y[r->ref] = y;
+        if (r->kind == RND_ROW_STATE) /* a caption under the box counts as the box */
+            box_y[r->ep] = y + r->bottom - (sbox_h(c) / 2 + 3.0);
         r->y = y;
         occ = dmax(occ, y + r->bottom);
     }
+    free(send_y);
     return 0;
 }
 
@@ -583,10 +595,16 @@ static const char *legend_text(int kind)
         return "zero window";
     case RND_ARROW_RST:
         return "reset";
+    case RND_ARROW_DUPFRAME:
+        return "duplicate frame (captured twice)";
     case RND_LEGEND_LOST:
         return "lost";
     case RND_LEGEND_STATE:
         return "state";
+    case RND_LEGEND_ASSUMED:
+        return "state at the start";
+    case RND_LEGEND_CORRECTED:
+        return "state after a correction";
     case RND_LEGEND_TIMER:
         return "timer running";
     default:
@@ -598,9 +616,9 @@ static const char *legend_text(int kind)
 static double place_legend(lctx *c, double y, double x0, double maxw)
 {
     rnd_layout *L = c->lay;
-    bool used[RND_ARROW_STYLE_COUNT] = {true, true, false, false, false, false};
-    bool lost = false;
-    int kinds[RND_ARROW_STYLE_COUNT + 3];
+    bool used[RND_ARROW_STYLE_COUNT] = {true, true};
+    bool lost = false, initial = false, corrected = false;
+    int kinds[RND_LEGEND_MAX];
     int nk = 0;
     double x = x0, h = lh(c, RND_FONT_SMALL) + 4.0;
     for (size_t i = 0; i < c->m->nseg; i++) {
@@ -610,10 +628,18 @@ static double place_legend(lctx *c, double y, double x0, double maxw)
     for (int k = 0; k < RND_ARROW_STYLE_COUNT; k++)
         if (used[k])
             kinds[nk++] = k;
+    for (int ep = 0; ep < 2; ep++)
+        initial = initial || c->m->init_state[ep] >= 0;
+    for (size_t i = 0; i < c->m->nev; i++)
+        corrected = corrected || (c->m->ev_flags[i] & RND_EVF_CORRECTED) != 0;
     if (lost)
         kinds[nk++] = RND_LEGEND_LOST;
-    if (L->nsboxes > 0)
+    if (L->nsboxes > 0 || initial)
         kinds[nk++] = RND_LEGEND_STATE;
+    if (initial)
+        kinds[nk++] = RND_LEGEND_ASSUMED;
+    if (corrected)
+        kinds[nk++] = RND_LEGEND_CORRECTED;
     if (L->nbrackets > 0)
         kinds[nk++] = RND_LEGEND_TIMER;
     L->nlegend = 0;
@@ -695,6 +721,14 @@ static void settle_labels(lctx *c)
 }
 
 /* ---------------------------------------------------------------- build */
+
+/* The caption's box, centred under its state box (its row reserved the room). */
+static void set_caption(const lctx *c, rnd_sbox *b)
+{
+    double w = b->caption[0] ? tw(c, RND_FONT_SMALL, b->caption) : 0.0;
+    b->caption_box = (rnd_rect){b->box.x + (b->box.w - w) / 2, b->box.y + b->box.h, w,
+                                b->caption[0] ? caption_h(c) : 0.0};
+}
 
 void rnd_layout_free(rnd_layout *lay)
 {
@@ -823,6 +857,9 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     initial = m->init_state[0] >= 0 || m->init_state[1] >= 0;
     if (initial)
         body_top += sbox_h(&c) + 8.0;
+    if ((m->init_state[0] >= 0 && m->init_assumed[0]) ||
+        (m->init_state[1] >= 0 && m->init_assumed[1]))
+        body_top += caption_h(&c);
 
     /* shift everything that was placed relative to the first row */
     shift = body_top;
@@ -922,6 +959,9 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             b->ep = (uint8_t)ep;
             b->state = (uint8_t)m->init_state[ep];
             b->initial = true;
+            b->corrected = false;
+            snprintf(b->caption, sizeof b->caption, "%s", m->init_assumed[ep] ? "assumed" : "");
+            set_caption(&c, b);
         }
         for (size_t i = 0; i < lay->nrows; i++) {
             const rnd_row *r = &lay->rows[i];
@@ -941,6 +981,9 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             b->ep = r->ep;
             b->state = e->u.state.to;
             b->initial = false;
+            b->corrected = (m->ev_flags[r->ref] & RND_EVF_CORRECTED) != 0;
+            snprintf(b->caption, sizeof b->caption, "%s", b->corrected ? "corrected" : "");
+            set_caption(&c, b);
         }
     }
 

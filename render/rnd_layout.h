@@ -42,6 +42,7 @@ typedef struct rnd_style {
     double gap_max;   /* quiet stretches taller than this are compressed (4 x delay_px) */
     double break_h;   /* height of a compressed break (34) */
     double min_lanes; /* smallest distance between the lifelines (420) */
+    double min_slant; /* an arrival is at least this far below its send (10) */
     double page_h;    /* PDF page height; 0 = width x sqrt(2) */
 } rnd_style;
 
@@ -70,7 +71,8 @@ typedef struct rnd_row {
     double top, bottom; /* space it needs above and below y */
     uint8_t kind;       /* rnd_row_kind */
     uint8_t ep;
-    size_t ref; /* segment index (send/arrive) or model event index */
+    uint8_t pri; /* order among rows of the same time (see add_rows) */
+    size_t ref;  /* segment index (send/arrive: index * 2 + arrival) or model event index */
 } rnd_row;
 
 typedef struct rnd_label {
@@ -97,7 +99,10 @@ typedef struct rnd_sbox {
     double cy; /* its row's y (box centre) */
     int64_t t;
     uint8_t ep, state;
-    bool initial; /* the state at the start of a partial selection */
+    bool initial;     /* the state at the start of a partial selection, or assumed by the replay */
+    bool corrected;   /* capture: reached by the replay's correction of a wrong inference */
+    char caption[16]; /* "assumed", "corrected" or "" */
+    rnd_rect caption_box; /* under the box */
 } rnd_sbox;
 
 typedef struct rnd_bracket {
@@ -136,10 +141,17 @@ typedef struct rnd_tick {
 typedef struct rnd_legend_item {
     rnd_rect box; /* sample and text */
     int kind;     /* rnd_arrow_style, or RND_LEGEND_* */
-    char text[40];
+    char text[48];
 } rnd_legend_item;
 
-enum { RND_LEGEND_LOST = 100, RND_LEGEND_STATE, RND_LEGEND_TIMER };
+enum {
+    RND_LEGEND_LOST = 100,
+    RND_LEGEND_STATE,
+    RND_LEGEND_ASSUMED,   /* dashed state box: assumed by the replay, or the state at the start */
+    RND_LEGEND_CORRECTED, /* state box marked "corrected" */
+    RND_LEGEND_TIMER
+};
+#define RND_LEGEND_MAX (RND_ARROW_STYLE_COUNT + 5)
 
 typedef struct rnd_page {
     double y0, y1; /* the band of the layout this page shows (first page: from 0) */
@@ -178,7 +190,7 @@ typedef struct rnd_layout {
     size_t nbreaks;
     rnd_tick *ticks;
     size_t nticks;
-    rnd_legend_item legend[RND_ARROW_STYLE_COUNT + 3];
+    rnd_legend_item legend[RND_LEGEND_MAX];
     size_t nlegend;
     rnd_page *pages;
     size_t npages;

@@ -11,6 +11,7 @@
  */
 #include "rnd_model.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,11 @@ static void seg_tags(rnd_mseg *s, const ep_track *tk, uint32_t peer_isn, bool re
         append(s->tag, sizeof s->tag, "out of order");
     if (tags & TCP_TAG_PREV_NOT_SEEN)
         append(s->tag, sizeof s->tag, "previous segment not captured");
+    if (tags & TCP_TAG_DUPLICATE) { /* the replay says nothing else about it */
+        s->style = RND_ARROW_DUPFRAME;
+        snprintf(s->tag, sizeof s->tag, "duplicate frame");
+        return;
+    }
     for (unsigned k = 0; k < s->seg.nsack && k < TCP_MAX_SACK; k++) {
         uint32_t l = s->seg.sack[k].left, r = s->seg.sack[k].right;
         if (relative) {
@@ -174,36 +180,12 @@ void rnd_model_free(rnd_model *m)
     free(m->seg);
     free(m->ev);
     free(m->ev_t);
+    free(m->ev_flags);
     m->seg = NULL;
     m->ev = NULL;
     m->ev_t = NULL;
+    m->ev_flags = NULL;
     m->nseg = m->nev = 0;
-}
-
-/* A capture records an endpoint's state change at the capture time of the packet that caused it.
- * On the diagram it belongs where that packet left (sent by the endpoint) or arrived (sent by the
- * peer), so it moves with the packet captured at the same instant; other events stay put. */
-static int64_t event_time(const rnd_model *m, const trace_event *e)
-{
-    size_t lo = 0, hi = m->nseg;
-    if (!m->capture)
-        return (int64_t)e->t;
-    while (lo < hi) { /* segments are in capture order */
-        size_t mid = (lo + hi) / 2;
-        if (m->seg[mid].t_cap < (int64_t)e->t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t k = lo; k < m->nseg && m->seg[k].t_cap == (int64_t)e->t; k++) {
-        const rnd_mseg *s = &m->seg[k];
-        if (s->ep == e->ep)
-            return s->t_send;
-        if (s->n_arr > 0)
-            return s->t_arr[0];
-        return s->t_lost;
-    }
-    return (int64_t)e->t;
 }
 
 static bool in_u64(uint64_t v, uint64_t lo, uint64_t hi)
@@ -211,12 +193,332 @@ static bool in_u64(uint64_t v, uint64_t lo, uint64_t hi)
     return v >= lo && v <= hi;
 }
 
+/* A non-segment event of the connection and what the capture analysis decided about it. */
+typedef struct xev {
+    const trace_event *e;
+    size_t seg;     /* captures: index (in all) of the segment that caused it, or SIZE_MAX */
+    bool arrival;   /* caused by that segment's arrival (sent by the peer), not by sending it */
+    bool omit;      /* a wrong inferred state: left out */
+    bool corrected; /* a state the replay reached by a correction */
+    bool assumed;   /* the replay's assumption about the state before the capture */
+    size_t pos;     /* index in the trace */
+} xev;
+
+/* Working state of one build: every segment and event of the connection, before selection. */
+typedef struct mctx {
+    rnd_mseg *all;
+    size_t *pos; /* index of each segment's send event in the trace */
+    size_t nall;
+    xev *xe;
+    size_t nxe;
+} mctx;
+
+/* ---- capture analysis ----------------------------------------------------------------------
+ *
+ * A capture sees each packet once.  Where it was sent and where it arrived is estimated: the
+ * packet has a one-way delay d, of which the fraction a (0 near the sender, 1 near the receiver,
+ * 1/2 when the capture point is unknown) lies before the capture point.  Taking d as the
+ * handshake's one-way delay for every packet can put an arrival after the receiver's answer to it
+ * (on loopback, the "delay" of the handshake is mostly the endpoints' own processing), and the
+ * diagram would show a reply leaving before what it replies to.  So each packet's delay is
+ * shortened to half the time to the next packet the other way (for the part after the capture
+ * point) and half the time since the previous packet the other way (for the part before): then no
+ * arrival comes after a later send by its receiver. */
+static void capture_times(rnd_model *m, mctx *x, const trace_meta *meta)
+{
+    const double ow = (double)m->one_way;
+    int64_t prev_t[2] = {INT64_MIN, INT64_MIN};
+    int64_t *next_t = malloc((x->nall ? x->nall : 1) * sizeof *next_t);
+    if (next_t != NULL) { /* the capture time of the next packet the other way, or INT64_MAX */
+        int64_t nt[2] = {INT64_MAX, INT64_MAX};
+        for (size_t k = x->nall; k-- > 0;) {
+            next_t[k] = nt[1 - x->all[k].ep];
+            nt[x->all[k].ep] = x->all[k].t_cap;
+        }
+    }
+    for (size_t k = 0; k < x->nall; k++) {
+        rnd_mseg *s = &x->all[k];
+        double a = meta->vantage == s->ep ? 0.0 : meta->vantage == 1 - s->ep ? 1.0 : 0.5;
+        double d = ow, t = (double)s->t_cap;
+        int64_t pt = prev_t[1 - s->ep];
+        if (next_t != NULL && a < 1.0 && next_t[k] != INT64_MAX)
+            d = fmin(d, (double)(next_t[k] - s->t_cap) / 2.0 / (1.0 - a));
+        if (a > 0.0 && pt != INT64_MIN)
+            d = fmin(d, (double)(s->t_cap - pt) / 2.0 / a);
+        if (d < ow - 0.5)
+            m->shortened = true;
+        s->t_send = (int64_t)floor(t - a * d);
+        s->t_arr[0] = (int64_t)floor(t + (1.0 - a) * d);
+        if (s->t_arr[0] < s->t_send)
+            s->t_arr[0] = s->t_send;
+        s->n_arr = s->lost ? 0 : 1;
+        s->t_lost = s->t_arr[0];
+        prev_t[s->ep] = s->t_cap;
+    }
+    free(next_t);
+}
+
+/* Half the round trip of the handshake that completed: from the last SYN before the first
+ * SYN,ACK to the ACK of that SYN,ACK, or 0 if the capture does not hold all three.  (A handshake
+ * measured from a SYN that was lost would count the SYN's retransmission timeout as delay.) */
+static uint64_t completed_handshake_one_way(const mctx *x)
+{
+    int64_t t_syn = -1, t_synack = -1;
+    uint32_t synack_seq = 0;
+    for (size_t k = 0; k < x->nall; k++) {
+        const rnd_mseg *s = &x->all[k];
+        uint8_t f = s->seg.flags;
+        if (s->style == RND_ARROW_DUPFRAME)
+            continue;
+        if (t_synack < 0 && s->ep == TRACE_CLIENT && (f & TCP_SYN) && !(f & TCP_ACK)) {
+            t_syn = s->t_cap;
+        } else if (t_synack < 0 && t_syn >= 0 && s->ep == TRACE_SERVER && (f & TCP_SYN) &&
+                   (f & TCP_ACK)) {
+            t_synack = s->t_cap;
+            synack_seq = s->seg.seq;
+        } else if (t_synack >= 0 && s->ep == TRACE_CLIENT && !(f & TCP_SYN) && (f & TCP_ACK) &&
+                   s->seg.ack == synack_seq + 1) {
+            return (uint64_t)(s->t_cap - t_syn) / 2;
+        }
+    }
+    return 0;
+}
+
+/* The first later segment of the same sender that carries the same sequence number and arrives:
+ * the retransmission that stands in for a lost segment. */
+static size_t retransmission_of(const mctx *x, size_t k)
+{
+    const rnd_mseg *s = &x->all[k];
+    for (size_t j = k + 1; j < x->nall; j++) {
+        const rnd_mseg *r = &x->all[j];
+        if (r->ep == s->ep && r->seg.seq == s->seg.seq && tcp_seg_seqlen(&r->seg) > 0 &&
+            (r->seg.flags & (TCP_SYN | TCP_FIN)) == (s->seg.flags & (TCP_SYN | TCP_FIN)) &&
+            !r->lost && r->style != RND_ARROW_DUPFRAME)
+            return j;
+    }
+    return SIZE_MAX;
+}
+
+/* Which segment each event belongs to.  The replay stamps an endpoint's state change with the
+ * capture time of the packet that caused it, so an event goes with the packet captured at that
+ * instant: the sender's own events where it was sent, the receiver's where it arrived.  A change
+ * the receiver made on a packet that was lost really happened when the retransmission arrived. */
+static void capture_attach(mctx *x)
+{
+    for (size_t i = 0; i < x->nxe; i++) {
+        xev *v = &x->xe[i];
+        size_t lo = 0, hi = x->nall;
+        int64_t t = (int64_t)v->e->t;
+        v->seg = SIZE_MAX;
+        while (lo < hi) { /* segments are in capture order */
+            size_t mid = (lo + hi) / 2;
+            if (x->all[mid].t_cap < t)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        /* among packets captured in the same microsecond, the last one before the event in the
+         * trace (the replay reports a packet, then what it caused), else the first */
+        for (size_t k = lo; k < x->nall && x->all[k].t_cap == t; k++) {
+            if (v->seg == SIZE_MAX || x->pos[k] < v->pos)
+                v->seg = k;
+            if (x->pos[k] > v->pos)
+                break;
+        }
+        if (v->seg == SIZE_MAX)
+            continue;
+        v->arrival = x->all[v->seg].ep != v->e->ep;
+        if (v->arrival && x->all[v->seg].lost && v->e->kind == TRACE_STATE) {
+            size_t r = retransmission_of(x, v->seg);
+            if (r != SIZE_MAX)
+                v->seg = r;
+        }
+    }
+}
+
+/* True if the replay's state event is its assumption about a state it never saw entered. */
+static bool is_assumed(const trace_event *e)
+{
+    return e->kind == TRACE_STATE && e->u.state.from == TCP_CLOSED && !e->u.state.correction &&
+           strncmp(e->text, "assumed", 7) == 0;
+}
+
+/* Removes one item of a ", "-separated tag list. */
+static void strip_tag(char *tag, const char *item)
+{
+    size_t n = strlen(item), len = strlen(tag);
+    for (char *p = tag; (p = strstr(p, item)) != NULL; p++) {
+        bool start = p == tag || (p >= tag + 2 && p[-2] == ',' && p[-1] == ' ');
+        bool end = p[n] == '\0' || p[n] == ',';
+        if (!start || !end)
+            continue;
+        if (p[n] == ',') { /* "x, item, y" -> "x, y"; "item, y" -> "y" */
+            memmove(p, p + n + 2, len - (size_t)(p - tag) - n - 1);
+        } else if (p > tag) { /* "x, item" -> "x" */
+            p[-2] = '\0';
+        } else {
+            *p = '\0';
+        }
+        return;
+    }
+}
+
+/* State corrections.  The replay takes a packet seen going to an endpoint as received and moves
+ * the endpoint's state on that hint; when the endpoint later shows that it never got the packet
+ * (it sends its FIN again, its ACK number stays below a FIN), the replay reverts to the true state
+ * with a correction event.  The diagram follows the corrected path: the states entered on the
+ * wrong hint are left out, the packet whose arrival was wrongly assumed ends in a cross, the
+ * correction itself is drawn as a marked state box, and the retransmission that revealed it loses
+ * the capture's "spurious" tag (the packet that seemed to make it spurious never arrived). */
+static void capture_corrections(rnd_model *m, mctx *x)
+{
+    size_t *stack[2];
+    size_t n[2] = {0, 0};
+    stack[0] = malloc((x->nxe ? x->nxe : 1) * sizeof *stack[0]);
+    stack[1] = malloc((x->nxe ? x->nxe : 1) * sizeof *stack[1]);
+    if (stack[0] == NULL || stack[1] == NULL) {
+        free(stack[0]);
+        free(stack[1]);
+        return;
+    }
+    for (size_t i = 0; i < x->nxe; i++) {
+        xev *v = &x->xe[i];
+        const trace_event *e = v->e;
+        uint8_t ep = e->ep < 2 ? e->ep : 0;
+        size_t first_wrong = SIZE_MAX;
+        if (e->kind != TRACE_STATE)
+            continue;
+        if (!e->u.state.correction) {
+            stack[ep][n[ep]++] = i;
+            continue;
+        }
+        /* pop the states entered on a hint (an arrival) until the true state is on top */
+        while (n[ep] > 0) {
+            xev *top = &x->xe[stack[ep][n[ep] - 1]];
+            if (top->e->u.state.to == e->u.state.to || !top->arrival || top->assumed)
+                break;
+            top->omit = true;
+            m->omitted++;
+            first_wrong = stack[ep][--n[ep]];
+        }
+        v->corrected = true;
+        stack[ep][n[ep]++] = i;
+        if (first_wrong != SIZE_MAX && x->xe[first_wrong].seg != SIZE_MAX) {
+            rnd_mseg *s = &x->all[x->xe[first_wrong].seg];
+            if (!s->lost) {
+                s->lost = true;
+                s->lost_inferred = true;
+                s->n_arr = 0;
+            }
+        }
+        if (v->seg != SIZE_MAX && !v->arrival && (x->all[v->seg].seg.tags & TCP_TAG_SPURIOUS)) {
+            rnd_mseg *s = &x->all[v->seg];
+            s->seg.tags &= ~(uint32_t)TCP_TAG_SPURIOUS;
+            strip_tag(s->tag, "spurious");
+        }
+    }
+    free(stack[0]);
+    free(stack[1]);
+}
+
+/* A capture has no timer events, so a retransmission that was not fast says how long after the
+ * first copy it was sent: for a timeout that is the RTO (or the tail loss probe's timer). */
+static void capture_retx_tags(mctx *x, idmap *seqmap)
+{
+    for (size_t k = 0; k < x->nall; k++) {
+        rnd_mseg *s = &x->all[k];
+        uint64_t key = ((uint64_t)s->ep << 32) | s->seg.seq;
+        size_t prev;
+        if (tcp_seg_seqlen(&s->seg) == 0 || s->style == RND_ARROW_DUPFRAME)
+            continue;
+        prev = idmap_get(seqmap, key);
+        if ((s->seg.tags & TCP_TAG_RETRANSMISSION) &&
+            !(s->seg.tags & TCP_TAG_FAST_RETRANSMISSION) && prev != SIZE_MAX &&
+            strncmp(s->tag, "retransmission", 14) == 0) {
+            char d[24], tag[sizeof s->tag];
+            size_t n;
+            rnd_fmt_duration((uint64_t)(s->t_cap - x->all[prev].t_cap), d, sizeof d);
+            n = (size_t)snprintf(tag, sizeof tag, "retransmission after %s", d);
+            if (n + strlen(s->tag + 14) < sizeof tag) { /* the tags after it, if they fit */
+                memcpy(tag + n, s->tag + 14, strlen(s->tag + 14) + 1);
+                memcpy(s->tag, tag, sizeof tag);
+            }
+        }
+        idmap_put(seqmap, key, k); /* the copy the next retransmission follows */
+    }
+}
+
+/* The time of an event on the diagram: where its segment was sent or arrived (captures). */
+static int64_t xev_time(const mctx *x, const xev *v)
+{
+    const rnd_mseg *s;
+    if (v->seg == SIZE_MAX)
+        return (int64_t)v->e->t;
+    s = &x->all[v->seg];
+    if (!v->arrival)
+        return s->t_send;
+    return s->n_arr > 0 ? s->t_arr[0] : s->t_lost;
+}
+
+static void words(rnd_model *m, const trace_meta *meta, const rnd_options *opts)
+{
+    const char *title = opts->title != NULL ? opts->title
+                        : meta->title[0]    ? meta->title
+                                            : "TCP connection";
+    char d[24];
+    if (m->capture && opts->title == NULL)
+        snprintf(m->title, sizeof m->title, "%s, connection %lu", title, (unsigned long)m->conn);
+    else
+        snprintf(m->title, sizeof m->title, "%s", title);
+    if (m->one_way > 0)
+        snprintf(m->subtitle, sizeof m->subtitle, "%s, one-way delay %s%s",
+                 m->capture ? "capture" : "simulation", m->capture ? "\u2248 " : "",
+                 rnd_fmt_duration(m->one_way, d, sizeof d));
+    else
+        snprintf(m->subtitle, sizeof m->subtitle, "%s", m->capture ? "capture" : "simulation");
+    if (m->relative) {
+        size_t n = strlen(m->subtitle);
+        snprintf(m->subtitle + n, sizeof m->subtitle - n, ", relative sequence numbers");
+    }
+    for (int ep = 0; ep < 2; ep++) {
+        snprintf(m->head[ep], sizeof m->head[ep], "%s", trace_ep_name((unsigned)ep));
+        snprintf(m->addr[ep], sizeof m->addr[ep], "%s", meta->addr[ep]);
+    }
+    if (m->capture) {
+        const char *near = meta->vantage == TRACE_CLIENT   ? "the client"
+                           : meta->vantage == TRACE_SERVER ? "the server"
+                                                           : NULL;
+        size_t n;
+        m->estimated = true;
+        rnd_fmt_duration(m->one_way, d, sizeof d);
+        if (m->one_way == 0)
+            snprintf(m->footnote, sizeof m->footnote,
+                     "No handshake in the capture, so the one-way delay is unknown: every packet "
+                     "is drawn from its capture time, slanted only to be readable.");
+        else if (near != NULL)
+            snprintf(m->footnote, sizeof m->footnote,
+                     "Captured near %s: times at %s are estimated from the one-way delay (%s, "
+                     "from the handshake)",
+                     near, meta->vantage == TRACE_CLIENT ? "the server" : "the client", d);
+        else
+            snprintf(m->footnote, sizeof m->footnote,
+                     "Capture point unknown, taken as the middle of the path: send and arrival "
+                     "times are estimated from the one-way delay (%s, from the handshake)",
+                     d);
+        n = strlen(m->footnote);
+        if (m->one_way > 0)
+            snprintf(m->footnote + n, sizeof m->footnote - n, "%s",
+                     m->shortened ? ", shortened where the other side answered sooner." : ".");
+    }
+}
+
 int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, char *err,
                     size_t errlen)
 {
     rnd_options def;
     const trace_meta *meta = &tr->meta;
-    idmap map = {0};
+    idmap map = {0}, seqmap = {0};
+    mctx x;
     ep_track tk[2];
     bool isn_set[2] = {false, false};
     uint32_t isn[2] = {0, 0};
@@ -226,6 +528,7 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
     int rc = 0;
 
     memset(m, 0, sizeof *m);
+    memset(&x, 0, sizeof x);
     m->init_state[0] = m->init_state[1] = -1;
     if (opts == NULL) {
         rnd_options_default(&def);
@@ -269,10 +572,16 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         return RND_EREQUEST;
     }
 
+    x.all = malloc(nconn * sizeof *x.all);
+    x.pos = malloc(nconn * sizeof *x.pos);
+    x.xe = malloc(nconn * sizeof *x.xe);
     m->seg = malloc(nconn * sizeof *m->seg);
     m->ev = malloc(nconn * sizeof *m->ev);
     m->ev_t = malloc(nconn * sizeof *m->ev_t);
-    if (m->seg == NULL || m->ev == NULL || m->ev_t == NULL || idmap_init(&map, nconn) != 0) {
+    m->ev_flags = malloc(nconn * sizeof *m->ev_flags);
+    if (x.all == NULL || x.pos == NULL || x.xe == NULL || m->seg == NULL || m->ev == NULL ||
+        m->ev_t == NULL || m->ev_flags == NULL || idmap_init(&map, nconn) != 0 ||
+        idmap_init(&seqmap, meta->capture ? nconn : 0) != 0) {
         set_err(err, errlen, "out of memory");
         rc = RND_ERUNTIME;
         goto out;
@@ -280,7 +589,8 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
     memset(tk, 0, sizeof tk);
     tk[0].state = tk[1].state = -1;
 
-    /* second pass: segments of the selection, and what the tags need from the whole trace */
+    /* second pass: every segment with its tags (worked out from the whole connection, so a range
+     * that starts late still knows the RTO in force), arrivals, losses, and the other events */
     for (size_t i = 0; i < tr->n; i++) {
         const trace_event *e = &tr->ev[i];
         uint8_t ep = e->ep < 2 ? e->ep : 0;
@@ -289,21 +599,15 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         switch (e->kind) {
         case TRACE_SEND: {
             ep_track *t = &tk[ep];
+            rnd_mseg *s = &x.all[x.nall];
             if (e->seg.tags & TCP_TAG_DUP_ACK) {
                 if (t->dupacks == 0 || e->seg.ack != t->dup_ack_no)
                     t->dupacks = 0;
                 t->dupacks++;
                 t->dup_ack_no = e->seg.ack;
-            } else if (e->seg.flags & TCP_ACK) {
+            } else if ((e->seg.flags & TCP_ACK) && !(e->seg.tags & TCP_TAG_DUPLICATE)) {
                 t->dupacks = 0;
             }
-            if (!in_u64(e->t, opts->from_us, opts->to_us) ||
-                !in_u64(e->id, opts->from_pkt, opts->to_pkt)) {
-                if (e->t < opts->from_us || e->id < opts->from_pkt)
-                    any_before = true;
-                break;
-            }
-            rnd_mseg *s = &m->seg[m->nseg];
             memset(s, 0, sizeof *s);
             s->id = e->id;
             s->ep = ep;
@@ -313,20 +617,21 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
             s->dseq = m->relative ? e->seg.seq - isn[ep] : e->seg.seq;
             s->dack = m->relative ? e->seg.ack - isn[1 - ep] : e->seg.ack;
             seg_tags(s, t, isn[1 - ep], m->relative);
-            idmap_put(&map, e->id, m->nseg);
-            m->nseg++;
+            x.pos[x.nall] = i;
+            idmap_put(&map, e->id, x.nall);
+            x.nall++;
             break;
         }
         case TRACE_RECV: {
             size_t k = idmap_get(&map, e->id);
-            if (k != SIZE_MAX && m->seg[k].n_arr < 2)
-                m->seg[k].t_arr[m->seg[k].n_arr++] = (int64_t)e->t;
+            if (k != SIZE_MAX && x.all[k].n_arr < 2)
+                x.all[k].t_arr[x.all[k].n_arr++] = (int64_t)e->t;
             break;
         }
         case TRACE_DROP: {
             size_t k = idmap_get(&map, e->id);
             if (k != SIZE_MAX)
-                m->seg[k].lost = true;
+                x.all[k].lost = true;
             break;
         }
         case TRACE_TIMER:
@@ -341,10 +646,47 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
                     tk[ep].rto_fire = e->u.timer.duration;
                 }
             }
+            /* fall through */
+        case TRACE_STATE:
+        case TRACE_APP: {
+            xev *v = &x.xe[x.nxe++];
+            memset(v, 0, sizeof *v);
+            v->e = e;
+            v->seg = SIZE_MAX;
+            v->pos = i;
+            v->assumed = m->capture && is_assumed(e);
             break;
+        }
         default:
             break;
         }
+    }
+
+    /* times: the simulator's are exact; a capture's are estimated, and its events analysed */
+    if (m->capture) {
+        uint64_t hs = completed_handshake_one_way(&x);
+        if (hs > 0 && hs < m->one_way)
+            m->one_way = hs;
+        capture_times(m, &x, meta);
+        capture_attach(&x);
+        capture_corrections(m, &x);
+        capture_retx_tags(&x, &seqmap);
+    } else {
+        for (size_t k = 0; k < x.nall; k++)
+            x.all[k].t_lost = x.all[k].t_send + (int64_t)m->one_way;
+    }
+
+    /* the selection: segments in the ranges */
+    for (size_t k = 0; k < x.nall; k++) {
+        const rnd_mseg *s = &x.all[k];
+        const trace_event *e = &tr->ev[x.pos[k]];
+        if (!in_u64(e->t, opts->from_us, opts->to_us) ||
+            !in_u64(e->id, opts->from_pkt, opts->to_pkt)) {
+            if (e->t < opts->from_us || e->id < opts->from_pkt)
+                any_before = true;
+            continue;
+        }
+        m->seg[m->nseg++] = *s;
     }
     if (pkt_range && m->nseg == 0) {
         set_err(err, errlen, "nothing to draw: no packet of the connection in the packet range");
@@ -352,33 +694,14 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         goto out;
     }
 
-    /* times: the simulator's are exact; a capture's are estimated from the vantage point */
-    for (size_t k = 0; k < m->nseg; k++) {
-        rnd_mseg *s = &m->seg[k];
-        if (m->capture) {
-            int64_t t = s->t_send, ow = (int64_t)m->one_way;
-            if (meta->vantage == s->ep) {
-                s->t_send = t;
-            } else if (meta->vantage == 1 - s->ep) {
-                s->t_send = t - ow;
-            } else {
-                s->t_send = t - ow / 2;
-            }
-            s->t_arr[0] = s->t_send + ow;
-            s->n_arr = s->lost ? 0 : 1;
-        }
-        s->t_lost = s->t_send + (int64_t)m->one_way;
-    }
-
     /* window for the other events: the time range, narrowed to the packets if a packet range */
     wfrom = opts->from_us;
     wto = opts->to_us;
     if (pkt_range) {
         uint64_t lo = UINT64_MAX, hi = 0;
-        for (size_t i = 0; i < tr->n; i++) {
-            const trace_event *e = &tr->ev[i];
-            if (e->conn == m->conn && e->kind == TRACE_SEND &&
-                in_u64(e->id, opts->from_pkt, opts->to_pkt) &&
+        for (size_t k = 0; k < x.nall; k++) {
+            const trace_event *e = &tr->ev[x.pos[k]];
+            if (in_u64(e->id, opts->from_pkt, opts->to_pkt) &&
                 in_u64(e->t, opts->from_us, opts->to_us)) {
                 lo = e->t < lo ? e->t : lo;
                 hi = e->t > hi ? e->t : hi;
@@ -387,23 +710,33 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         wfrom = lo > wfrom ? lo : wfrom;
         wto = hi < wto ? hi : wto;
     }
-    for (size_t i = 0; i < tr->n; i++) {
-        const trace_event *e = &tr->ev[i];
+    for (size_t i = 0; i < x.nxe; i++) {
+        const xev *v = &x.xe[i];
+        const trace_event *e = v->e;
         uint8_t ep = e->ep < 2 ? e->ep : 0;
-        if (e->conn != m->conn)
+        if (v->omit)
             continue;
         if (e->t < wfrom) {
             any_before = true;
-            if (e->kind == TRACE_STATE)
+            if (e->kind == TRACE_STATE) {
                 tk[ep].state = e->u.state.to;
+                m->init_assumed[ep] = v->assumed;
+            }
             continue;
         }
         if (e->t > wto)
             continue;
-        if (e->kind == TRACE_STATE || e->kind == TRACE_TIMER || e->kind == TRACE_APP) {
-            m->ev_t[m->nev] = event_time(m, e);
-            m->ev[m->nev++] = e;
+        if (v->assumed && !any_before && m->init_state[ep] < 0) {
+            /* the replay's starting assumption: a state at the top, marked as assumed */
+            m->init_state[ep] = e->u.state.to;
+            m->init_assumed[ep] = true;
+            continue;
         }
+        m->ev_t[m->nev] = xev_time(&x, v);
+        m->ev_flags[m->nev] = (uint8_t)(v->corrected ? RND_EVF_CORRECTED : 0);
+        if (v->seg != SIZE_MAX && v->arrival && m->ev_t[m->nev] == x.all[v->seg].t_send)
+            m->ev_flags[m->nev] |= RND_EVF_LATE;
+        m->ev[m->nev++] = e;
     }
     if (m->nseg == 0 && m->nev == 0) {
         set_err(err, errlen, "nothing to draw: no event of the connection in the time range");
@@ -411,9 +744,28 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         goto out;
     }
     m->partial = any_before;
-    if (any_before) {
-        m->init_state[0] = tk[0].state;
-        m->init_state[1] = tk[1].state;
+    if (any_before)
+        for (int ep = 0; ep < 2; ep++) {
+            m->init_state[ep] = tk[ep].state;
+            if (tk[ep].state < 0)
+                m->init_assumed[ep] = false;
+        }
+
+    /* events in time order (a correction or a lost packet's stand-in can move one) */
+    for (size_t i = 1; i < m->nev; i++) {
+        const trace_event *e = m->ev[i];
+        int64_t t = m->ev_t[i];
+        uint8_t f = m->ev_flags[i];
+        size_t j = i;
+        while (j > 0 && m->ev_t[j - 1] > t) {
+            m->ev[j] = m->ev[j - 1];
+            m->ev_t[j] = m->ev_t[j - 1];
+            m->ev_flags[j] = m->ev_flags[j - 1];
+            j--;
+        }
+        m->ev[j] = e;
+        m->ev_t[j] = t;
+        m->ev_flags[j] = f;
     }
 
     /* span */
@@ -432,53 +784,13 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         m->t_first = t < m->t_first ? t : m->t_first;
         m->t_last = t > m->t_last ? t : m->t_last;
     }
-
-    /* words */
-    {
-        const char *title = opts->title != NULL ? opts->title
-                            : meta->title[0]    ? meta->title
-                                                : "TCP connection";
-        char d[24];
-        if (m->capture)
-            snprintf(m->title, sizeof m->title, "%s, connection %lu", title,
-                     (unsigned long)m->conn);
-        else
-            snprintf(m->title, sizeof m->title, "%s", title);
-        if (m->one_way > 0)
-            snprintf(m->subtitle, sizeof m->subtitle, "%s, one-way delay %s%s",
-                     m->capture ? "capture" : "simulation", m->capture ? "\u2248 " : "",
-                     rnd_fmt_duration(m->one_way, d, sizeof d));
-        else
-            snprintf(m->subtitle, sizeof m->subtitle, "%s", m->capture ? "capture" : "simulation");
-        if (m->relative) {
-            size_t n = strlen(m->subtitle);
-            snprintf(m->subtitle + n, sizeof m->subtitle - n, ", relative sequence numbers");
-        }
-        for (int ep = 0; ep < 2; ep++) {
-            snprintf(m->head[ep], sizeof m->head[ep], "%s", trace_ep_name((unsigned)ep));
-            snprintf(m->addr[ep], sizeof m->addr[ep], "%s", meta->addr[ep]);
-        }
-        if (m->capture) {
-            const char *near = meta->vantage == TRACE_CLIENT   ? "the client"
-                               : meta->vantage == TRACE_SERVER ? "the server"
-                                                               : NULL;
-            m->estimated = true;
-            if (near != NULL)
-                snprintf(m->footnote, sizeof m->footnote,
-                         "Captured near %s: times at %s are estimated from the one-way delay "
-                         "(%s, from the handshake).",
-                         near, meta->vantage == TRACE_CLIENT ? "the server" : "the client",
-                         rnd_fmt_duration(m->one_way, d, sizeof d));
-            else
-                snprintf(m->footnote, sizeof m->footnote,
-                         "Capture point unknown, taken as the middle of the path: send and "
-                         "arrival times are estimated from the one-way delay (%s, from the "
-                         "handshake).",
-                         rnd_fmt_duration(m->one_way, d, sizeof d));
-        }
-    }
+    words(m, meta, opts);
 out:
     idmap_free(&map);
+    idmap_free(&seqmap);
+    free(x.all);
+    free(x.pos);
+    free(x.xe);
     if (rc != 0)
         rnd_model_free(m);
     return rc;

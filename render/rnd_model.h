@@ -16,12 +16,13 @@
 
 /* How an arrow is drawn; also the order of the legend. */
 typedef enum rnd_arrow_style {
-    RND_ARROW_DATA,   /* carries data or SYN/FIN: solid, dark */
-    RND_ARROW_ACK,    /* pure ACK: solid, lighter and thinner */
-    RND_ARROW_RETX,   /* retransmission (RTO or fast): dashed, red */
-    RND_ARROW_DUPACK, /* duplicate ACK: dotted, purple */
-    RND_ARROW_ZWIN,   /* advertises a zero window, or probes one: dash-dot, amber */
-    RND_ARROW_RST,    /* reset: solid, thick, dark red */
+    RND_ARROW_DATA,     /* carries data or SYN/FIN: solid, dark */
+    RND_ARROW_ACK,      /* pure ACK: solid, lighter and thinner */
+    RND_ARROW_RETX,     /* retransmission (RTO or fast): dashed, red */
+    RND_ARROW_DUPACK,   /* duplicate ACK: dotted, purple */
+    RND_ARROW_ZWIN,     /* advertises a zero window, or probes one: dash-dot, amber */
+    RND_ARROW_RST,      /* reset: solid, thick, dark red */
+    RND_ARROW_DUPFRAME, /* capture: the same frame captured twice: thin, faint, dotted */
     RND_ARROW_STYLE_COUNT
 } rnd_arrow_style;
 
@@ -31,6 +32,7 @@ typedef struct rnd_mseg {
     uint8_t style;       /* rnd_arrow_style */
     uint8_t n_arr;       /* arrivals: 0 (lost or unknown), 1, or 2 (duplicated by the link) */
     bool lost;           /* a TRACE_DROP: ends in a cross */
+    bool lost_inferred;  /* capture: lost because a state correction says it did not arrive */
     int64_t t_send;      /* microseconds, on the trace's clock (may be < 0 for estimates) */
     int64_t t_arr[2];    /* arrival times */
     int64_t t_lost;      /* lost: when it would have arrived */
@@ -40,20 +42,30 @@ typedef struct rnd_mseg {
     char tag[64];        /* second label line ("RTO retransmission, RTO 1.0 s"), or "" */
 } rnd_mseg;
 
+/* rnd_model.ev_flags */
+enum {
+    RND_EVF_LATE = 1u,      /* drawn after the arrival at the same instant (zero-delay captures) */
+    RND_EVF_CORRECTED = 2u, /* capture: a state the replay reached by correcting itself */
+};
+
 typedef struct rnd_model {
     rnd_mseg *seg;
     size_t nseg;
     const trace_event **ev; /* state, timer and app events of the selection, in time order */
     int64_t *ev_t;          /* their times on the diagram (captures: moved like the segments) */
+    uint8_t *ev_flags;      /* RND_EVF_* */
     size_t nev;
     int64_t t_first, t_last; /* span of everything selected */
     uint32_t conn;
     bool capture;
-    bool relative;     /* dseq/dack are relative to the ISNs */
-    bool estimated;    /* some times are estimates (captures) */
-    bool partial;      /* the selection does not start at the beginning of the connection */
-    uint64_t one_way;  /* us; 0 if unknown */
-    int init_state[2]; /* state at the start of the selection (tcp_state), or -1 */
+    bool relative;        /* dseq/dack are relative to the ISNs */
+    bool estimated;       /* some times are estimates (captures) */
+    bool partial;         /* the selection does not start at the beginning of the connection */
+    uint64_t one_way;     /* us; 0 if unknown */
+    int init_state[2];    /* state at the start of the selection (tcp_state), or -1 */
+    bool init_assumed[2]; /* capture: that state is the replay's assumption (no SYN seen...) */
+    size_t omitted;       /* capture: wrong inferred states left out (see rnd_model.c) */
+    bool shortened;       /* capture: some delays were shortened to keep replies after arrivals */
     char title[160];
     char subtitle[160];
     char head[2][96]; /* "client", "server" */

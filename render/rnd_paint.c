@@ -26,6 +26,7 @@ static const rnd_pen pens[RND_ARROW_STYLE_COUNT] = {
     [RND_ARROW_DUPACK] = {{0.48, 0.22, 0.60}, 1.5, {0.1, 3.2}, 2},
     [RND_ARROW_ZWIN] = {{0.70, 0.42, 0.02}, 1.6, {8.0, 3.0, 1.5, 3.0}, 4},
     [RND_ARROW_RST] = {{0.45, 0.10, 0.08}, 2.6, {0}, 0},
+    [RND_ARROW_DUPFRAME] = {{0.72, 0.74, 0.77}, 0.8, {1.5, 2.5}, 2},
 };
 
 static const rnd_rgb C_TEXT = {0.13, 0.13, 0.15};
@@ -155,6 +156,9 @@ static void draw_arrow(cairo_t *cr, rnd_point a, rnd_point b, int style, bool lo
     }
 }
 
+/* A state box: solid; dashed and white when it is the state at the start (or the replay's
+ * assumption); dashed, on its usual fill, when the replay reached it by a correction; with its
+ * caption ("assumed", "corrected") under it. */
 static void state_box(cairo_t *cr, const rnd_fonts *f, const rnd_style *st, const rnd_sbox *b)
 {
     const char *name = tcp_state_name((tcp_state)b->state);
@@ -170,6 +174,11 @@ static void state_box(cairo_t *cr, const rnd_fonts *f, const rnd_style *st, cons
     if (b->initial) {
         double dash[] = {3.0, 2.0};
         cairo_set_dash(cr, dash, 2, 0);
+    } else if (b->corrected) {
+        double dash[] = {5.0, 2.0, 1.0, 2.0};
+        rnd_set_rgb(cr, C_LOST);
+        cairo_set_line_width(cr, 1.4);
+        cairo_set_dash(cr, dash, 4, 0);
     } else {
         cairo_set_dash(cr, NULL, 0, 0);
     }
@@ -178,6 +187,11 @@ static void state_box(cairo_t *cr, const rnd_fonts *f, const rnd_style *st, cons
     rnd_set_rgb(cr, C_TEXT);
     text_at(cr, f, st, RND_FONT_STATE, b->box.x + (b->box.w - w) / 2,
             b->box.y + (b->box.h - rnd_line_h(st, RND_FONT_STATE)) / 2, name);
+    if (b->caption[0]) {
+        halo(cr, b->caption_box);
+        rnd_set_rgb(cr, b->corrected ? text_of(RND_ARROW_RETX) : C_MUTED);
+        text_at(cr, f, st, RND_FONT_SMALL, b->caption_box.x, b->caption_box.y, b->caption);
+    }
 }
 
 static void bracket(cairo_t *cr, const rnd_bracket *b)
@@ -282,14 +296,25 @@ static void legend(cairo_t *cr, const rnd_layout *lay, const rnd_fonts *f)
             cairo_line_to(cr, x + 18.0, my);
             cairo_stroke(cr);
             cross(cr, (rnd_point){x + 18.0, my}, 4.0);
-        } else if (it->kind == RND_LEGEND_STATE) {
+        } else if (it->kind == RND_LEGEND_STATE || it->kind == RND_LEGEND_ASSUMED ||
+                   it->kind == RND_LEGEND_CORRECTED) {
+            static const double dash_initial[] = {3.0, 2.0}, dash_corr[] = {5.0, 2.0, 1.0, 2.0};
             round_rect(cr, (rnd_rect){x, my - 6.0, 24.0, 12.0}, 3.0);
-            rnd_set_rgb(cr, C_BOX_FILL);
+            if (it->kind == RND_LEGEND_ASSUMED)
+                cairo_set_source_rgb(cr, 1, 1, 1);
+            else
+                rnd_set_rgb(cr, C_BOX_FILL);
             cairo_fill_preserve(cr);
-            rnd_set_rgb(cr, C_BOX_LINE);
+            rnd_set_rgb(cr, it->kind == RND_LEGEND_CORRECTED ? C_LOST : C_BOX_LINE);
             cairo_set_line_width(cr, 1.2);
-            cairo_set_dash(cr, NULL, 0, 0);
+            if (it->kind == RND_LEGEND_ASSUMED)
+                cairo_set_dash(cr, dash_initial, 2, 0);
+            else if (it->kind == RND_LEGEND_CORRECTED)
+                cairo_set_dash(cr, dash_corr, 4, 0);
+            else
+                cairo_set_dash(cr, NULL, 0, 0);
             cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
         } else if (it->kind == RND_LEGEND_TIMER) {
             rnd_bracket b = {.x = x + 12.0, .y0 = my - 7.0, .y1 = my + 7.0, .ep = TRACE_SERVER};
             bracket(cr, &b);
@@ -391,8 +416,9 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
         x1 = right ? lb->box.x + lb->box.w - 2.0 - lb->w_text : lb->box.x + 2.0;
         x2 = right ? lb->box.x + lb->box.w - 2.0 - lb->w_tag : lb->box.x + 2.0;
         /* ACK labels in a quieter grey; the others in their arrow's colour */
-        rnd_set_rgb(cr,
-                    lb->style == RND_ARROW_ACK ? (rnd_rgb){0.30, 0.34, 0.40} : text_of(lb->style));
+        rnd_set_rgb(cr, lb->style == RND_ARROW_ACK        ? (rnd_rgb){0.30, 0.34, 0.40}
+                        : lb->style == RND_ARROW_DUPFRAME ? (rnd_rgb){0.62, 0.64, 0.67}
+                                                          : text_of(lb->style));
         text_at(cr, f, st, RND_FONT_LABEL, x1, lb->box.y + 1.0, lb->text);
         if (lb->tag[0]) {
             rnd_set_rgb(cr, text_of(lb->style));

@@ -21,6 +21,7 @@ void rnd_style_default(rnd_style *s)
     s->gap_max = 4.0 * s->delay_px;
     s->break_h = 34.0;
     s->min_lanes = 420.0;
+    s->min_slant = 10.0;
     s->page_h = 0.0;
 }
 
