@@ -109,6 +109,7 @@ static void run_action(sim_net *net, const sim_action *a)
     case TCP_CALL_CONNECT:
         emit_app(net, i, TCP_CALL_CONNECT, 0, 0, false, NULL);
         rc = tcp_open_active(ep, net->now);
+        app->connecting = rc == 0; /* a blocking connect() returns when the handshake ends */
         break;
     case TCP_CALL_WRITE: {
         uint64_t n = a->text[0] ? strlen(a->text) : a->bytes;
@@ -163,7 +164,7 @@ void sim_app_action(sim_net *net, uint32_t index)
 {
     const sim_action *a = &net->sc.actions[index];
     sim_app *app = &net->app[a->ep];
-    if (app->blocked && app->n_deferred < SIM_MAX_ACTIONS) {
+    if ((app->blocked || app->connecting) && app->n_deferred < SIM_MAX_ACTIONS) {
         app->deferred[app->n_deferred++] = index;
         return;
     }
@@ -184,7 +185,7 @@ static void run_deferred(sim_net *net, uint8_t i)
 {
     sim_app *app = &net->app[i];
     uint32_t k = 0;
-    while (k < app->n_deferred && !app->blocked)
+    while (k < app->n_deferred && !app->blocked && !app->connecting)
         run_action(net, &net->sc.actions[app->deferred[k++]]);
     memmove(app->deferred, app->deferred + k, (app->n_deferred - k) * sizeof app->deferred[0]);
     app->n_deferred -= k;
@@ -197,6 +198,14 @@ bool sim_app_react(sim_net *net, uint8_t i)
     const sim_app_cfg *cfg = &net->sc.app[i];
     bool progress = false;
 
+    if (app->connecting && ep->state != TCP_SYN_SENT && ep->state != TCP_SYN_RECEIVED) {
+        /* connect() returned: established, or failed (refused, timed out) */
+        app->connecting = false;
+        if (ep->state != TCP_ESTABLISHED)
+            emit_note(net, i, "connect() failed");
+        run_deferred(net, i);
+        progress = true;
+    }
     if (app->blocked) {
         uint64_t took = tcp_send(ep, net->now, app->pending);
         if (took > 0) {

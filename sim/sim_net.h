@@ -33,7 +33,8 @@ typedef struct sim_textlog {
 typedef struct sim_app {
     uint64_t pending; /* bytes of a blocked write not yet in the send buffer */
     uint64_t blocked_call_bytes;
-    bool blocked;                       /* a write is blocked: later actions wait */
+    bool blocked;    /* a write is blocked: later actions wait */
+    bool connecting; /* connect() blocks until the handshake is over: later actions wait */
     uint32_t deferred[SIM_MAX_ACTIONS]; /* actions that came due while blocked */
     uint32_t n_deferred;
     uint64_t written; /* bytes the application handed to TCP */

@@ -324,6 +324,8 @@ static void input_listen(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
     tcp_set_state(ep, now, TCP_SYN_RECEIVED, "recv SYN");
 }
 
+static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in);
+
 /* RFC 9293 3.10.7.3 SYN-SENT. */
 static void input_syn_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 {
@@ -351,7 +353,8 @@ static void input_syn_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
     /* fourth: the SYN */
     ep->irs = s->seq;
     ep->rcv_nxt = s->seq + 1;
-    ep->rcv_adv = ep->rcv_nxt;
+    /* the window our SYN offered (never scaled) now starts at RCV.NXT */
+    ep->rcv_adv = ep->rcv_nxt + (ep->cfg.rcv_buf > 65535 ? 65535u : ep->cfg.rcv_buf);
     take_syn_options(ep, s);
     ep->snd_wnd = seg_window(ep, s);
     ep->max_snd_wnd = ep->snd_wnd;
@@ -371,6 +374,14 @@ static void input_syn_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
             tcp_rto_reset_after_syn_timeout(&ep->rto); /* RFC 6298 5.7 */
         tcp_set_state(ep, now, TCP_ESTABLISHED, "recv SYN,ACK");
         ep->ack_now = true;
+        /* "If there are other controls or text in the segment, then continue processing at the
+         * sixth step" (3.10.7.3): text and FIN that came with the SYN,ACK */
+        if (s->len > 0 || (s->flags & TCP_FIN)) {
+            tcp_seg rest = *s;
+            rest.flags &= (uint8_t)~TCP_SYN;
+            rest.seq += 1;
+            input_other(ep, now, &rest);
+        }
     } else {
         /* simultaneous open: SYN-RECEIVED, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
         ep->snd_nxt = ep->iss;
@@ -414,7 +425,8 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
 
     /* A copy of the peer's SYN that we already hold (simultaneous open, figure 7 of RFC 9293,
      * or a retransmitted SYN,ACK): only the part after the SYN is new, so drop the SYN bit. */
-    if ((s.flags & TCP_SYN) && s.seq == ep->irs && ep->state == TCP_SYN_RECEIVED) {
+    if ((s.flags & TCP_SYN) && (s.flags & TCP_ACK) && s.seq == ep->irs &&
+        ep->state == TCP_SYN_RECEIVED) {
         s.flags &= (uint8_t)~TCP_SYN;
         s.seq += 1;
     }
