@@ -210,13 +210,14 @@ static int place_rows(lctx *c)
                     free(send_y);
                     return -1;
                 }
-                b->y0 = dmax(occ, p->y) + 2.0;
+                /* clear of the axis label of the rows on either side, too */
+                b->y0 = dmax(occ, p->y + lh(c, RND_FONT_SMALL) / 2) + 2.0;
                 b->y1 = b->y0 + st->break_h;
                 b->t0 = p->t;
                 b->t1 = r->t;
                 snprintf(b->text, sizeof b->text, "%s later",
                          rnd_fmt_duration((uint64_t)(r->t - p->t), d, sizeof d));
-                y = b->y1 + 2.0 + r->top;
+                y = b->y1 + 2.0 + dmax(r->top, lh(c, RND_FONT_SMALL) / 2);
                 occ = y;
             } else if (r->top == 0.0 && r->bottom == 0.0) {
                 y = p->y + scaled;
@@ -595,8 +596,6 @@ static const char *legend_text(int kind)
         return "zero window";
     case RND_ARROW_RST:
         return "reset";
-    case RND_ARROW_DUPFRAME:
-        return "duplicate frame (captured twice)";
     case RND_LEGEND_LOST:
         return "lost";
     case RND_LEGEND_STATE:
@@ -625,6 +624,7 @@ static double place_legend(lctx *c, double y, double x0, double maxw)
         used[c->m->seg[i].style] = true;
         lost = lost || c->m->seg[i].lost;
     }
+    used[RND_ARROW_DUPFRAME] = c->m->ndupframes > 0;
     for (int k = 0; k < RND_ARROW_STYLE_COUNT; k++)
         if (used[k])
             kinds[nk++] = k;
@@ -647,7 +647,11 @@ static double place_legend(lctx *c, double y, double x0, double maxw)
         rnd_legend_item *it = &L->legend[L->nlegend++];
         double w;
         it->kind = kinds[k];
-        snprintf(it->text, sizeof it->text, "%s", legend_text(kinds[k]));
+        if (kinds[k] == RND_ARROW_DUPFRAME)
+            snprintf(it->text, sizeof it->text, "%zu duplicate frame%s (captured twice) not drawn",
+                     c->m->ndupframes, c->m->ndupframes == 1 ? "" : "s");
+        else
+            snprintf(it->text, sizeof it->text, "%s", legend_text(kinds[k]));
         w = 30.0 + tw(c, RND_FONT_SMALL, it->text);
         if (x > x0 && x + w > x0 + maxw) {
             x = x0;
@@ -744,17 +748,40 @@ void rnd_layout_free(rnd_layout *lay)
     memset(lay, 0, sizeof *lay);
 }
 
-static double median_delay(const rnd_model *m)
+static int cmp_i64(const void *a, const void *b)
 {
-    /* the simulator always knows the one-way delay; this is for traces that do not say */
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The time that one one-way delay stands for on the vertical scale when the trace does not know
+ * the delay (a capture without a handshake): the smallest delay the trace shows, else the median
+ * pause between packets, kept between 100 us and 50 ms. */
+static double nominal_delay(const rnd_model *m)
+{
     double best = 0.0;
+    int64_t *gap;
+    size_t n = 0;
     for (size_t k = 0; k < m->nseg; k++)
         if (m->seg[k].n_arr > 0) {
             double d = (double)(m->seg[k].t_arr[0] - m->seg[k].t_send);
             if (d > 0 && (best == 0.0 || d < best))
                 best = d;
         }
-    return best;
+    if (best > 0.0 || m->nseg < 2)
+        return best > 0.0 ? best : 50000.0;
+    gap = malloc(m->nseg * sizeof *gap);
+    if (gap == NULL)
+        return 50000.0;
+    for (size_t k = 1; k < m->nseg; k++)
+        if (m->seg[k].t_send > m->seg[k - 1].t_send)
+            gap[n++] = m->seg[k].t_send - m->seg[k - 1].t_send;
+    if (n > 0) {
+        qsort(gap, n, sizeof *gap, cmp_i64);
+        best = (double)gap[n / 2];
+    }
+    free(gap);
+    return dmin(dmax(best, 100.0), 50000.0);
 }
 
 int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style,
@@ -781,10 +808,10 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     c.measure = measure;
     c.mctx = mctx;
 
-    oneway = m->one_way > 0 ? (double)m->one_way : median_delay(m);
-    c.pxus = oneway > 0 ? st->delay_px / oneway : st->delay_px / 50000.0;
+    oneway = m->one_way > 0 ? (double)m->one_way : nominal_delay(m);
+    c.pxus = st->delay_px / oneway;
     lay->pxus = c.pxus;
-    lay->decimals = oneway >= 5000.0 || oneway == 0.0 ? 1 : 3;
+    lay->decimals = oneway >= 5000.0 ? 1 : 3;
     for (int s = 0; s < TCP_STATE_COUNT; s++)
         c.state_half =
             dmax(c.state_half, (tw(&c, RND_FONT_STATE, tcp_state_name((tcp_state)s)) + 14.0) / 2);
@@ -889,6 +916,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     {
         /* the y of each segment's send and arrival rows */
         double *ys = malloc((m->nseg * 3 + 1) * sizeof *ys);
+        rnd_point cross[8]; /* the latest crosses of lost segments */
+        size_t ncross = 0, ring = 0;
         if (ys == NULL)
             goto out;
         for (size_t i = 0; i < lay->nrows; i++) {
@@ -909,13 +938,30 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
                 /* to scale, even if a compressed gap follows the send */
                 double yend = dmax(rnd_layout_y_of(lay, t_end),
                                    from.y + (double)(t_end - s->t_send) * lay->pxus);
-                double f = s->lost ? 0.55 : 1.0;
+                /* a lost segment ends part-way; crosses of losses sent close together are
+                 * staggered along their arrows so that they do not sit on each other */
+                static const double fs[] = {0.55, 0.4, 0.7, 0.28, 0.82};
+                double f = 1.0;
                 yend = dmax(yend, from.y + 12.0);
                 if (!s->lost)
                     y_end = dmax(y_end, yend + 6.0);
+                for (size_t q = 0; s->lost && q < sizeof fs / sizeof fs[0]; q++) {
+                    rnd_point p = {from.x + fs[q] * (lay->lane_x[dst] - from.x),
+                                   from.y + fs[q] * (yend - from.y)};
+                    bool clear = true;
+                    f = fs[q];
+                    for (size_t j = 0; j < ncross && clear; j++)
+                        clear = fabs(cross[j].x - p.x) >= 14.0 || fabs(cross[j].y - p.y) >= 14.0;
+                    if (clear)
+                        break;
+                }
                 a->from = from;
                 a->to = (rnd_point){from.x + f * (lay->lane_x[dst] - from.x),
                                     from.y + f * (yend - from.y)};
+                if (s->lost) {
+                    cross[ring++ % 8] = a->to;
+                    ncross = ncross < 8 ? ncross + 1 : 8;
+                }
                 a->lost = s->lost;
                 a->style = s->style;
                 a->ep = src;

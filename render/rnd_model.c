@@ -233,7 +233,8 @@ static void capture_times(rnd_model *m, mctx *x, const trace_meta *meta)
         int64_t nt[2] = {INT64_MAX, INT64_MAX};
         for (size_t k = x->nall; k-- > 0;) {
             next_t[k] = nt[1 - x->all[k].ep];
-            nt[x->all[k].ep] = x->all[k].t_cap;
+            if (x->all[k].style != RND_ARROW_DUPFRAME) /* a second copy says nothing new */
+                nt[x->all[k].ep] = x->all[k].t_cap;
         }
     }
     for (size_t k = 0; k < x->nall; k++) {
@@ -253,7 +254,8 @@ static void capture_times(rnd_model *m, mctx *x, const trace_meta *meta)
             s->t_arr[0] = s->t_send;
         s->n_arr = s->lost ? 0 : 1;
         s->t_lost = s->t_arr[0];
-        prev_t[s->ep] = s->t_cap;
+        if (s->style != RND_ARROW_DUPFRAME)
+            prev_t[s->ep] = s->t_cap;
     }
     free(next_t);
 }
@@ -320,6 +322,8 @@ static void capture_attach(mctx *x)
         /* among packets captured in the same microsecond, the last one before the event in the
          * trace (the replay reports a packet, then what it caused), else the first */
         for (size_t k = lo; k < x->nall && x->all[k].t_cap == t; k++) {
+            if (x->all[k].style == RND_ARROW_DUPFRAME)
+                continue;
             if (v->seg == SIZE_MAX || x->pos[k] < v->pos)
                 v->seg = k;
             if (x->pos[k] > v->pos)
@@ -401,9 +405,18 @@ static void capture_corrections(rnd_model *m, mctx *x)
             m->omitted++;
             first_wrong = stack[ep][--n[ep]];
         }
+        /* an assumption the correction contradicts ("nobody listened") goes as well */
+        if (n[ep] > 0 && x->xe[stack[ep][n[ep] - 1]].assumed &&
+            x->xe[stack[ep][n[ep] - 1]].e->u.state.to != e->u.state.to) {
+            x->xe[stack[ep][--n[ep]]].omit = true;
+            m->omitted++;
+        }
         v->corrected = true;
         stack[ep][n[ep]++] = i;
-        if (first_wrong != SIZE_MAX && x->xe[first_wrong].seg != SIZE_MAX) {
+        /* the packet whose arrival was wrongly assumed, when the replay says it did not arrive
+         * (other corrections, like a SYN answered by RST, lose nothing) */
+        if (first_wrong != SIZE_MAX && x->xe[first_wrong].seg != SIZE_MAX &&
+            strstr(e->text, "arrive") != NULL) {
             rnd_mseg *s = &x->all[x->xe[first_wrong].seg];
             if (!s->lost) {
                 s->lost = true;
@@ -684,6 +697,10 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
             !in_u64(e->id, opts->from_pkt, opts->to_pkt)) {
             if (e->t < opts->from_us || e->id < opts->from_pkt)
                 any_before = true;
+            continue;
+        }
+        if (s->style == RND_ARROW_DUPFRAME) { /* not drawn; the legend counts them */
+            m->ndupframes++;
             continue;
         }
         m->seg[m->nseg++] = *s;

@@ -22,7 +22,7 @@ typedef enum rnd_arrow_style {
     RND_ARROW_DUPACK,   /* duplicate ACK: dotted, purple */
     RND_ARROW_ZWIN,     /* advertises a zero window, or probes one: dash-dot, amber */
     RND_ARROW_RST,      /* reset: solid, thick, dark red */
-    RND_ARROW_DUPFRAME, /* capture: the same frame captured twice: thin, faint, dotted */
+    RND_ARROW_DUPFRAME, /* capture: the same frame captured twice (not drawn; legend sample) */
     RND_ARROW_STYLE_COUNT
 } rnd_arrow_style;
 
@@ -66,6 +66,7 @@ typedef struct rnd_model {
     bool init_assumed[2]; /* capture: that state is the replay's assumption (no SYN seen...) */
     size_t omitted;       /* capture: wrong inferred states left out (see rnd_model.c) */
     bool shortened;       /* capture: some delays were shortened to keep replies after arrivals */
+    size_t ndupframes;    /* capture: frames captured twice in the selection, not drawn */
     char title[160];
     char subtitle[160];
     char head[2][96]; /* "client", "server" */

@@ -2,10 +2,12 @@
  * rnd_inspect.c - lays out the ladder diagram of a capture with the real fonts and lists what
  * rnd_probe() finds wrong with it, for trying the renderer on any capture while working on it.
  *   rnd-inspect FILE.pcap [CONN]
+ *   rnd-inspect --scenario NAME
  * Exit status: 0 if nothing was found, 1 if something was, 2 if the capture could not be read.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rnd.h"
 #include "rnd_font.h"
@@ -13,6 +15,7 @@
 #include "rnd_model.h"
 #include "rnd_pcap.h"
 #include "rnd_probe.h"
+#include "rnd_simtrace.h"
 
 int main(int argc, char **argv)
 {
@@ -29,7 +32,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: rnd-inspect FILE.pcap [CONN]\n");
         return 2;
     }
-    if (rnd_load_pcap(argv[1], conn, &b, err, sizeof err) != 0) {
+    if (strcmp(argv[1], "--scenario") == 0) {
+        conn = 0;
+        if (argc < 3 || rnd_sim_trace(argv[2], &b) != 0) {
+            fprintf(stderr, "no such scenario\n");
+            return 2;
+        }
+    } else if (rnd_load_pcap(argv[1], conn, &b, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         trace_buf_free(&b);
         return 2;
