@@ -87,9 +87,16 @@ static double lh(const lctx *c, rnd_font f)
 
 /* Rows of the same time: arrivals first (what arrives can cause what follows), then where a lost
  * segment would have arrived, then state changes, application calls and timers in trace order,
- * then sends.  An arrival at the very instant of its send (a capture whose delay is unknown or
- * nil) comes after the sends, and what it caused after it. */
-enum { PRI_ARRIVE, PRI_MARK, PRI_EVENT, PRI_SEND, PRI_ARRIVE_LATE, PRI_EVENT_LATE };
+ * then the segments sent, in sending order, each with what it carries along: the sender's state
+ * change that sending it caused just above it, and, when it arrives in the same instant (a
+ * capture whose delay is unknown or nil), its arrival and what that caused just below it. */
+enum { PRI_ARRIVE, PRI_MARK, PRI_EVENT, PRI_SEG };
+enum { SUB_SENDER, SUB_SEND, SUB_ARRIVE, SUB_RECEIVER };
+
+static size_t seg_ord(size_t k, int sub)
+{
+    return k * 4 + (size_t)sub;
+}
 
 static int cmp_row(const void *a, const void *b)
 {
@@ -98,6 +105,8 @@ static int cmp_row(const void *a, const void *b)
         return x->t < y->t ? -1 : 1;
     if (x->pri != y->pri)
         return x->pri < y->pri ? -1 : 1;
+    if (x->ord != y->ord)
+        return x->ord < y->ord ? -1 : 1;
     if (x->ref != y->ref)
         return x->ref < y->ref ? -1 : 1;
     return 0;
@@ -128,8 +137,8 @@ static int add_rows(lctx *c)
         rnd_row *r = PUSH(L->rows, L->nrows, c->cap_rows);
         if (r == NULL)
             return -1;
-        *r =
-            (rnd_row){.t = s->t_send, .kind = RND_ROW_SEND, .ep = s->ep, .pri = PRI_SEND, .ref = k};
+        *r = (rnd_row){.t = s->t_send, .kind = RND_ROW_SEND, .ep = s->ep, .pri = PRI_SEG, .ref = k};
+        r->ord = seg_ord(k, SUB_SEND);
         r->top = label_h(c, s) + 3.0;
         r->bottom = 3.0;
         if (s->n_arr == 0) { /* keeps the time its arrow needs before any compressed gap */
@@ -141,8 +150,10 @@ static int add_rows(lctx *c)
                            .ep = (uint8_t)(1 - s->ep),
                            .pri = PRI_MARK,
                            .ref = k};
-            if (r->t <= s->t_send)
-                r->pri = PRI_ARRIVE_LATE;
+            if (r->t <= s->t_send) {
+                r->pri = PRI_SEG;
+                r->ord = seg_ord(k, SUB_ARRIVE);
+            }
         }
         for (unsigned a = 0; a < s->n_arr; a++) {
             r = PUSH(L->rows, L->nrows, c->cap_rows);
@@ -151,7 +162,8 @@ static int add_rows(lctx *c)
             *r = (rnd_row){.t = s->t_arr[a],
                            .kind = RND_ROW_ARRIVE,
                            .ep = (uint8_t)(1 - s->ep),
-                           .pri = s->t_arr[a] <= s->t_send ? PRI_ARRIVE_LATE : PRI_ARRIVE,
+                           .pri = s->t_arr[a] <= s->t_send ? PRI_SEG : PRI_ARRIVE,
+                           .ord = s->t_arr[a] <= s->t_send ? seg_ord(k, SUB_ARRIVE) : 0,
                            .ref = k * 2 + a,
                            .top = 6.0,
                            .bottom = 6.0};
@@ -162,10 +174,12 @@ static int add_rows(lctx *c)
         rnd_row *r = PUSH(L->rows, L->nrows, c->cap_rows);
         if (r == NULL)
             return -1;
-        *r = (rnd_row){.t = m->ev_t[i],
-                       .ep = e->ep < 2 ? e->ep : 0,
-                       .pri = (m->ev_flags[i] & RND_EVF_LATE) ? PRI_EVENT_LATE : PRI_EVENT,
-                       .ref = i};
+        *r = (rnd_row){.t = m->ev_t[i], .ep = e->ep < 2 ? e->ep : 0, .pri = PRI_EVENT, .ref = i};
+        if (m->ev_seg[i] != SIZE_MAX && (m->ev_flags[i] & (RND_EVF_SENDER | RND_EVF_LATE))) {
+            r->pri = PRI_SEG;
+            r->ord = seg_ord(m->ev_seg[i],
+                             (m->ev_flags[i] & RND_EVF_SENDER) ? SUB_SENDER : SUB_RECEIVER);
+        }
         switch (e->kind) {
         case TRACE_STATE:
             r->kind = RND_ROW_STATE;

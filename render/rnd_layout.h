@@ -71,7 +71,8 @@ typedef struct rnd_row {
     double top, bottom; /* space it needs above and below y */
     uint8_t kind;       /* rnd_row_kind */
     uint8_t ep;
-    uint8_t pri; /* order among rows of the same time (see add_rows) */
+    uint8_t pri; /* order among rows of the same time (see cmp_row) */
+    size_t ord;  /* then this */
     size_t ref;  /* segment index (send/arrive: index * 2 + arrival) or model event index */
 } rnd_row;
 

@@ -181,6 +181,8 @@ void rnd_model_free(rnd_model *m)
     free(m->ev);
     free(m->ev_t);
     free(m->ev_flags);
+    free(m->ev_seg);
+    m->ev_seg = NULL;
     m->seg = NULL;
     m->ev = NULL;
     m->ev_t = NULL;
@@ -537,7 +539,7 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
     uint32_t isn[2] = {0, 0};
     bool pkt_range, any_before = false;
     uint64_t wfrom, wto;
-    size_t nconn = 0;
+    size_t nconn = 0, *sel = NULL; /* sel: index in m->seg of each of x.all, or SIZE_MAX */
     int rc = 0;
 
     memset(m, 0, sizeof *m);
@@ -592,9 +594,11 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
     m->ev = malloc(nconn * sizeof *m->ev);
     m->ev_t = malloc(nconn * sizeof *m->ev_t);
     m->ev_flags = malloc(nconn * sizeof *m->ev_flags);
+    m->ev_seg = malloc(nconn * sizeof *m->ev_seg);
+    sel = malloc(nconn * sizeof *sel);
     if (x.all == NULL || x.pos == NULL || x.xe == NULL || m->seg == NULL || m->ev == NULL ||
-        m->ev_t == NULL || m->ev_flags == NULL || idmap_init(&map, nconn) != 0 ||
-        idmap_init(&seqmap, meta->capture ? nconn : 0) != 0) {
+        m->ev_t == NULL || m->ev_flags == NULL || m->ev_seg == NULL || sel == NULL ||
+        idmap_init(&map, nconn) != 0 || idmap_init(&seqmap, meta->capture ? nconn : 0) != 0) {
         set_err(err, errlen, "out of memory");
         rc = RND_ERUNTIME;
         goto out;
@@ -699,10 +703,12 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
                 any_before = true;
             continue;
         }
+        sel[k] = SIZE_MAX;
         if (s->style == RND_ARROW_DUPFRAME) { /* not drawn; the legend counts them */
             m->ndupframes++;
             continue;
         }
+        sel[k] = m->nseg;
         m->seg[m->nseg++] = *s;
     }
     if (pkt_range && m->nseg == 0) {
@@ -751,6 +757,9 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         }
         m->ev_t[m->nev] = xev_time(&x, v);
         m->ev_flags[m->nev] = (uint8_t)(v->corrected ? RND_EVF_CORRECTED : 0);
+        m->ev_seg[m->nev] = v->seg != SIZE_MAX ? sel[v->seg] : SIZE_MAX;
+        if (v->seg != SIZE_MAX && !v->arrival)
+            m->ev_flags[m->nev] |= RND_EVF_SENDER;
         if (v->seg != SIZE_MAX && v->arrival && m->ev_t[m->nev] == x.all[v->seg].t_send)
             m->ev_flags[m->nev] |= RND_EVF_LATE;
         m->ev[m->nev++] = e;
@@ -773,16 +782,18 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         const trace_event *e = m->ev[i];
         int64_t t = m->ev_t[i];
         uint8_t f = m->ev_flags[i];
-        size_t j = i;
+        size_t sg = m->ev_seg[i], j = i;
         while (j > 0 && m->ev_t[j - 1] > t) {
             m->ev[j] = m->ev[j - 1];
             m->ev_t[j] = m->ev_t[j - 1];
             m->ev_flags[j] = m->ev_flags[j - 1];
+            m->ev_seg[j] = m->ev_seg[j - 1];
             j--;
         }
         m->ev[j] = e;
         m->ev_t[j] = t;
         m->ev_flags[j] = f;
+        m->ev_seg[j] = sg;
     }
 
     /* span */
@@ -808,6 +819,7 @@ out:
     free(x.all);
     free(x.pos);
     free(x.xe);
+    free(sel);
     if (rc != 0)
         rnd_model_free(m);
     return rc;

@@ -46,6 +46,7 @@ typedef struct rnd_mseg {
 enum {
     RND_EVF_LATE = 1u,      /* drawn after the arrival at the same instant (zero-delay captures) */
     RND_EVF_CORRECTED = 2u, /* capture: a state the replay reached by correcting itself */
+    RND_EVF_SENDER = 4u,    /* caused by sending ev_seg (else by its arrival) */
 };
 
 typedef struct rnd_model {
@@ -54,6 +55,7 @@ typedef struct rnd_model {
     const trace_event **ev; /* state, timer and app events of the selection, in time order */
     int64_t *ev_t;          /* their times on the diagram (captures: moved like the segments) */
     uint8_t *ev_flags;      /* RND_EVF_* */
+    size_t *ev_seg;         /* captures: the segment (index in seg) that caused it, or SIZE_MAX */
     size_t nev;
     int64_t t_first, t_last; /* span of everything selected */
     uint32_t conn;

@@ -246,6 +246,61 @@ void fx_capture(trace_buf *b)
     fx_finish(b);
 }
 
+/* A send as the replay emits it: the packet, then the state changes it caused. */
+static uint64_t lo_seg(trace_buf *b, uint64_t t, uint8_t ep, uint8_t flags, uint32_t seq,
+                       uint32_t ack, uint32_t len, uint32_t tags)
+{
+    return fx_seg(b, t, ep, flags, seq, ack, len, 65483, tags, FX_NONE);
+}
+
+void fx_loopback(trace_buf *b, uint64_t one_way, bool syn, bool dups)
+{
+    const uint32_t c = 1000, s = 5000, mss = 1448;
+    uint64_t t = 0;
+    fx_begin(b, "lo.pcap", true, one_way);
+    fx_conn(b, 1);
+    b->meta.vantage = TRACE_VANTAGE_UNKNOWN;
+    snprintf(b->meta.addr[0], sizeof b->meta.addr[0], "127.0.0.1:40000");
+    snprintf(b->meta.addr[1], sizeof b->meta.addr[1], "127.0.0.1:5555");
+    if (syn) {
+        fx_state(b, 0, S, TCP_CLOSED, TCP_LISTEN, "assumed: the first SYN goes to a listener");
+        lo_seg(b, 0, C, TCP_SYN, c, 0, 0, 0);
+        fx_state(b, 0, C, TCP_CLOSED, TCP_SYN_SENT, "sent SYN");
+        fx_state(b, 0, S, TCP_LISTEN, TCP_SYN_RECEIVED, "recv SYN");
+        lo_seg(b, 21, S, TCP_SYN | TCP_ACK, s, c + 1, 0, 0);
+        fx_state(b, 21, C, TCP_SYN_SENT, TCP_ESTABLISHED, "recv SYN,ACK");
+        lo_seg(b, 37, C, TCP_ACK, c + 1, s + 1, 0, 0);
+        fx_state(b, 37, S, TCP_SYN_RECEIVED, TCP_ESTABLISHED, "recv ACK");
+        t = 80;
+    } else {
+        fx_state(b, 0, C, TCP_CLOSED, TCP_ESTABLISHED, "assumed: capture starts mid-connection");
+        fx_state(b, 0, S, TCP_CLOSED, TCP_ESTABLISHED, "assumed: capture starts mid-connection");
+    }
+    /* five data segments a microsecond apart, the ACKs interleaved, two in the same microsecond
+     * as a data segment */
+    for (uint32_t i = 0; i < 5; i++) {
+        lo_seg(b, t + i, C, TCP_ACK, c + 1 + i * mss, s + 1, mss, 0);
+        if (dups && i < 3)
+            lo_seg(b, t + i, C, TCP_ACK, c + 1 + i * mss, s + 1, mss, TCP_TAG_DUPLICATE);
+        if (i >= 1)
+            lo_seg(b, t + i + (i == 2 ? 0 : 1), S, TCP_ACK, s + 1, c + 1 + i * mss, 0, 0);
+    }
+    lo_seg(b, t + 7, S, TCP_ACK, s + 1, c + 1 + 5 * mss, 0, 0);
+    /* the close: the server's ACK and FIN in the same microsecond */
+    t += 120;
+    lo_seg(b, t, C, TCP_FIN | TCP_ACK, c + 1 + 5 * mss, s + 1, 0, 0);
+    fx_state(b, t, C, TCP_ESTABLISHED, TCP_FIN_WAIT_1, "sent FIN");
+    fx_state(b, t, S, TCP_ESTABLISHED, TCP_CLOSE_WAIT, "recv FIN");
+    lo_seg(b, t + 9, S, TCP_ACK, s + 1, c + 2 + 5 * mss, 0, 0);
+    fx_state(b, t + 9, C, TCP_FIN_WAIT_1, TCP_FIN_WAIT_2, "recv ACK of FIN");
+    lo_seg(b, t + 9, S, TCP_FIN | TCP_ACK, s + 1, c + 2 + 5 * mss, 0, 0);
+    fx_state(b, t + 9, S, TCP_CLOSE_WAIT, TCP_LAST_ACK, "sent FIN");
+    fx_state(b, t + 9, C, TCP_FIN_WAIT_2, TCP_TIME_WAIT, "recv FIN");
+    lo_seg(b, t + 16, C, TCP_ACK, c + 2 + 5 * mss, s + 2, 0, 0);
+    fx_state(b, t + 16, S, TCP_LAST_ACK, TCP_CLOSED, "recv ACK of FIN");
+    fx_finish(b);
+}
+
 void fx_bulk(trace_buf *b, unsigned n)
 {
     const uint32_t c = 2000000000u, s = 100, mss = 1448, w = 262144;

@@ -36,6 +36,12 @@ void fx_loss(trace_buf *b);
  * ISNs just below 2^32, a packet lost after the capture point, a dup ACK with SACK and a fast
  * retransmission.  One-way delay estimated at 12 ms. */
 void fx_capture(trace_buf *b);
+/* A capture on loopback, as the replay reports it: send events at capture times, state changes
+ * right after the packet that caused them, capture point unknown, packets microseconds apart and
+ * several in the same microsecond.  `one_way` is what the handshake showed (0: unknown).  With
+ * `syn` false the capture starts mid-connection (both sides assumed ESTABLISHED).  With `dups`,
+ * three frames are captured twice (tagged duplicate-frame). */
+void fx_loopback(trace_buf *b, uint64_t one_way, bool syn, bool dups);
 /* A bulk transfer of n data segments (1448 bytes) with an ACK every second segment, one loss per
  * 1000 segments recovered by fast retransmission after three dup ACKs, then the close. */
 void fx_bulk(trace_buf *b, unsigned n);

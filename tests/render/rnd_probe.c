@@ -3,6 +3,7 @@
  */
 #include "rnd_probe.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 
@@ -49,6 +50,19 @@ size_t rnd_probe(const rnd_layout *lay, const rnd_model *m, FILE *out, size_t ma
             bad(&p, "arrow of packet %llu (%s) drops %.1f from y %.1f", (unsigned long long)s->id,
                 s->ep == 0 ? "client" : "server", whole, a->from.y);
     }
+    for (size_t i = 0; i < lay->narrows; i++)
+        for (size_t j = i + 1; j < lay->narrows && lay->arrows[i].lost; j++)
+            if (lay->arrows[j].lost && fabs(lay->arrows[i].to.x - lay->arrows[j].to.x) < 10.0 &&
+                fabs(lay->arrows[i].to.y - lay->arrows[j].to.y) < 10.0)
+                bad(&p, "the crosses of packets %llu and %llu overlap",
+                    (unsigned long long)m->seg[lay->arrows[i].seg].id,
+                    (unsigned long long)m->seg[lay->arrows[j].seg].id);
+    for (size_t i = 0; i < lay->nsboxes; i++)
+        if (lay->sboxes[i].caption[0])
+            for (size_t j = 0; j < lay->nlabels; j++)
+                if (rnd_rect_overlap(&lay->sboxes[i].caption_box, &lay->labels[j].box, 0.0))
+                    bad(&p, "caption '%s' overlaps label '%s'", lay->sboxes[i].caption,
+                        lay->labels[j].text);
     for (size_t i = 0; i < lay->nlabels; i++) {
         const rnd_rect *a = &lay->labels[i].box;
         if (!inside(lay, a))

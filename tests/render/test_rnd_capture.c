@@ -1,0 +1,458 @@
+/*
+ * test_rnd_capture.c - ladder diagrams of captures, in numbers: every arrow goes down by at least
+ * the minimum slant however small the one-way delay (10 us, or unknown), no arrival is drawn after
+ * its receiver's answer, losses end in a cross and their retransmissions have their own style,
+ * the replay's state corrections are followed (wrong states left out, a marked box), assumed
+ * start states, duplicate frames, titles; on hand-built loopback traces and on the real Linux
+ * captures in samples/ (replayed with capture/).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rnd.h"
+#include "rnd_check.h"
+#include "rnd_fixture.h"
+#include "rnd_layout.h"
+#include "rnd_model.h"
+#include "rnd_pcap.h"
+#include "rnd_probe.h"
+#include "tcp_state.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+static void load(const char *name, uint32_t conn, trace_buf *b)
+{
+    char err[512];
+    if (rnd_load_sample(name, conn, b, err, sizeof err) != 0)
+        fail_msg("%s", err);
+}
+
+/* Model and layout with the fake measure, invariants and the probe checked. */
+static void build(const trace_buf *b, rnd_model *m, rnd_layout *lay)
+{
+    rnd_options o;
+    rnd_options_default(&o);
+    if (b->n > 0)
+        o.conn = b->ev[0].conn;
+    rnd_build_fake(b, &o, m, lay);
+    rnd_check_invariants(lay, m);
+    assert_int_equal(rnd_probe(lay, m, stderr, 20), 0);
+}
+
+static size_t count_boxes(const rnd_layout *lay, int ep, int state)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < lay->nsboxes; i++)
+        if (lay->sboxes[i].ep == ep && lay->sboxes[i].state == state)
+            n++;
+    return n;
+}
+
+static const rnd_sbox *box(const rnd_layout *lay, int ep, int state, size_t nth)
+{
+    for (size_t i = 0; i < lay->nsboxes; i++)
+        if (lay->sboxes[i].ep == ep && lay->sboxes[i].state == state && nth-- == 0)
+            return &lay->sboxes[i];
+    return NULL;
+}
+
+/* The arrow of the n-th segment sent by ep with exactly these flags. */
+static const rnd_arrow *arrow(const rnd_layout *lay, const rnd_model *m, int ep, uint8_t flags,
+                              size_t nth)
+{
+    for (size_t i = 0; i < lay->narrows; i++) {
+        const rnd_mseg *s = &m->seg[lay->arrows[i].seg];
+        if (s->ep == ep && s->seg.flags == flags && nth-- == 0)
+            return &lay->arrows[i];
+    }
+    return NULL;
+}
+
+static const rnd_mseg *seg_of(const rnd_model *m, const rnd_arrow *a)
+{
+    return &m->seg[a->seg];
+}
+
+/* Arrows go down by the minimum slant at least (a lost one over the lanes' full width). */
+static void assert_arrows_down(const rnd_layout *lay)
+{
+    for (size_t i = 0; i < lay->narrows; i++) {
+        const rnd_arrow *a = &lay->arrows[i];
+        double drop = a->to.y - a->from.y, dx = a->to.x - a->from.x;
+        if (a->lost)
+            drop *= (lay->lane_x[1] - lay->lane_x[0]) / (dx < 0 ? -dx : dx);
+        if (drop < lay->style.min_slant - 1e-9)
+            fail_msg("arrow %zu drops %.2f < %.2f", i, drop, lay->style.min_slant);
+    }
+}
+
+/* No segment arrives after a segment its receiver sent later in the capture (in time and on the
+ * diagram): an answer never leaves before what it answers has arrived. */
+static void assert_causal(const rnd_model *m, const rnd_layout *lay)
+{
+    for (size_t k = 0; k < m->nseg; k++) {
+        const rnd_mseg *s = &m->seg[k];
+        const rnd_arrow *a = NULL;
+        if (s->n_arr == 0)
+            continue;
+        for (size_t i = 0; i < lay->narrows; i++)
+            if (lay->arrows[i].seg == k)
+                a = &lay->arrows[i];
+        for (size_t j = k + 1; j < m->nseg; j++) {
+            const rnd_mseg *r = &m->seg[j];
+            if (r->ep != 1 - s->ep || r->t_cap <= s->t_cap)
+                continue;
+            assert_true(s->t_arr[0] <= r->t_send);
+            for (size_t i = 0; i < lay->narrows; i++)
+                if (lay->arrows[i].seg == j)
+                    assert_true(a->to.y <= lay->arrows[i].from.y + 1e-9);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- tiny and unknown delays */
+
+static void test_rnd_loopback_10us_arrows_down(void **state)
+{
+    trace_buf b;
+    rnd_model m;
+    rnd_layout lay;
+    (void)state;
+    fx_loopback(&b, 10, true, false);
+    build(&b, &m, &lay);
+    assert_int_equal(m.nseg, 17);
+    assert_arrows_down(&lay);
+    assert_causal(&m, &lay);
+    /* the handshake's estimate is kept where nothing answers sooner: the SYN arrives 5 us after
+     * its capture (capture point unknown: the middle) */
+    assert_true(m.seg[0].t_send == -5 && m.seg[0].t_arr[0] == 5);
+    assert_true(m.shortened); /* the ACKs came within the estimate */
+    assert_non_null(strstr(m.footnote, "shortened"));
+    rnd_layout_free(&lay);
+    rnd_model_free(&m);
+    trace_buf_free(&b);
+}
+
+static void test_rnd_loopback_zero_delay_arrows_down(void **state)
+{
+    trace_buf b;
+    rnd_model m;
+    rnd_layout lay;
+    (void)state;
+    fx_loopback(&b, 0, true, false);
+    build(&b, &m, &lay);
+    assert_arrows_down(&lay);
+    assert_causal(&m, &lay);
+    for (size_t k = 0; k < m.nseg; k++) /* drawn from the capture time */
+        assert_true(m.seg[k].t_send == m.seg[k].t_cap && m.seg[k].t_arr[0] == m.seg[k].t_cap);
+    assert_non_null(strstr(m.footnote, "unknown"));
+    /* what an arrival causes is drawn below that arrival, even in the same microsecond */
+    {
+        const rnd_arrow *fin = arrow(&lay, &m, TRACE_CLIENT, TCP_FIN | TCP_ACK, 0);
+        const rnd_sbox *cw = box(&lay, TRACE_SERVER, TCP_CLOSE_WAIT, 0);
+        const rnd_sbox *fw1 = box(&lay, TRACE_CLIENT, TCP_FIN_WAIT_1, 0);
+        assert_non_null(fin);
+        assert_non_null(cw);
+        assert_true(cw->cy > fin->to.y);
+        assert_true(fw1->cy < fin->from.y); /* and what sending causes, above the send */
+    }
+    rnd_layout_free(&lay);
+    rnd_model_free(&m);
+    trace_buf_free(&b);
+}
+
+static void test_rnd_loopback_render_all_formats(void **state)
+{
+    static const char *const ext[] = {"png", "svg", "pdf"};
+    const char *dir = rnd_scratch_dir();
+    char path[512], err[256], cmd[300];
+    (void)state;
+    for (int variant = 0; variant < 3; variant++) {
+        trace_buf b;
+        fx_loopback(&b, variant == 0 ? 10 : 0, variant != 2, variant == 2);
+        for (int i = 0; i < 3; i++) {
+            snprintf(path, sizeof path, "%s/lo%d.%s", dir, variant, ext[i]);
+            if (rnd_write_ladder(&b, NULL, path, err, sizeof err) != 0)
+                fail_msg("%s", err);
+        }
+        trace_buf_free(&b);
+    }
+    assert_int_equal(rnd_count_files(dir, "lo"), 9);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* ---------------------------------------------------------------- mid-connection, duplicates */
+
+static void test_rnd_mid_connection_assumed_states(void **state)
+{
+    trace_buf b;
+    rnd_model m;
+    rnd_layout lay;
+    (void)state;
+    fx_loopback(&b, 0, false, true);
+    build(&b, &m, &lay);
+    assert_arrows_down(&lay);
+    for (int ep = 0; ep < 2; ep++) {
+        const rnd_sbox *est = box(&lay, ep, TCP_ESTABLISHED, 0);
+        assert_int_equal(m.init_state[ep], TCP_ESTABLISHED);
+        assert_true(m.init_assumed[ep]);
+        assert_non_null(est);
+        assert_true(est->initial);
+        assert_string_equal(est->caption, "assumed");
+        assert_true(est->caption_box.y >= est->box.y + est->box.h);
+        assert_true(est->box.y + est->box.h + est->caption_box.h <= lay.rows[0].y);
+    }
+    /* the three frames captured twice are counted, not drawn */
+    assert_int_equal(m.ndupframes, 3);
+    for (size_t k = 0; k < m.nseg; k++)
+        assert_int_not_equal(m.seg[k].style, RND_ARROW_DUPFRAME);
+    {
+        bool listed = false;
+        for (size_t i = 0; i < lay.nlegend; i++)
+            if (lay.legend[i].kind == RND_ARROW_DUPFRAME &&
+                strstr(lay.legend[i].text, "3 duplicate frames") != NULL)
+                listed = true;
+        assert_true(listed);
+    }
+    rnd_layout_free(&lay);
+    rnd_model_free(&m);
+    trace_buf_free(&b);
+}
+
+/* ---------------------------------------------------------------- the samples */
+
+static void test_rnd_sample_titles(void **state)
+{
+    trace_buf b;
+    rnd_model m;
+    rnd_layout lay;
+    (void)state;
+    load("clean", 1, &b);
+    build(&b, &m, &lay);
+    assert_string_equal(m.title, "samples/clean.pcap, connection 1");
+    assert_string_equal(lay.title, "samples/clean.pcap, connection 1");
+    /* the listener is the replay's assumption: a dashed box at the top, captioned */
+    assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_LISTEN), 1);
+    assert_true(box(&lay, TRACE_SERVER, TCP_LISTEN, 0)->initial);
+    assert_string_equal(box(&lay, TRACE_SERVER, TCP_LISTEN, 0)->caption, "assumed");
+    assert_arrows_down(&lay);
+    assert_causal(&m, &lay);
+    rnd_layout_free(&lay);
+    rnd_model_free(&m);
+    trace_buf_free(&b);
+}
+
+static void test_rnd_sample_every_one_clean_layout(void **state)
+{
+    static const char *const names[] = {"clean",       "loss",      "synloss", "refused",
+                                        "serverclose", "halfclose", "ipv6",    "finloss",
+                                        "lastackloss", "zerowindow"};
+    (void)state;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        trace_buf b;
+        rnd_model m;
+        rnd_layout lay;
+        load(names[i], 1, &b);
+        build(&b, &m, &lay);
+        assert_arrows_down(&lay);
+        assert_causal(&m, &lay);
+        rnd_layout_free(&lay);
+        rnd_model_free(&m);
+        trace_buf_free(&b);
+    }
+}
+
+static void test_rnd_sample_concurrent_same_millisecond(void **state)
+{
+    (void)state;
+    for (uint32_t conn = 1; conn <= 12; conn++) {
+        trace_buf b;
+        rnd_model m;
+        rnd_layout lay;
+        load("concurrent", conn, &b);
+        build(&b, &m, &lay); /* labels, ticks, boxes: no overlap (the probe) */
+        assert_arrows_down(&lay);
+        assert_int_equal(m.conn, conn);
+        /* distinct times keep distinct axis labels, in order, none on top of another */
+        for (size_t i = 1; i < lay.nticks; i++) {
+            assert_true(lay.ticks[i].box.y >= lay.ticks[i - 1].box.y + lay.ticks[i - 1].box.h);
+            assert_string_not_equal(lay.ticks[i].text, lay.ticks[i - 1].text);
+        }
+        rnd_layout_free(&lay);
+        rnd_model_free(&m);
+        trace_buf_free(&b);
+    }
+}
+
+static void test_rnd_sample_finloss(void **state)
+{
+    trace_buf b;
+    rnd_model m;
+    rnd_layout lay;
+    const rnd_arrow *fin, *retx;
+    const rnd_sbox *cw;
+    (void)state;
+    load("finloss", 1, &b);
+    build(&b, &m, &lay);
+    /* the client's FIN is lost after the capture point: a cross between the lifelines */
+    fin = arrow(&lay, &m, TRACE_CLIENT, TCP_FIN | TCP_ACK, 0);
+    retx = arrow(&lay, &m, TRACE_CLIENT, TCP_FIN | TCP_ACK, 1);
+    assert_non_null(fin);
+    assert_non_null(retx);
+    assert_true(fin->lost);
+    assert_true(fin->to.x > lay.lane_x[0] + 20 && fin->to.x < lay.lane_x[1] - 20);
+    /* its retransmission in its own style and tag, arriving */
+    assert_false(retx->lost);
+    assert_int_equal(retx->style, RND_ARROW_RETX);
+    assert_true(retx->to.x == lay.lane_x[1]);
+    assert_non_null(strstr(seg_of(&m, retx)->tag, "retransmission after"));
+    /* the server enters CLOSE-WAIT when the retransmission arrives, not on the lost FIN */
+    assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_CLOSE_WAIT), 1);
+    cw = box(&lay, TRACE_SERVER, TCP_CLOSE_WAIT, 0);
+    assert_true(cw->cy > retx->to.y);
+    rnd_layout_free(&lay);
+    rnd_model_free(&m);
+    trace_buf_free(&b);
+}
+
+static void test_rnd_sample_synloss(void **state)
+{
+    trace_buf b;
+    rnd_model m;
+    rnd_layout lay;
+    const rnd_arrow *syn, *retx;
+    (void)state;
+    load("synloss", 1, &b);
+    build(&b, &m, &lay);
+    syn = arrow(&lay, &m, TRACE_CLIENT, TCP_SYN, 0);
+    retx = arrow(&lay, &m, TRACE_CLIENT, TCP_SYN, 1);
+    assert_true(syn->lost);
+    assert_int_equal(retx->style, RND_ARROW_RETX);
+    assert_string_equal(seg_of(&m, retx)->tag, "retransmission after 1.0 s");
+    /* the delay comes from the handshake that completed, not from the lost SYN */
+    assert_true(m.one_way > 0 && m.one_way < 1000);
+    /* SYN-RECEIVED where the retransmitted SYN arrives; the RTO is a compressed break */
+    assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_SYN_RECEIVED), 1);
+    assert_true(box(&lay, TRACE_SERVER, TCP_SYN_RECEIVED, 0)->cy > retx->to.y);
+    assert_true(lay.nbreaks >= 1 && lay.breaks[0].y0 > syn->to.y);
+    rnd_layout_free(&lay);
+    rnd_model_free(&m);
+    trace_buf_free(&b);
+}
+
+static void test_rnd_sample_lastackloss_correction(void **state)
+{
+    trace_buf b;
+    rnd_model m;
+    rnd_layout lay;
+    const rnd_arrow *fin, *fin2, *ack = NULL;
+    const rnd_sbox *corr;
+    (void)state;
+    load("lastackloss", 1, &b);
+    build(&b, &m, &lay);
+    fin = arrow(&lay, &m, TRACE_SERVER, TCP_FIN | TCP_ACK, 0);
+    fin2 = arrow(&lay, &m, TRACE_SERVER, TCP_FIN | TCP_ACK, 1);
+    assert_non_null(fin2);
+    /* the client's last ACK before the retransmission: the replay's correction says it did not
+     * arrive, so it ends in a cross */
+    for (size_t i = 0; i < lay.narrows; i++) {
+        const rnd_mseg *s = seg_of(&m, &lay.arrows[i]);
+        if (s->ep == TRACE_CLIENT && s->seg.flags == TCP_ACK &&
+            lay.arrows[i].from.y > fin->from.y && lay.arrows[i].from.y < fin2->from.y)
+            ack = &lay.arrows[i];
+    }
+    assert_non_null(ack);
+    assert_true(ack->lost);
+    assert_true(seg_of(&m, ack)->lost_inferred);
+    /* the wrong CLOSED is left out: the server closes once, at the end */
+    assert_int_equal(m.omitted, 1);
+    assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_CLOSED), 1);
+    assert_true(box(&lay, TRACE_SERVER, TCP_CLOSED, 0)->cy > fin2->from.y);
+    /* the correction: a marked LAST-ACK box at the retransmission */
+    corr = box(&lay, TRACE_SERVER, TCP_LAST_ACK, 1);
+    assert_non_null(corr);
+    assert_true(corr->corrected);
+    assert_string_equal(corr->caption, "corrected");
+    assert_true(corr->cy < fin2->from.y && corr->cy > ack->from.y);
+    /* the retransmission: its own style, and not "spurious" (the ACK that seemed to make it so
+     * never arrived) */
+    assert_int_equal(fin2->style, RND_ARROW_RETX);
+    assert_null(strstr(seg_of(&m, fin2)->tag, "spurious"));
+    assert_non_null(strstr(seg_of(&m, fin2)->tag, "retransmission"));
+    rnd_layout_free(&lay);
+    rnd_model_free(&m);
+    trace_buf_free(&b);
+}
+
+static void test_rnd_sample_refused_correction_loses_nothing(void **state)
+{
+    trace_buf b;
+    rnd_model m;
+    rnd_layout lay;
+    (void)state;
+    load("refused", 1, &b);
+    build(&b, &m, &lay);
+    assert_int_equal(m.nseg, 2);
+    for (size_t i = 0; i < lay.narrows; i++)
+        assert_false(lay.arrows[i].lost); /* the SYN arrived; nobody listened */
+    assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_LISTEN), 0);
+    assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_SYN_RECEIVED), 0);
+    assert_true(box(&lay, TRACE_SERVER, TCP_CLOSED, 0)->corrected);
+    assert_arrows_down(&lay);
+    rnd_layout_free(&lay);
+    rnd_model_free(&m);
+    trace_buf_free(&b);
+}
+
+static void test_rnd_sample_loss_sack_and_fast_retransmissions(void **state)
+{
+    trace_buf b;
+    rnd_model m;
+    rnd_layout lay;
+    size_t lost = 0, fast = 0, sack = 0;
+    (void)state;
+    load("loss", 1, &b);
+    build(&b, &m, &lay);
+    for (size_t i = 0; i < lay.narrows; i++) {
+        const rnd_mseg *s = seg_of(&m, &lay.arrows[i]);
+        lost += lay.arrows[i].lost;
+        if (strstr(s->tag, "fast retransmission") != NULL) {
+            fast++;
+            assert_int_equal(lay.arrows[i].style, RND_ARROW_RETX);
+        }
+        sack += strstr(s->tag, "SACK ") != NULL;
+    }
+    assert_true(lost >= 1);
+    assert_true(fast >= 1);
+    assert_true(sack >= 1);
+    rnd_layout_free(&lay);
+    rnd_model_free(&m);
+    trace_buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rnd_loopback_10us_arrows_down),
+        cmocka_unit_test(test_rnd_loopback_zero_delay_arrows_down),
+        cmocka_unit_test(test_rnd_loopback_render_all_formats),
+        cmocka_unit_test(test_rnd_mid_connection_assumed_states),
+        cmocka_unit_test(test_rnd_sample_titles),
+        cmocka_unit_test(test_rnd_sample_every_one_clean_layout),
+        cmocka_unit_test(test_rnd_sample_concurrent_same_millisecond),
+        cmocka_unit_test(test_rnd_sample_finloss),
+        cmocka_unit_test(test_rnd_sample_synloss),
+        cmocka_unit_test(test_rnd_sample_lastackloss_correction),
+        cmocka_unit_test(test_rnd_sample_refused_correction_loses_nothing),
+        cmocka_unit_test(test_rnd_sample_loss_sack_and_fast_retransmissions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
