@@ -1,0 +1,150 @@
+/*
+ * fuzz_scenario.c - libFuzzer target for the scenario-file parser (sim/sim_parse.h): the input
+ * bytes are a scenario file, however broken.  Checked promises: sim_parse returns -1 exactly
+ * when it reports errors; at most SIM_PARSE_MAX_ERRORS are kept, each with a line and column
+ * from 1 and a non-empty one-line message inside its buffer; the tables stay within their
+ * bounds; the same text parses to the same result twice; and sim_script_resolve can be called
+ * again.  A file that parses is then played: when its work is small enough to be done in a few
+ * milliseconds (the bytes written divided by the smallest segment size, the time limit, and
+ * timers that are not absurdly short), the simulator runs it into a trace_buf and every
+ * expectation is checked against that trace, so the expectations' evaluation and the simulator
+ * are fuzzed with every kind of scenario the language can say.  Files that would need long runs
+ * are only parsed: a slow simulation of a scenario that asks for one is not a bug.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_expect.h"
+#include "sim_net.h"
+#include "sim_parse.h"
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz_scenario: broken promise: %s (line %d)\n", #cond, __LINE__);     \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static sim_script a, b;
+
+/* Segments the file's writes need at most, or UINT64_MAX when that cannot be bounded. */
+static uint64_t segments_needed(const sim_scenario *sc)
+{
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < sc->n_actions; i++)
+        bytes += sc->actions[i].bytes > (1ull << 40) ? (1ull << 40) : sc->actions[i].bytes;
+    uint64_t seg = UINT64_MAX;
+    for (int k = 0; k < 2; k++) {
+        const tcp_config *c = &sc->tcp[k];
+        uint64_t m = c->mss;
+        if (c->rcv_buf < m)
+            m = c->rcv_buf;
+        if (c->snd_buf < m)
+            m = c->snd_buf;
+        if (m < seg)
+            seg = m;
+    }
+    if (seg == 0)
+        return UINT64_MAX;
+    uint64_t n = bytes / seg + 1;
+    if (sc->app[0].echo || sc->app[1].echo)
+        n *= 2;
+    return n;
+}
+
+/* True when playing the scenario is a small job (see the file comment). */
+static bool cheap(sim_scenario *sc)
+{
+    if (segments_needed(sc) > 20000)
+        return false;
+    if (sc->rtt < 1000 || (sc->bandwidth != 0 && sc->bandwidth < 64000))
+        return false;
+    for (int k = 0; k < 2; k++) {
+        const tcp_config *c = &sc->tcp[k];
+        if (c->rto_min < 1000 || c->rto_initial < 1000 || c->rto_max < 1000)
+            return false;
+        if (c->delack != 0 && c->delack < 1000)
+            return false;
+        if (c->syn_retries > 20 || c->max_retries > 30)
+            return false;
+    }
+    if (sc->until > 600000000u) /* ten minutes of simulated time */
+        sc->until = 600000000u;
+    return true;
+}
+
+static void check_errors(const sim_script *s, int rc)
+{
+    CHECK(rc == 0 || rc == -1);
+    CHECK((rc == 0) == (s->n_err == 0));
+    CHECK(s->n_err <= SIM_PARSE_MAX_ERRORS);
+    if (s->n_err_more)
+        CHECK(s->n_err == SIM_PARSE_MAX_ERRORS);
+    for (size_t i = 0; i < s->n_err; i++) {
+        const sim_parse_error *e = &s->err[i];
+        CHECK(e->line >= 1 && e->col >= 1);
+        CHECK(memchr(e->msg, '\0', sizeof e->msg) != NULL);
+        CHECK(e->msg[0] != '\0');
+        CHECK(strchr(e->msg, '\n') == NULL);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > SIM_PARSE_FILE_MAX + 16)
+        return -1;
+    int rc = sim_parse(&a, (const char *)data, size);
+    check_errors(&a, rc);
+    CHECK(a.n_expect <= SIM_MAX_EXPECT);
+    CHECK(a.sc.n_actions <= SIM_MAX_ACTIONS && a.sc.n_rules <= SIM_MAX_RULES);
+    CHECK(memchr(a.summary, '\0', sizeof a.summary) != NULL);
+    CHECK(memchr(a.sc.name, '\0', sizeof a.sc.name) != NULL);
+    CHECK(memchr(a.sc.description, '\0', sizeof a.sc.description) != NULL);
+
+    /* deterministic */
+    int rc2 = sim_parse(&b, (const char *)data, size);
+    CHECK(rc2 == rc && b.n_err == a.n_err && b.n_err_more == a.n_err_more);
+    for (size_t i = 0; i < a.n_err; i++) {
+        CHECK(a.err[i].line == b.err[i].line && a.err[i].col == b.err[i].col);
+        CHECK(strcmp(a.err[i].msg, b.err[i].msg) == 0);
+    }
+    if (rc != 0)
+        return 0;
+
+    CHECK(a.sc.n_actions == b.sc.n_actions && a.sc.n_rules == b.sc.n_rules);
+    CHECK(a.n_expect == b.n_expect);
+    sim_script_resolve(&a);
+    for (size_t i = 0; i < a.sc.n_rules; i++)
+        CHECK(a.sc.rules[i].seq_lo == b.sc.rules[i].seq_lo &&
+              a.sc.rules[i].seq_hi == b.sc.rules[i].seq_hi);
+    for (size_t i = 0; i < a.n_expect; i++) {
+        const sim_expect *e = &a.expect[i];
+        CHECK(e->n_list <= SIM_EXPECT_LIST);
+        CHECK(memchr(e->text, '\0', sizeof e->text) != NULL);
+        CHECK(memchr(e->cause, '\0', sizeof e->cause) != NULL);
+    }
+
+    if (!cheap(&a.sc))
+        return 0;
+    static sim_net net;
+    trace_buf tb;
+    trace_buf_init(&tb);
+    sim_net_init(&net, &a.sc, trace_buf_sink(&tb));
+    CHECK(sim_net_run(&net) == 0);
+    CHECK(net.now <= a.sc.until);
+    sim_net_free(&net);
+    for (size_t i = 0; i < a.n_expect; i++) {
+        char why[SIM_EXPECT_WHY];
+        memset(why, 0x55, sizeof why);
+        bool ok = sim_expect_check(&a.expect[i], &a.sc, &tb, why, sizeof why);
+        if (!ok)
+            CHECK(memchr(why, '\0', sizeof why) != NULL);
+    }
+    trace_buf_free(&tb);
+    return 0;
+}
