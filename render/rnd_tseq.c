@@ -55,6 +55,28 @@ static void step_line(cairo_t *cr, const rnd_tseq *g, const rnd_tpt *p, size_t n
         cairo_line_to(cr, right, last);
 }
 
+/* A zero-window stretch: a translucent amber band along the ACK line, hatched so that it shows
+ * in black and white too. */
+static void zero_window_band(cairo_t *cr, double x0, double x1, double y)
+{
+    const double h = 5.0;
+    if (x1 - x0 < 3.0)
+        x1 = x0 + 3.0;
+    cairo_set_source_rgba(cr, C_WIN.r, C_WIN.g, C_WIN.b, 0.30);
+    cairo_rectangle(cr, x0, y - h, x1 - x0, 2 * h);
+    cairo_fill(cr);
+    rnd_set_rgb(cr, C_WIN);
+    cairo_set_line_width(cr, 0.8);
+    cairo_set_dash(cr, NULL, 0, 0);
+    for (double hx = x0; hx < x1; hx += 5.0) {
+        cairo_move_to(cr, hx, y + h);
+        cairo_line_to(cr, fmin(hx + 2 * h, x1),
+                      y + h - 2 * h * (fmin(hx + 2 * h, x1) - hx) / (2 * h));
+    }
+    cairo_rectangle(cr, x0, y - h, x1 - x0, 2 * h);
+    cairo_stroke(cr);
+}
+
 static void legend_item(cairo_t *cr, const tseq_doc *d, double *x, double y, int kind,
                         const char *label)
 {
@@ -92,6 +114,9 @@ static void legend_item(cairo_t *cr, const tseq_doc *d, double *x, double y, int
         cairo_line_to(cr, *x + 8, my + 6);
         cairo_stroke(cr);
         break;
+    case 6:
+        zero_window_band(cr, *x, *x + 20, my);
+        break;
     default:
         cairo_set_source_rgb(cr, 0.76, 0.18, 0.13);
         cairo_set_line_width(cr, 2.0);
@@ -120,17 +145,33 @@ static void paint_tseq(void *ctx, cairo_t *cr, size_t page)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_set_source_rgb(cr, 0.13, 0.13, 0.15);
-    text(cr, d, RND_FONT_TITLE, 18, 12, g->title);
+    {
+        /* a long file name: the title shrinks to the width of the graph */
+        double tw = width(d, RND_FONT_TITLE, g->title), room = g->width - 36.0;
+        cairo_save(cr);
+        if (tw > room) {
+            cairo_translate(cr, 18, 12);
+            cairo_scale(cr, room / tw, room / tw);
+            cairo_translate(cr, -18, -12);
+        }
+        text(cr, d, RND_FONT_TITLE, 18, 12, g->title);
+        cairo_restore(cr);
+    }
     cairo_set_source_rgb(cr, 0.38, 0.38, 0.42);
     text(cr, d, RND_FONT_FOOT, 18, 36, g->subtitle);
     x = p->x;
     legend_item(cr, d, &x, 56, 0, "data");
-    legend_item(cr, d, &x, 56, 1, "retransmission");
-    legend_item(cr, d, &x, 56, 5, "lost");
+    if (g->has_retx)
+        legend_item(cr, d, &x, 56, 1, "retransmission");
+    if (g->has_lost)
+        legend_item(cr, d, &x, 56, 5, "lost");
     legend_item(cr, d, &x, 56, 2, "ACK");
     legend_item(cr, d, &x, 56, 3,
                 g->win_above ? "receive window (partly above the top)" : "receive window");
-    legend_item(cr, d, &x, 56, 4, "SACK");
+    if (g->has_sack)
+        legend_item(cr, d, &x, 56, 4, "SACK");
+    if (g->nzwin > 0)
+        legend_item(cr, d, &x, 56, 6, "zero window");
 
     /* grid and axes */
     cairo_set_line_width(cr, 1.0);
@@ -166,6 +207,10 @@ static void paint_tseq(void *ctx, cairo_t *cr, size_t page)
     cairo_save(cr);
     cairo_rectangle(cr, p->x, p->y, p->w, p->h);
     cairo_clip(cr);
+    /* zero-window stretches under the lines */
+    for (size_t i = 0; i < g->nzwin; i++)
+        zero_window_band(cr, rnd_tseq_x(g, g->zwin[i].t0), rnd_tseq_x(g, g->zwin[i].t1),
+                         rnd_tseq_y(g, g->zwin[i].v));
     /* window, then ACK line */
     rnd_set_rgb(cr, C_WIN);
     cairo_set_line_width(cr, 1.4);

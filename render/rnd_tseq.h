@@ -32,6 +32,11 @@ typedef struct rnd_tpt {
     double t, v;
 } rnd_tpt;
 
+/* A stretch of time in which the receiver advertised a zero window, at the ACK line's height. */
+typedef struct rnd_tspan {
+    double t0, t1, v;
+} rnd_tspan;
+
 typedef struct rnd_tick1 {
     double v;   /* value on the axis */
     double pos; /* x (time axis) or y (sequence axis) */
@@ -51,6 +56,9 @@ typedef struct rnd_tseq {
     size_t nbars;
     rnd_tpt *ack, *win;
     size_t nack, nwin;
+    rnd_tspan *zwin; /* the window closed (zero window advertised) */
+    size_t nzwin;
+    bool has_retx, has_lost, has_sack; /* what the legend lists besides data, ACK, window */
     rnd_tick1 xt[RND_TSEQ_TICKS], yt[RND_TSEQ_TICKS];
     int nxt, nyt;
     char title[200], subtitle[200], xlabel[32], ylabel[48];

@@ -19,6 +19,7 @@ void rnd_tseq_free(rnd_tseq *g)
     free(g->bars);
     free(g->ack);
     free(g->win);
+    free(g->zwin);
     memset(g, 0, sizeof *g);
 }
 
@@ -62,6 +63,7 @@ int rnd_tseq_build(rnd_tseq *g, const trace_buf *tr, const rnd_options *opts, ch
     double tmin = INFINITY, tmax = -INFINITY, smin = INFINITY, smax = -INFINITY;
     int rc;
     size_t nb = 0, na = 0;
+    bool zopen = false;
 
     memset(g, 0, sizeof *g);
     if (opts != NULL)
@@ -90,7 +92,8 @@ int rnd_tseq_build(rnd_tseq *g, const trace_buf *tr, const rnd_options *opts, ch
     g->bars = malloc((nb + 1) * sizeof *g->bars);
     g->ack = malloc((na + 1) * sizeof *g->ack);
     g->win = malloc((na + 1) * sizeof *g->win);
-    if (g->bars == NULL || g->ack == NULL || g->win == NULL) {
+    g->zwin = malloc((na + 1) * sizeof *g->zwin);
+    if (g->bars == NULL || g->ack == NULL || g->win == NULL || g->zwin == NULL) {
         if (err != NULL && errlen > 0)
             snprintf(err, errlen, "out of memory");
         rnd_model_free(&m);
@@ -110,6 +113,8 @@ int rnd_tseq_build(rnd_tseq *g, const trace_buf *tr, const rnd_options *opts, ch
             if (len == 0) /* a pure ACK of the data sender says nothing about its data */
                 g->nbars--;
             else {
+                g->has_retx = g->has_retx || b->kind == RND_TBAR_RETX;
+                g->has_lost = g->has_lost || b->lost;
                 tmin = fmin(tmin, b->t);
                 tmax = fmax(tmax, b->t);
                 smin = fmin(smin, b->s0);
@@ -120,6 +125,14 @@ int rnd_tseq_build(rnd_tseq *g, const trace_buf *tr, const rnd_options *opts, ch
             uint32_t isn = s->seg.ack - s->dack;
             g->ack[g->nack++] = (rnd_tpt){t, a};
             g->win[g->nwin++] = (rnd_tpt){t, a + s->seg.win};
+            if (s->seg.win == 0 && !zopen) { /* the window closes */
+                g->zwin[g->nzwin++] = (rnd_tspan){t, t, a};
+                zopen = true;
+            } else if (s->seg.win > 0 && zopen) { /* ... and opens again */
+                g->zwin[g->nzwin - 1].t1 = t;
+                zopen = false;
+            }
+            g->has_sack = g->has_sack || s->seg.nsack > 0;
             for (unsigned i = 0; i < s->seg.nsack && i < TCP_MAX_SACK; i++) {
                 rnd_tbar *b = &g->bars[g->nbars++];
                 b->t = t;
@@ -134,6 +147,11 @@ int rnd_tseq_build(rnd_tseq *g, const trace_buf *tr, const rnd_options *opts, ch
             smax = fmax(smax, a);
         }
     }
+    if (zopen) /* still closed at the end */
+        g->zwin[g->nzwin - 1].t1 = tmax;
+    /* estimated send times a little before the first capture do not move the axis below 0 */
+    if (m.capture && tmin < 0.0 && tmin > -(double)m.one_way / 1e3 - 1e-9)
+        tmin = 0.0;
     /* the window line may run far above the data; show it only up to a little over the data */
     {
         double top = smax + (smax - smin) * 0.15;

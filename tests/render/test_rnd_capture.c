@@ -23,6 +23,7 @@
 #include "rnd_model.h"
 #include "rnd_pcap.h"
 #include "rnd_probe.h"
+#include "rnd_tseq.h"
 #include "tcp_state.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -438,6 +439,58 @@ static void test_rnd_sample_loss_sack_and_fast_retransmissions(void **state)
     trace_buf_free(&b);
 }
 
+/* ---------------------------------------------------------------- time-sequence graphs */
+
+static void test_rnd_tseq_sample_loss(void **state)
+{
+    trace_buf b;
+    rnd_tseq g;
+    char err[200];
+    size_t retx = 0, lost = 0, sack = 0;
+    (void)state;
+    load("loss", 1, &b);
+    assert_int_equal(rnd_tseq_build(&g, &b, NULL, err, sizeof err), 0);
+    for (size_t i = 0; i < g.nbars; i++) {
+        const rnd_tbar *t = &g.bars[i];
+        retx += t->kind == RND_TBAR_RETX;
+        lost += t->lost;
+        sack += t->kind == RND_TBAR_SACK;
+        assert_true(t->s1 > t->s0);
+        assert_true(t->t >= g.t0 && t->t <= g.t1);
+    }
+    assert_true(retx >= 1 && lost >= 1 && sack >= 1);
+    assert_true(g.has_retx && g.has_lost && g.has_sack);
+    assert_int_equal(g.nzwin, 0);
+    /* the axis starts at the capture's start, not at an estimate a few microseconds before */
+    assert_true(g.t0 >= 0.0);
+    assert_true(g.nxt >= 3 && g.nyt >= 3);
+    assert_non_null(strstr(g.title, "samples/loss.pcap, connection 1"));
+    rnd_tseq_free(&g);
+    trace_buf_free(&b);
+}
+
+static void test_rnd_tseq_sample_zero_window(void **state)
+{
+    trace_buf b;
+    rnd_tseq g;
+    char err[200];
+    (void)state;
+    load("zerowindow", 1, &b);
+    assert_int_equal(rnd_tseq_build(&g, &b, NULL, err, sizeof err), 0);
+    assert_int_equal(g.dir, TRACE_CLIENT);
+    /* the window is closed from the first zero-window ACK (about 45 ms) to the window update
+     * (about 2 s), at the ACK line's height */
+    assert_int_equal(g.nzwin, 1);
+    assert_true(g.zwin[0].t0 > 40.0 && g.zwin[0].t0 < 50.0);
+    assert_true(g.zwin[0].t1 > 1990.0 && g.zwin[0].t1 < 2010.0);
+    assert_true(g.zwin[0].v >= g.s0 && g.zwin[0].v <= g.s1);
+    for (size_t i = 0; i < g.nack; i++)
+        if (g.ack[i].t > g.zwin[0].t0 && g.ack[i].t < g.zwin[0].t1)
+            assert_true(g.ack[i].v == g.zwin[0].v);
+    rnd_tseq_free(&g);
+    trace_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +506,8 @@ int main(void)
         cmocka_unit_test(test_rnd_sample_lastackloss_correction),
         cmocka_unit_test(test_rnd_sample_refused_correction_loses_nothing),
         cmocka_unit_test(test_rnd_sample_loss_sack_and_fast_retransmissions),
+        cmocka_unit_test(test_rnd_tseq_sample_loss),
+        cmocka_unit_test(test_rnd_tseq_sample_zero_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
