@@ -2,9 +2,10 @@
  * test_export_roundtrip.c - every built-in scenario, simulated, exported and replayed: the
  * capture replay (cap_replay, the observer endpoints) must give both ends the state path the
  * simulator went through, for a capture at the client and one at the server, in Ethernet and in
- * raw IP framing; the replay must see every frame as a TCP segment with a good checksum, and one
- * connection.  The simulated path comes from the trace's state events; what a capture cannot
- * show is taken off it first (the rules, also in docs/pcap-export.md):
+ * raw IP framing, on the scenario's IPv4 addresses and on IPv6 ones; the replay must see every
+ * frame as a TCP segment with a good checksum, and one connection.  The simulated path comes from
+ * the trace's state events; what a capture cannot show is taken off it first (the rules, also in
+ * docs/pcap-export.md):
  *   1. roles are matched by address and port, not by name: the replay calls the sender of the
  *      first SYN it sees "client" (in simopen's server-side capture that is the server);
  *   2. a final TIME-WAIT -> CLOSED is dropped: the 2 MSL expiry sends nothing;
@@ -191,11 +192,21 @@ typedef struct tally {
     int pass, xfail, xpass, fail;
 } tally;
 
-static void check_one(const char *name, unsigned vantage, bool raw, tally *t)
+/* "192.0.2.7:80" -> "[2001:db8::7]:80": the same trace between IPv6 addresses */
+static void to_ipv6(char *addr, size_t size)
+{
+    cap_addr a;
+    uint16_t port;
+    assert_int_equal(cap_export_parse_endpoint(addr, &a, &port), 0);
+    assert_int_equal(a.family, CAP_FAMILY_IPV4);
+    snprintf(addr, size, "[2001:db8::%u]:%u", (unsigned)a.bytes[3], (unsigned)port);
+}
+
+static void check_one(const char *name, unsigned vantage, bool raw, bool v6, tally *t)
 {
     char file[700], err[512];
-    snprintf(file, sizeof file, "%s/%s-%s-%s.pcap", dir, name, trace_ep_name(vantage),
-             raw ? "raw" : "ether");
+    snprintf(file, sizeof file, "%s/%s-%s-%s-%s.pcap", dir, name, trace_ep_name(vantage),
+             raw ? "raw" : "ether", v6 ? "ip6" : "ip4");
     cap_export_opts o;
     cap_export_opts_default(&o);
     o.vantage = vantage;
@@ -214,6 +225,7 @@ static void check_one(const char *name, unsigned vantage, bool raw, tally *t)
     uint16_t cport;
     assert_int_equal(cap_export_parse_endpoint(TB.meta.addr[0], &ca, &cport), 0);
     int rep_client = (x.port[0] == cport && memcmp(x.addr[0].bytes, ca.bytes, 16) == 0) ? 0 : 1;
+    assert_int_equal(x.addr[rep_client].family, v6 ? CAP_FAMILY_IPV6 : CAP_FAMILY_IPV4);
     assert_int_equal(x.port[rep_client], cport);
 
     bool ok = true;
@@ -235,7 +247,7 @@ static void check_one(const char *name, unsigned vantage, bool raw, tally *t)
         }
     }
     const char *why = xfail_reason(name, vantage);
-    const char *link = raw ? "raw" : "ether";
+    const char *link = raw ? (v6 ? "raw, IPv6" : "raw") : (v6 ? "ether, IPv6" : "ether");
     if (ok && why == NULL) {
         t->pass++;
     } else if (ok) {
@@ -261,14 +273,21 @@ static void test_every_builtin_round_trips(void **state)
     for (const sim_builtin *b = sim_builtin_list(); b->name != NULL; b++) {
         simulate(b->name);
         scenarios++;
-        for (unsigned v = 0; v < 2; v++)
-            for (int raw = 0; raw < 2; raw++)
-                check_one(b->name, v, raw != 0, &t);
+        for (int v6 = 0; v6 < 2; v6++) {
+            if (v6) {
+                to_ipv6(TB.meta.addr[0], sizeof TB.meta.addr[0]);
+                to_ipv6(TB.meta.addr[1], sizeof TB.meta.addr[1]);
+            }
+            for (unsigned v = 0; v < 2; v++)
+                for (int raw = 0; raw < 2; raw++)
+                    check_one(b->name, v, raw != 0, v6 != 0, &t);
+        }
     }
     assert_true(scenarios >= 16);
-    print_message("round trip: %zu scenarios x 2 vantages x 2 links: %d pass, %d expected "
-                  "failures, %d unexpected passes, %d failures\n",
-                  scenarios, t.pass, t.xfail, t.xpass, t.fail);
+    print_message(
+        "round trip: %zu scenarios x 2 vantages x 2 links x IPv4/IPv6: %d pass, %d expected "
+        "failures, %d unexpected passes, %d failures\n",
+        scenarios, t.pass, t.xfail, t.xpass, t.fail);
     assert_int_equal(t.fail, 0);
 }
 
