@@ -200,6 +200,14 @@ static int add_rows(lctx *c)
     return 0;
 }
 
+/* Rows that may share a y: the same kind of thing at the same instant on the two lifelines. */
+static bool pairs_with(const rnd_row *r, const rnd_row *p)
+{
+    return r->t == p->t && r->ep != p->ep && r->kind == p->kind &&
+           (r->kind == RND_ROW_SEND || r->kind == RND_ROW_ARRIVE || r->kind == RND_ROW_STATE ||
+            r->kind == RND_ROW_APP);
+}
+
 /* y of every row, relative to the first (which sits at its own `top`); records breaks. */
 static int place_rows(lctx *c)
 {
@@ -207,11 +215,36 @@ static int place_rows(lctx *c)
     const rnd_style *st = c->st;
     double occ = 0.0, y = 0.0, box_y[2] = {-1e9, -1e9};
     double *send_y = malloc((c->m->nseg ? c->m->nseg : 1) * sizeof *send_y);
-    if (send_y == NULL)
+    double *occ_at = malloc((L->nrows ? L->nrows : 1) * sizeof *occ_at); /* before each row */
+    bool *was_paired = calloc(L->nrows ? L->nrows : 1, sizeof *was_paired);
+    if (send_y == NULL || occ_at == NULL || was_paired == NULL) {
+        free(send_y);
+        free(occ_at);
+        free(was_paired);
         return -1;
+    }
     for (size_t i = 0; i < L->nrows; i++) {
         rnd_row *r = &L->rows[i];
-        if (i == 0) {
+        size_t q = i;
+        bool paired = false;
+        occ_at[i] = occ;
+        while (q > 0 && L->rows[q - 1].t == r->t && L->rows[q - 1].top == 0.0 &&
+               L->rows[q - 1].bottom == 0.0)
+            q--; /* past timer rows, which only keep time */
+        if (q > 0 && pairs_with(r, &L->rows[q - 1]) && !was_paired[q - 1]) {
+            /* the same thing at the same instant on the other lifeline (both ends send a SYN,
+             * both enter FIN-WAIT-1): level with it, if it fits there */
+            const rnd_row *p = &L->rows[q - 1];
+            double ymin = occ_at[q - 1] + r->top;
+            if (r->kind == RND_ROW_ARRIVE)
+                ymin = dmax(ymin, dmax(box_y[r->ep] + sbox_h(c) / 2 + 16.0,
+                                       send_y[r->ref / 2] + st->min_slant));
+            paired = ymin <= p->y + 1e-9;
+            was_paired[i] = was_paired[q - 1] = paired;
+        }
+        if (paired) {
+            y = L->rows[q - 1].y;
+        } else if (i == 0) {
             y = r->top;
         } else {
             const rnd_row *p = &L->rows[i - 1];
@@ -222,6 +255,8 @@ static int place_rows(lctx *c)
                 char d[24];
                 if (b == NULL) {
                     free(send_y);
+                    free(occ_at);
+                    free(was_paired);
                     return -1;
                 }
                 /* clear of the axis label of the rows on either side, too */
@@ -240,7 +275,7 @@ static int place_rows(lctx *c)
             }
         }
         /* an arrow arriving just after a state box on its lifeline would run under the box */
-        if (r->kind == RND_ROW_ARRIVE) {
+        if (r->kind == RND_ROW_ARRIVE && !paired) {
             y = dmax(y, box_y[r->ep] + sbox_h(c) / 2 + 16.0);
             /* however short the delay, an arrow goes visibly down (sends sort before their own
              * arrivals, so send_y is known) */
@@ -254,6 +289,8 @@ static int place_rows(lctx *c)
         occ = dmax(occ, y + r->bottom);
     }
     free(send_y);
+    free(occ_at);
+    free(was_paired);
     return 0;
 }
 
