@@ -369,9 +369,9 @@ static void test_option_layouts(void **state)
     uint8_t want[40] = {1, 1, 5, 34};
     for (unsigned b = 0; b < 4; b++) {
         uint8_t *w = want + 4 + 8 * b;
-        w[0] = (uint8_t)(b + 1) << 4;
+        w[0] = (uint8_t)((b + 1) << 4);
         w[1] = w[2] = w[3] = 0;
-        w[4] = (uint8_t)(b + 1) << 4;
+        w[4] = (uint8_t)((b + 1) << 4);
         w[5] = 0;
         w[6] = 1;
         w[7] = 0;
