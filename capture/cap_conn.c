@@ -64,7 +64,7 @@ void cap_conn_init(cap_conn *c, uint32_t id, const cap_packet *p, uint64_t t, tr
 static cap_sent *ring_find(cap_dir *d, uint32_t seq)
 {
     for (uint32_t k = 0; k < d->n_ring; k++) {
-        cap_sent *e = &d->ring[(d->ring_head + k) % CAP_RING];
+        cap_sent *e = &d->ring[(d->ring_head + k) & (CAP_RING - 1)];
         if (e->seq == seq)
             return e;
     }
@@ -74,32 +74,44 @@ static cap_sent *ring_find(cap_dir *d, uint32_t seq)
 static void ring_add(cap_dir *d, const cap_sent *e)
 {
     if (d->n_ring == CAP_RING) { /* forget the oldest */
-        d->ring_head = (d->ring_head + 1) % CAP_RING;
+        if (!d->ring[d->ring_head].acked)
+            d->n_unacked--;
+        d->ring_head = (d->ring_head + 1) & (CAP_RING - 1);
         d->n_ring--;
     }
-    d->ring[(d->ring_head + d->n_ring) % CAP_RING] = *e;
+    if (!e->acked)
+        d->n_unacked++;
+    d->ring[(d->ring_head + d->n_ring) & (CAP_RING - 1)] = *e;
     d->n_ring++;
 }
 
 static void ring_remove_at(cap_dir *d, uint32_t k)
 {
+    if (!d->ring[(d->ring_head + k) & (CAP_RING - 1)].acked)
+        d->n_unacked--;
     /* shift the later entries down by one */
     for (uint32_t j = k; j + 1 < d->n_ring; j++)
-        d->ring[(d->ring_head + j) % CAP_RING] = d->ring[(d->ring_head + j + 1) % CAP_RING];
+        d->ring[(d->ring_head + j) & (CAP_RING - 1)] =
+            d->ring[(d->ring_head + j + 1) & (CAP_RING - 1)];
     d->n_ring--;
 }
 
 /* The other side acknowledged up to `ack` (and the SACK blocks): forget what it covers. */
 static void ring_acked(cap_dir *d, uint32_t ack, const tcp_seg *s)
 {
-    for (uint32_t k = 0; k < d->n_ring;) {
-        cap_sent *e = &d->ring[(d->ring_head + k) % CAP_RING];
+    uint32_t left = d->n_unacked; /* unacknowledged entries still to look at */
+    for (uint32_t k = 0; k < d->n_ring && left > 0; k++) {
+        cap_sent *e = &d->ring[(d->ring_head + k) & (CAP_RING - 1)];
+        if (e->acked)
+            continue;
+        left--;
         bool covered = tcp_seq_leq(e->end, ack);
         for (unsigned b = 0; !covered && b < s->nsack && b < TCP_MAX_SACK; b++)
             covered = tcp_seq_geq(e->seq, s->sack[b].left) && tcp_seq_leq(e->end, s->sack[b].right);
-        if (covered)
+        if (covered) {
             e->acked = true;
-        k++;
+            d->n_unacked--;
+        }
     }
 }
 
@@ -158,7 +170,7 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
             d->retx_interval[d->n_retx_interval++] = t - prev->t;
         /* earlier copies nobody acknowledged: lost after the capture point */
         for (uint32_t k = 0; k < d->n_ring;) {
-            cap_sent *e = &d->ring[(d->ring_head + k) % CAP_RING];
+            cap_sent *e = &d->ring[(d->ring_head + k) & (CAP_RING - 1)];
             if (!e->acked && tcp_seq_lt(e->seq, end) && tcp_seq_gt(e->end, s->seq) &&
                 !(tags & TCP_TAG_SPURIOUS)) {
                 tcp_seg lost;
@@ -208,8 +220,8 @@ static bool is_duplicate(cap_dir *d, const cap_packet *p, const tcp_seg *s, uint
     if (p->ip_version == 4) {
         for (uint32_t k = 0; k < d->n_seen && k < CAP_SEEN; k++) {
             const struct cap_seen *e = &d->seen[k];
-            if (e->ip_id == p->ip_id && e->seq == s->seq && e->ack == s->ack &&
-                e->len == s->len && e->flags == s->flags)
+            if (e->ip_id == p->ip_id && e->seq == s->seq && e->ack == s->ack && e->len == s->len &&
+                e->flags == s->flags)
                 return true;
         }
         struct cap_seen *e = &d->seen[d->n_seen++ % CAP_SEEN];

@@ -69,7 +69,7 @@ typedef struct cap_dir {
     uint32_t n_retx_interval;
     cap_rtt rtt; /* RTT of this side's data, measured to the other side's ACK */
     cap_sent ring[CAP_RING];
-    uint32_t n_ring, ring_head;
+    uint32_t n_ring, ring_head, n_unacked;
 } cap_dir;
 
 typedef enum cap_end {

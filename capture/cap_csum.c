@@ -1,9 +1,10 @@
 /*
  * cap_csum.c - the Internet checksum (RFC 1071) used to verify TCP segments over their IPv4 or
  * IPv6 pseudo-header.  Verifying every segment of a capture must cost little next to reading it,
- * so the data is summed 8 bytes at a time in the machine's own byte order (the one's complement
- * sum does not depend on byte order, RFC 1071 section 2(B)), with the end-around carry added
- * back at each step; the result is folded to 16 bits and turned into network order once.
+ * so the data is summed as 32-bit words in four independent 64-bit lanes, in the machine's own
+ * byte order (the one's complement sum does not depend on byte order, RFC 1071 section 2(B)),
+ * and the carries are folded back at the end; the result is folded to 16 bits and turned into
+ * network order once.
  */
 #include "cap_decode_int.h"
 
@@ -18,6 +19,14 @@ static uint16_t fold64(uint64_t acc)
     return (uint16_t)acc;
 }
 
+/* Folds a sum of 32-bit words to 32 bits, end-around (keeps the one's complement sum). */
+static uint32_t fold_wide(uint64_t v)
+{
+    v = (v & 0xffffffffu) + (v >> 32);
+    v = (v & 0xffffffffu) + (v >> 32);
+    return (uint32_t)v;
+}
+
 uint64_t cap_csum_partial(uint64_t sum, const uint8_t *p, size_t n)
 {
     const uint16_t one = 1;
@@ -25,6 +34,19 @@ uint64_t cap_csum_partial(uint64_t sum, const uint8_t *p, size_t n)
     uint64_t acc = 0, w;
     uint16_t s;
 
+    /* 32-bit words into four 64-bit accumulators: no carry to propagate (even 2^32 words could
+     * not overflow them), no dependency between lanes, so the compiler can vectorise it; the
+     * end-around carries are all taken back by the fold */
+    uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (; n >= 16; p += 16, n -= 16) {
+        uint32_t q[4];
+        memcpy(q, p, 16);
+        a0 += q[0];
+        a1 += q[1];
+        a2 += q[2];
+        a3 += q[3];
+    }
+    acc = fold_wide(a0 + a1) + (uint64_t)fold_wide(a2 + a3);
     for (; n >= 8; p += 8, n -= 8) {
         memcpy(&w, p, 8);
         acc += w;

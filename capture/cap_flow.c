@@ -8,15 +8,24 @@
 
 #include "cap_addr.h"
 
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+    h ^= v;
+    h *= 0x9e3779b1u;
+    return h ^ (h >> 15);
+}
+
+/* Hash of one end (address and port), four address bytes at a time. */
 static uint32_t end_hash(const cap_addr *a, uint16_t port)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (int i = 0; i < 16; i++)
-        h = (h ^ a->bytes[i]) * 16777619u;
-    h = (h ^ a->family) * 16777619u;
-    h = (h ^ (port & 0xffu)) * 16777619u;
-    h = (h ^ (uint32_t)(port >> 8)) * 16777619u;
-    return h;
+    uint32_t h = 0x811c9dc5u ^ a->family;
+    int words = a->family == CAP_FAMILY_IPV6 ? 4 : 1;
+    for (int i = 0; i < words; i++) {
+        const uint8_t *b = a->bytes + 4 * i;
+        h = mix(h,
+                (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
+    }
+    return mix(h, port);
 }
 
 static uint32_t tuple_hash(const cap_packet *p)

@@ -21,7 +21,7 @@ void cap_replay_opts_default(cap_replay_opts *o)
 static void put(cap_replay *r, trace_event *ev)
 {
     ev->conn = r->cur_conn;
-    if (!r->cur_selected)
+    if (!r->cur_selected || !r->out.emit)
         return;
     if (r->holding && r->n_held < CAP_HELD_MAX) {
         r->held[r->n_held++] = *ev;
@@ -39,6 +39,8 @@ static void ep_emit(void *ctx, const trace_event *ev)
 static void emit_send(void *ctx, int dir, uint64_t id, const tcp_seg *seg)
 {
     cap_replay *r = ctx;
+    if (!r->cur_selected || !r->out.emit)
+        return; /* --summary: nobody reads the trace, do not build it */
     trace_event ev;
     memset(&ev, 0, sizeof ev);
     ev.t = r->t_last;
@@ -55,6 +57,8 @@ static void emit_send(void *ctx, int dir, uint64_t id, const tcp_seg *seg)
 static void emit_lost(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t)
 {
     cap_replay *r = ctx;
+    if (!r->cur_selected || !r->out.emit)
+        return;
     trace_event ev;
     memset(&ev, 0, sizeof ev);
     ev.t = t;
