@@ -7,6 +7,8 @@
  * rows occupy", so a burst of segments sent in the same microsecond still gets one readable label
  * each, while a handshake keeps its true proportions.  A pause longer than style.gap_max is drawn
  * as a fixed-height break with its duration written in it (the 2 x MSL of TIME-WAIT, an RTO).
+ * However short the delay, an arrival row sits at least style.min_slant below its send row; the
+ * same kind of event at the same instant on both lifelines shares a row.
  *
  * Labels never overlap by construction: a label sits just above its send row, on the sender's
  * side of the lane, and every send row reserves the label's height above it; the lifelines are

@@ -4,10 +4,13 @@
  *
  * Simulator traces say everything: a TRACE_SEND, then a TRACE_RECV at the arrival time (two if the
  * link duplicated it) or a TRACE_DROP.  Capture traces only say when a packet passed the capture
- * point, so both ends' times are estimated from the one-way delay and the vantage point, and the
- * footnote says so.  The tags printed under a label ("RTO retransmission, RTO 1.0 s", "dup ACK 2")
- * are worked out here, from the whole connection, so a range that starts late still knows the RTO
- * in force.  Segment ids are matched through a small open-addressing table.
+ * point, so both ends' times are estimated from the one-way delay and the vantage point (never an
+ * arrival after its receiver's answer), and the footnote says so; each state change goes with the
+ * packet that caused it, the replay's corrections are followed (wrong inferred states left out),
+ * and its assumptions become the states at the top.  The whole connection is analysed before the
+ * range is cut, so a range that starts late still knows the RTO in force and the tags printed under
+ * a label ("RTO retransmission, RTO 1.0 s", "dup ACK 2").  Segment ids are matched through a small
+ * open-addressing table.
  */
 #include "rnd_model.h"
 
