@@ -19,6 +19,7 @@
 #include "rnd_font.h"
 #include "rnd_layout.h"
 #include "rnd_model.h"
+#include "rnd_pcap.h"
 
 static char dir[256];
 
@@ -84,6 +85,37 @@ static void test_rnd_pdf_holds_state_names(void **state)
     trace_buf_free(&b);
 }
 
+/* A real capture: title, assumed and corrected states, the retransmission's tag. */
+static void test_rnd_pdf_capture_lastackloss(void **state)
+{
+    static const char *const want[] = {
+        "samples/lastackloss.pcap, connection 1",
+        "assumed",
+        "corrected",
+        "LAST-ACK",
+        "TIME-WAIT",
+        "retransmission after 207 ms",
+        "127.0.0.1:5555",
+        "estimated",
+    };
+    trace_buf b;
+    char path[512], err[512];
+    char *text;
+    (void)state;
+    if (rnd_load_sample("lastackloss", 1, &b, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    snprintf(path, sizeof path, "%s/lastackloss.pdf", dir);
+    assert_int_equal(rnd_write_ladder(&b, NULL, path, err, sizeof err), 0);
+    text = pdf_text(path);
+    assert_non_null(text);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (strstr(text, want[i]) == NULL)
+            fail_msg("'%s' not in the PDF's text", want[i]);
+    assert_null(strstr(text, "spurious"));
+    free(text);
+    trace_buf_free(&b);
+}
+
 static void test_rnd_pdf_pages(void **state)
 {
     trace_buf b;
@@ -128,6 +160,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rnd_pdf_holds_state_names),
+        cmocka_unit_test(test_rnd_pdf_capture_lastackloss),
         cmocka_unit_test(test_rnd_pdf_pages),
     };
     char cmd[300];
