@@ -29,11 +29,14 @@ void cap_export_opts_default(cap_export_opts *o)
 
 /* ---- messages ------------------------------------------------------------------------------ */
 
+/* Writes the message into err (when there is room for one) and returns rc. */
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 #if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
+    __attribute__((format(printf, 4, 5)))
 #endif
-static int
-fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+    ;
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 {
     if (err != NULL && errlen > 0) {
         va_list ap;
@@ -274,7 +277,9 @@ static char *temp_name(const char *path)
     return tmp;
 }
 
-/* The mode a new file gets from open(2) with 0666: mkstemp makes 0600. */
+/* The mode a new file gets from open(2) with 0666, as any other output of the command would
+ * (mkstemp makes 0600).  umask() can only be read by setting it: for that instant another thread
+ * creating a file would get 077; tcpsim writes files from one thread. */
 static mode_t new_file_mode(void)
 {
     mode_t mask = umask(077);
@@ -352,19 +357,19 @@ int cap_export_pcap(const trace_buf *tb, const cap_export_opts *o, const char *p
     }
     f = fdopen(fd, "wb");
     if (f == NULL) {
-        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: %s", tmp, strerror(errno));
+        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: %s", path, strerror(errno));
         close(fd);
         goto out;
     }
     if (fchmod(fd, new_file_mode()) != 0 || !write_capture(f, &p, tb, &ends, o, buf, payload) ||
         fsync(fd) != 0) {
-        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: %s", tmp, strerror(errno));
+        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: writing: %s", path, strerror(errno));
         goto out;
     }
     int closed = fclose(f);
     f = NULL;
     if (closed != 0) {
-        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: %s", tmp, strerror(errno));
+        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: writing: %s", path, strerror(errno));
         goto out;
     }
     if (rename(tmp, path) != 0) {

@@ -525,6 +525,7 @@ static void test_write_error_half_way(void **state)
     signal(SIGXFSZ, prev);
     assert_int_equal(rc, CAP_EXPORT_ERUNTIME);
     assert_non_null(strstr(err, strerror(EFBIG)));
+    assert_non_null(strstr(err, path)); /* the file asked for, not the temporary name */
     assert_file_is(path, "old contents");
     char names[512];
     assert_int_equal(dir_entries(dir, names, sizeof names), 1);
