@@ -45,6 +45,7 @@ static void play(const char *name)
     static sim_scenario sc;
     assert_int_equal(sim_builtin_load(&sc, name), 0);
     trace_buf_free(&R.tb);
+    sim_net_free(&R.net);
     memset(&R, 0, sizeof R);
     trace_buf_init(&R.tb);
     sim_net_init(&R.net, &sc, trace_buf_sink(&R.tb));
@@ -322,6 +323,7 @@ static int teardown(void **state)
 {
     (void)state;
     trace_buf_free(&R.tb);
+    sim_net_free(&R.net);
     return 0;
 }
 
