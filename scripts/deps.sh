@@ -6,7 +6,7 @@
 set -eu
 
 BUILD_PKGS="gcc make cmake pkg-config libpcap-dev libcairo2-dev libcmocka-dev"
-TEST_PKGS="$BUILD_PKGS tcpdump tshark nftables iproute2 ethtool poppler-utils valgrind clang libclang-rt-14-dev"
+TEST_PKGS="$BUILD_PKGS tcpdump tshark nftables iproute2 ethtool poppler-utils valgrind clang libclang-rt-14-dev jq"
 
 case "${1:-build}" in
 build) want=$BUILD_PKGS ;;
