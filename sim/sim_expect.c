@@ -209,8 +209,9 @@ static bool check_enters(const sim_expect *e, const trace_buf *tb, bool *pick, m
         for (size_t k = 0; k < tb->n && shown < 3; k++) {
             const trace_event *ev = &tb->ev[k];
             if (ev->kind == TRACE_STATE && ev->ep == e->ep && ev->u.state.to == e->state) {
-                put(m, "%s entered %s at %s (%s)", shown ? ";" : ":",
-                    tcp_state_name((tcp_state)e->state), sim_fmt_duration(ev->t, d, sizeof d),
+                if (shown == 0)
+                    put(m, "; it entered %s", tcp_state_name((tcp_state)e->state));
+                put(m, "%s at %s (%s)", shown ? "," : "", sim_fmt_duration(ev->t, d, sizeof d),
                     ev->text);
                 shown++;
             }

@@ -60,9 +60,9 @@ int sim_lex_line(sim_pctx *c, const char *line, size_t len);
 /* ---- values ---- */
 int sim_val_uint(sim_pctx *c, const sim_tok *t, uint64_t lo, uint64_t hi, const char *what,
                  uint64_t *v);
-/* A duration with a unit (us, ms, s, m); a bare 0 is allowed.  `plus` allows a leading '+'
- * (reported through *relative). */
+/* A duration with a unit (us, ms, s, m); a bare 0 is allowed. */
 int sim_val_duration(sim_pctx *c, const sim_tok *t, const char *what, uint64_t *us);
+/* The same, or +DURATION (then *relative is set: the time counts from the previous action). */
 int sim_val_time(sim_pctx *c, const sim_tok *t, const char *what, uint64_t *us, bool *relative);
 int sim_val_rate(sim_pctx *c, const sim_tok *t, const char *what, uint64_t *bps);
 int sim_val_prob(sim_pctx *c, const sim_tok *t, const char *what, double *p);
@@ -71,8 +71,9 @@ int sim_val_onoff(sim_pctx *c, const sim_tok *t, const char *what, bool *on);
 int sim_val_side(sim_pctx *c, const sim_tok *t, const char *what);
 /* An RFC 9293 state name in capitals. */
 int sim_val_state(sim_pctx *c, const sim_tok *t, const char *what);
-/* N or N..M (inclusive) for seq/ack/len/win; `circle` allows hi < lo for sequence numbers only
- * in the sense of wrap-around and limits ranges to 2^31. */
+/* N or N..M (inclusive) for seq/ack/len/win, each 0..2^32-1.  With `circle` (sequence
+ * numbers) the range is read on the sequence circle and must be shorter than 2^31; otherwise
+ * M must not be below N. */
 int sim_val_span(sim_pctx *c, const sim_tok *t, const char *what, bool circle, sim_span *sp);
 
 /* ---- segment patterns (shared by rules and expectations) ---- */

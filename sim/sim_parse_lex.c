@@ -282,8 +282,9 @@ int sim_val_uint(sim_pctx *c, const sim_tok *t, uint64_t lo, uint64_t hi, const 
 /* A decimal number "12", "1.5", ".5" at s[*k]: integer part and fraction digits. */
 typedef struct decimal {
     uint64_t ip, frac;
-    unsigned nfrac; /* digits in frac */
-    bool overflow;
+    unsigned nfrac;     /* digits in frac (at most 9 are kept) */
+    bool overflow;      /* the integer part does not fit */
+    bool beyond_nonzero; /* a non-zero decimal after the 9th */
 } decimal;
 
 static bool read_decimal(const char *s, size_t *k, decimal *d)
@@ -294,8 +295,8 @@ static bool read_decimal(const char *s, size_t *k, decimal *d)
     if (s[*k] == '.') {
         (*k)++;
         while (is_digit(s[*k])) {
-            if (nf >= 9) { /* more than 9 decimals: nothing here needs them */
-                d->overflow = true;
+            if (nf >= 9) { /* beyond nanoseconds of a second: only zeros can be exact */
+                d->beyond_nonzero |= s[*k] != '0';
             } else {
                 d->frac = d->frac * 10 + (uint64_t)(s[*k] - '0');
             }
@@ -320,13 +321,13 @@ static uint64_t pow10u(unsigned n)
 /* d x mult exactly, or false (overflow beyond max, or not a whole number). */
 static bool scale(const decimal *d, uint64_t mult, uint64_t max, uint64_t *out, bool *inexact)
 {
-    *inexact = false;
+    *inexact = d->beyond_nonzero;
     if (d->overflow || (mult && d->ip > max / mult))
         return false;
     uint64_t p = pow10u(d->nfrac);
     uint64_t f = d->frac * mult; /* frac < 1e9, mult <= 6e7: fits */
     if (f % p)
-        *inexact = true;
+        *inexact = true; /* a fraction of the smallest unit */
     uint64_t v = d->ip * mult + f / p;
     if (v > max)
         return false;
