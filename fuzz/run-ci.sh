@@ -42,6 +42,7 @@ run_target() {
     kind=${t#fuzz_}
     case $kind in
     scenario) seed=$root/samples/scenarios ;;
+    render) seed=$seeds/replay ;;
     *) seed=$seeds/$kind ;;
     esac
     dict=
