@@ -620,12 +620,55 @@ static void test_all_scenarios_into_a_file(void **state)
     char want[600];
     snprintf(want, sizeof want, "tcpsim: %s: cannot create the directory: ", f);
     expect_fail(&r, 1, want, NULL);
+    run_free(&r);
+}
+
+static void test_all_scenarios_into_a_file_says_why(void **state)
+{
+    (void)state;
     /*
      * BUG (cli/cli_scenario.c, make_dir): when the path exists and is not a directory, make_dir
-     * returns -1 without setting errno, so the message ends in strerror(0): "cannot create the
-     * directory: Success".  It should say "Not a directory".  Enabled again when fixed:
-     *     assert_null(strstr(r.err, "Success"));
+     * returns -1 without setting errno, so the message ends in strerror(0): "tcpsim: F: cannot
+     * create the directory: Success".  It should say "Not a directory".  Skipped until fixed:
+     * remove the skip() line.
      */
+    skip();
+    const char *f = hpath("plainfile2");
+    write_text(f, "x\n");
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/", f);
+    run_result r = RUN("--scenario", "all", "-q", "-o", dir);
+    char want[600];
+    snprintf(want, sizeof want, "tcpsim: %s: cannot create the directory: Not a directory", f);
+    expect_fail(&r, 1, want, NULL);
+    run_free(&r);
+}
+
+static void test_no_tcp_connection_to_draw(void **state)
+{
+    (void)state;
+    /*
+     * BUG (cli/cli_pcap.c, cli_run_pcap): the message "no TCP connection to draw" prints
+     * x.name, which points into the cap_source that cap_source_close() freed a few lines
+     * before: a heap use-after-free (ASan: READ in fprintf at cli_pcap.c:272, freed by
+     * cap_source_close at cli_pcap.c:264); without ASan the file name comes out as garbage.
+     * Skipped until fixed: remove the skip() line.
+     */
+    skip();
+    img_reset(&m);
+    img_pcap_header(&m, false, false, 65535, LT_RAW);
+    pb_reset(&b);
+    pb_ipv4_proto(&b, 17, 8, 0); /* UDP: nothing to draw */
+    add(1000000);
+    const char *f = hpath("udp.pcap");
+    write_img(f, &m);
+    const char *out = hpath("udp.svg");
+    run_result r = RUN("--pcap", f, "-q", "-o", out);
+    char want[600];
+    snprintf(want, sizeof want, "tcpsim: %s: no TCP connection to draw", f);
+    expect_fail(&r, 2, want, NULL);
+    struct stat st;
+    assert_int_not_equal(stat(out, &st), 0);
     run_free(&r);
 }
 
@@ -656,6 +699,8 @@ int main(void)
         cmocka_unit_test(test_stdout_full),
         cmocka_unit_test(test_all_scenarios_index_unwritable),
         cmocka_unit_test(test_all_scenarios_into_a_file),
+        cmocka_unit_test(test_all_scenarios_into_a_file_says_why),
+        cmocka_unit_test(test_no_tcp_connection_to_draw),
     };
     int rc = cmocka_run_group_tests(tests, hostile_setup, hostile_teardown);
     img_free(&m);
