@@ -254,22 +254,39 @@ static bool check_segment(const sim_expect *e, const sim_scenario *sc, const tra
         return true;
     if (found > 0)
         return false;
-    /* nothing matched: show what the side did send (receive, lose) with the same flags */
-    sim_pattern flags_only;
-    memset(&flags_only, 0, sizeof flags_only);
-    flags_only.flags_all = e->pat.flags_all;
-    flags_only.flags_none = e->pat.flags_none;
+    /* nothing matched.  At another time? */
+    if (e->has_at) {
+        size_t other = 0;
+        for (size_t k = 0; k < tb->n; k++) {
+            const trace_event *ev = &tb->ev[k];
+            pick[k] = ev->kind == kind && ev->ep == e->ep &&
+                      sim_pattern_match(&e->pat, &ev->seg, from, isn);
+            other += pick[k] ? 1u : 0u;
+        }
+        if (other > 0) {
+            put(m, " at that time, but at ");
+            put_time_list(m, tb, pick, 6);
+            return false;
+        }
+    }
+    /* with the same flags, then? */
     size_t shown = 0, similar = 0;
-    for (size_t k = 0; k < tb->n; k++) {
-        const trace_event *ev = &tb->ev[k];
-        if (ev->kind != kind || ev->ep != e->ep ||
-            !sim_pattern_match(&flags_only, &ev->seg, from, isn))
-            continue;
-        similar++;
-        if (shown < 3) {
-            put(m, "%s", shown ? "; " : "; with those flags: ");
-            describe_seg(m, ev, isn, from);
-            shown++;
+    if (e->pat.flags_all || e->pat.flags_none) {
+        sim_pattern flags_only;
+        memset(&flags_only, 0, sizeof flags_only);
+        flags_only.flags_all = e->pat.flags_all;
+        flags_only.flags_none = e->pat.flags_none;
+        for (size_t k = 0; k < tb->n; k++) {
+            const trace_event *ev = &tb->ev[k];
+            if (ev->kind != kind || ev->ep != e->ep ||
+                !sim_pattern_match(&flags_only, &ev->seg, from, isn))
+                continue;
+            similar++;
+            if (shown < 3) {
+                put(m, "%s", shown ? "; " : "; with those flags: ");
+                describe_seg(m, ev, isn, from);
+                shown++;
+            }
         }
     }
     if (similar > shown)
@@ -353,21 +370,22 @@ static bool check_arms(const sim_expect *e, const trace_buf *tb, bool *pick, msg
     for (size_t k = 0; k < tb->n; k++) {
         const trace_event *ev = &tb->ev[k];
         bool same = ev->kind == TRACE_TIMER && ev->ep == e->ep && ev->u.timer.timer == e->timer &&
-                    ev->u.timer.action == TRACE_TIMER_ARM && (!e->has_at || ev->t == e->at);
-        pick[k] = same && (!e->has_dur || ev->u.timer.duration == e->dur);
+                    ev->u.timer.action == TRACE_TIMER_ARM;
+        pick[k] = same && (!e->has_at || ev->t == e->at) &&
+                  (!e->has_dur || ev->u.timer.duration == e->dur);
         found += pick[k] ? 1u : 0u;
         armed += same ? 1u : 0u;
     }
     if (judge_count(e, tb, pick, found, "timer", m))
         return true;
-    if (found == 0 && armed > 0 && e->has_dur) {
+    if (found == 0 && armed > 0) {
         char d[32], t[32];
         size_t shown = 0;
         put(m, "; it was armed");
         for (size_t k = 0; k < tb->n && shown < 4; k++) {
             const trace_event *ev = &tb->ev[k];
             if (ev->kind == TRACE_TIMER && ev->ep == e->ep && ev->u.timer.timer == e->timer &&
-                ev->u.timer.action == TRACE_TIMER_ARM && (!e->has_at || ev->t == e->at)) {
+                ev->u.timer.action == TRACE_TIMER_ARM) {
                 put(m, "%s for %s at %s", shown ? "," : "",
                     sim_fmt_duration(ev->u.timer.duration, d, sizeof d),
                     sim_fmt_duration(ev->t, t, sizeof t));

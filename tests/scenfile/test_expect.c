@@ -127,6 +127,10 @@ static void test_segments(void **state)
     FAILS(LOSS, "expect at 5s client sends RST",
           "there was no such segment (0 segments in all at that time)");
     FAILS(LOSS, "expect client loses 2", "there was 1: at 200ms");
+    FAILS(LOSS, "expect at 1s client sends retransmission seq 1461",
+          "there was no such segment at that time, but at 1.3s");
+    FAILS(LOSS, "expect at 1s client arms time-wait",
+          "there was no such timer; it was armed for 120s at 1.4s");
     FAILS(LOSS, "expect client sends no data",
           "there were 4: at 200ms, 200ms, 200ms, 1.3s");
     FAILS(LOSS, "expect server sends FIN,ACK ack 4381",
