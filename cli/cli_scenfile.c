@@ -47,8 +47,7 @@ static int read_file(const char *path, char **text, size_t *len)
     }
     if (n > SIM_PARSE_FILE_MAX) {
         free(buf);
-        fprintf(stderr, "%s:1:1: file too large (more than %u bytes)\n", path,
-                SIM_PARSE_FILE_MAX);
+        fprintf(stderr, "%s:1:1: file too large (more than %u bytes)\n", path, SIM_PARSE_FILE_MAX);
         return CLI_EXIT_USAGE;
     }
     *text = buf;

@@ -282,8 +282,8 @@ int sim_val_uint(sim_pctx *c, const sim_tok *t, uint64_t lo, uint64_t hi, const 
 /* A decimal number "12", "1.5", ".5" at s[*k]: integer part and fraction digits. */
 typedef struct decimal {
     uint64_t ip, frac;
-    unsigned nfrac;     /* digits in frac (at most 9 are kept) */
-    bool overflow;      /* the integer part does not fit */
+    unsigned nfrac;      /* digits in frac (at most 9 are kept) */
+    bool overflow;       /* the integer part does not fit */
     bool beyond_nonzero; /* a non-zero decimal after the 9th */
 } decimal;
 

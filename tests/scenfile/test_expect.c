@@ -94,8 +94,9 @@ static void test_enters(void **state)
     HOLDS(REFUSED, "expect client enters CLOSED cause \"connection refused\"");
     FAILS(LOSS, "expect at 1s client enters TIME-WAIT",
           "there was no such transition; it entered TIME-WAIT at 1.4s (recv FIN)");
-    FAILS(LOSS, "expect client enters CLOSING", "there was no such transition; it never "
-                                                "entered CLOSING");
+    FAILS(LOSS, "expect client enters CLOSING",
+          "there was no such transition; it never "
+          "entered CLOSING");
     FAILS(LOSS, "expect client enters no TIME-WAIT", "there was 1: at 1.4s");
     FAILS(LOSS, "expect client enters CLOSED cause \"reset\"",
           "there was no such transition; it entered CLOSED at 121.4s (2MSL timeout)");
@@ -131,8 +132,7 @@ static void test_segments(void **state)
           "there was no such segment at that time, but at 1.3s");
     FAILS(LOSS, "expect at 1s client arms time-wait",
           "there was no such timer; it was armed for 120s at 1.4s");
-    FAILS(LOSS, "expect client sends no data",
-          "there were 4: at 200ms, 200ms, 200ms, 1.3s");
+    FAILS(LOSS, "expect client sends no data", "there were 4: at 200ms, 200ms, 200ms, 1.3s");
     FAILS(LOSS, "expect server sends FIN,ACK ack 4381",
           "there was no such segment; with those flags: 1.35s FIN,ACK seq 1 ack 4382 len 0");
     FAILS(LOSS, "expect client sends 20",
@@ -190,10 +190,14 @@ static void test_reads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_state),    cmocka_unit_test(test_path),
-        cmocka_unit_test(test_enters),   cmocka_unit_test(test_segments),
-        cmocka_unit_test(test_retransmissions), cmocka_unit_test(test_rto),
-        cmocka_unit_test(test_arms),     cmocka_unit_test(test_reads),
+        cmocka_unit_test(test_state),
+        cmocka_unit_test(test_path),
+        cmocka_unit_test(test_enters),
+        cmocka_unit_test(test_segments),
+        cmocka_unit_test(test_retransmissions),
+        cmocka_unit_test(test_rto),
+        cmocka_unit_test(test_arms),
+        cmocka_unit_test(test_reads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

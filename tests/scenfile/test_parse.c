@@ -441,7 +441,8 @@ static void test_errors_strings(void **state)
     ERR("at 0 client write \"abc\n", 1, 19, "unterminated string");
     ERR("at 0 client write \"abc\\\"\n", 1, 19, "unterminated string");
     ERR("at 0 client write \"abc\\\n", 1, 19, "unterminated string");
-    ERR("at 0 client write \"a\\qb\"\n", 1, 21, "unknown escape '\\q' (use \\n \\r \\t \\\\ \\\" \\xHH)");
+    ERR("at 0 client write \"a\\qb\"\n", 1, 21,
+        "unknown escape '\\q' (use \\n \\r \\t \\\\ \\\" \\xHH)");
     ERR("at 0 client write \"\\x4\"\n", 1, 20, "\\x needs two hexadecimal digits");
     ERR("at 0 client write \"\\x00\"\n", 1, 20, "\\x00 is not allowed in a string");
 }
@@ -509,7 +510,8 @@ static void test_errors_rules(void **state)
     ERR("drop client seq\n", 1, 16, "seq needs a number or a range N..M");
     ERR("drop client seq 10..5\n", 1, 17, "seq: the range '10..5' ends before it starts");
     ERR("drop client seq 1..x\n", 1, 17, "seq must be a number or a range N..M, got '1..x'");
-    ERR("drop client seq 4294967296\n", 1, 17, "seq must be from 0 to 4294967295, got '4294967296'");
+    ERR("drop client seq 4294967296\n", 1, 17,
+        "seq must be from 0 to 4294967295, got '4294967296'");
     ERR("drop any data seq 1\n", 1, 15,
         "a relative seq needs the sender: write client or server instead of any (or use "
         "abs-seq)");
@@ -557,11 +559,11 @@ static void test_errors_expectations(void **state)
     ERR("expect client sends SYN sometimes\n", 1, 25,
         "unknown segment condition 'sometimes' (flags such as SYN,ACK, data, no-data, pure-ack, "
         "seq, ack, abs-seq, abs-ack, len, win, or a tag such as retransmission)");
-    ERR("expect client sends 2000000 SYN\n", 1, 21, "the count must be from 0 to 1000000, got 2000000");
+    ERR("expect client sends 2000000 SYN\n", 1, 21,
+        "the count must be from 0 to 1000000, got 2000000");
     ERR("expect client sends ack 1 ack 2\n", 1, 27, "ack given twice");
     ERR("expect client sends len 5..1\n", 1, 25, "len: the range '5..1' ends before it starts");
-    ERR("expect at 1s client retransmissions 1\n", 1, 8,
-        "'at' does not go with 'retransmissions'");
+    ERR("expect at 1s client retransmissions 1\n", 1, 8, "'at' does not go with 'retransmissions'");
     ERR("expect client retransmissions\n", 1, 30, "retransmissions needs a number");
     ERR("expect client retransmits 1s\n", 1, 27, "retransmits needs 'after DURATION'");
     ERR("expect client retransmits\n", 1, 26, "retransmits needs 'after DURATION'");
@@ -601,7 +603,8 @@ static void test_errors_not_text(void **state)
     ERR("# \xe2\x82 cut\n", 1, 3, "not a text file (invalid UTF-8)");
     ERR("rtt 1s\x7f\n", 1, 7, "not a text file (control character 0x7f)");
     /* an ELF header is not a scenario */
-    static const char elf[] = "\x7f" "ELF\x02\x01\x01";
+    static const char elf[] = "\x7f"
+                              "ELF\x02\x01\x01";
     err_at(elf, sizeof elf - 1, 1, 1, "not a text file (control character 0x7f)");
 }
 
@@ -695,16 +698,87 @@ static void test_random_bytes(void **state)
 static void test_random_words(void **state)
 {
     (void)state;
-    static const char *const words[] = {
-        "at", "0", "+1s", "200ms", "client", "server", "any", "write", "read", "listen",
-        "connect", "close", "abort", "shutdown", "drop", "delay", "duplicate", "by", "nth",
-        "times", "seq", "abs-seq", "1..2", "5..1", "SYN", "ACK,!PSH", "!", ",", "data",
-        "no-data", "pure-ack", "expect", "state", "path", "enters", "sends", "receives", "loses",
-        "retransmissions", "retransmits", "after", "timeouts", "none", "arms", "rto", "for",
-        "reads", "eof", "no", "7", "CLOSED", "TIME-WAIT", "cause", "\"x\"", "\"", "rtt", "mss",
-        "loss", "1%", "profile", "linux", "name", "summary", "description", "#", "\\x", "4294967295",
-        "99999999999999999999", "1.5", "0x", "len", "win", "ack", "dup-ack", "address",
-        "[::1]:1", "1.2.3.4:5", "echo", "on", "off", "close-after-eof"};
+    static const char *const words[] = {"at",
+                                        "0",
+                                        "+1s",
+                                        "200ms",
+                                        "client",
+                                        "server",
+                                        "any",
+                                        "write",
+                                        "read",
+                                        "listen",
+                                        "connect",
+                                        "close",
+                                        "abort",
+                                        "shutdown",
+                                        "drop",
+                                        "delay",
+                                        "duplicate",
+                                        "by",
+                                        "nth",
+                                        "times",
+                                        "seq",
+                                        "abs-seq",
+                                        "1..2",
+                                        "5..1",
+                                        "SYN",
+                                        "ACK,!PSH",
+                                        "!",
+                                        ",",
+                                        "data",
+                                        "no-data",
+                                        "pure-ack",
+                                        "expect",
+                                        "state",
+                                        "path",
+                                        "enters",
+                                        "sends",
+                                        "receives",
+                                        "loses",
+                                        "retransmissions",
+                                        "retransmits",
+                                        "after",
+                                        "timeouts",
+                                        "none",
+                                        "arms",
+                                        "rto",
+                                        "for",
+                                        "reads",
+                                        "eof",
+                                        "no",
+                                        "7",
+                                        "CLOSED",
+                                        "TIME-WAIT",
+                                        "cause",
+                                        "\"x\"",
+                                        "\"",
+                                        "rtt",
+                                        "mss",
+                                        "loss",
+                                        "1%",
+                                        "profile",
+                                        "linux",
+                                        "name",
+                                        "summary",
+                                        "description",
+                                        "#",
+                                        "\\x",
+                                        "4294967295",
+                                        "99999999999999999999",
+                                        "1.5",
+                                        "0x",
+                                        "len",
+                                        "win",
+                                        "ack",
+                                        "dup-ack",
+                                        "address",
+                                        "[::1]:1",
+                                        "1.2.3.4:5",
+                                        "echo",
+                                        "on",
+                                        "off",
+                                        "close-after-eof"};
     const size_t nw = sizeof words / sizeof words[0];
     sim_rng rng = {.s = 7};
     static char buf[8192];

@@ -185,8 +185,7 @@ static void test_builtin_expectations_hold(void **state)
         for (size_t e = 0; e < s.n_expect; e++) {
             char why[SIM_EXPECT_WHY];
             if (!sim_expect_check(&s.expect[e], &s.sc, &tb, why, sizeof why))
-                fail_msg("%s.tcpsim:%d: %s (%s)", f->name, s.expect[e].line, s.expect[e].text,
-                         why);
+                fail_msg("%s.tcpsim:%d: %s (%s)", f->name, s.expect[e].line, s.expect[e].text, why);
         }
         trace_buf_free(&tb);
     }
