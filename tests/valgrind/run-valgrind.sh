@@ -1,9 +1,9 @@
 #!/bin/sh
 # run-valgrind.sh TCPSIM SAMPLES_DIR SUPPRESSIONS [--sanitized] - runs tcpsim under valgrind's
 # memcheck on every capture of samples/ (--summary, plus the full text and JSON traces of one),
-# on every built-in scenario (-q), on every scenario file of samples/scenarios when the binary
-# runs scenario files, and once per diagram format (-o x.png/.svg/.pdf, ladder and time-sequence
-# graph).  Any memory error, any definitely or indirectly lost block, or an exit status other
+# on every built-in scenario (-q), on scenario files (the examples, two built-ins' sources, one
+# whose expectation fails and one that does not parse), and once per diagram format (-o
+# x.png/.svg/.pdf, ladder and time-sequence graph).  Any memory error, any definitely or indirectly lost block, or an exit status other
 # than the one expected fails the test; the valgrind log of the failing run is printed.  Exits
 # 77 (skipped) when valgrind is not installed or the binary is built with the sanitizers
 # (valgrind cannot run ASan binaries).  The suppressions file says why each suppression exists.
@@ -57,15 +57,19 @@ done
 vg 0 --scenario loss --json
 vg 0 --scenario fastretx
 
-# scenario files, once the binary runs them (the placeholder refuses every file with exit 2)
-if [ -d "$samples/scenarios" ]; then
-    for f in "$samples"/scenarios/*.tcpsim; do
-        [ -f "$f" ] || continue
-        "$tcpsim" --scenario-file "$f" -q >/dev/null 2>&1
-        st=$?
-        [ "$st" -eq 2 ] && break # not supported (yet): nothing to check
-        vg "$st" --scenario-file "$f" -q
+# scenario files, once the binary runs them (the placeholder refused every file with exit 2):
+# the examples, and two of the built-ins' sources (the built-ins above are the same files,
+# embedded), each with its expectations checked; then one file whose expectation fails (exit 1)
+if [ -d "$samples/scenarios" ] && "$tcpsim" --scenario-file "$samples/scenarios/handshake.tcpsim" \
+    -q >/dev/null 2>&1; then
+    for f in "$samples"/scenarios/examples/*.tcpsim "$samples/scenarios/loss.tcpsim" \
+        "$samples/scenarios/zerowindow.tcpsim"; do
+        [ -f "$f" ] && vg 0 --scenario-file "$f" -q
     done
+    printf 'at 0 server listen\nat 0 client connect\nexpect client state CLOSED\n' >"$tmp/fail.tcpsim"
+    vg 1 --scenario-file "$tmp/fail.tcpsim" -q
+    printf 'at 0 server listen\nat 1x client connect\nexpect client state BOGUS\n' >"$tmp/bad.tcpsim"
+    vg 2 --scenario-file "$tmp/bad.tcpsim"
 fi
 
 # diagrams: cairo, pixman, fontconfig and freetype in the same process
