@@ -3,9 +3,9 @@
 # built-in scenario and both vantages, `tcpsim --scenario X --write-pcap F [--vantage V]` then
 # `tcpsim --pcap F --summary --json` must give both ends the simulator's state path (from
 # `tcpsim --scenario X --json`), with the rules of test_export_roundtrip.c and docs/pcap-export.md:
-# roles matched by address, a final TIME-WAIT -> CLOSED dropped, a CLOSED -> LISTEN start compared
-# from the replay's assumed LISTEN, no state event = CLOSED.  Known replay mismatches print XFAIL
-# and do not fail.  Then the command's file handling: exit 1 with one line naming the file when
+# roles matched by address, a final TIME-WAIT -> CLOSED on the 2 MSL timer dropped, a CLOSED ->
+# LISTEN start compared from the replay's assumed LISTEN, no state event = CLOSED.  Known replay
+# mismatches print XFAIL and do not fail.  Then the command's file handling: exit 1 with one line naming the file when
 # the directory is missing, an existing file untouched, no temporary file left, and "-".
 # Needs jq (exit 77, skipped, without it).
 set -u
@@ -27,16 +27,23 @@ xfail() { # xfail SCENARIO VANTAGE -> reason on stdout, status 0 when marked
     esac
 }
 
-# The simulator's paths as {"192.0.2.1:49152": [...], "192.0.2.2:80": [...]}.
+# The simulator's paths, {client: [...], server: [...]}, each with "expired": true when its last
+# step is TIME-WAIT -> CLOSED on the 2 MSL timer (a time-wait timer fired then for that end).
 sim_paths='
-  (map(select(.ev == "state")) | group_by(.ep)) as $g
-  | ($g | map({key: .[0].ep, value: ([.[0].from] + map(.to))}) | from_entries) as $p
-  | {client: ($p.client // ["CLOSED"]), server: ($p.server // ["CLOSED"])}'
+  def path($ep):
+    (map(select(.ep == $ep and .ev == "state"))) as $s
+    | (if ($s | length) == 0 then ["CLOSED"] else [$s[0].from] + ($s | map(.to)) end) as $p
+    | (map(select(.ep == $ep and .ev == "timer" and .timer == "time-wait"
+                  and .action == "fire") | .t)) as $fired
+    | {path: $p,
+       expired: (($s | length) > 0 and $s[-1].from == "TIME-WAIT" and $s[-1].to == "CLOSED"
+                 and ($fired | index($s[-1].t)) != null)};
+  {client: path("client"), server: path("server")}'
 
-# Rules 2 and 3 on one simulated path $s against the replayed path $r.
+# Rules 2 and 3 on one simulated path $s ({path, expired}) against the replayed path $r.
 visible='
   def visible($s; $r):
-    ($s | if length >= 2 and .[-1] == "CLOSED" and .[-2] == "TIME-WAIT" then .[:-1] else . end)
+    ($s.path | if $s.expired then .[:-1] else . end)
     | if length >= 2 and .[0] == "CLOSED" and .[1] == "LISTEN" and ($r[0] // "") == "LISTEN"
       then .[1:] else . end;'
 
