@@ -97,8 +97,8 @@ static void sim_path(const trace_buf *tb, uint8_t ep, spath *p)
             p->s[p->n++] = e->u.state.from;
         assert_true(p->n < PATH_MAX_STATES);
         p->s[p->n++] = e->u.state.to;
-        p->tw_expired = e->u.state.from == TCP_TIME_WAIT && e->u.state.to == TCP_CLOSED &&
-                        tw_fired == e->t;
+        p->tw_expired =
+            e->u.state.from == TCP_TIME_WAIT && e->u.state.to == TCP_CLOSED && tw_fired == e->t;
     }
     if (p->n == 0) /* rule 4 */
         p->s[p->n++] = TCP_CLOSED;
