@@ -23,10 +23,12 @@ if ! command -v "$cc" >/dev/null 2>&1; then
     exit 1
 fi
 echo "fuzz: building in $build with $cc"
+mkdir -p "$build"
+log=$build/configure.log
 cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER="$cc" -DTCPSIM_FUZZ=ON -DBUILD_TESTING=OFF \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build.configure.log" 2>&1 ||
-    { cat "$build.configure.log"; echo "fuzz: configure failed" >&2; exit 1; }
-rm -f "$build.configure.log"
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$log" 2>&1 ||
+    { cat "$log"; echo "fuzz: configure failed" >&2; exit 1; }
+rm -f "$log"
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target fuzz_all >/dev/null ||
     { cmake --build "$build" --target fuzz_all; echo "fuzz: build failed" >&2; exit 1; }
 
