@@ -9,12 +9,15 @@
  * position, and the counts of the capture line.  Nothing here reads ../shared or the network;
  * only samples/clean.pcap is used, as a capture that is known to be good.
  */
+#define _DEFAULT_SOURCE /* mknod, makedev, symlink */
+
 #include "hostile_run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "pkt_build.h"
@@ -672,6 +675,57 @@ static void test_no_tcp_connection_to_draw(void **state)
     run_free(&r);
 }
 
+static void test_write_pcap_to_a_device(void **state)
+{
+    (void)state;
+    /*
+     * BUG (capture/cap_export.c): --write-pcap writes a temporary file and renames it over the
+     * target whatever the target is, so `--write-pcap /dev/null` run as root replaces the
+     * system's /dev/null with a regular file (found when `--write-pcap /dev/full` did exactly
+     * that).  A target that exists and is not a regular file (a device, a FIFO) must be written
+     * in place, or refused.  This test uses its own device node (the same as /dev/null) in the
+     * scratch directory.  Skipped until fixed: remove the skip() line.
+     */
+    skip();
+    const char *dev = hpath("nulldev");
+    if (mknod(dev, S_IFCHR | 0666, makedev(1, 3)) != 0)
+        skip(); /* not root */
+    run_result r = RUN("--scenario", "loss", "-q", "--write-pcap", dev);
+    assert_int_equal(r.status, 0);
+    struct stat st;
+    assert_int_equal(lstat(dev, &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    run_free(&r);
+}
+
+static void test_outputs_through_a_symlink(void **state)
+{
+    (void)state;
+    /*
+     * BUG (render/rnd_output.c and capture/cap_export.c): the temporary file is renamed over
+     * the path as given, so when it is a symbolic link the link is replaced by a regular file
+     * and its target is never written.  The temporary file belongs next to the link's target
+     * (realpath).  Skipped until fixed: remove the skip() line.
+     */
+    skip();
+    static const char *const names[][3] = {
+        {"link.svg", "real.svg", "-o"},
+        {"link.pcap", "real.pcap", "--write-pcap"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        const char *link = hpath(names[i][0]);
+        assert_int_equal(symlink(names[i][1], link), 0);
+        run_result r = RUN("--scenario", "loss", "-q", names[i][2], link);
+        assert_int_equal(r.status, 0);
+        struct stat st;
+        assert_int_equal(lstat(link, &st), 0);
+        assert_true(S_ISLNK(st.st_mode));
+        assert_int_equal(stat(hpath(names[i][1]), &st), 0);
+        assert_true(st.st_size > 0);
+        run_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -701,6 +755,8 @@ int main(void)
         cmocka_unit_test(test_all_scenarios_into_a_file),
         cmocka_unit_test(test_all_scenarios_into_a_file_says_why),
         cmocka_unit_test(test_no_tcp_connection_to_draw),
+        cmocka_unit_test(test_write_pcap_to_a_device),
+        cmocka_unit_test(test_outputs_through_a_symlink),
     };
     int rc = cmocka_run_group_tests(tests, hostile_setup, hostile_teardown);
     img_free(&m);
