@@ -13,6 +13,7 @@
 
 #include "hostile_run.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -726,6 +727,73 @@ static void test_outputs_through_a_symlink(void **state)
     }
 }
 
+/* Every input a fuzz target once stopped on (tests/hostile/data/fuzz-TARGET-NAME, see
+ * fuzz/README.md) goes through the binary: captures with --summary --json, decoder inputs as a
+ * one-packet capture of their link type, scenario files with --scenario-file.  None may crash;
+ * a capture is replayed (0) or refused with one line (2), a scenario file runs (0, 1) or is
+ * refused (2). */
+static void run_data_file(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    run_result r;
+    memset(&r, 0, sizeof r);
+    if (strncmp(name, "fuzz-scenario-", 14) == 0) {
+        r = RUN("--scenario-file", path, "-q");
+        if (r.status > 2)
+            fail_msg("%s: exit %d: %s", name, r.status, r.err);
+    } else if (strncmp(name, "fuzz-decode-", 12) == 0) {
+        /* byte 0 picks the link type in fuzz_links.h's order; here only the DLTs of files */
+        static const uint32_t linktypes[] = {0, 1, 9, 12, 101, 104, 108, 113, 228, 229, 239, 276};
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        static uint8_t buf[70000];
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        if (n < 2)
+            return;
+        img_reset(&m);
+        img_pcap_header(&m, false, false, 262144,
+                        linktypes[buf[0] % (sizeof linktypes / sizeof linktypes[0])]);
+        img_pcap_record(&m, 1000000, (uint32_t)(n - 2), (uint32_t)(n - 2 + buf[1] * buf[1]),
+                        buf + 2, n - 2);
+        const char *pc = hpath("decode-input.pcap");
+        write_img(pc, &m);
+        r = RUN("--pcap", pc, "--summary", "--json");
+        if (r.status != 0 && r.status != 2)
+            fail_msg("%s: exit %d: %s", name, r.status, r.err);
+    } else {
+        r = RUN("--pcap", path, "--summary", "--json");
+        if (r.status != 0 && r.status != 2)
+            fail_msg("%s: exit %d: %s", name, r.status, r.err);
+        if (r.status == 2) {
+            size_t len = strlen(r.err);
+            if (len == 0 || strchr(r.err, '\n') != r.err + len - 1)
+                fail_msg("%s: expected a one-line message, got '%s'", name, r.err);
+        }
+    }
+    run_free(&r);
+}
+
+static void test_fuzz_findings(void **state)
+{
+    (void)state;
+    const char *dir = TCPSIM_HOSTILE_DATA;
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        skip();
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "fuzz-", 5) != 0)
+            continue;
+        run_data_file(dir, e->d_name);
+        n++;
+    }
+    closedir(d);
+    print_message("%d fuzz inputs replayed\n", n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -757,6 +825,7 @@ int main(void)
         cmocka_unit_test(test_no_tcp_connection_to_draw),
         cmocka_unit_test(test_write_pcap_to_a_device),
         cmocka_unit_test(test_outputs_through_a_symlink),
+        cmocka_unit_test(test_fuzz_findings),
     };
     int rc = cmocka_run_group_tests(tests, hostile_setup, hostile_teardown);
     img_free(&m);
