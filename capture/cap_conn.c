@@ -59,6 +59,10 @@ void cap_conn_init(cap_conn *c, uint32_t id, const cap_packet *p, uint64_t t, tr
         tcp_rto_init(&c->d[i].rtt.est, 1000000, 1000000, 120000000, 1000);
 }
 
+static void pend_due(cap_conn *c, int ep, uint64_t now);
+static void pend_push(cap_conn *c, int ep, const tcp_seg *seg, uint64_t t);
+static bool pend_forget(cap_conn *c, int ep, const tcp_seg *lost);
+
 /* ---- per-direction analysis ---------------------------------------------------------------- */
 
 static cap_sent *ring_find(cap_dir *d, uint32_t seq)
@@ -126,9 +130,57 @@ static void rtt_sample(cap_rtt *r, uint64_t sample)
     tcp_rto_sample(&r->est, sample);
 }
 
+/* Before a retransmission reaches its receiver: what it says about the earlier copies.  If the
+ * peer's ACK covering it was seen (spurious), that ACK was lost on its way back; otherwise the
+ * earlier copies that nothing acknowledged were lost after the capture point, and the receiver
+ * is told so (its hinted transitions from them are undone).  Also records the interval since the
+ * previous transmission of the same segment. */
+static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint64_t t,
+                        const cap_emit *emit)
+{
+    uint32_t seqlen = tcp_seg_seqlen(s);
+    if (!tcp_obs_is_retransmission(tags) || seqlen == 0)
+        return;
+    cap_dir *d = &c->d[dir], *o = &c->d[1 - dir];
+    uint32_t end = s->seq + seqlen;
+    cap_sent *prev = ring_find(d, s->seq);
+    if (prev && d->n_retx_interval < CAP_RETX_INTERVALS)
+        d->retx_interval[d->n_retx_interval++] = t - prev->t;
+    if (tags & TCP_TAG_SPURIOUS) {
+        if (o->have_ack_pkt && !o->ack_pkt_lost && tcp_seq_geq(o->ack_pkt.ack, end)) {
+            o->ack_pkt_lost = true;
+            o->lost++;
+            if (emit && emit->lost)
+                emit->lost(emit->ctx, 1 - dir, o->ack_pkt_id, &o->ack_pkt, t);
+        }
+        return;
+    }
+    for (uint32_t k = 0; k < d->n_ring;) {
+        cap_sent *e = &d->ring[(d->ring_head + k) & (CAP_RING - 1)];
+        if (!e->acked && tcp_seq_lt(e->seq, end) && tcp_seq_gt(e->end, s->seq)) {
+            tcp_seg lost;
+            memset(&lost, 0, sizeof lost);
+            lost.seq = e->seq;
+            lost.len = e->len;
+            lost.flags = e->flags;
+            lost.ack = e->ack;
+            lost.win = e->win;
+            d->lost++;
+            if (emit && emit->lost)
+                emit->lost(emit->ctx, dir, e->id, &lost, t);
+            if (!pend_forget(c, 1 - dir, &lost))
+                tcp_obs_not_arrived(&c->ep[1 - dir], t, &lost);
+            ring_remove_at(d, k);
+            continue;
+        }
+        k++;
+    }
+}
+
 static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint64_t t, uint64_t id,
                     const cap_emit *emit)
 {
+    (void)emit;
     cap_dir *d = &c->d[dir], *o = &c->d[1 - dir];
     uint32_t seqlen = tcp_seg_seqlen(s);
     bool retx = tcp_obs_is_retransmission(tags);
@@ -148,6 +200,12 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
         d->zero_windows++;
 
     /* this segment's ACK ends the other side's RTT measurement and retires what it covers */
+    if ((s->flags & TCP_ACK) && (!d->have_ack_pkt || tcp_seq_gt(s->ack, d->ack_pkt.ack))) {
+        d->have_ack_pkt = true; /* the first packet that acknowledged this much */
+        d->ack_pkt_lost = false;
+        d->ack_pkt_id = id;
+        d->ack_pkt = *s;
+    }
     if (s->flags & TCP_ACK) {
         cap_rtt *r = &o->rtt;
         if (r->timing && tcp_seq_geq(s->ack, r->end)) {
@@ -164,30 +222,6 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
         /* Karn: a retransmission of the timed range ends the measurement without a sample */
         if (d->rtt.timing && tcp_seq_lt(s->seq, d->rtt.end))
             d->rtt.timing = false;
-        /* interval since the previous transmission of the same segment */
-        cap_sent *prev = ring_find(d, s->seq);
-        if (prev && d->n_retx_interval < CAP_RETX_INTERVALS)
-            d->retx_interval[d->n_retx_interval++] = t - prev->t;
-        /* earlier copies nobody acknowledged: lost after the capture point */
-        for (uint32_t k = 0; k < d->n_ring;) {
-            cap_sent *e = &d->ring[(d->ring_head + k) & (CAP_RING - 1)];
-            if (!e->acked && tcp_seq_lt(e->seq, end) && tcp_seq_gt(e->end, s->seq) &&
-                !(tags & TCP_TAG_SPURIOUS)) {
-                tcp_seg lost;
-                memset(&lost, 0, sizeof lost);
-                lost.seq = e->seq;
-                lost.len = e->len;
-                lost.flags = e->flags;
-                lost.ack = e->ack;
-                lost.win = e->win;
-                d->lost++;
-                if (emit && emit->lost)
-                    emit->lost(emit->ctx, dir, e->id, &lost, t);
-                ring_remove_at(d, k);
-                continue;
-            }
-            k++;
-        }
     } else if (!d->rtt.timing) {
         d->rtt.timing = true; /* RFC 6298 section 3: time one segment at a time */
         d->rtt.end = end;
@@ -247,8 +281,8 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
     if (t > c->last_t)
         c->last_t = t;
     if (seg.flags & TCP_SYN) {
-        if (!(seg.flags & TCP_ACK) && !c->have_syn) {
-            c->t_syn = t;
+        if (!(seg.flags & TCP_ACK) && !c->have_synack) {
+            c->t_syn = t; /* the last SYN before the SYN,ACK: the one that was answered */
             c->have_syn = true;
         }
         if ((seg.flags & TCP_ACK) && !c->have_synack) {
@@ -262,8 +296,13 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
                seg.ack == c->isn[1] + 1) {
         c->t_ack = t;
         c->have_ack = true;
-        uint64_t rtt = cap_conn_handshake_rtt(c);
+        uint64_t rtt = cap_conn_handshake_rtt(c), ow = 0;
         c->ep[0].obs_rtt = c->ep[1].obs_rtt = rtt;
+        int v = cap_conn_vantage(c, &ow);
+        if (v == TRACE_CLIENT)
+            c->delay[1] = ow; /* the server is one one-way delay from the capture point */
+        else if (v == TRACE_SERVER)
+            c->delay[0] = ow;
     }
     if (seg.flags & TCP_FIN)
         c->fin_seen[dir] = true;
@@ -292,6 +331,8 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
 
     if (emit && emit->hold)
         emit->hold(emit->ctx, true);
+    pend_due(c, 0, t);
+    pend_due(c, 1, t);
     uint32_t tags = tcp_obs_sent(snd, t, &seg);
     seg.tags = tags;
     uint32_t shift = (seg.flags & TCP_SYN) ? 0 : snd->obs_scale_unknown ? 0 : snd->rcv_shift;
@@ -299,9 +340,13 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
     d->last_win = seg.win;
     if (emit && emit->send)
         emit->send(emit->ctx, dir, id, &seg);
+    find_losses(c, dir, &seg, tags, t, emit);
     if (emit && emit->hold)
         emit->hold(emit->ctx, false);
-    tcp_obs_arrived(rcv, t, &seg);
+    if (c->delay[1 - dir] == 0 && c->pend_n[1 - dir] == 0)
+        tcp_obs_arrived(rcv, t, &seg);
+    else
+        pend_push(c, 1 - dir, &seg, t);
     analyse(c, dir, &seg, tags, t, id, emit);
     return tags;
 }
@@ -361,19 +406,79 @@ void cap_conn_meta(const cap_conn *c, const char *capture_name, trace_meta *meta
         meta->isn_known[i] = c->syn_seen[i];
         meta->isn[i] = c->isn[i];
     }
-    meta->vantage = TRACE_VANTAGE_UNKNOWN;
+    uint64_t ow = 0;
+    meta->vantage = (uint8_t)cap_conn_vantage(c, &ow);
+    meta->one_way = ow;
+}
+
+int cap_conn_vantage(const cap_conn *c, uint64_t *one_way)
+{
     uint64_t rtt = cap_conn_handshake_rtt(c);
-    meta->one_way = rtt / 2;
-    if (rtt > 0) {
-        uint64_t first = c->t_synack - c->t_syn, second = c->t_ack - c->t_synack;
-        /* near the client the SYN,ACK comes a round trip after the SYN and the ACK at once;
-         * near the server the other way round */
-        if (second * 4 < first) {
-            meta->vantage = TRACE_CLIENT;
-            meta->one_way = first / 2;
-        } else if (first * 4 < second) {
-            meta->vantage = TRACE_SERVER;
-            meta->one_way = second / 2;
+    *one_way = rtt / 2;
+    if (rtt == 0)
+        return TRACE_VANTAGE_UNKNOWN;
+    uint64_t first = c->t_synack - c->t_syn, second = c->t_ack - c->t_synack;
+    /* near the client the SYN,ACK comes a round trip after the SYN and the ACK at once; near
+     * the server the other way round */
+    if (second * 4 < first) {
+        *one_way = first / 2;
+        return TRACE_CLIENT;
+    }
+    if (first * 4 < second) {
+        *one_way = second / 2;
+        return TRACE_SERVER;
+    }
+    return TRACE_VANTAGE_UNKNOWN;
+}
+
+/* ---- arrivals on their way ------------------------------------------------------------------ */
+
+static void pend_apply_first(cap_conn *c, int ep, uint64_t now)
+{
+    struct cap_pending *p = &c->pend[ep][c->pend_head[ep]];
+    tcp_seg seg = p->seg;
+    c->pend_head[ep] = (c->pend_head[ep] + 1) % CAP_PEND;
+    c->pend_n[ep]--;
+    tcp_obs_arrived(&c->ep[ep], now, &seg);
+}
+
+/* Applies the arrivals at `ep` that are due by capture time `now`. */
+static void pend_due(cap_conn *c, int ep, uint64_t now)
+{
+    while (c->pend_n[ep] > 0 && c->pend[ep][c->pend_head[ep]].t + 2 * c->delay[ep] <= now)
+        pend_apply_first(c, ep, now);
+}
+
+static void pend_push(cap_conn *c, int ep, const tcp_seg *seg, uint64_t t)
+{
+    if (c->pend_n[ep] == CAP_PEND)
+        pend_apply_first(c, ep, t); /* too many in flight: the oldest arrives now */
+    struct cap_pending *p = &c->pend[ep][(c->pend_head[ep] + c->pend_n[ep]) % CAP_PEND];
+    p->seg = *seg;
+    p->t = t;
+    c->pend_n[ep]++;
+}
+
+/* A packet found lost that has not been applied yet is simply forgotten. */
+static bool pend_forget(cap_conn *c, int ep, const tcp_seg *lost)
+{
+    for (uint32_t k = 0; k < c->pend_n[ep]; k++) {
+        uint32_t i = (c->pend_head[ep] + k) % CAP_PEND;
+        const tcp_seg *q = &c->pend[ep][i].seg;
+        if (q->seq == lost->seq && q->len == lost->len && q->flags == lost->flags) {
+            for (uint32_t j = k; j + 1 < c->pend_n[ep]; j++)
+                c->pend[ep][(c->pend_head[ep] + j) % CAP_PEND] =
+                    c->pend[ep][(c->pend_head[ep] + j + 1) % CAP_PEND];
+            c->pend_n[ep]--;
+            return true;
         }
     }
+    return false;
+}
+
+void cap_conn_flush(cap_conn *c, uint64_t now)
+{
+    for (int ep = 0; ep < 2; ep++)
+        while (c->pend_n[ep] > 0)
+            pend_apply_first(c, ep, now);
 }

@@ -20,7 +20,8 @@
 
 #define CAP_RETX_INTERVALS 16 /* retransmission intervals kept per direction */
 #define CAP_RING           32 /* recent segments kept per direction for loss and intervals */
-#define CAP_SEEN 16 /* recent IPv4 datagrams kept per direction for duplicates */
+#define CAP_SEEN           16 /* recent IPv4 datagrams kept per direction for duplicates */
+#define CAP_PEND           64 /* segments on their way to an endpoint far from the capture point */
 
 typedef struct cap_rtt {
     uint64_t n, min, max, sum; /* samples in microseconds */
@@ -54,6 +55,9 @@ typedef struct cap_dir {
     uint64_t zero_windows;
     uint64_t lost;       /* inferred lost after the capture point */
     uint64_t duplicates; /* frames captured twice (not retransmissions) */
+    tcp_seg ack_pkt;     /* the first packet of this side that acknowledged as far as it has */
+    uint64_t ack_pkt_id;
+    bool have_ack_pkt, ack_pkt_lost;
     tcp_seg last;        /* the previous segment this side sent */
     uint16_t last_ip_id; /* ...its IPv4 identification */
     struct cap_seen {    /* recent IPv4 datagrams of this side, to recognise duplicates */
@@ -62,7 +66,7 @@ typedef struct cap_dir {
         uint32_t seq, ack, len;
     } seen[CAP_SEEN];
     uint32_t n_seen;
-    uint32_t last_win;   /* ...and its window in bytes */
+    uint32_t last_win; /* ...and its window in bytes */
     uint64_t last_t;
     bool have_last, reverse_since; /* ...and whether the other side sent since */
     uint64_t retx_interval[CAP_RETX_INTERVALS];
@@ -88,9 +92,21 @@ typedef struct cap_conn {
     tcp_endpoint ep[2];
     uint64_t first_t, last_t, packets;
     cap_dir d[2];
-    uint64_t t_syn, t_synack, t_ack; /* handshake times... */
+    uint64_t t_syn, t_synack, t_ack;      /* handshake times... */
     bool have_syn, have_synack, have_ack; /* ...valid when these are set */
     uint32_t isn[2];
+
+    /* Arrivals on their way to an endpoint far from the capture point.  Near the client, the
+     * server receives a captured packet one one-way delay after the capture and its own packets
+     * left one one-way delay before theirs: an arrival captured at t is applied to the server
+     * before a packet of the server captured at t2 only if t + 2 x delay <= t2.  delay[] is 0
+     * for the endpoint at the capture point and until the handshake placed the capture. */
+    uint64_t delay[2];
+    struct cap_pending {
+        tcp_seg seg;
+        uint64_t t; /* capture time */
+    } pend[2][CAP_PEND];
+    uint32_t pend_head[2], pend_n[2];
 
     /* bookkeeping of the connection table (cap_flow.c) */
     struct cap_conn *hnext;         /* hash chain */
@@ -119,6 +135,11 @@ typedef struct cap_emit {
 uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t id,
                          const cap_emit *emit);
 
+/* Applies every arrival still on its way (the capture ended, or the connection is retired). */
+void cap_conn_flush(cap_conn *c, uint64_t now);
+/* Where the capture sits, from the handshake's timing: TRACE_CLIENT, TRACE_SERVER or
+ * TRACE_VANTAGE_UNKNOWN, and the one-way delay between the ends (0 when unknown). */
+int cap_conn_vantage(const cap_conn *c, uint64_t *one_way);
 /* Both ends are CLOSED or in TIME-WAIT. */
 bool cap_conn_finished(const cap_conn *c);
 cap_end cap_conn_end(const cap_conn *c);

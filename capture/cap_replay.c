@@ -129,6 +129,10 @@ static bool selected_new(const cap_replay *r, const cap_packet *p)
 
 static void retire(cap_replay *r, cap_conn *c)
 {
+    /* what was still on its way arrives now (its events belong to this connection) */
+    r->cur_conn = c->id;
+    r->cur_selected = cap_replay_selected(r, c);
+    cap_conn_flush(c, c->last_t);
     if (r->done)
         r->done(r->done_ctx, c);
     cap_flows_remove(&r->flows, c);

@@ -376,9 +376,10 @@ static void strip_tag(char *tag, const char *item)
  * the endpoint's state on that hint; when the endpoint later shows that it never got the packet
  * (it sends its FIN again, its ACK number stays below a FIN), the replay reverts to the true state
  * with a correction event.  The diagram follows the corrected path: the states entered on the
- * wrong hint are left out, the packet whose arrival was wrongly assumed ends in a cross, the
- * correction itself is drawn as a marked state box, and the retransmission that revealed it loses
- * the capture's "spurious" tag (the packet that seemed to make it spurious never arrived). */
+ * wrong hint are left out, the packet whose arrival was wrongly assumed ends in a cross (the
+ * replay reports it with a drop event), the correction itself is drawn as a marked state box, and
+ * the retransmission that revealed it loses the capture's "spurious" tag (the packet that seemed
+ * to make it spurious never arrived). */
 static void capture_corrections(rnd_model *m, mctx *x)
 {
     size_t *stack[2];
@@ -418,17 +419,9 @@ static void capture_corrections(rnd_model *m, mctx *x)
         }
         v->corrected = true;
         stack[ep][n[ep]++] = i;
-        /* the packet whose arrival was wrongly assumed, when the replay says it did not arrive
-         * (other corrections, like a SYN answered by RST, lose nothing) */
-        if (first_wrong != SIZE_MAX && x->xe[first_wrong].seg != SIZE_MAX &&
-            strstr(e->text, "arrive") != NULL) {
-            rnd_mseg *s = &x->all[x->xe[first_wrong].seg];
-            if (!s->lost) {
-                s->lost = true;
-                s->lost_inferred = true;
-                s->n_arr = 0;
-            }
-        }
+        /* the packet whose arrival was wrongly assumed comes with its own drop event from the
+         * replay (emitted when the loss became evident), so it is crossed out already */
+        (void)first_wrong;
         if (v->seg != SIZE_MAX && !v->arrival && (x->all[v->seg].seg.tags & TCP_TAG_SPURIOUS)) {
             rnd_mseg *s = &x->all[v->seg];
             s->seg.tags &= ~(uint32_t)TCP_TAG_SPURIOUS;

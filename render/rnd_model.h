@@ -32,7 +32,6 @@ typedef struct rnd_mseg {
     uint8_t style;       /* rnd_arrow_style */
     uint8_t n_arr;       /* arrivals: 0 (lost or unknown), 1, or 2 (duplicated by the link) */
     bool lost;           /* a TRACE_DROP: ends in a cross */
-    bool lost_inferred;  /* capture: lost because a state correction says it did not arrive */
     int64_t t_send;      /* microseconds, on the trace's clock (may be < 0 for estimates) */
     int64_t t_arr[2];    /* arrival times */
     int64_t t_lost;      /* lost: when it would have arrived */

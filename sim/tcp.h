@@ -154,6 +154,7 @@ typedef struct tcp_endpoint {
     uint64_t obs_fin_at;           /* when the peer's FIN arrived (as a hint) */
     uint64_t obs_rtt;              /* round-trip estimate for judging evidence (0: unknown) */
     bool obs_sent_any;             /* previous sent segment recorded below */
+    bool obs_synack_sent;          /* it was seen sending a SYN,ACK */
     uint32_t obs_last_ack, obs_last_win;
 } tcp_endpoint;
 
@@ -205,6 +206,9 @@ uint32_t tcp_obs_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
 /* `seg`, sent by the peer, was seen on its way to this endpoint (a hint: it may be lost after
  * the capture point; this endpoint's own later segments confirm or correct it). */
 void tcp_obs_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
+/* `seg`, earlier given to tcp_obs_arrived, was lost after the capture point (its sender sent it
+ * again before anything acknowledged it): undo what its arrival was taken to cause. */
+void tcp_obs_not_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
 /* True for a segment that repeats sequence space already sent (what Linux counts in
  * TcpRetransSegs), given the tags tcp_obs_sent returned. */
 bool tcp_obs_is_retransmission(uint32_t tags);

@@ -131,8 +131,10 @@ static void obs_revert(tcp_endpoint *ep, uint64_t now, tcp_state truth, uint32_t
 
 #define BIT(s) (1u << (s))
 
-/* The peer's FIN was taken for received but this endpoint's ACK says it never arrived. */
-static void unreceive_fin(tcp_endpoint *ep, uint64_t now, uint32_t ack)
+/* The peer's FIN was taken for received but this endpoint's ACK says it had not arrived: lost,
+ * or not yet there when the endpoint sent that ACK (`in_flight`: less than a round trip after
+ * the FIN was seen; its ACK of the FIN, when it comes, applies it again). */
+static void unreceive_fin(tcp_endpoint *ep, uint64_t now, uint32_t ack, bool in_flight)
 {
     ep->fin_rcvd = false;
     ep->rcv_nxt = ack;
@@ -152,7 +154,9 @@ static void unreceive_fin(tcp_endpoint *ep, uint64_t now, uint32_t ack)
         return;
     }
     tcp_clear_timers(ep, now);
-    obs_revert(ep, now, truth, 0, "the peer's FIN did not arrive (lost after the capture point)");
+    obs_revert(ep, now, truth, 0,
+               in_flight ? "the peer's FIN had not arrived yet when it sent this"
+                         : "the peer's FIN did not arrive (lost after the capture point)");
 }
 
 /* This endpoint sends its FIN again although an ACK of it was seen going in: that ACK was lost.
@@ -211,20 +215,16 @@ static void sync_receive(tcp_endpoint *ep, uint64_t now, uint32_t ack)
         return;
     }
     if (tcp_seq_lt(ack, ep->rcv_nxt)) {
-        /* it did not receive everything the capture showed going to it (or the ACK left before
-         * the data arrived: count it as evidence only a round trip after the FIN was seen) */
-        bool evidence = now - ep->obs_fin_at >= ep->obs_rtt;
+        /* it had not received everything the capture showed going to it when it sent this:
+         * lost after the capture point, or (a capture near the sender) still on its way */
         if (ep->fin_rcvd && tcp_seq_leq(ack, ep->fin_seq)) {
-            if (evidence)
-                unreceive_fin(ep, now, ack);
+            unreceive_fin(ep, now, ack, now - ep->obs_fin_at < ep->obs_rtt);
         } else if (!ep->fin_rcvd) {
             ep->rcv_nxt = ack;
             ep->n_ooo = 0;
         }
     }
 }
-
-/* ---- the segment this endpoint was seen sending --------------------------------------------- */
 
 static uint32_t window_bytes(const tcp_endpoint *ep, const tcp_seg *s)
 {
@@ -235,6 +235,14 @@ static uint32_t window_bytes(const tcp_endpoint *ep, const tcp_seg *s)
 
 static void open_active(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 {
+    if (ep->passive && !ep->obs_snd_known && ep->obs_n > 0 && ep->obs_hinted[0]) {
+        /* it was taken to listen (a SYN went to it) but it opens actively: a simultaneous
+         * open; forget the assumed LISTEN and what the SYN was taken to do there */
+        ep->obs_n = 0;
+        ep->state = TCP_CLOSED;
+        ep->obs_path[ep->obs_n] = TCP_CLOSED;
+        ep->obs_hinted[ep->obs_n++] = false;
+    }
     ep->iss = s->seq;
     ep->snd_una = s->seq;
     ep->snd_nxt = ep->snd_max = s->seq + 1;
@@ -285,8 +293,29 @@ static uint32_t sent_syn(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
             obs_revert(ep, now, TCP_SYN_SENT, 0, "it sends its SYN again: no SYN,ACK arrived");
         return TCP_TAG_RETRANSMISSION;
     }
+    bool first_synack = !ep->obs_synack_sent;
+    ep->obs_synack_sent = true;
     if (!again) {
         open_passive_reply(ep, now, s);
+        return 0;
+    }
+    if (first_synack) {
+        /* simultaneous open: the SYN,ACK to the peer's SYN, not a retransmission of anything */
+        if (ep->rcv_nxt != s->ack || !ep->obs_rcv_known) {
+            ep->irs = s->ack - 1;
+            ep->rcv_nxt = s->ack;
+            ep->obs_rcv_known = true;
+        }
+        if (ep->state == TCP_SYN_SENT) {
+            tcp_set_state(ep, now, TCP_SYN_RECEIVED, "sent SYN,ACK (simultaneous open)");
+        } else if (ep->state == TCP_ESTABLISHED && ep->obs_n > 0 && ep->obs_hinted[ep->obs_n - 1]) {
+            /* the peer's SYN,ACK was taken to arrive before this one left: it came after */
+            obs_revert(ep, now, TCP_SYN_RECEIVED, 0,
+                       "its SYN,ACK left before the peer's SYN,ACK arrived (simultaneous open)");
+            ep->obs_arrival = true;
+            tcp_set_state(ep, now, TCP_ESTABLISHED, "recv SYN,ACK");
+            ep->obs_arrival = false;
+        }
         return 0;
     }
     if (ep->state == TCP_ESTABLISHED || ep->state == TCP_CLOSE_WAIT)
@@ -323,6 +352,12 @@ static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         ep->snd_queued = 0;
         ep->obs_snd_known = true;
     }
+    if (seqlen == 0 && s->seq == ep->snd_una - 1 && ep->snd_una == ep->snd_max &&
+        (s->flags & TCP_ACK)) {
+        /* one octet below SND.UNA and nothing outstanding: Linux's zero-window probe or a
+         * keep-alive, without data */
+        return ep->snd_wnd == 0 ? TCP_TAG_ZERO_WINDOW_PROBE : TCP_TAG_KEEP_ALIVE;
+    }
     if (seqlen > 0) {
         bool keepalive = s->seq == ep->snd_una - 1 && s->len <= 1 && !(s->flags & TCP_FIN) &&
                          ep->snd_una == ep->snd_max;
@@ -347,7 +382,7 @@ static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         }
     }
     uint32_t data_end = s->seq + s->len;
-    if (tcp_seq_gt(data_end, tcp_data_end(ep)))
+    if (s->len > 0 && !ep->fin_queued && tcp_seq_gt(data_end, tcp_data_end(ep)))
         ep->snd_queued += (uint32_t)(data_end - tcp_data_end(ep));
     if (tcp_seq_gt(s->seq + seqlen, ep->snd_max))
         ep->snd_max = s->seq + seqlen;
@@ -425,6 +460,38 @@ uint32_t tcp_obs_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         ep->obs_sent_any = true;
     }
     return tags;
+}
+
+void tcp_obs_not_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
+{
+    if ((s->flags & TCP_SYN) && !(s->flags & TCP_ACK)) {
+        /* a lost SYN: the server is still listening */
+        if (ep->state == TCP_SYN_RECEIVED && ep->passive && !ep->obs_snd_known)
+            obs_revert(ep, now, TCP_LISTEN, 0,
+                       "the SYN did not arrive (lost after the capture point)");
+        return;
+    }
+    if ((s->flags & TCP_SYN) && (s->flags & TCP_ACK)) {
+        /* a lost SYN,ACK: the client is still waiting for one */
+        if (ep->state == TCP_ESTABLISHED && ep->obs_n > 0 && ep->obs_hinted[ep->obs_n - 1] &&
+            ep->snd_una == ep->iss + 1 && ep->snd_max == ep->iss + 1) {
+            ep->snd_una = ep->iss;
+            obs_revert(ep, now, TCP_SYN_SENT, 0,
+                       "the SYN,ACK did not arrive (lost after the capture point)");
+        }
+        return;
+    }
+    if (s->flags & TCP_FIN) {
+        uint32_t fin_seq = s->seq + s->len;
+        if (ep->fin_rcvd && ep->fin_seq == fin_seq) {
+            unreceive_fin(ep, now, s->len ? s->seq : fin_seq, false);
+            return;
+        }
+    }
+    if (!ep->fin_rcvd && tcp_seq_lt(s->seq, ep->rcv_nxt) && s->len > 0) {
+        ep->rcv_nxt = s->seq; /* the data from here on is missing at this end */
+        ep->n_ooo = 0;
+    }
 }
 
 /* ---- the segment seen on its way to this endpoint ----------------------------------------- */
