@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "cli_text.h"
 #include "rnd.h"
 #include "sim_net.h"
+#include "sim_parse.h"
 
 static void print_summary(const sim_net *net)
 {
@@ -28,14 +30,21 @@ static void print_summary(const sim_net *net)
            net->stats.time_limit ? " (stopped at the time limit)" : "");
 }
 
-/* Loads a built-in scenario with the command line's settings; 0, or an exit status. */
+/* Loads a built-in scenario with the command line's settings (rules written with sequence numbers
+ * relative to an ISN follow --isn-client/--isn-server); 0, or an exit status. */
 static int load(sim_scenario *sc, const char *name, const cli_options *o)
 {
-    if (sim_builtin_load(sc, name) < 0)
+    sim_script *s = sim_builtin_script(name);
+    if (s == NULL)
         return cli_usage_error("unknown scenario '%s' (tcpsim --list-scenarios shows them)", name);
     char err[200];
-    if (cli_apply_settings(sc, o, err, sizeof err) < 0)
+    if (cli_apply_settings(&s->sc, o, err, sizeof err) < 0) {
+        free(s);
         return cli_usage_error("%s", err);
+    }
+    sim_script_resolve(s);
+    *sc = s->sc;
+    free(s);
     return 0;
 }
 
@@ -66,9 +75,11 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
     cli_text text = {.out = stdout, .meta = &meta, .verbose = o->verbose};
     cli_json json = {.out = stdout};
     trace_sink sink = {NULL, NULL};
-    if (!o->quiet)
+    /* --write-pcap - puts the capture on standard output: no trace there then */
+    bool quiet = o->quiet || (o->write_pcap && strcmp(o->write_pcap, "-") == 0);
+    if (!quiet)
         sink = o->json ? (trace_sink){cli_json_emit, &json} : (trace_sink){cli_text_emit, &text};
-    if (!o->quiet && !o->json) {
+    if (!quiet && !o->json) {
         printf("scenario %s: %s\n", sc->name, sc->description);
         printf("client %s, server %s, RTT %" PRIu64 ".%03" PRIu64 " ms\n\n", sc->addr[0],
                sc->addr[1], sc->rtt / 1000u, sc->rtt % 1000u);
@@ -78,7 +89,7 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
     trace_buf *tb = keep ? keep : ((o->output || o->write_pcap) ? &own : NULL);
     static sim_net net;
     int rc = simulate(sc, sink, tb, &net);
-    if (rc == 0 && !o->quiet && !o->json)
+    if (rc == 0 && !quiet && !o->json)
         print_summary(&net);
     sim_net_free(&net);
     if (rc == 0 && fflush(stdout) != 0) {

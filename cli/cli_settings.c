@@ -11,12 +11,11 @@
 
 static void apply_profile(sim_scenario *sc, const char *profile)
 {
-    if (strcmp(profile, "linux") != 0)
-        return;
+    bool linux_ = strcmp(profile, "linux") == 0;
     for (int i = 0; i < 2; i++) {
-        sc->tcp[i].rto_min = 200000; /* TCP_RTO_MIN */
-        sc->tcp[i].msl = 30000000;   /* TCP_TIMEWAIT_LEN is 60 s = 2 x 30 s */
-        sc->tcp[i].iw_segments = 10; /* TCP_INIT_CWND, RFC 6928 */
+        sc->tcp[i].rto_min = linux_ ? 200000 : 1000000; /* TCP_RTO_MIN / RFC 6298 2.4 */
+        sc->tcp[i].msl = linux_ ? 30000000 : 60000000;  /* TCP_TIMEWAIT_LEN is 60 s = 2 x 30 s */
+        sc->tcp[i].iw_segments = linux_ ? 10 : 0;       /* TCP_INIT_CWND, RFC 6928 / RFC 5681 */
     }
 }
 

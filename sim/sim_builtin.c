@@ -54,6 +54,14 @@ const sim_builtin *sim_builtin_list(void)
     return list;
 }
 
+sim_script *sim_builtin_script(const char *name)
+{
+    for (size_t k = 0; k < sim_embedded_count; k++)
+        if (strcmp(sim_embedded_files[k].name, name) == 0)
+            return parse_embedded(k);
+    return NULL;
+}
+
 int sim_builtin_load(sim_scenario *sc, const char *name)
 {
     for (size_t k = 0; k < sim_embedded_count; k++) {

@@ -60,4 +60,8 @@ int sim_parse(sim_script *out, const char *text, size_t len);
  * s->sc.tcp[].isn (command-line settings). */
 void sim_script_resolve(sim_script *s);
 
+/* The parsed script of built-in scenario `name` (to be freed with free()), or NULL if there is
+ * none (or memory ran out). */
+sim_script *sim_builtin_script(const char *name);
+
 #endif

@@ -379,6 +379,10 @@ static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         } else if (ep->snd_wnd == 0 && s->len == 1 && !(s->flags & TCP_FIN) &&
                    ep->snd_max == ep->snd_una) {
             tags |= TCP_TAG_ZERO_WINDOW_PROBE; /* RFC 9293 3.8.6.1: one new octet */
+            /* as in the simulator: if the receiver does not take the octet, it counts as unsent
+             * again (tcp_input's ACK processing), and sending it later is no retransmission */
+            ep->probe_out = true;
+            ep->probe_seq = s->seq;
         }
     }
     uint32_t data_end = s->seq + s->len;
