@@ -5,6 +5,7 @@
 #include "cap_conn.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cap_addr.h"
@@ -451,6 +452,13 @@ static void pend_due(cap_conn *c, int ep, uint64_t now)
 
 static void pend_push(cap_conn *c, int ep, const tcp_seg *seg, uint64_t t)
 {
+    if (c->pend[ep] == NULL) {
+        c->pend[ep] = malloc(CAP_PEND * sizeof *c->pend[ep]);
+        if (c->pend[ep] == NULL) { /* out of memory: it arrives at once, as near the capture */
+            tcp_obs_arrived(&c->ep[ep], t, seg);
+            return;
+        }
+    }
     if (c->pend_n[ep] == CAP_PEND)
         pend_apply_first(c, ep, t); /* too many in flight: the oldest arrives now */
     struct cap_pending *p = &c->pend[ep][(c->pend_head[ep] + c->pend_n[ep]) % CAP_PEND];
@@ -481,4 +489,13 @@ void cap_conn_flush(cap_conn *c, uint64_t now)
     for (int ep = 0; ep < 2; ep++)
         while (c->pend_n[ep] > 0)
             pend_apply_first(c, ep, now);
+}
+
+void cap_conn_free(cap_conn *c)
+{
+    for (int ep = 0; ep < 2; ep++) {
+        free(c->pend[ep]);
+        c->pend[ep] = NULL;
+        c->pend_n[ep] = 0;
+    }
 }

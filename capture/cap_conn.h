@@ -19,7 +19,7 @@
 #include "trace.h"
 
 #define CAP_RETX_INTERVALS 16 /* retransmission intervals kept per direction */
-#define CAP_RING           32 /* recent segments kept per direction for loss and intervals */
+#define CAP_RING           16 /* recent segments kept per direction for loss and intervals */
 #define CAP_SEEN           16 /* recent IPv4 datagrams kept per direction for duplicates */
 #define CAP_PEND           64 /* segments on their way to an endpoint far from the capture point */
 
@@ -105,7 +105,7 @@ typedef struct cap_conn {
     struct cap_pending {
         tcp_seg seg;
         uint64_t t; /* capture time */
-    } pend[2][CAP_PEND];
+    } * pend[2];    /* CAP_PEND entries, allocated when first needed (few connections need it) */
     uint32_t pend_head[2], pend_n[2];
 
     /* bookkeeping of the connection table (cap_flow.c) */
@@ -137,6 +137,8 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
 
 /* Applies every arrival still on its way (the capture ended, or the connection is retired). */
 void cap_conn_flush(cap_conn *c, uint64_t now);
+/* Frees what the connection allocated (not c itself). */
+void cap_conn_free(cap_conn *c);
 /* Where the capture sits, from the handshake's timing: TRACE_CLIENT, TRACE_SERVER or
  * TRACE_VANTAGE_UNKNOWN, and the one-way delay between the ends (0 when unknown). */
 int cap_conn_vantage(const cap_conn *c, uint64_t *one_way);

@@ -136,5 +136,6 @@ void cap_flows_remove(cap_flows *f, cap_conn *c)
         *pp = c->hnext;
     list_unlink(f, c);
     f->live--;
+    cap_conn_free(c);
     free(c);
 }

@@ -12,7 +12,7 @@ void cap_replay_opts_default(cap_replay_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->max_conns = 10000;
-    o->linger = 30000000;
+    o->linger = 10000000;
 }
 
 /* ---- event routing: endpoints' events get the connection number, are filtered by --flow and

@@ -24,7 +24,7 @@ typedef struct cap_replay_opts {
     cap_addr flow_addr[2];
     uint16_t flow_port[2];
     uint32_t max_conns; /* connections tracked at once (default 10000) */
-    uint64_t linger;    /* a finished connection is kept this long for late segments (30 s) */
+    uint64_t linger;    /* a finished connection is kept this long for late segments (10 s) */
 } cap_replay_opts;
 
 void cap_replay_opts_default(cap_replay_opts *o);
