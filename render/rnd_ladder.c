@@ -41,15 +41,9 @@ int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *p
         rnd_options_default(&def);
         opts = &def;
     }
-    fmt = rnd_format_from_path(path);
-    if (fmt < 0) {
-        if (err != NULL && errlen > 0)
-            snprintf(err, errlen,
-                     "%s: unknown format; the file name must end in .png, .svg or "
-                     ".pdf",
-                     path ? path : "(null)");
+    fmt = rnd_format_or_error(path, err, errlen);
+    if (fmt < 0)
         return RND_EREQUEST;
-    }
     rc = rnd_model_build(&m, tr, opts, err, errlen);
     if (rc != 0)
         return rc;

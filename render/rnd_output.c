@@ -45,6 +45,15 @@ static bool ends_with(const char *s, const char *ext)
     return s[n - m - 1] != '/';
 }
 
+int rnd_format_or_error(const char *path, char *err, size_t errlen)
+{
+    int fmt = rnd_format_from_path(path);
+    if (fmt < 0 && err != NULL && errlen > 0)
+        snprintf(err, errlen, "%s: unknown format; the file name must end in .png, .svg or .pdf",
+                 path ? path : "(null)");
+    return fmt;
+}
+
 int rnd_format_from_path(const char *path)
 {
     if (path == NULL)

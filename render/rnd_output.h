@@ -27,4 +27,7 @@ int rnd_output_write(const char *path, rnd_format fmt, const rnd_doc *doc, doubl
 /* The PNG size in pixels of a width x height layout at scale (rounded up). */
 void rnd_png_size(double width, double height, double scale, long *px_w, long *px_h);
 
+/* rnd_format_from_path, with the user's message in err when the extension is not one of ours. */
+int rnd_format_or_error(const char *path, char *err, size_t errlen);
+
 #endif

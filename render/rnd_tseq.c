@@ -267,15 +267,9 @@ int rnd_write_tseq(const trace_buf *tr, const rnd_options *opts, const char *pat
     rnd_style st;
     tseq_doc d;
     rnd_doc doc;
-    int fmt = rnd_format_from_path(path), rc;
-    if (fmt < 0) {
-        if (err != NULL && errlen > 0)
-            snprintf(err, errlen,
-                     "%s: unknown format; the file name must end in .png, .svg or "
-                     ".pdf",
-                     path ? path : "(null)");
+    int fmt = rnd_format_or_error(path, err, errlen), rc;
+    if (fmt < 0)
         return RND_EREQUEST;
-    }
     rc = rnd_tseq_build(&g, tr, opts, err, errlen);
     if (rc != 0)
         return rc;

@@ -32,6 +32,22 @@ bool tcp_obs_is_retransmission(uint32_t tags)
     return is_retx_tag(tags);
 }
 
+/* Reports a starting state the capture did not show (CLOSED -> start, cause "assumed: ..."). */
+static void emit_assumed(tcp_endpoint *ep, uint64_t now, tcp_state start, const char *why)
+{
+    if (!trace_sink_on(&ep->sink))
+        return;
+    trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t = now;
+    ev.ep = ep->id;
+    ev.kind = TRACE_STATE;
+    ev.u.state.from = TCP_CLOSED;
+    ev.u.state.to = (uint8_t)start;
+    trace_set_text(&ev, "%s", why);
+    trace_sink_put(&ep->sink, &ev);
+}
+
 void tcp_obs_init(tcp_endpoint *ep, uint8_t id, trace_sink sink, tcp_state start, uint64_t now)
 {
     tcp_config cfg;
@@ -51,19 +67,10 @@ void tcp_obs_init(tcp_endpoint *ep, uint8_t id, trace_sink sink, tcp_state start
         ep->obs_scale_unknown = true;
         ep->passive = id == TRACE_SERVER;
     }
-    if (start != TCP_CLOSED && trace_sink_on(&ep->sink)) {
-        trace_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.t = now;
-        ev.ep = id;
-        ev.kind = TRACE_STATE;
-        ev.u.state.from = TCP_CLOSED;
-        ev.u.state.to = (uint8_t)start;
-        trace_set_text(&ev, "%s",
-                       start == TCP_LISTEN ? "assumed: the first SYN goes to a listener"
-                                           : "assumed: capture starts mid-connection");
-        trace_sink_put(&ep->sink, &ev);
-    }
+    if (start != TCP_CLOSED)
+        emit_assumed(ep, now, start,
+                     start == TCP_LISTEN ? "assumed: the first SYN goes to a listener"
+                                         : "assumed: capture starts mid-connection");
 }
 
 void tcp_obs_init_syn_sent(tcp_endpoint *ep, uint8_t id, trace_sink sink, uint32_t iss,
@@ -77,17 +84,7 @@ void tcp_obs_init_syn_sent(tcp_endpoint *ep, uint8_t id, trace_sink sink, uint32
     ep->state = TCP_SYN_SENT;
     ep->obs_path[0] = TCP_SYN_SENT;
     ep->obs_hinted[0] = true;
-    if (trace_sink_on(&ep->sink)) {
-        trace_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.t = now;
-        ev.ep = id;
-        ev.kind = TRACE_STATE;
-        ev.u.state.from = TCP_CLOSED;
-        ev.u.state.to = TCP_SYN_SENT;
-        trace_set_text(&ev, "assumed: its SYN was not captured");
-        trace_sink_put(&ep->sink, &ev);
-    }
+    emit_assumed(ep, now, TCP_SYN_SENT, "assumed: its SYN was not captured");
 }
 
 /* ---- corrections -------------------------------------------------------------------------- */
