@@ -3,39 +3,114 @@
  */
 #include "cap_flow.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cap_addr.h"
 
-static uint32_t mix(uint32_t h, uint32_t v)
+/* ---- keyed hash --------------------------------------------------------------------------
+ * SipHash-2-4 (Aumasson and Bernstein) over the two ends of the 4-tuple in a canonical order,
+ * with a key drawn at random for each process: a capture crafted so that its flows share one
+ * bucket would have to know the key.  The table's order never shows in the output, so the
+ * random key does not make runs differ. */
+
+static uint64_t sip_key[2];
+static bool sip_keyed;
+
+static uint64_t rotl(uint64_t x, int b)
 {
-    h ^= v;
-    h *= 0x9e3779b1u;
-    return h ^ (h >> 15);
+    return (x << b) | (x >> (64 - b));
 }
 
-/* Hash of one end (address and port), four address bytes at a time. */
-static uint32_t end_hash(const cap_addr *a, uint16_t port)
+#define SIP_ROUND(v0, v1, v2, v3)                                                                  \
+    do {                                                                                           \
+        v0 += v1;                                                                                  \
+        v1 = rotl(v1, 13);                                                                         \
+        v1 ^= v0;                                                                                  \
+        v0 = rotl(v0, 32);                                                                         \
+        v2 += v3;                                                                                  \
+        v3 = rotl(v3, 16);                                                                         \
+        v3 ^= v2;                                                                                  \
+        v0 += v3;                                                                                  \
+        v3 = rotl(v3, 21);                                                                         \
+        v3 ^= v0;                                                                                  \
+        v2 += v1;                                                                                  \
+        v1 = rotl(v1, 17);                                                                         \
+        v1 ^= v2;                                                                                  \
+        v2 = rotl(v2, 32);                                                                         \
+    } while (0)
+
+static uint64_t siphash(const uint8_t *in, size_t len)
 {
-    uint32_t h = 0x811c9dc5u ^ a->family;
-    int words = a->family == CAP_FAMILY_IPV6 ? 4 : 1;
-    for (int i = 0; i < words; i++) {
-        const uint8_t *b = a->bytes + 4 * i;
-        h = mix(h,
-                (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
+    uint64_t v0 = UINT64_C(0x736f6d6570736575) ^ sip_key[0];
+    uint64_t v1 = UINT64_C(0x646f72616e646f6d) ^ sip_key[1];
+    uint64_t v2 = UINT64_C(0x6c7967656e657261) ^ sip_key[0];
+    uint64_t v3 = UINT64_C(0x7465646279746573) ^ sip_key[1];
+    uint64_t m, b = (uint64_t)len << 56;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        m = 0;
+        for (int k = 7; k >= 0; k--)
+            m = (m << 8) | in[i + (size_t)k];
+        v3 ^= m;
+        SIP_ROUND(v0, v1, v2, v3);
+        SIP_ROUND(v0, v1, v2, v3);
+        v0 ^= m;
     }
-    return mix(h, port);
+    for (int k = 0; i + (size_t)k < len; k++)
+        b |= (uint64_t)in[i + (size_t)k] << (8 * k);
+    v3 ^= b;
+    SIP_ROUND(v0, v1, v2, v3);
+    SIP_ROUND(v0, v1, v2, v3);
+    v0 ^= b;
+    v2 ^= 0xff;
+    for (int r = 0; r < 4; r++)
+        SIP_ROUND(v0, v1, v2, v3);
+    return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static void sip_init(void)
+{
+    if (sip_keyed)
+        return;
+    sip_keyed = true;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (f) {
+        if (fread(sip_key, sizeof sip_key, 1, f) != 1)
+            sip_key[0] = sip_key[1] = 0;
+        fclose(f);
+    }
+    if (!sip_key[0] && !sip_key[1]) { /* no /dev/urandom: something that still varies */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        sip_key[0] = ((uint64_t)ts.tv_nsec * UINT64_C(0x9e3779b97f4a7c15)) ^ (uint64_t)getpid();
+        sip_key[1] = (uint64_t)ts.tv_sec * UINT64_C(0xbf58476d1ce4e5b9);
+    }
+}
+
+/* One end as 19 bytes: family, address, port. */
+static void end_bytes(const cap_addr *a, uint16_t port, uint8_t out[19])
+{
+    out[0] = a->family;
+    memcpy(out + 1, a->bytes, 16);
+    out[17] = (uint8_t)(port >> 8);
+    out[18] = (uint8_t)port;
 }
 
 static uint32_t tuple_hash(const cap_packet *p)
 {
-    uint32_t a = end_hash(&p->src, p->sport), b = end_hash(&p->dst, p->dport);
-    uint32_t x = a ^ b; /* the same for both directions */
-    x ^= x >> 16;
-    x *= 0x7feb352du;
-    x ^= x >> 15;
-    return x;
+    uint8_t buf[38], a[19], b[19];
+    end_bytes(&p->src, p->sport, a);
+    end_bytes(&p->dst, p->dport, b);
+    bool swap = memcmp(a, b, sizeof a) > 0; /* the same order for both directions */
+    memcpy(buf, swap ? b : a, 19);
+    memcpy(buf + 19, swap ? a : b, 19);
+    uint64_t h = siphash(buf, sizeof buf);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 static bool matches(const cap_conn *c, const cap_packet *p)
@@ -49,6 +124,7 @@ static bool matches(const cap_conn *c, const cap_packet *p)
 
 int cap_flows_init(cap_flows *f, uint32_t max_live)
 {
+    sip_init();
     memset(f, 0, sizeof *f);
     uint32_t n = 1024;
     while (n < max_live && n < (1u << 24))

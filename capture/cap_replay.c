@@ -155,9 +155,13 @@ static void retire_quiet(cap_replay *r, uint64_t now)
 }
 
 /* Makes room for one more connection: retire the quietest finished one, if any. */
+#define CAP_ROOM_SCAN 64
 static bool make_room(cap_replay *r)
 {
-    for (cap_conn *c = r->flows.head; c; c = c->lnext) {
+    /* only the CAP_ROOM_SCAN quietest: a table full of open connections (a SYN flood) must not
+     * cost a walk over all of them for every packet that cannot be tracked */
+    int n = 0;
+    for (cap_conn *c = r->flows.head; c && n < CAP_ROOM_SCAN; c = c->lnext, n++) {
         if (cap_conn_finished(c)) {
             retire(r, c);
             return true;
