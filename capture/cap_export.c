@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cap_export_int.h"
+#include "out_file.h"
 
 void cap_export_opts_default(cap_export_opts *o)
 {
@@ -263,30 +264,6 @@ static bool write_capture(FILE *f, const plan *p, const trace_buf *tb, const cap
     return fflush(f) == 0 && !ferror(f);
 }
 
-/* "DIR/.NAME.XXXXXX" beside path, for mkstemp; NULL when memory runs out. */
-static char *temp_name(const char *path)
-{
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (tmp == NULL)
-        return NULL;
-    const char *slash = strrchr(path, '/');
-    size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
-    memcpy(tmp, path, dir);
-    snprintf(tmp + dir, n + 16 - dir, ".%s.XXXXXX", path + dir);
-    return tmp;
-}
-
-/* The mode a new file gets from open(2) with 0666, as any other output of the command would
- * (mkstemp makes 0600).  umask() can only be read by setting it: for that instant another thread
- * creating a file would get 077; tcpsim writes files from one thread. */
-static mode_t new_file_mode(void)
-{
-    mode_t mask = umask(077);
-    umask(mask);
-    return (mode_t)(0666 & ~mask);
-}
-
 int cap_export_pcap(const trace_buf *tb, const cap_export_opts *o, const char *path, char *err,
                     size_t errlen)
 {
@@ -315,9 +292,6 @@ int cap_export_pcap(const trace_buf *tb, const cap_export_opts *o, const char *p
     int rc = 0;
     plan p;
     uint8_t *buf = NULL, *payload = NULL;
-    char *tmp = NULL;
-    FILE *f = NULL;
-    bool to_stdout = strcmp(path, "-") == 0;
 
     if (plan_build(&p, tb, o->vantage) < 0) {
         rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: out of memory", path);
@@ -335,57 +309,21 @@ int cap_export_pcap(const trace_buf *tb, const cap_export_opts *o, const char *p
         goto out;
     }
 
-    if (to_stdout) {
-        if (!write_capture(stdout, &p, tb, &ends, o, buf, payload))
-            rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "writing the pcap to standard output: %s",
-                      strerror(errno));
+    out_file of;
+    if (out_open(&of, path, err, errlen) < 0) {
+        rc = CAP_EXPORT_ERUNTIME;
         goto out;
     }
-
-    tmp = temp_name(path);
-    if (tmp == NULL) {
-        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: out of memory", path);
+    if (!write_capture(of.fp, &p, tb, &ends, o, buf, payload)) {
+        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: writing: %s",
+                  of.is_stdout ? "standard output" : path, strerror(errno));
+        out_abort(&of);
         goto out;
     }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: cannot create a temporary file: %s", path,
-                  strerror(errno));
-        free(tmp);
-        tmp = NULL; /* nothing to remove */
-        goto out;
-    }
-    f = fdopen(fd, "wb");
-    if (f == NULL) {
-        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: %s", path, strerror(errno));
-        close(fd);
-        goto out;
-    }
-    if (fchmod(fd, new_file_mode()) != 0 || !write_capture(f, &p, tb, &ends, o, buf, payload) ||
-        fsync(fd) != 0) {
-        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: writing: %s", path, strerror(errno));
-        goto out;
-    }
-    int closed = fclose(f);
-    f = NULL;
-    if (closed != 0) {
-        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: writing: %s", path, strerror(errno));
-        goto out;
-    }
-    if (rename(tmp, path) != 0) {
-        rc = fail(err, errlen, CAP_EXPORT_ERUNTIME, "%s: %s", path, strerror(errno));
-        goto out;
-    }
-    free(tmp);
-    tmp = NULL; /* renamed: it is the output now */
+    if (out_commit(&of, path, err, errlen) < 0)
+        rc = CAP_EXPORT_ERUNTIME;
 
 out:
-    if (f != NULL)
-        fclose(f);
-    if (tmp != NULL) {
-        unlink(tmp);
-        free(tmp);
-    }
     free(buf);
     free(payload);
     plan_free(&p);

@@ -196,7 +196,7 @@ void cap_replay_frame(cap_replay *r, int linktype, const cap_frame *f)
         r->have_t0 = true;
     }
     uint64_t t = f->ts_us >= r->t0 ? f->ts_us - r->t0 : 0;
-    if (t < r->t_last) { /* timestamps going backwards: keep time monotonic */
+    if (f->ts_us < r->t0 || t < r->t_last) { /* timestamps going backwards: keep time monotonic */
         r->ts_backwards++;
         t = r->t_last;
     }

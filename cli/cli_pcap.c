@@ -194,7 +194,9 @@ int cli_run_pcap(const cli_pcap_opts *o)
     static cap_replay r;
     trace_buf collect;
     trace_buf_init(&collect);
-    run_ctx x = {.o = o, .r = &r, .name = cap_source_name(src)};
+    char name[512]; /* the source's name outlives the source: messages come after closing it */
+    snprintf(name, sizeof name, "%s", cap_source_name(src));
+    run_ctx x = {.o = o, .r = &r, .name = name};
     if (o->render) {
         x.collect = &collect;
         x.draw_conn = o->flow ? 0 : 1; /* without --flow, the first connection */
@@ -257,7 +259,7 @@ int cli_run_pcap(const cli_pcap_opts *o)
         fprintf(stderr, "tcpsim: %s\n", err);
     if ((o->flow) && x.selected_seen == 0 && status == 0) {
         fprintf(stderr, "tcpsim: %s: no connection matches --flow %s (%" PRIu64 " connections)\n",
-                cap_source_name(src), o->flow, r.conns);
+                name, o->flow, r.conns);
         status = EXIT_BADINPUT;
     }
     cap_replay_free(&r);

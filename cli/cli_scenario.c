@@ -116,8 +116,12 @@ int cli_run_scenario(const cli_options *o)
 static int make_dir(const char *dir)
 {
     struct stat st;
-    if (stat(dir, &st) == 0)
-        return S_ISDIR(st.st_mode) ? 0 : -1;
+    if (stat(dir, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return 0;
+        errno = ENOTDIR;
+        return -1;
+    }
     return mkdir(dir, 0777);
 }
 

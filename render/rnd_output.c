@@ -2,12 +2,15 @@
  * rnd_output.c - the options defaults, the format of a path, and the file writer shared by the
  * ladder and the graph.
  *
- * cairo is given a stream that writes into a temporary file created with mkstemp() next to the
- * target (same directory, so rename() is atomic); after cairo_surface_finish() the surface status
- * is checked, the file is flushed and closed, and only then renamed over the target.  Any failure
- * unlinks the temporary file, so a reader never sees a half-written diagram.
+ * cairo is given a stream that writes into a temporary file next to the target (common/out_file.h:
+ * same directory, so rename() is atomic; a symbolic link's target; a device written in place);
+ * after cairo_surface_finish() the surface status is checked, and only then is the file flushed,
+ * closed and renamed over the target.  Any failure removes the temporary file, so a reader never
+ * sees a half-written diagram.
  */
 #include "rnd_output.h"
+
+#include "out_file.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -121,9 +124,8 @@ static cairo_status_t draw_pages(cairo_surface_t *surface, const rnd_doc *doc, d
 int rnd_output_write(const char *path, rnd_format fmt, const rnd_doc *doc, double scale, char *err,
                      size_t errlen)
 {
-    char *tmp = NULL;
-    size_t n = strlen(path) + 16;
-    int fd = -1, rc = RND_ERUNTIME;
+    int rc = RND_ERUNTIME;
+    out_file of;
     sink out = {NULL, 0};
     cairo_surface_t *surface = NULL;
     cairo_status_t st;
@@ -146,29 +148,9 @@ int rnd_output_write(const char *path, rnd_format fmt, const rnd_doc *doc, doubl
         scale = 1.0;
     }
 
-    tmp = malloc(n);
-    if (tmp == NULL) {
-        errf(err, errlen, path, "out of memory", NULL);
+    if (out_open(&of, path, err, errlen) < 0)
         return RND_ERUNTIME;
-    }
-    snprintf(tmp, n, "%s.tmp-XXXXXX", path);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        errf(err, errlen, path, "cannot create a file there", strerror(errno));
-        free(tmp);
-        return RND_ERUNTIME;
-    }
-    {
-        mode_t mask = umask(0);
-        umask(mask);
-        (void)fchmod(fd, (mode_t)(0666 & ~mask));
-    }
-    out.fp = fdopen(fd, "wb");
-    if (out.fp == NULL) {
-        errf(err, errlen, path, "fdopen", strerror(errno));
-        close(fd);
-        goto fail;
-    }
+    out.fp = of.fp;
 
     switch (fmt) {
     case RND_FMT_PNG: {
@@ -214,27 +196,10 @@ int rnd_output_write(const char *path, rnd_format fmt, const rnd_doc *doc, doubl
              out.err ? NULL : cairo_status_to_string(st));
         goto fail;
     }
-    if (fflush(out.fp) != 0 || ferror(out.fp)) {
-        errf(err, errlen, path, "write", strerror(errno));
-        goto fail;
-    }
-    if (fclose(out.fp) != 0) {
-        out.fp = NULL;
-        errf(err, errlen, path, "close", strerror(errno));
-        goto fail;
-    }
-    out.fp = NULL;
-    if (rename(tmp, path) != 0) {
-        errf(err, errlen, path, "rename", strerror(errno));
-        goto fail;
-    }
-    rc = 0;
-    free(tmp);
-    return rc;
+    if (out_commit(&of, path, err, errlen) < 0)
+        return RND_ERUNTIME;
+    return 0;
 fail:
-    if (out.fp != NULL)
-        fclose(out.fp);
-    unlink(tmp);
-    free(tmp);
+    out_abort(&of);
     return rc;
 }

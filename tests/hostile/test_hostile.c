@@ -416,9 +416,8 @@ static void test_timestamps_before_the_first(void **state)
      * BUG (capture/cap_replay.c, cap_replay_frame): a packet stamped before the first packet of
      * the capture is clamped to time 0, and counted as going backwards only if the latest time is
      * above 0 -- so a packet 1 s before the first one, arriving second, is not counted
-     * (timestamps_backwards 0 here, expected 1).  Skipped until fixed: remove the skip() line.
+     * (timestamps_backwards 0 here, expected 1).  Fixed; kept as a regression test.
      */
-    skip();
     static const timed pkts[] = {
         {1, TCP_SYN, 10000000},
         {0, TCP_SYN | TCP_ACK, 9000000},
@@ -633,10 +632,8 @@ static void test_all_scenarios_into_a_file_says_why(void **state)
     /*
      * BUG (cli/cli_scenario.c, make_dir): when the path exists and is not a directory, make_dir
      * returns -1 without setting errno, so the message ends in strerror(0): "tcpsim: F: cannot
-     * create the directory: Success".  It should say "Not a directory".  Skipped until fixed:
-     * remove the skip() line.
+     * create the directory: Success".  It should say "Not a directory".  Fixed; kept as a regression test.
      */
-    skip();
     const char *f = hpath("plainfile2");
     write_text(f, "x\n");
     char dir[600];
@@ -656,9 +653,8 @@ static void test_no_tcp_connection_to_draw(void **state)
      * x.name, which points into the cap_source that cap_source_close() freed a few lines
      * before: a heap use-after-free (ASan: READ in fprintf at cli_pcap.c:272, freed by
      * cap_source_close at cli_pcap.c:264); without ASan the file name comes out as garbage.
-     * Skipped until fixed: remove the skip() line.
+     * Fixed; kept as a regression test.
      */
-    skip();
     img_reset(&m);
     img_pcap_header(&m, false, false, 65535, LT_RAW);
     pb_reset(&b);
@@ -685,9 +681,8 @@ static void test_write_pcap_to_a_device(void **state)
      * system's /dev/null with a regular file (found when `--write-pcap /dev/full` did exactly
      * that).  A target that exists and is not a regular file (a device, a FIFO) must be written
      * in place, or refused.  This test uses its own device node (the same as /dev/null) in the
-     * scratch directory.  Skipped until fixed: remove the skip() line.
+     * scratch directory.  Fixed; kept as a regression test.
      */
-    skip();
     const char *dev = hpath("nulldev");
     if (mknod(dev, S_IFCHR | 0666, makedev(1, 3)) != 0)
         skip(); /* not root */
@@ -706,9 +701,8 @@ static void test_outputs_through_a_symlink(void **state)
      * BUG (render/rnd_output.c and capture/cap_export.c): the temporary file is renamed over
      * the path as given, so when it is a symbolic link the link is replaced by a regular file
      * and its target is never written.  The temporary file belongs next to the link's target
-     * (realpath).  Skipped until fixed: remove the skip() line.
+     * (realpath).  Fixed; kept as a regression test.
      */
-    skip();
     static const char *const names[][3] = {
         {"link.svg", "real.svg", "-o"},
         {"link.pcap", "real.pcap", "--write-pcap"},
