@@ -7,11 +7,10 @@
  * must say N connections tracked and every other SYN untracked.
  *
  * `test_flood` runs with N = 100; `test_flood --cap 10000` is the case of the issue (N = 10000)
- * and also bounds the time: it is registered as a separate ctest, disabled until the replay no
- * longer walks every tracked connection for each untracked packet (see tests/hostile/
- * CMakeLists.txt).  `test_flood --hash-flood` replays 10,000 flows whose tuples all fall in one
- * bucket of the connection table against 10,000 spread ones (also disabled: the hash is
- * unkeyed).
+ * and also bounds the time (a separate ctest: it used to take 54 s, as every untracked packet
+ * walked the whole table).  `test_flood --hash-flood` replays 10,000 flows whose tuples all fall
+ * in one bucket of an unkeyed table against 10,000 spread ones (the table used to have an
+ * unkeyed hash, and the crafted capture took 45 times longer).
  */
 #include "hostile_run.h"
 
@@ -145,10 +144,10 @@ static void test_million_syns(void **state)
         fail_msg("memory grows with the capture: %ld KB for 1M SYNs, %ld KB for 100k", r.maxrss_kb,
                  tenth.maxrss_kb);
     /*
-     * Time: a million packets replay in well under a second when nothing is wrong (0.5 s for
-     * N = 100).  BUG (capture/cap_replay.c, make_room): with N tracked connections all open,
-     * every untracked SYN walks the whole activity list looking for a finished connection to
-     * retire, so the cost is N steps per packet: 54 s for N = 10000 (1M SYNs).
+     * Time: a million packets replay in about a second.  Regression (capture/cap_replay.c,
+     * make_room, fixed in 994c36b): with N tracked connections all open, every untracked SYN
+     * walked the whole activity list looking for a finished connection to retire, so the cost
+     * was N steps per packet: 54 s for N = 10000.
      */
     double limit = 20.0;
 #ifdef UNDER_ASAN
@@ -165,9 +164,10 @@ static void test_million_syns(void **state)
 /* Hash flooding                                                                               */
 
 /*
- * The connection table's hash as capture/cap_flow.c computes it (commit cef316d), for IPv4:
- * unkeyed, so anyone can compute, offline, 4-tuples that all fall into one bucket.  If the table
- * gets a secret per-run key (the fix), the tuples below stop colliding and the test passes.
+ * The connection table's hash as capture/cap_flow.c computed it up to commit cef316d, for IPv4:
+ * unkeyed, so anyone could compute, offline, 4-tuples that all fall into one bucket.  The table
+ * now uses SipHash with a per-process key (994c36b), so these tuples spread like any others; the
+ * test keeps the old hash as the attack a regression would reopen.
  */
 static uint32_t flow_mix(uint32_t h, uint32_t v)
 {
@@ -244,10 +244,10 @@ static void test_hash_flood(void **state)
 {
     (void)state;
     /*
-     * BUG (capture/cap_flow.c): the tuple hash has no secret key, so a capture can put all its
-     * flows in one bucket and make every lookup walk them all: 210,000 packets of 10,000 flows
-     * take 11.9 s instead of 0.26 s (45 times longer; it grows with the square of the flows).
-     * Registered as the ctest test_hash_flood, disabled until fixed.
+     * Regression (capture/cap_flow.c, fixed in 994c36b): the tuple hash had no secret key, so a
+     * capture could put all its flows in one bucket and make every lookup walk them all: 210,000
+     * packets of 10,000 flows took 11.9 s instead of 0.26 s (45 times longer; it grows with the
+     * square of the flows).  The ctest test_hash_flood.
      */
     const char *rnd = hpath("spread.pcap"), *col = hpath("collide.pcap");
     write_hash_flood(rnd, false);

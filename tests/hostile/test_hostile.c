@@ -632,7 +632,8 @@ static void test_all_scenarios_into_a_file_says_why(void **state)
     /*
      * BUG (cli/cli_scenario.c, make_dir): when the path exists and is not a directory, make_dir
      * returns -1 without setting errno, so the message ends in strerror(0): "tcpsim: F: cannot
-     * create the directory: Success".  It should say "Not a directory".  Fixed; kept as a regression test.
+     * create the directory: Success".  It should say "Not a directory".  Fixed; kept as a
+     * regression test.
      */
     const char *f = hpath("plainfile2");
     write_text(f, "x\n");
