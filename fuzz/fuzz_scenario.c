@@ -8,14 +8,17 @@
  * milliseconds (the bytes written divided by the smallest segment size, the time limit, and
  * timers that are not absurdly short), the simulator runs it into a trace_buf and every
  * expectation is checked against that trace, so the expectations' evaluation and the simulator
- * are fuzzed with every kind of scenario the language can say.  Files that would need long runs
- * are only parsed: a slow simulation of a scenario that asks for one is not a bug.
+ * are fuzzed with every kind of scenario the language can say; the trace then goes through the
+ * text and JSON writers into /dev/null.  Files that would need long runs are only parsed: a slow
+ * simulation of a scenario that asks for one is not a bug.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_json.h"
+#include "cli_text.h"
 #include "sim_expect.h"
 #include "sim_net.h"
 #include "sim_parse.h"
@@ -28,9 +31,23 @@
         }                                                                                          \
     } while (0)
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static sim_script a, b;
+static FILE *devnull;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    devnull = fopen("/dev/null", "w");
+    if (devnull == NULL) {
+        perror("fuzz_scenario: /dev/null");
+        abort();
+    }
+    return 0;
+}
 
 /* Segments the file's writes need at most, or UINT64_MAX when that cannot be bounded. */
 static uint64_t segments_needed(const sim_scenario *sc)
@@ -144,6 +161,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bool ok = sim_expect_check(&a.expect[i], &a.sc, &tb, why, sizeof why);
         if (!ok)
             CHECK(memchr(why, '\0', sizeof why) != NULL);
+    }
+    /* the writers, as `tcpsim --scenario-file F` and `--json` run them */
+    trace_meta meta;
+    sim_net_meta(&a.sc, &meta);
+    cli_text text = {.out = devnull, .meta = &meta, .verbose = size % 2 == 0};
+    cli_json json = {.out = devnull};
+    for (size_t i = 0; i < tb.n; i++) {
+        cli_text_emit(&text, &tb.ev[i]);
+        cli_json_emit(&json, &tb.ev[i]);
     }
     trace_buf_free(&tb);
     return 0;
