@@ -72,6 +72,10 @@ int sim_link_send(sim_net *net, uint8_t from, const tcp_seg *seg)
             continue;
         if (r->times && net->rule_hits[i] >= r->times)
             continue;
+        /* a random rule draws only when it matches, so rules without `chance` (and every
+         * scenario written before it existed) keep their runs exactly */
+        if (r->chance > 0 && sim_rng_unit(&net->rng) >= r->chance)
+            continue;
         net->rule_hits[i]++;
         if (r->action == SIM_RULE_DROP) {
             net->stats.dropped++;

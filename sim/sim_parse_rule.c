@@ -4,7 +4,8 @@
  * '!' clear, the others free), data / no-data / pure-ack, seq and abs-seq (a number or N..M,
  * relative to the sender's ISN or absolute), and for expectations also ack, abs-ack, len, win and
  * analysis tags.  A rule is `drop|delay|duplicate DIRECTION CONDITIONS` with nth, times and (for
- * delay) by; it becomes one sim_rule for sim_link.c, its relative sequence range kept aside so
+ * delay) by, and chance (act on a match with a seeded probability); it becomes one sim_rule for
+ * sim_link.c, its relative sequence range kept aside so
  * that it follows the ISN (sim_script_resolve).
  */
 #include <stdio.h>
@@ -153,7 +154,8 @@ int sim_pattern_word(sim_pctx *c, size_t *i, sim_pattern *p, int where)
 
 /* ================================================================ rules ======= */
 
-/* drop|delay|duplicate client|server|any CONDITION... [nth N] [times N] [by DURATION] */
+/* drop|delay|duplicate client|server|any CONDITION... [nth N] [times N] [chance P]
+ * [by DURATION] */
 int sim_parse_rule(sim_pctx *c)
 {
     sim_scenario *sc = &c->out->sc;
@@ -211,6 +213,18 @@ int sim_parse_rule(sim_pctx *c)
             i += 2;
             continue;
         }
+        if (sim_tok_is(t, "chance")) {
+            if (r.chance > 0)
+                return sim_perr(c, t->col, "chance given twice");
+            if (v == NULL)
+                return sim_need(c, i + 1, "chance", "a probability such as 10%");
+            if (sim_val_prob(c, v, "chance", &r.chance) < 0)
+                return -1;
+            if (r.chance <= 0)
+                return sim_perr(c, v->col, "chance must be more than 0");
+            i += 2;
+            continue;
+        }
         if (sim_tok_is(t, "by")) {
             if (r.action != SIM_RULE_DELAY)
                 return sim_perr(c, t->col, "'by' goes with delay only");
@@ -239,7 +253,7 @@ int sim_parse_rule(sim_pctx *c)
         }
         return sim_perr(c, t->col,
                         "unknown rule condition '%s' (flags such as SYN or ACK,!PSH, data, "
-                        "no-data, pure-ack, seq, abs-seq, nth, times, by)",
+                        "no-data, pure-ack, seq, abs-seq, nth, times, chance, by)",
                         sim_tok_show(t, b, sizeof b));
     }
     if (r.action == SIM_RULE_DELAY && !have_by)

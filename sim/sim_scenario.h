@@ -48,6 +48,8 @@ typedef struct sim_rule {
     uint32_t seq_lo, seq_hi;
     uint32_t times; /* act on at most this many matches (0 = every match) */
     uint64_t delay; /* SIM_RULE_DELAY: extra delay in us */
+    double chance;  /* act on a match with this probability, drawn from the seeded generator
+                       (0: always) */
     int line;       /* scenario file line, for messages (0 = built-in) */
 } sim_rule;
 

@@ -17,15 +17,25 @@ fi
 out=$(mktemp -d /tmp/tcpsim-live-iface.XXXXXX)
 trap 'ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$ns"; rm -rf "$out"' EXIT
 ip netns exec "$ns" ip link set lo up
-ip netns exec "$ns" timeout --preserve-status -s INT 4 "$tcpsim" --live lo -f 'tcp port 5555' --summary --json \
+# `ip netns exec` execs the command, so $! is tcpsim itself
+ip netns exec "$ns" "$tcpsim" --live lo -f 'tcp port 5555' --summary --json \
     >"$out/summary.json" 2>"$out/err" &
 live=$!
-sleep 1 # let the capture start
+(sleep 30 && kill -9 "$live") >/dev/null 2>&1 &
+watchdog=$!
+# wait until the capture runs, then until the server listens (a loaded machine is slow)
+for _ in $(seq 50); do grep -q capturing "$out/err" && break; sleep 0.1; done
 ip netns exec "$ns" "$server" 127.0.0.1 5555 >"$out/server.log" 2>&1 &
-sleep 0.3
+for _ in $(seq 50); do
+    ip netns exec "$ns" ss -ltn 2>/dev/null | grep -q ':5555 ' && break
+    sleep 0.1
+done
 ip netns exec "$ns" "$client" 127.0.0.1 5555 >"$out/client.log" 2>&1
+sleep 0.5 # the last packets reach the capture
+kill -INT "$live" # Ctrl-C: tcpsim prints its summary and exits 0
 wait "$live"
 status=$?
+kill "$watchdog" 2>/dev/null
 cat "$out/summary.json"
 if [ "$status" -ne 0 ]; then
     echo "FAIL: tcpsim --live exited $status: $(cat "$out/err")"

@@ -225,11 +225,14 @@ static void test_rules(void **state)
        "delay server data nth 1 by 150ms\n"
        "duplicate any FIN,!RST\n"
        "drop server SYN,ACK,!PSH abs-seq 5..10\n"
-       "drop server no-data seq 1..100\n");
-    assert_int_equal(S.sc.n_rules, 8);
+       "drop server no-data seq 1..100\n"
+       "drop server pure-ack chance 25%\n");
+    assert_int_equal(S.sc.n_rules, 9);
     const sim_rule *r = S.sc.rules;
     assert_int_equal(r[0].dir, SIM_FROM_CLIENT);
     assert_int_equal(r[0].action, SIM_RULE_DROP);
+    assert_true(r[0].chance == 0.0);
+    assert_true(r[8].chance == 0.25); /* a seeded random share of the matches */
     assert_int_equal(r[0].nth, 2);
     assert_int_equal(r[0].data, SIM_DATA_WITH);
     assert_false(r[0].has_seq);
@@ -488,8 +491,10 @@ static void test_errors_rules(void **state)
         "segment)");
     ERR("drop client segment 2\n", 1, 13,
         "unknown rule condition 'segment' (flags such as SYN or ACK,!PSH, data, no-data, "
-        "pure-ack, seq, abs-seq, nth, times, by)");
+        "pure-ack, seq, abs-seq, nth, times, chance, by)");
     ERR("drop client syn\n", 1, 13, "flags are written in capitals: 'syn' is not a flag");
+    ERR("drop client data chance 0%\n", 1, 25, "chance must be more than 0");
+    ERR("drop client data chance 10% chance 5%\n", 1, 29, "chance given twice");
     ERR("drop client SYNN\n", 1, 13, "unknown flag 'SYNN' (SYN FIN RST PSH ACK URG ECE CWR)");
     ERR("drop client SYN,ACK,XYZ\n", 1, 21, "unknown flag 'XYZ' (SYN FIN RST PSH ACK URG ECE CWR)");
     ERR("drop client SYN,\n", 1, 17, "a flag name is missing in 'SYN,'");
