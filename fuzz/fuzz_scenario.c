@@ -9,14 +9,21 @@
  * timers that are not absurdly short), the simulator runs it into a trace_buf and every
  * expectation is checked against that trace, so the expectations' evaluation and the simulator
  * are fuzzed with every kind of scenario the language can say; the trace then goes through the
- * text and JSON writers into /dev/null.  Files that would need long runs are only parsed: a slow
- * simulation of a scenario that asks for one is not a bug.
+ * text and JSON writers into /dev/null, and through the pcap exporter (--write-pcap, vantage and
+ * framing picked by the input's size) into a scratch file that is replayed at once: a capture
+ * tcpsim wrote itself must read to its end, every frame must be a TCP segment with a good
+ * checksum.  Files that would need long runs are only parsed: a slow simulation of a scenario
+ * that asks for one is not a bug.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cap_export.h"
+#include "cap_replay.h"
+#include "cap_source.h"
 #include "cli_json.h"
 #include "cli_text.h"
 #include "sim_expect.h"
@@ -36,6 +43,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static sim_script a, b;
 static FILE *devnull;
+static char pcap_path[64];
+
+static void remove_pcap(void)
+{
+    unlink(pcap_path);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -46,7 +59,43 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         perror("fuzz_scenario: /dev/null");
         abort();
     }
+    snprintf(pcap_path, sizeof pcap_path, "/tmp/fuzz-scenario-%ld.pcap", (long)getpid());
+    atexit(remove_pcap);
     return 0;
+}
+
+/* Exports tb as --write-pcap would, then replays the file. */
+static void export_and_replay(const trace_buf *tb, size_t size)
+{
+    cap_export_opts eo;
+    cap_export_opts_default(&eo);
+    eo.vantage = size % 2 ? TRACE_SERVER : TRACE_CLIENT;
+    eo.raw_ip = size % 3 == 0;
+    char err[512] = "";
+    int rc = cap_export_pcap(tb, &eo, pcap_path, err, sizeof err);
+    CHECK(rc == 0 || rc == CAP_EXPORT_EREQUEST);
+    if (rc != 0) { /* a request the format cannot meet (a segment too large...) */
+        CHECK(err[0] != '\0' && strchr(err, '\n') == NULL);
+        return;
+    }
+    cap_source *src = NULL;
+    CHECK(cap_source_open_file(&src, pcap_path, err, sizeof err) == 0);
+    CHECK(cap_source_check_link(src, err, sizeof err) == 0);
+    cap_replay_opts ro;
+    cap_replay_opts_default(&ro);
+    static cap_replay r;
+    CHECK(cap_replay_init(&r, &ro, (trace_sink){NULL, NULL}, NULL, NULL) == 0);
+    int linktype = cap_source_linktype(src);
+    cap_frame f;
+    int n;
+    while ((n = cap_source_next(src, &f, err, sizeof err)) == CAP_NEXT_PACKET)
+        cap_replay_frame(&r, linktype, &f);
+    CHECK(n == CAP_NEXT_EOF);
+    cap_replay_finish(&r);
+    CHECK(r.stats.tcp == r.stats.packets);
+    CHECK(r.stats.csum_bad == 0);
+    cap_replay_free(&r);
+    cap_source_close(src);
 }
 
 /* Segments the file's writes need at most, or UINT64_MAX when that cannot be bounded. */
@@ -151,6 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static sim_net net;
     trace_buf tb;
     trace_buf_init(&tb);
+    sim_net_meta(&a.sc, &tb.meta); /* as cli_play does: addresses and ISNs for the exporter */
     sim_net_init(&net, &a.sc, trace_buf_sink(&tb));
     CHECK(sim_net_run(&net) == 0);
     CHECK(net.now <= a.sc.until);
@@ -163,14 +213,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(memchr(why, '\0', sizeof why) != NULL);
     }
     /* the writers, as `tcpsim --scenario-file F` and `--json` run them */
-    trace_meta meta;
-    sim_net_meta(&a.sc, &meta);
-    cli_text text = {.out = devnull, .meta = &meta, .verbose = size % 2 == 0};
+    cli_text text = {.out = devnull, .meta = &tb.meta, .verbose = size % 2 == 0};
     cli_json json = {.out = devnull};
     for (size_t i = 0; i < tb.n; i++) {
         cli_text_emit(&text, &tb.ev[i]);
         cli_json_emit(&json, &tb.ev[i]);
     }
+    if (!tb.oom)
+        export_and_replay(&tb, size);
     trace_buf_free(&tb);
     return 0;
 }
