@@ -246,20 +246,22 @@ static bool same_segment(const tcp_seg *a, const tcp_seg *b)
 }
 
 /* The same frame captured again (a mirrored port, a capture on a bridge): over IPv4, one of the
- * side's last CAP_SEEN datagrams with the same IP identification and the same TCP sequence, ACK,
- * length and flags (a sender numbers every datagram, a retransmission gets a new number); over
- * IPv6, which has no identification, a segment identical to the previous one (options and SACK
- * blocks included) with nothing from the other side between, within 10 ms. */
+ * side's recent datagrams (the last CAP_SEEN of a sender that numbers them in order) with the same
+ * IP identification and the same TCP sequence, ACK, length and flags (a sender numbers every
+ * datagram, a retransmission gets a new number); over IPv6, which has no identification, a segment
+ * identical to the previous one (options and SACK blocks included) with nothing from the other side
+ * between, within 10 ms. */
 static bool is_duplicate(cap_dir *d, const cap_packet *p, const tcp_seg *s, uint64_t t)
 {
     if (p->ip_version == 4) {
-        for (uint32_t k = 0; k < d->n_seen && k < CAP_SEEN; k++) {
-            const struct cap_seen *e = &d->seen[k];
-            if (e->ip_id == p->ip_id && e->seq == s->seq && e->ack == s->ack && e->len == s->len &&
-                e->flags == s->flags)
-                return true;
-        }
-        struct cap_seen *e = &d->seen[d->n_seen++ % CAP_SEEN];
+        /* one slot per identification modulo CAP_SEEN: a sender numbers its datagrams in
+         * order, so its last CAP_SEEN datagrams sit in distinct slots and one compare is
+         * enough */
+        struct cap_seen *e = &d->seen[p->ip_id % CAP_SEEN];
+        if (e->used && e->ip_id == p->ip_id && e->seq == s->seq && e->ack == s->ack &&
+            e->len == s->len && e->flags == s->flags)
+            return true;
+        e->used = true;
         e->ip_id = p->ip_id;
         e->seq = s->seq;
         e->ack = s->ack;

@@ -61,11 +61,11 @@ typedef struct cap_dir {
     tcp_seg last;        /* the previous segment this side sent */
     uint16_t last_ip_id; /* ...its IPv4 identification */
     struct cap_seen {    /* recent IPv4 datagrams of this side, to recognise duplicates */
-        uint16_t ip_id;
+        bool used;
         uint8_t flags;
+        uint16_t ip_id;
         uint32_t seq, ack, len;
-    } seen[CAP_SEEN];
-    uint32_t n_seen;
+    } seen[CAP_SEEN];  /* indexed by identification modulo CAP_SEEN */
     uint32_t last_win; /* ...and its window in bytes */
     uint64_t last_t;
     bool have_last, reverse_since; /* ...and whether the other side sent since */

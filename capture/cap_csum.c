@@ -1,10 +1,10 @@
 /*
  * cap_csum.c - the Internet checksum (RFC 1071) used to verify TCP segments over their IPv4 or
  * IPv6 pseudo-header.  Verifying every segment of a capture must cost little next to reading it,
- * so the data is summed as 32-bit words in four independent 64-bit lanes, in the machine's own
- * byte order (the one's complement sum does not depend on byte order, RFC 1071 section 2(B)),
- * and the carries are folded back at the end; the result is folded to 16 bits and turned into
- * network order once.
+ * so the data is summed as 32-bit words into a 64-bit accumulator (a loop the compiler vectorises),
+ * in the machine's own byte order (the one's complement sum does not depend on byte order, RFC 1071
+ * section 2(B)), and the carries are folded back at the end; the result is folded to 16 bits and
+ * turned into network order once.
  */
 #include "cap_decode_int.h"
 
@@ -31,37 +31,24 @@ uint64_t cap_csum_partial(uint64_t sum, const uint8_t *p, size_t n)
 {
     const uint16_t one = 1;
     uint8_t first;
-    uint64_t acc = 0, w;
+    uint64_t acc;
     uint16_t s;
 
-    /* 32-bit words into four 64-bit accumulators: no carry to propagate (even 2^32 words could
-     * not overflow them), no dependency between lanes, so the compiler can vectorise it; the
-     * end-around carries are all taken back by the fold */
-    uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    for (; n >= 16; p += 16, n -= 16) {
-        uint32_t q[4];
-        memcpy(q, p, 16);
-        a0 += q[0];
-        a1 += q[1];
-        a2 += q[2];
-        a3 += q[3];
+    /* 32-bit words into one 64-bit accumulator: no carry to propagate (even 2^32 words could
+     * not overflow it), and a plain widening sum that the compiler vectorises; the end-around
+     * carries are all taken back by the fold */
+    size_t words = n / 4;
+    uint64_t wide = 0;
+    for (size_t i = 0; i < words; i++) {
+        uint32_t w4;
+        memcpy(&w4, p + 4 * i, 4);
+        wide += w4;
     }
-    acc = fold_wide(a0 + a1) + (uint64_t)fold_wide(a2 + a3);
-    for (; n >= 8; p += 8, n -= 8) {
-        memcpy(&w, p, 8);
-        acc += w;
-        acc += acc < w; /* end-around carry */
-    }
+    acc = fold_wide(wide);
+    p += 4 * words;
+    n -= 4 * words;
     /* the tail, each piece at its own offset so byte positions keep their parity; an odd last
      * byte gets a zero partner (RFC 1071) */
-    if (n >= 4) {
-        uint32_t w4;
-        memcpy(&w4, p, 4);
-        acc += w4;
-        acc += acc < w4;
-        p += 4;
-        n -= 4;
-    }
     if (n >= 2) {
         uint16_t w2;
         memcpy(&w2, p, 2);

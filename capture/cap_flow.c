@@ -148,10 +148,14 @@ void cap_flows_free(cap_flows *f)
 
 cap_conn *cap_flows_find(cap_flows *f, const cap_packet *p)
 {
+    /* a bulk transfer's packets come in runs of one connection: compare with the last one
+     * before hashing (an exact tuple compare, so no capture can abuse it) */
+    if (f->last && matches(f->last, p))
+        return f->last;
     uint32_t h = tuple_hash(p);
     for (cap_conn *c = f->buckets[h & f->mask]; c; c = c->hnext)
         if (c->hash == h && matches(c, p))
-            return c;
+            return f->last = c;
     return NULL;
 }
 
@@ -192,6 +196,7 @@ cap_conn *cap_flows_add(cap_flows *f, const cap_packet *p, uint64_t t, trace_sin
     f->buckets[c->hash & f->mask] = c;
     list_append(f, c);
     f->live++;
+    f->last = c; /* the newest connection on a tuple is the one its packets belong to */
     return c;
 }
 
@@ -211,6 +216,8 @@ void cap_flows_remove(cap_flows *f, cap_conn *c)
     if (*pp)
         *pp = c->hnext;
     list_unlink(f, c);
+    if (f->last == c)
+        f->last = NULL;
     f->live--;
     cap_conn_free(c);
     free(c);

@@ -15,6 +15,7 @@ typedef struct cap_flows {
     cap_conn **buckets;
     uint32_t mask;         /* buckets - 1 (a power of two minus one) */
     cap_conn *head, *tail; /* least recently active first */
+    cap_conn *last;        /* the connection found last: most packets follow their predecessor's */
     uint32_t live, max_live;
     uint32_t next_id;
 } cap_flows;

@@ -9,6 +9,7 @@
 
 #include "cap_source.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -35,7 +36,12 @@ struct cap_source {
     const char *linkname;
     char linkname_buf[32]; /* "DLT_<n>" when libpcap has no name */
     char errmsg[PCAP_ERRBUF_SIZE + 512];
+    char *iobuf; /* the stdio buffer of a file (freed after pcap_close closes the file) */
 };
+
+/* stdio's default buffer makes libpcap read a file 4 KiB at a time; 256 KiB cuts the system
+ * time of reading a large capture by about 40% (bench/pcap-bench.sh) */
+#define CAP_FILE_BUFFER (256 * 1024)
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
@@ -102,7 +108,22 @@ int cap_source_open_file(cap_source **out, const char *path, char *err, size_t e
         set_err(err, errlen, "%s: out of memory", path);
         return CAP_ERR_NOMEM;
     }
-    s->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+    if (strcmp(path, "-") == 0) {
+        s->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+    } else {
+        FILE *fp = fopen(path, "rb");
+        if (fp == NULL) {
+            set_err(err, errlen, "%s: cannot read capture: %s", s->name, strerror(errno));
+            cap_source_close(s);
+            return CAP_ERR_OPEN;
+        }
+        s->iobuf = malloc(CAP_FILE_BUFFER);
+        if (s->iobuf != NULL)
+            setvbuf(fp, s->iobuf, _IOFBF, CAP_FILE_BUFFER);
+        s->p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+        if (s->p == NULL) /* libpcap closes the stream only once it has a pcap_t */
+            fclose(fp);
+    }
     if (s->p == NULL) {
         set_err(err, errlen, "%s: cannot read capture: %s", s->name, strip_name(ebuf, path));
         cap_source_close(s);
@@ -335,6 +356,7 @@ void cap_source_close(cap_source *src)
         return;
     if (src->p != NULL)
         pcap_close(src->p);
+    free(src->iobuf);
     free(src->name);
     free(src);
 }
