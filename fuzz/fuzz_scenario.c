@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static sim_script a, b;
 static FILE *devnull;
-static char pcap_path[64];
+static char pcap_path[256];
 
 static void remove_pcap(void)
 {
@@ -59,8 +59,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         perror("fuzz_scenario: /dev/null");
         abort();
     }
-    snprintf(pcap_path, sizeof pcap_path, "/tmp/fuzz-scenario-%ld.pcap", (long)getpid());
-    atexit(remove_pcap);
+    const char *dir = getenv("TMPDIR"); /* fuzz/run-ci.sh points it into the build tree */
+    if (dir == NULL || dir[0] == '\0' || strlen(dir) > 200)
+        dir = "/tmp";
+    snprintf(pcap_path, sizeof pcap_path, "%s/fuzz-scenario-%ld.pcap", dir, (long)getpid());
+    atexit(remove_pcap); /* not run when libFuzzer stops at -max_total_time (_Exit) */
     return 0;
 }
 

@@ -36,7 +36,9 @@ fz=$build/fuzz
 seeds=$fz/seeds
 rm -rf "$seeds"
 "$fz/fuzz_seedgen" "$root/samples" "$seeds" || { echo "fuzz: seed generation failed" >&2; exit 1; }
-mkdir -p "$fz/corpus" "$fz/artifacts" "$fz/logs" "$fz/regressions"
+mkdir -p "$fz/corpus" "$fz/artifacts" "$fz/logs" "$fz/regressions" "$fz/tmp"
+TMPDIR=$fz/tmp # scratch files of the targets (fuzz_scenario's exported pcap) stay in the build tree
+export TMPDIR
 
 # run_target NAME: one campaign, in the background; its status goes to logs/NAME.status
 run_target() {
