@@ -125,3 +125,22 @@ int rnd_count_files(const char *dir, const char *needle)
     closedir(d);
     return n;
 }
+
+const rnd_sbox *rnd_find_box(const rnd_layout *lay, int ep, int state, size_t nth)
+{
+    for (size_t i = 0; i < lay->nsboxes; i++)
+        if (lay->sboxes[i].ep == ep && lay->sboxes[i].state == state && nth-- == 0)
+            return &lay->sboxes[i];
+    return NULL;
+}
+
+const rnd_arrow *rnd_find_arrow(const rnd_layout *lay, const rnd_model *m, int ep, uint8_t flags,
+                                size_t nth)
+{
+    for (size_t i = 0; i < lay->narrows; i++) {
+        const rnd_mseg *s = &m->seg[lay->arrows[i].seg];
+        if (s->ep == ep && s->seg.flags == flags && nth-- == 0)
+            return &lay->arrows[i];
+    }
+    return NULL;
+}

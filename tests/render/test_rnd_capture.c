@@ -56,26 +56,6 @@ static size_t count_boxes(const rnd_layout *lay, int ep, int state)
     return n;
 }
 
-static const rnd_sbox *box(const rnd_layout *lay, int ep, int state, size_t nth)
-{
-    for (size_t i = 0; i < lay->nsboxes; i++)
-        if (lay->sboxes[i].ep == ep && lay->sboxes[i].state == state && nth-- == 0)
-            return &lay->sboxes[i];
-    return NULL;
-}
-
-/* The arrow of the n-th segment sent by ep with exactly these flags. */
-static const rnd_arrow *arrow(const rnd_layout *lay, const rnd_model *m, int ep, uint8_t flags,
-                              size_t nth)
-{
-    for (size_t i = 0; i < lay->narrows; i++) {
-        const rnd_mseg *s = &m->seg[lay->arrows[i].seg];
-        if (s->ep == ep && s->seg.flags == flags && nth-- == 0)
-            return &lay->arrows[i];
-    }
-    return NULL;
-}
-
 static const rnd_mseg *seg_of(const rnd_model *m, const rnd_arrow *a)
 {
     return &m->seg[a->seg];
@@ -156,9 +136,9 @@ static void test_rnd_loopback_zero_delay_arrows_down(void **state)
     assert_non_null(strstr(m.footnote, "unknown"));
     /* what an arrival causes is drawn below that arrival, even in the same microsecond */
     {
-        const rnd_arrow *fin = arrow(&lay, &m, TRACE_CLIENT, TCP_FIN | TCP_ACK, 0);
-        const rnd_sbox *cw = box(&lay, TRACE_SERVER, TCP_CLOSE_WAIT, 0);
-        const rnd_sbox *fw1 = box(&lay, TRACE_CLIENT, TCP_FIN_WAIT_1, 0);
+        const rnd_arrow *fin = rnd_find_arrow(&lay, &m, TRACE_CLIENT, TCP_FIN | TCP_ACK, 0);
+        const rnd_sbox *cw = rnd_find_box(&lay, TRACE_SERVER, TCP_CLOSE_WAIT, 0);
+        const rnd_sbox *fw1 = rnd_find_box(&lay, TRACE_CLIENT, TCP_FIN_WAIT_1, 0);
         assert_non_null(fin);
         assert_non_null(cw);
         assert_true(cw->cy > fin->to.y);
@@ -202,7 +182,7 @@ static void test_rnd_mid_connection_assumed_states(void **state)
     build(&b, &m, &lay);
     assert_arrows_down(&lay);
     for (int ep = 0; ep < 2; ep++) {
-        const rnd_sbox *est = box(&lay, ep, TCP_ESTABLISHED, 0);
+        const rnd_sbox *est = rnd_find_box(&lay, ep, TCP_ESTABLISHED, 0);
         assert_int_equal(m.init_state[ep], TCP_ESTABLISHED);
         assert_true(m.init_assumed[ep]);
         assert_non_null(est);
@@ -242,8 +222,8 @@ static void test_rnd_sample_titles(void **state)
     assert_string_equal(lay.title, "samples/clean.pcap, connection 1");
     /* the listener is the replay's assumption: a dashed box at the top, captioned */
     assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_LISTEN), 1);
-    assert_true(box(&lay, TRACE_SERVER, TCP_LISTEN, 0)->initial);
-    assert_string_equal(box(&lay, TRACE_SERVER, TCP_LISTEN, 0)->caption, "assumed");
+    assert_true(rnd_find_box(&lay, TRACE_SERVER, TCP_LISTEN, 0)->initial);
+    assert_string_equal(rnd_find_box(&lay, TRACE_SERVER, TCP_LISTEN, 0)->caption, "assumed");
     assert_arrows_down(&lay);
     assert_causal(&m, &lay);
     rnd_layout_free(&lay);
@@ -304,8 +284,8 @@ static void test_rnd_sample_finloss(void **state)
     load("finloss", 1, &b);
     build(&b, &m, &lay);
     /* the client's FIN is lost after the capture point: a cross between the lifelines */
-    fin = arrow(&lay, &m, TRACE_CLIENT, TCP_FIN | TCP_ACK, 0);
-    retx = arrow(&lay, &m, TRACE_CLIENT, TCP_FIN | TCP_ACK, 1);
+    fin = rnd_find_arrow(&lay, &m, TRACE_CLIENT, TCP_FIN | TCP_ACK, 0);
+    retx = rnd_find_arrow(&lay, &m, TRACE_CLIENT, TCP_FIN | TCP_ACK, 1);
     assert_non_null(fin);
     assert_non_null(retx);
     assert_true(fin->lost);
@@ -317,7 +297,7 @@ static void test_rnd_sample_finloss(void **state)
     assert_non_null(strstr(seg_of(&m, retx)->tag, "retransmission after"));
     /* the server enters CLOSE-WAIT when the retransmission arrives, not on the lost FIN */
     assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_CLOSE_WAIT), 1);
-    cw = box(&lay, TRACE_SERVER, TCP_CLOSE_WAIT, 0);
+    cw = rnd_find_box(&lay, TRACE_SERVER, TCP_CLOSE_WAIT, 0);
     assert_true(cw->cy > retx->to.y);
     rnd_layout_free(&lay);
     rnd_model_free(&m);
@@ -333,8 +313,8 @@ static void test_rnd_sample_synloss(void **state)
     (void)state;
     load("synloss", 1, &b);
     build(&b, &m, &lay);
-    syn = arrow(&lay, &m, TRACE_CLIENT, TCP_SYN, 0);
-    retx = arrow(&lay, &m, TRACE_CLIENT, TCP_SYN, 1);
+    syn = rnd_find_arrow(&lay, &m, TRACE_CLIENT, TCP_SYN, 0);
+    retx = rnd_find_arrow(&lay, &m, TRACE_CLIENT, TCP_SYN, 1);
     assert_true(syn->lost);
     assert_int_equal(retx->style, RND_ARROW_RETX);
     assert_string_equal(seg_of(&m, retx)->tag, "retransmission after 1.0 s");
@@ -342,7 +322,7 @@ static void test_rnd_sample_synloss(void **state)
     assert_true(m.one_way > 0 && m.one_way < 1000);
     /* SYN-RECEIVED where the retransmitted SYN arrives; the RTO is a compressed break */
     assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_SYN_RECEIVED), 1);
-    assert_true(box(&lay, TRACE_SERVER, TCP_SYN_RECEIVED, 0)->cy > retx->to.y);
+    assert_true(rnd_find_box(&lay, TRACE_SERVER, TCP_SYN_RECEIVED, 0)->cy > retx->to.y);
     assert_true(lay.nbreaks >= 1 && lay.breaks[0].y0 > syn->to.y);
     rnd_layout_free(&lay);
     rnd_model_free(&m);
@@ -359,8 +339,8 @@ static void test_rnd_sample_lastackloss_correction(void **state)
     (void)state;
     load("lastackloss", 1, &b);
     build(&b, &m, &lay);
-    fin = arrow(&lay, &m, TRACE_SERVER, TCP_FIN | TCP_ACK, 0);
-    fin2 = arrow(&lay, &m, TRACE_SERVER, TCP_FIN | TCP_ACK, 1);
+    fin = rnd_find_arrow(&lay, &m, TRACE_SERVER, TCP_FIN | TCP_ACK, 0);
+    fin2 = rnd_find_arrow(&lay, &m, TRACE_SERVER, TCP_FIN | TCP_ACK, 1);
     assert_non_null(fin2);
     /* the client's last ACK before the retransmission: the replay's correction says it did not
      * arrive, so it ends in a cross */
@@ -375,9 +355,9 @@ static void test_rnd_sample_lastackloss_correction(void **state)
     /* the wrong CLOSED is left out: the server closes once, at the end */
     assert_int_equal(m.omitted, 1);
     assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_CLOSED), 1);
-    assert_true(box(&lay, TRACE_SERVER, TCP_CLOSED, 0)->cy > fin2->from.y);
+    assert_true(rnd_find_box(&lay, TRACE_SERVER, TCP_CLOSED, 0)->cy > fin2->from.y);
     /* the correction: a marked LAST-ACK box at the retransmission */
-    corr = box(&lay, TRACE_SERVER, TCP_LAST_ACK, 1);
+    corr = rnd_find_box(&lay, TRACE_SERVER, TCP_LAST_ACK, 1);
     assert_non_null(corr);
     assert_true(corr->corrected);
     assert_string_equal(corr->caption, "corrected");
@@ -405,7 +385,7 @@ static void test_rnd_sample_refused_correction_loses_nothing(void **state)
         assert_false(lay.arrows[i].lost); /* the SYN arrived; nobody listened */
     assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_LISTEN), 0);
     assert_int_equal(count_boxes(&lay, TRACE_SERVER, TCP_SYN_RECEIVED), 0);
-    assert_true(box(&lay, TRACE_SERVER, TCP_CLOSED, 0)->corrected);
+    assert_true(rnd_find_box(&lay, TRACE_SERVER, TCP_CLOSED, 0)->corrected);
     assert_arrows_down(&lay);
     rnd_layout_free(&lay);
     rnd_model_free(&m);

@@ -22,26 +22,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static const rnd_sbox *find_box(const rnd_layout *lay, int ep, int state, size_t nth)
-{
-    for (size_t i = 0; i < lay->nsboxes; i++)
-        if (lay->sboxes[i].ep == ep && lay->sboxes[i].state == state && nth-- == 0)
-            return &lay->sboxes[i];
-    return NULL;
-}
-
-/* The arrow of the n-th segment sent by ep whose flags are exactly `flags`. */
-static const rnd_arrow *find_arrow(const rnd_layout *lay, const rnd_model *m, int ep, uint8_t flags,
-                                   size_t nth)
-{
-    for (size_t i = 0; i < lay->narrows; i++) {
-        const rnd_mseg *s = &m->seg[lay->arrows[i].seg];
-        if (s->ep == ep && s->seg.flags == flags && nth-- == 0)
-            return &lay->arrows[i];
-    }
-    return NULL;
-}
-
 static const rnd_note *find_note(const rnd_layout *lay, const char *text)
 {
     for (size_t i = 0; i < lay->nnotes; i++)
@@ -80,9 +60,9 @@ static void test_rnd_loss_state_boxes_on_time(void **state)
     fx_loss(&b);
     rnd_build_fake(&b, NULL, &m, &lay);
     /* the client is ESTABLISHED after the SYN,ACK arrives and before its ACK leaves */
-    est = find_box(&lay, TRACE_CLIENT, TCP_ESTABLISHED, 0);
-    synack = find_arrow(&lay, &m, TRACE_SERVER, TCP_SYN | TCP_ACK, 0);
-    ack = find_arrow(&lay, &m, TRACE_CLIENT, TCP_ACK, 0);
+    est = rnd_find_box(&lay, TRACE_CLIENT, TCP_ESTABLISHED, 0);
+    synack = rnd_find_arrow(&lay, &m, TRACE_SERVER, TCP_SYN | TCP_ACK, 0);
+    ack = rnd_find_arrow(&lay, &m, TRACE_CLIENT, TCP_ACK, 0);
     assert_non_null(est);
     assert_non_null(synack);
     assert_non_null(ack);
@@ -91,14 +71,14 @@ static void test_rnd_loss_state_boxes_on_time(void **state)
     assert_true(est->cy < ack->from.y);
     assert_true(est->t == 100000);
     /* the server's SYN-RECEIVED box is on the server's lifeline between SYN arrival and SYN,ACK */
-    synrcvd = find_box(&lay, TRACE_SERVER, TCP_SYN_RECEIVED, 0);
+    synrcvd = rnd_find_box(&lay, TRACE_SERVER, TCP_SYN_RECEIVED, 0);
     assert_non_null(synrcvd);
     assert_true(synrcvd->box.x < lay.lane_x[1] && synrcvd->box.x + synrcvd->box.w > lay.lane_x[1]);
-    assert_true(synrcvd->cy > find_arrow(&lay, &m, TRACE_CLIENT, TCP_SYN, 0)->to.y);
+    assert_true(synrcvd->cy > rnd_find_arrow(&lay, &m, TRACE_CLIENT, TCP_SYN, 0)->to.y);
     assert_true(synrcvd->cy < synack->from.y);
     /* TIME-WAIT then, after the break, CLOSED */
-    tw = find_box(&lay, TRACE_CLIENT, TCP_TIME_WAIT, 0);
-    closed = find_box(&lay, TRACE_CLIENT, TCP_CLOSED, 0);
+    tw = rnd_find_box(&lay, TRACE_CLIENT, TCP_TIME_WAIT, 0);
+    closed = rnd_find_box(&lay, TRACE_CLIENT, TCP_CLOSED, 0);
     assert_non_null(tw);
     assert_non_null(closed);
     assert_true(closed->cy > tw->cy);
@@ -153,7 +133,7 @@ static void test_rnd_loss_canvas_size(void **state)
     assert_true(lay.height == (double)(long)lay.height);
     /* a handshake to scale: the SYN's arrow drops by the one-way delay (delay_px) or more */
     {
-        const rnd_arrow *syn = find_arrow(&lay, &m, TRACE_CLIENT, TCP_SYN, 0);
+        const rnd_arrow *syn = rnd_find_arrow(&lay, &m, TRACE_CLIENT, TCP_SYN, 0);
         assert_true(syn->to.y - syn->from.y >= lay.style.delay_px - 1e-6);
         assert_true(syn->to.y - syn->from.y < 2 * lay.style.delay_px);
     }
@@ -212,8 +192,8 @@ static void test_rnd_loss_retransmission_and_timers(void **state)
     assert_non_null(twb);
     assert_true(twb->fired);
     assert_true(twb->duration == 120000000);
-    assert_true(twb->y0 >= find_box(&lay, TRACE_CLIENT, TCP_TIME_WAIT, 0)->cy);
-    assert_true(twb->y1 == find_box(&lay, TRACE_CLIENT, TCP_CLOSED, 0)->cy);
+    assert_true(twb->y0 >= rnd_find_box(&lay, TRACE_CLIENT, TCP_TIME_WAIT, 0)->cy);
+    assert_true(twb->y1 == rnd_find_box(&lay, TRACE_CLIENT, TCP_CLOSED, 0)->cy);
     assert_true(twb->note < lay.nnotes);
     assert_string_equal(lay.notes[twb->note].text, "TIME-WAIT 2\u00d7MSL = 120 s");
     for (size_t i = 0; i < lay.nlegend; i++) {
@@ -300,7 +280,7 @@ static void test_rnd_capture_conn3(void **state)
     assert_string_equal(m.seg[7].tag, "dup ACK 1, SACK 2897-4345");
     assert_string_equal(m.seg[8].tag, "fast retransmission");
     /* the server's state changes move with the packets that caused them */
-    assert_true(find_box(&lay, TRACE_SERVER, TCP_SYN_RECEIVED, 0)->t == 12000);
+    assert_true(rnd_find_box(&lay, TRACE_SERVER, TCP_SYN_RECEIVED, 0)->t == 12000);
     assert_non_null(strstr(m.footnote, "estimated"));
     assert_non_null(strstr(m.footnote, "near the client"));
     assert_true(lay.nfoot >= 1);
@@ -346,7 +326,7 @@ static void test_rnd_time_range_starts_mid_connection(void **state)
     assert_true(m.partial);
     assert_int_equal(m.init_state[0], TCP_ESTABLISHED);
     assert_int_equal(m.init_state[1], TCP_ESTABLISHED);
-    assert_true(find_box(&lay, TRACE_CLIENT, TCP_ESTABLISHED, 0)->initial);
+    assert_true(rnd_find_box(&lay, TRACE_CLIENT, TCP_ESTABLISHED, 0)->initial);
     /* the retransmission still knows the RTO that was armed before the range */
     assert_string_equal(m.seg[0].tag, "RTO retransmission, RTO 1.0 s");
     /* and the RTO bracket runs in from the top */
@@ -441,8 +421,8 @@ static void test_rnd_bulk_same_instant_sends_get_own_rows(void **state)
     rnd_build_fake(&b, NULL, &m, &lay);
     /* the server sends its ACK and its FIN at the same microsecond: two rows, two labels */
     {
-        const rnd_arrow *a = find_arrow(&lay, &m, TRACE_SERVER, TCP_ACK, 1);
-        const rnd_arrow *f = find_arrow(&lay, &m, TRACE_SERVER, TCP_FIN | TCP_ACK, 0);
+        const rnd_arrow *a = rnd_find_arrow(&lay, &m, TRACE_SERVER, TCP_ACK, 1);
+        const rnd_arrow *f = rnd_find_arrow(&lay, &m, TRACE_SERVER, TCP_FIN | TCP_ACK, 0);
         assert_true(m.seg[a->seg].t_send == m.seg[f->seg].t_send);
         assert_true(f->from.y - a->from.y >= lay.labels[f->label].box.h);
         assert_false(rnd_rect_overlap(&lay.labels[a->label].box, &lay.labels[f->label].box, 0));
@@ -507,7 +487,7 @@ static void test_rnd_y_of_time_monotonic(void **state)
         assert_true(y >= last);
         last = y;
     }
-    assert_true(rnd_layout_y_of(&lay, 50000) == find_arrow(&lay, &m, 0, TCP_SYN, 0)->to.y);
+    assert_true(rnd_layout_y_of(&lay, 50000) == rnd_find_arrow(&lay, &m, 0, TCP_SYN, 0)->to.y);
     rnd_layout_free(&lay);
     rnd_model_free(&m);
     trace_buf_free(&b);
