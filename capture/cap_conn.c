@@ -66,10 +66,49 @@ static bool pend_forget(cap_conn *c, int ep, const tcp_seg *lost);
 
 /* ---- per-direction analysis ---------------------------------------------------------------- */
 
+/* The ring of recent segments: CAP_RING entries inside cap_dir, grown on the heap (doubling, up
+ * to CAP_RING_MAX) when it is full and its oldest entry is still unacknowledged, so that a bulk
+ * transfer's whole flight is remembered and its losses can be found. */
+static uint32_t ring_mask(const cap_dir *d)
+{
+    return (d->ring_big ? d->ring_cap : CAP_RING) - 1;
+}
+
+static cap_sent *ring_at(cap_dir *d, uint32_t k)
+{
+    cap_sent *r = d->ring_big ? d->ring_big : d->ring_small;
+    return &r[(d->ring_head + k) & ring_mask(d)];
+}
+
+static bool ring_grow(cap_dir *d)
+{
+    uint32_t cap = ring_mask(d) + 1;
+    if (cap >= CAP_RING_MAX)
+        return false;
+    cap_sent *big = malloc(2 * cap * sizeof *big);
+    if (big == NULL)
+        return false;
+    for (uint32_t k = 0; k < d->n_ring; k++)
+        big[k] = *ring_at(d, k);
+    free(d->ring_big);
+    d->ring_big = big;
+    d->ring_cap = 2 * cap;
+    d->ring_head = 0;
+    return true;
+}
+
+static void ring_pop(cap_dir *d)
+{
+    if (!ring_at(d, 0)->acked)
+        d->n_unacked--;
+    d->ring_head = (d->ring_head + 1) & ring_mask(d);
+    d->n_ring--;
+}
+
 static cap_sent *ring_find(cap_dir *d, uint32_t seq)
 {
     for (uint32_t k = 0; k < d->n_ring; k++) {
-        cap_sent *e = &d->ring[(d->ring_head + k) & (CAP_RING - 1)];
+        cap_sent *e = ring_at(d, k);
         if (e->seq == seq)
             return e;
     }
@@ -78,26 +117,21 @@ static cap_sent *ring_find(cap_dir *d, uint32_t seq)
 
 static void ring_add(cap_dir *d, const cap_sent *e)
 {
-    if (d->n_ring == CAP_RING) { /* forget the oldest */
-        if (!d->ring[d->ring_head].acked)
-            d->n_unacked--;
-        d->ring_head = (d->ring_head + 1) & (CAP_RING - 1);
-        d->n_ring--;
-    }
+    if (d->n_ring == ring_mask(d) + 1 && (ring_at(d, 0)->acked || !ring_grow(d)))
+        ring_pop(d); /* forget the oldest */
     if (!e->acked)
         d->n_unacked++;
-    d->ring[(d->ring_head + d->n_ring) & (CAP_RING - 1)] = *e;
     d->n_ring++;
+    *ring_at(d, d->n_ring - 1) = *e;
 }
 
 static void ring_remove_at(cap_dir *d, uint32_t k)
 {
-    if (!d->ring[(d->ring_head + k) & (CAP_RING - 1)].acked)
+    if (!ring_at(d, k)->acked)
         d->n_unacked--;
     /* shift the later entries down by one */
     for (uint32_t j = k; j + 1 < d->n_ring; j++)
-        d->ring[(d->ring_head + j) & (CAP_RING - 1)] =
-            d->ring[(d->ring_head + j + 1) & (CAP_RING - 1)];
+        *ring_at(d, j) = *ring_at(d, j + 1);
     d->n_ring--;
 }
 
@@ -106,7 +140,7 @@ static void ring_acked(cap_dir *d, uint32_t ack, const tcp_seg *s)
 {
     uint32_t left = d->n_unacked; /* unacknowledged entries still to look at */
     for (uint32_t k = 0; k < d->n_ring && left > 0; k++) {
-        cap_sent *e = &d->ring[(d->ring_head + k) & (CAP_RING - 1)];
+        cap_sent *e = ring_at(d, k);
         if (e->acked)
             continue;
         left--;
@@ -118,6 +152,10 @@ static void ring_acked(cap_dir *d, uint32_t ack, const tcp_seg *s)
             d->n_unacked--;
         }
     }
+    /* acknowledged entries are kept for intervals and duplicates, CAP_RING of them are enough:
+     * a grown ring must not make every ACK walk a long acknowledged past */
+    while (d->n_ring > CAP_RING && ring_at(d, 0)->acked)
+        ring_pop(d);
 }
 
 static void rtt_sample(cap_rtt *r, uint64_t sample)
@@ -157,7 +195,7 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
         return;
     }
     for (uint32_t k = 0; k < d->n_ring;) {
-        cap_sent *e = &d->ring[(d->ring_head + k) & (CAP_RING - 1)];
+        cap_sent *e = ring_at(d, k);
         if (!e->acked && tcp_seq_lt(e->seq, end) && tcp_seq_gt(e->end, s->seq)) {
             tcp_seg lost;
             memset(&lost, 0, sizeof lost);
@@ -169,6 +207,8 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
             d->lost++;
             if (emit && emit->lost)
                 emit->lost(emit->ctx, dir, e->id, &lost, t);
+            d->lost_rec[d->n_lost_rec++ % CAP_LOST_KEPT] =
+                (struct cap_lost_rec){e->seq, e->end, e->id};
             if (!pend_forget(c, 1 - dir, &lost))
                 tcp_obs_not_arrived(&c->ep[1 - dir], t, &lost);
             ring_remove_at(d, k);
@@ -178,10 +218,40 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
     }
 }
 
+/* An ACK from `dir` with a D-SACK block (RFC 2883 section 4: the first SACK block lies at or
+ * below the cumulative ACK, or inside the second block) reports a segment the receiver got twice.
+ * If the other side's copy of it was inferred lost, it was not: both copies arrived and the
+ * retransmission was unneeded (a tail loss probe, a spurious timeout).  The loss is taken back. */
+static void undo_losses(cap_conn *c, int dir, const tcp_seg *s, uint64_t t, const cap_emit *emit)
+{
+    cap_dir *o = &c->d[1 - dir];
+    if (s->nsack == 0 || o->n_lost_rec == 0)
+        return;
+    tcp_sack_block b = s->sack[0];
+    bool dsack =
+        tcp_seq_leq(b.right, s->ack) || (s->nsack >= 2 && tcp_seq_geq(b.left, s->sack[1].left) &&
+                                         tcp_seq_leq(b.right, s->sack[1].right));
+    if (!dsack)
+        return;
+    uint32_t n = o->n_lost_rec < CAP_LOST_KEPT ? o->n_lost_rec : CAP_LOST_KEPT;
+    for (uint32_t k = 0; k < n; k++) {
+        struct cap_lost_rec *e = &o->lost_rec[k];
+        if (e->seq == e->end || !tcp_seq_geq(e->seq, b.left) || !tcp_seq_leq(e->end, b.right))
+            continue;
+        tcp_seg seg;
+        memset(&seg, 0, sizeof seg);
+        seg.seq = e->seq;
+        seg.len = e->end - e->seq;
+        o->lost--;
+        if (emit && emit->unlost)
+            emit->unlost(emit->ctx, 1 - dir, e->id, &seg, t);
+        e->end = e->seq; /* used up */
+    }
+}
+
 static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint64_t t, uint64_t id,
                     const cap_emit *emit)
 {
-    (void)emit;
     cap_dir *d = &c->d[dir], *o = &c->d[1 - dir];
     uint32_t seqlen = tcp_seg_seqlen(s);
     bool retx = tcp_obs_is_retransmission(tags);
@@ -214,6 +284,7 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
             rtt_sample(r, t - r->start);
         }
         ring_acked(o, s->ack, s);
+        undo_losses(c, dir, s, t, emit);
     }
 
     if (seqlen == 0 || (tags & (TCP_TAG_KEEP_ALIVE | TCP_TAG_ZERO_WINDOW_PROBE)))
@@ -496,6 +567,8 @@ void cap_conn_flush(cap_conn *c, uint64_t now)
 void cap_conn_free(cap_conn *c)
 {
     for (int ep = 0; ep < 2; ep++) {
+        free(c->d[ep].ring_big);
+        c->d[ep].ring_big = NULL;
         free(c->pend[ep]);
         c->pend[ep] = NULL;
         c->pend_n[ep] = 0;

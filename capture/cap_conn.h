@@ -18,9 +18,11 @@
 #include "tcp.h"
 #include "trace.h"
 
-#define CAP_RETX_INTERVALS 16 /* retransmission intervals kept per direction */
-#define CAP_RING           16 /* recent segments kept per direction for loss and intervals */
-#define CAP_SEEN           16 /* recent IPv4 datagrams kept per direction for duplicates */
+#define CAP_RETX_INTERVALS 16   /* retransmission intervals kept per direction */
+#define CAP_RING           16   /* recent segments kept per direction for loss and intervals */
+#define CAP_RING_MAX       1024 /* ...grown up to this many while more are unacknowledged */
+#define CAP_SEEN           16   /* recent IPv4 datagrams kept per direction for duplicates */
+#define CAP_LOST_KEPT      16   /* inferred losses kept per direction, for D-SACKs undoing them */
 #define CAP_PEND           64 /* segments on their way to an endpoint far from the capture point */
 
 typedef struct cap_rtt {
@@ -71,8 +73,15 @@ typedef struct cap_dir {
     bool have_last, reverse_since; /* ...and whether the other side sent since */
     uint64_t retx_interval[CAP_RETX_INTERVALS];
     uint32_t n_retx_interval;
-    cap_rtt rtt; /* RTT of this side's data, measured to the other side's ACK */
-    cap_sent ring[CAP_RING];
+    cap_rtt rtt;          /* RTT of this side's data, measured to the other side's ACK */
+    struct cap_lost_rec { /* recent inferred losses of this side's segments */
+        uint32_t seq, end;
+        uint64_t id;
+    } lost_rec[CAP_LOST_KEPT];
+    uint32_t n_lost_rec;
+    cap_sent ring_small[CAP_RING]; /* the ring while CAP_RING entries are enough */
+    cap_sent *ring_big;            /* ...then a heap array of ring_cap (a power of two) */
+    uint32_t ring_cap;
     uint32_t n_ring, ring_head, n_unacked;
 } cap_dir;
 
@@ -128,6 +137,8 @@ typedef struct cap_emit {
     void (*send)(void *ctx, int dir, uint64_t id, const tcp_seg *seg);
     void (*lost)(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t);
     void (*hold)(void *ctx, bool on); /* hold endpoint events until the send event is out */
+    /* a loss reported earlier was not one: the receiver's D-SACK says the segment arrived */
+    void (*unlost)(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t);
     void *ctx;
 } cap_emit;
 

@@ -4,6 +4,7 @@
 #include "cap_replay.h"
 
 #include <stdlib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "cap_addr.h"
@@ -67,6 +68,23 @@ static void emit_lost(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint6
     ev.id = id;
     ev.seg = *seg;
     trace_set_text(&ev, "inferred: sent again before any ACK covered it");
+    put(r, &ev);
+}
+
+static void emit_unlost(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t)
+{
+    cap_replay *r = ctx;
+    if (!r->cur_selected || !r->out.emit)
+        return;
+    trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t = t;
+    ev.ep = (uint8_t)dir;
+    ev.kind = TRACE_NOTE;
+    ev.id = id; /* the packet whose loss is taken back */
+    ev.seg = *seg;
+    ev.seg.tags = TCP_TAG_SPURIOUS;
+    trace_set_text(&ev, "not lost: the receiver's D-SACK says both copies arrived");
     put(r, &ev);
 }
 
@@ -226,7 +244,7 @@ void cap_replay_frame(cap_replay *r, int linktype, const cap_frame *f)
     cap_flows_touch(&r->flows, c);
     r->cur_conn = c->id;
     r->cur_selected = cap_replay_selected(r, c);
-    cap_emit emit = {emit_send, emit_lost, emit_hold, r};
+    cap_emit emit = {emit_send, emit_lost, emit_hold, emit_unlost, r};
     cap_conn_packet(c, &p, t, f->index, &emit);
 }
 

@@ -133,6 +133,9 @@ void cli_json_emit(void *ctx, const trace_event *ev)
         cli_json_string(out, ev->text);
         break;
     case TRACE_NOTE:
+        if (ev->id != 0) /* about one of ep's segments (the packet id of a DROP taken back) */
+            fprintf(out, ",\"id\":%" PRIu64 ",\"seq\":%" PRIu32 ",\"len\":%" PRIu32, ev->id,
+                    ev->seg.seq, ev->seg.len);
         fputs(",\"text\":", out);
         cli_json_string(out, ev->text);
         break;

@@ -213,7 +213,11 @@ void cli_text_emit(void *ctx, const trace_event *ev)
             u = add(line, sizeof line, u, "  (%s)", ev->text);
         break;
     case TRACE_NOTE:
-        u = add(line, sizeof line, u, "note  %s", ev->text);
+        if (ev->id != 0) /* about one of ep's segments: the replay taking back a loss */
+            u = add(line, sizeof line, u, "note  seq=%" PRIu32 " len=%" PRIu32 ": %s",
+                    ev->seg.seq - base_me, ev->seg.len, ev->text);
+        else
+            u = add(line, sizeof line, u, "note  %s", ev->text);
         break;
     default:
         u = add(line, sizeof line, u, "?");

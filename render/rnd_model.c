@@ -647,6 +647,12 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
                 x.all[k].lost = true;
             break;
         }
+        case TRACE_NOTE: { /* a note about a segment: the replay taking back an inferred loss */
+            size_t k = e->id ? idmap_get(&map, e->id) : SIZE_MAX;
+            if (k != SIZE_MAX && (e->seg.tags & TCP_TAG_SPURIOUS))
+                x.all[k].lost = false;
+            break;
+        }
         case TRACE_TIMER:
             if (e->u.timer.timer == TCP_TIMER_RTO) {
                 if (e->u.timer.action == TRACE_TIMER_ARM) {

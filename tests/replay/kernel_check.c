@@ -37,6 +37,7 @@ static void on_conn(void *ctx, const cap_conn *c)
     for (int i = 0; i < 2; i++) {
         r->retrans += c->d[i].retrans;
         r->rst += c->d[i].rst;
+        r->lost += c->d[i].lost;
         if (c->ep[i].state == TCP_TIME_WAIT && r->n_tw < KC_MAX_CONNS)
             cap_endpoint_str(&c->addr[i], c->port[i], r->tw[r->n_tw++], 64);
     }
