@@ -80,14 +80,25 @@ static cap_sent *ring_at(cap_dir *d, uint32_t k)
     return &r[(d->ring_head + k) & ring_mask(d)];
 }
 
+/* Entries in grown rings, all connections together: at most CAP_RING_BUDGET (about 14 MiB), so
+ * that memory stays bounded however many connections have large windows at once. */
+static size_t ring_entries;
+
+size_t cap_conn_ring_entries(void)
+{
+    return ring_entries;
+}
+
 static bool ring_grow(cap_dir *d)
 {
     uint32_t cap = ring_mask(d) + 1;
-    if (cap >= CAP_RING_MAX)
+    size_t had = d->ring_big ? cap : 0;
+    if (cap >= CAP_RING_MAX || ring_entries - had + 2 * cap > CAP_RING_BUDGET)
         return false;
     cap_sent *big = malloc(2 * cap * sizeof *big);
     if (big == NULL)
         return false;
+    ring_entries = ring_entries - had + 2 * cap;
     for (uint32_t k = 0; k < d->n_ring; k++)
         big[k] = *ring_at(d, k);
     free(d->ring_big);
@@ -567,6 +578,8 @@ void cap_conn_flush(cap_conn *c, uint64_t now)
 void cap_conn_free(cap_conn *c)
 {
     for (int ep = 0; ep < 2; ep++) {
+        if (c->d[ep].ring_big)
+            ring_entries -= c->d[ep].ring_cap;
         free(c->d[ep].ring_big);
         c->d[ep].ring_big = NULL;
         free(c->pend[ep]);

@@ -12,6 +12,7 @@
 #define TCPSIM_CAP_CONN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cap_decode.h"
@@ -21,8 +22,9 @@
 #define CAP_RETX_INTERVALS 16   /* retransmission intervals kept per direction */
 #define CAP_RING           16   /* recent segments kept per direction for loss and intervals */
 #define CAP_RING_MAX       1024 /* ...grown up to this many while more are unacknowledged */
-#define CAP_SEEN           16   /* recent IPv4 datagrams kept per direction for duplicates */
-#define CAP_LOST_KEPT      16   /* inferred losses kept per direction, for D-SACKs undoing them */
+#define CAP_RING_BUDGET    (1u << 18) /* entries of grown rings, all connections together */
+#define CAP_SEEN           16         /* recent IPv4 datagrams kept per direction for duplicates */
+#define CAP_LOST_KEPT      16 /* inferred losses kept per direction, for D-SACKs undoing them */
 #define CAP_PEND           64 /* segments on their way to an endpoint far from the capture point */
 
 typedef struct cap_rtt {
@@ -150,6 +152,9 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
 void cap_conn_flush(cap_conn *c, uint64_t now);
 /* Frees what the connection allocated (not c itself). */
 void cap_conn_free(cap_conn *c);
+/* Entries in grown rings of segments in flight, all connections together (at most
+ * CAP_RING_BUDGET); for tests. */
+size_t cap_conn_ring_entries(void);
 /* Where the capture sits, from the handshake's timing: TRACE_CLIENT, TRACE_SERVER or
  * TRACE_VANTAGE_UNKNOWN, and the one-way delay between the ends (0 when unknown). */
 int cap_conn_vantage(const cap_conn *c, uint64_t *one_way);

@@ -1,0 +1,258 @@
+/*
+ * test_cap_conn.c - the analysis beside the observer endpoints of one captured connection
+ * (capture/cap_conn.c), driven with hand-made packets: a loss deep inside a large window is found
+ * (the ring of segments in flight grows), a receiver's D-SACK (RFC 2883) takes back a loss that
+ * was inferred, a D-SACK of other data does not, and the grown rings of all connections together
+ * stay within their budget and are given back when connections are freed.
+ */
+#include "cap_test.h"
+
+#include <stdlib.h>
+
+#include "cap_conn.h"
+#include "tcp.h"
+
+#define CISN 1000u
+#define SISN 5000u
+#define MSS  1000u
+
+typedef struct seen {
+    unsigned lost, unlost;
+    uint64_t lost_id, unlost_id;
+    uint32_t lost_seq, unlost_seq, unlost_len;
+} seen;
+
+static void on_lost(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t)
+{
+    seen *s = ctx;
+    (void)dir;
+    (void)t;
+    s->lost++;
+    s->lost_id = id;
+    s->lost_seq = seg->seq;
+}
+
+static void on_unlost(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t)
+{
+    seen *s = ctx;
+    assert_int_equal(dir, TRACE_CLIENT);
+    (void)t;
+    s->unlost++;
+    s->unlost_id = id;
+    s->unlost_seq = seg->seq;
+    s->unlost_len = seg->len;
+}
+
+typedef struct conn_run {
+    cap_conn *c;
+    cap_emit emit;
+    seen s;
+    uint64_t id, t;
+    uint16_t ip_id[2];
+    uint16_t cport;
+} conn_run;
+
+static cap_packet packet(conn_run *r, int from_client, uint32_t seq, uint32_t ack, uint8_t flags,
+                         uint32_t len)
+{
+    cap_packet p;
+    memset(&p, 0, sizeof p);
+    p.ip_version = 4;
+    p.ip_id = r->ip_id[from_client ? 0 : 1]++;
+    p.src.family = p.dst.family = CAP_FAMILY_IPV4;
+    p.src.bytes[0] = p.dst.bytes[0] = 10;
+    p.src.bytes[3] = from_client ? 1 : 2;
+    p.dst.bytes[3] = from_client ? 2 : 1;
+    p.sport = from_client ? r->cport : 80;
+    p.dport = from_client ? 80 : r->cport;
+    p.has_tcp = true;
+    p.seg.seq = seq;
+    p.seg.ack = ack;
+    p.seg.flags = flags;
+    p.seg.len = len;
+    p.seg.win_raw = 65535;
+    p.seg.win = 65535;
+    if (flags & TCP_SYN) {
+        p.seg.has_mss = true;
+        p.seg.mss = MSS;
+        p.seg.sack_perm = true;
+    }
+    return p;
+}
+
+/* Runs a packet; returns its packet number. */
+static uint64_t put(conn_run *r, const cap_packet *p)
+{
+    r->t += 100;
+    r->id++;
+    if (r->c == NULL) {
+        r->c = calloc(1, sizeof *r->c);
+        assert_non_null(r->c);
+        cap_conn_init(r->c, 1, p, r->t, (trace_sink){NULL, NULL});
+    }
+    cap_conn_packet(r->c, p, r->t, r->id, &r->emit);
+    return r->id;
+}
+
+static void start(conn_run *r, uint16_t cport)
+{
+    memset(r, 0, sizeof *r);
+    r->cport = cport;
+    r->emit = (cap_emit){NULL, on_lost, NULL, on_unlost, &r->s};
+    cap_packet p = packet(r, 1, CISN, 0, TCP_SYN, 0);
+    put(r, &p);
+    p = packet(r, 0, SISN, CISN + 1, TCP_SYN | TCP_ACK, 0);
+    put(r, &p);
+    p = packet(r, 1, CISN + 1, SISN + 1, TCP_ACK, 0);
+    put(r, &p);
+}
+
+static void finish(conn_run *r)
+{
+    cap_conn_free(r->c);
+    free(r->c);
+    r->c = NULL;
+}
+
+/* Client data segment k (from 0), MSS bytes each. */
+static uint64_t data(conn_run *r, unsigned k)
+{
+    cap_packet p = packet(r, 1, CISN + 1 + k * MSS, SISN + 1, TCP_ACK, MSS);
+    return put(r, &p);
+}
+
+/* Server ACK of the first k segments, with one SACK block [left, right) of segment numbers
+ * (none when left == right), or a D-SACK of segment d (d >= 0) as the first block. */
+static void ack(conn_run *r, unsigned k, unsigned left, unsigned right, int d)
+{
+    cap_packet p = packet(r, 0, SISN + 1, CISN + 1 + k * MSS, TCP_ACK, 0);
+    if (d >= 0) {
+        p.seg.sack[p.seg.nsack].left = CISN + 1 + (uint32_t)d * MSS;
+        p.seg.sack[p.seg.nsack++].right = CISN + 1 + (uint32_t)(d + 1) * MSS;
+    }
+    if (left != right) {
+        p.seg.sack[p.seg.nsack].left = CISN + 1 + left * MSS;
+        p.seg.sack[p.seg.nsack++].right = CISN + 1 + right * MSS;
+    }
+    put(r, &p);
+}
+
+static void test_loss_deep_in_a_large_window(void **state)
+{
+    conn_run r;
+    uint64_t id50 = 0;
+    (void)state;
+    start(&r, 40001);
+    for (unsigned k = 0; k < 100; k++) {
+        uint64_t id = data(&r, k);
+        if (k == 50)
+            id50 = id;
+    }
+    ack(&r, 50, 51, 100, -1); /* segment 50 missing, the rest SACKed */
+    assert_int_equal(r.s.lost, 0);
+    data(&r, 50); /* its retransmission: the first copy was lost after the capture point */
+    assert_int_equal(r.s.lost, 1);
+    assert_int_equal(r.s.lost_id, id50);
+    assert_int_equal(r.s.lost_seq, CISN + 1 + 50 * MSS);
+    assert_int_equal(r.c->d[0].lost, 1);
+    assert_int_equal(r.c->d[0].retrans, 1);
+    assert_true(cap_conn_ring_entries() >= 100);
+    finish(&r);
+    assert_int_equal(cap_conn_ring_entries(), 0);
+}
+
+static void test_dsack_takes_a_loss_back(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40002);
+    data(&r, 0);
+    uint64_t id1 = data(&r, 1);
+    ack(&r, 1, 0, 0, -1);
+    data(&r, 1); /* sent again before any ACK covered it: inferred lost */
+    assert_int_equal(r.s.lost, 1);
+    assert_int_equal(r.c->d[0].lost, 1);
+    ack(&r, 2, 0, 0, 1); /* ACK of both, D-SACK of segment 1: it came twice */
+    assert_int_equal(r.s.unlost, 1);
+    assert_int_equal(r.s.unlost_id, id1);
+    assert_int_equal(r.s.unlost_seq, CISN + 1 + MSS);
+    assert_int_equal(r.s.unlost_len, MSS);
+    assert_int_equal(r.c->d[0].lost, 0);
+    assert_int_equal(r.c->d[0].retrans, 1); /* it was still sent twice */
+    ack(&r, 2, 0, 0, 1);                    /* the same D-SACK again takes nothing more back */
+    assert_int_equal(r.s.unlost, 1);
+    assert_int_equal(r.c->d[0].lost, 0);
+    finish(&r);
+}
+
+/* RFC 2883's second form: the D-SACK block lies inside the second block (above the ACK). */
+static void test_dsack_inside_second_block(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40003);
+    for (unsigned k = 0; k < 6; k++)
+        data(&r, k);
+    ack(&r, 1, 2, 6, -1); /* segment 1 missing */
+    data(&r, 3);          /* segment 3 again, though SACKed: its first copy arrived */
+    assert_int_equal(r.s.lost, 0);
+    data(&r, 1); /* segment 1 again: inferred lost */
+    assert_int_equal(r.s.lost, 1);
+    ack(&r, 1, 1, 6, 1); /* hypothetical: D-SACK [1,2) inside the block [1,6) */
+    assert_int_equal(r.s.unlost, 1);
+    assert_int_equal(r.c->d[0].lost, 0);
+    finish(&r);
+}
+
+static void test_dsack_of_other_data_keeps_the_loss(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40004);
+    for (unsigned k = 0; k < 4; k++)
+        data(&r, k);
+    ack(&r, 2, 3, 4, -1);
+    data(&r, 2); /* segment 2 inferred lost */
+    assert_int_equal(r.s.lost, 1);
+    ack(&r, 4, 0, 0, 0); /* D-SACK of segment 0: another segment came twice */
+    assert_int_equal(r.s.unlost, 0);
+    assert_int_equal(r.c->d[0].lost, 1);
+    ack(&r, 4, 0, 0, -1); /* a SACK block above the ACK is no D-SACK */
+    assert_int_equal(r.s.unlost, 0);
+    finish(&r);
+}
+
+/* 300 connections with 1024 segments in flight each would need 307,200 ring entries; the grown
+ * rings stop at CAP_RING_BUDGET, and freeing the connections gives every entry back. */
+static void test_grown_rings_stay_in_budget(void **state)
+{
+    enum { N = 300 };
+    static conn_run r[N];
+    (void)state;
+    for (unsigned i = 0; i < N; i++) {
+        start(&r[i], (uint16_t)(41000 + i));
+        for (unsigned k = 0; k < CAP_RING_MAX; k++)
+            data(&r[i], k);
+        assert_true(cap_conn_ring_entries() <= CAP_RING_BUDGET);
+    }
+    assert_true(cap_conn_ring_entries() > CAP_RING_BUDGET - 2 * CAP_RING_MAX);
+    /* a connection that could not grow still finds a loss among its last CAP_RING segments */
+    ack(&r[N - 1], CAP_RING_MAX - 2, CAP_RING_MAX - 1, CAP_RING_MAX, -1);
+    data(&r[N - 1], CAP_RING_MAX - 2);
+    assert_int_equal(r[N - 1].s.lost, 1);
+    for (unsigned i = 0; i < N; i++)
+        finish(&r[i]);
+    assert_int_equal(cap_conn_ring_entries(), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_loss_deep_in_a_large_window),
+        cmocka_unit_test(test_dsack_takes_a_loss_back),
+        cmocka_unit_test(test_dsack_inside_second_block),
+        cmocka_unit_test(test_dsack_of_other_data_keeps_the_loss),
+        cmocka_unit_test(test_grown_rings_stay_in_budget),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
