@@ -64,6 +64,14 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+const char *cli_option_name(int opt)
+{
+    for (const struct option *lo = long_opts; lo->name != NULL; lo++)
+        if (lo->val == opt)
+            return lo->name;
+    return "?";
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;

@@ -37,6 +37,8 @@ void cli_print_usage(FILE *out);
 /* Parses argv.  Returns -1 when parsing succeeded, or an exit status after printing a one-line
  * message (2 for bad usage). */
 int cli_parse_args(int argc, char **argv, cli_options *o);
+/* The long name (without "--") of the option whose getopt value is opt, or "?". */
+const char *cli_option_name(int opt);
 /* Prints "tcpsim: MESSAGE (see tcpsim --help)" and returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Applies --profile and the simulation settings to a scenario; 0, or -1 with err set. */

@@ -11,14 +11,18 @@
 #include "cli_parse.h"
 #include "rnd.h"
 
-/* "--from 250ms" is a time, "--from 12" a packet (segment) number. */
-static int parse_point(const char *s, bool *is_time, uint64_t *v, char *err, size_t errlen)
+/* "--from 250ms" is a time, "--from 12" a packet (segment) number; errors name the option. */
+static int parse_point(const char *opt, const char *s, bool *is_time, uint64_t *v, char *err,
+                       size_t errlen)
 {
+    char why[200];
     size_t n = strlen(s);
     *is_time = n > 0 && isalpha((unsigned char)s[n - 1]);
-    if (*is_time)
-        return cli_parse_duration(s, v, err, errlen);
-    return cli_parse_uint(s, UINT64_MAX - 1, v, err, errlen);
+    int rc = *is_time ? cli_parse_duration(s, v, why, sizeof why)
+                      : cli_parse_uint(s, UINT64_MAX - 1, v, why, sizeof why);
+    if (rc < 0)
+        snprintf(err, errlen, "%s: %s", opt, why);
+    return rc;
 }
 
 static int fill(const cli_options *o, rnd_options *ro, char *err, size_t errlen)
@@ -35,9 +39,9 @@ static int fill(const cli_options *o, rnd_options *ro, char *err, size_t errlen)
     }
     bool from_time = false, to_time = false;
     uint64_t from = 0, to = 0;
-    if (o->from && parse_point(o->from, &from_time, &from, err, errlen) < 0)
+    if (o->from && parse_point("--from", o->from, &from_time, &from, err, errlen) < 0)
         return -1;
-    if (o->to && parse_point(o->to, &to_time, &to, err, errlen) < 0)
+    if (o->to && parse_point("--to", o->to, &to_time, &to, err, errlen) < 0)
         return -1;
     if (o->from && o->to && from_time != to_time) {
         snprintf(err, errlen, "--from and --to must both be times or both packet numbers");

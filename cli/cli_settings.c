@@ -140,8 +140,13 @@ int cli_apply_settings(sim_scenario *sc, const cli_options *o, char *err, size_t
 {
     if (o->profile)
         apply_profile(sc, o->profile);
-    for (int k = 0; k < o->n_settings; k++)
-        if (apply_one(sc, o->settings[k].opt, o->settings[k].arg, err, errlen) < 0)
+    for (int k = 0; k < o->n_settings; k++) {
+        char why[256];
+        if (apply_one(sc, o->settings[k].opt, o->settings[k].arg, why, sizeof why) < 0) {
+            /* name the option: "--rtt: bad duration 'abc': ..." */
+            snprintf(err, errlen, "--%s: %s", cli_option_name(o->settings[k].opt), why);
             return -1;
+        }
+    }
     return 0;
 }

@@ -23,8 +23,10 @@ check() { # check EXPECTED_STATUS PATTERN_IN_STDERR ARGS...
 check 2 "unknown scenario 'nosuch'" --scenario nosuch
 check 2 "unknown option '--frobnicate'" --frobnicate
 check 2 "needs a value" --scenario
-check 2 "bad duration '100'" --scenario handshake --rtt 100
-check 2 "bad probability '150%'" --scenario handshake --loss 150%
+check 2 "^tcpsim: --rtt: bad duration '100'" --scenario handshake --rtt 100
+check 2 "^tcpsim: --loss: bad probability '150%'" --scenario handshake --loss 150%
+check 2 "^tcpsim: --isn-client: bad number '-1'" --scenario handshake --isn-client -1
+check 2 "^tcpsim: --from: bad duration '2xs'" --scenario handshake -o x.png --from 2xs
 check 2 "unknown profile 'bsd'" --scenario handshake --profile bsd
 check 2 "nothing to do"
 check 2 "unexpected argument 'extra'" --scenario handshake extra
