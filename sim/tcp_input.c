@@ -92,6 +92,17 @@ static void rtt_measure(tcp_endpoint *ep, uint64_t now, uint32_t ack)
     emit_rtt(ep, now, r);
 }
 
+/* RFC 6298 5.7: our SYN (or SYN,ACK) timed out, so data transfer starts with an RTO of at least
+ * 3 s (Karn's rule left the handshake without an RTT sample).  Linux does the same on both sides
+ * (TCP_TIMEOUT_FALLBACK).  The note makes the change visible in the trace. */
+static void syn_timeout_rto(tcp_endpoint *ep, uint64_t now)
+{
+    if (!ep->syn_timed_out)
+        return;
+    if (tcp_rto_reset_after_syn_timeout(&ep->rto))
+        tcp_emit_note(ep, now, "RTO 3 s: the SYN timed out (RFC 6298 5.7)");
+}
+
 static void update_window(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 {
     /* RFC 9293 3.10.7.4 fifth, ESTABLISHED: update the send window if
@@ -370,8 +381,7 @@ static void input_syn_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         /* our SYN has been acknowledged: ESTABLISHED, send <SEQ=SND.NXT><ACK=RCV.NXT><ACK> */
         tcp_timer_stop(ep, now);
         ep->retries = 0;
-        if (ep->syn_timed_out)
-            tcp_rto_reset_after_syn_timeout(&ep->rto); /* RFC 6298 5.7 */
+        syn_timeout_rto(ep, now);
         tcp_set_state(ep, now, TCP_ESTABLISHED, "recv SYN,ACK");
         ep->ack_now = true;
         /* "If there are other controls or text in the segment, then continue processing at the
@@ -530,6 +540,7 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
         ep->max_snd_wnd = ep->snd_wnd > ep->max_snd_wnd ? ep->snd_wnd : ep->max_snd_wnd;
         ep->snd_wl1 = s.seq;
         ep->snd_wl2 = s.ack;
+        syn_timeout_rto(ep, now);
         tcp_set_state(ep, now, ep->fin_queued ? TCP_FIN_WAIT_1 : TCP_ESTABLISHED, "recv ACK");
     }
     if (!process_ack(ep, now, &s))

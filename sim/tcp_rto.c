@@ -54,8 +54,10 @@ void tcp_rto_backoff(tcp_rto *r)
     r->rto = clamp_rto(r, v);
 }
 
-void tcp_rto_reset_after_syn_timeout(tcp_rto *r)
+bool tcp_rto_reset_after_syn_timeout(tcp_rto *r)
 {
-    if (r->rto < 3000000u)
-        r->rto = 3000000u;
+    if (r->rto >= 3000000u)
+        return false;
+    r->rto = 3000000u;
+    return true;
 }

@@ -27,7 +27,8 @@ void tcp_rto_init(tcp_rto *r, uint64_t initial, uint64_t min, uint64_t max, uint
 void tcp_rto_sample(tcp_rto *r, uint64_t rtt);
 /* RFC 6298 5.5: RTO = RTO * 2, bounded by the maximum. */
 void tcp_rto_backoff(tcp_rto *r);
-/* RFC 6298 5.7: after a SYN timeout with RTO < 3 s, data transfer starts with RTO = 3 s. */
-void tcp_rto_reset_after_syn_timeout(tcp_rto *r);
+/* RFC 6298 5.7: after a SYN timeout with RTO < 3 s, data transfer starts with RTO = 3 s.
+ * Returns true when the RTO was raised. */
+bool tcp_rto_reset_after_syn_timeout(tcp_rto *r);
 
 #endif

@@ -128,10 +128,10 @@ static void test_rto_reset_after_syn_timeout_3s(void **state)
     (void)state;
     tcp_rto r;
     tcp_rto_init(&r, SEC(1), SEC(1), SEC(60), MS(1));
-    tcp_rto_reset_after_syn_timeout(&r);
+    assert_true(tcp_rto_reset_after_syn_timeout(&r));
     assert_int_equal(r.rto, SEC(3));
     r.rto = SEC(4);
-    tcp_rto_reset_after_syn_timeout(&r);
+    assert_false(tcp_rto_reset_after_syn_timeout(&r));
     assert_int_equal(r.rto, SEC(4));
 }
 
@@ -309,6 +309,9 @@ static void test_syn_sent_timeout_rto_3s_once_established(void **state)
     assert_int_equal(f.ep.state, TCP_ESTABLISHED);
     assert_int_equal(fx_count(&f, TRACE_RTT), 0);
     assert_int_equal(f.ep.rto.rto, SEC(3));
+    assert_int_equal(fx_count(&f, TRACE_NOTE), 1); /* the trace says why */
+    assert_string_equal(fx_find(&f, TRACE_NOTE, 0)->text,
+                        "RTO 3 s: the SYN timed out (RFC 6298 5.7)");
     fx_at(&f, MS(1200));
     assert_int_equal(tcp_send(&f.ep, f.now, 10), 10);
     expect_seg(&f, TCP_ACK | TCP_PSH, I + 1, P + 1, 10);
@@ -329,6 +332,29 @@ static void test_syn_received_rto_resends_synack(void **state)
     assert_true(s->tags & TCP_TAG_RETRANSMISSION);
     assert_int_equal(tcp_next_deadline(&f.ep), SEC(3));
     expect_no_state_change(&f, TCP_SYN_RECEIVED);
+    fx_free(&f);
+}
+
+/* RFC 6298 5.7 on the passive side: the SYN,ACK timed out, the handshake's ACK comes (no sample:
+ * Karn), so SYN-RECEIVED -> ESTABLISHED starts data transfer with RTO = 3 s, said in a note. */
+static void test_syn_received_timeout_rto_3s_once_established(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, TRACE_SERVER, I, P, NULL);
+    fx_server_syn_received(&f);
+    fx_tick(&f, SEC(1));
+    expect_seg(&f, TCP_SYN | TCP_ACK, I, P + 1, 0);
+    fx_send_seg(&f, MS(1100), TCP_ACK, P + 1, I + 1, 0);
+    expect_nothing(&f);
+    assert_int_equal(f.ep.state, TCP_ESTABLISHED);
+    assert_int_equal(fx_count(&f, TRACE_RTT), 0);
+    assert_int_equal(f.ep.rto.rto, SEC(3));
+    assert_int_equal(fx_count(&f, TRACE_NOTE), 1);
+    fx_at(&f, MS(1200));
+    assert_int_equal(tcp_send(&f.ep, f.now, 10), 10);
+    expect_seg(&f, TCP_ACK | TCP_PSH, I + 1, P + 1, 10);
+    assert_int_equal(tcp_next_deadline(&f.ep), MS(1200) + SEC(3));
     fx_free(&f);
 }
 
@@ -438,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_established_abort_after_rto_rst_seq_snd_nxt_not_rewound),
         cmocka_unit_test(test_syn_sent_timeout_rto_3s_once_established),
         cmocka_unit_test(test_syn_received_rto_resends_synack),
+        cmocka_unit_test(test_syn_received_timeout_rto_3s_once_established),
         cmocka_unit_test(test_fin_wait_1_rto_resends_fin),
         cmocka_unit_test(test_syn_sent_gives_up_after_syn_retries_closed),
         cmocka_unit_test(test_syn_sent_default_gives_up_at_127s),
