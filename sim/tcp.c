@@ -108,6 +108,10 @@ void tcp_emit_cwnd(tcp_endpoint *ep, uint64_t now, const char *cause)
 {
     if (!trace_sink_on(&ep->sink) || ep->observer)
         return;
+    if (ep->cwnd_shown == ep->cc.cwnd && ep->ssthresh_shown == ep->cc.ssthresh)
+        return; /* an ACK that changed neither (a SYN's or FIN's, or cwnd at a limit) */
+    ep->cwnd_shown = ep->cc.cwnd;
+    ep->ssthresh_shown = ep->cc.ssthresh;
     trace_event ev = ev_new(ep, now, TRACE_CWND);
     ev.u.cwnd.cwnd = ep->cc.cwnd;
     ev.u.cwnd.ssthresh = ep->cc.ssthresh;

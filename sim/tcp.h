@@ -131,6 +131,7 @@ typedef struct tcp_endpoint {
 
     /* congestion control */
     tcp_cc cc;
+    uint32_t cwnd_shown, ssthresh_shown; /* last values traced: unchanged ones are not repeated */
     bool rexmit_one;    /* fast retransmit / partial ACK: resend the segment at snd_una */
     bool probe_pending; /* persist timer fired: send a zero-window probe */
     bool probe_out;     /* a one-octet probe beyond the window is unanswered */

@@ -57,6 +57,8 @@ tcp_cc_action tcp_cc_on_new_ack(tcp_cc *cc, uint32_t ack, uint32_t acked, uint32
         cc->partial_seen = true;
         return first ? TCP_CC_PARTIAL_ACK_FIRST : TCP_CC_PARTIAL_ACK;
     }
+    if (acked == 0)
+        return TCP_CC_NONE; /* only a SYN or FIN was acknowledged: no data, no growth */
     if (cc->cwnd < cc->ssthresh) {
         /* RFC 5681 3.1 equation (2): slow start, cwnd += min (N, SMSS) */
         cc->cwnd += acked < smss ? acked : smss;

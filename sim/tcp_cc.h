@@ -30,8 +30,8 @@ typedef enum tcp_cc_action {
 
 /* RFC 5681 3.1 initial window (iw_segments == 0) or iw_segments * smss (RFC 6928 style). */
 void tcp_cc_init(tcp_cc *cc, uint32_t smss, uint32_t iw_segments, uint32_t iss);
-/* An ACK that acknowledges `acked` new bytes; snd_max is the highest sequence number sent and
- * flight_after the bytes still outstanding after this ACK. */
+/* An ACK that acknowledges `acked` new bytes of data (SYN and FIN not counted); flight_after is
+ * the bytes still outstanding after this ACK. */
 tcp_cc_action tcp_cc_on_new_ack(tcp_cc *cc, uint32_t ack, uint32_t acked, uint32_t flight_after,
                                 uint32_t smss);
 /* A duplicate ACK (RFC 5681 section 2 definition, checked by the caller). */

@@ -92,15 +92,20 @@ static void rtt_measure(tcp_endpoint *ep, uint64_t now, uint32_t ack)
     emit_rtt(ep, now, r);
 }
 
-/* RFC 6298 5.7: our SYN (or SYN,ACK) timed out, so data transfer starts with an RTO of at least
- * 3 s (Karn's rule left the handshake without an RTT sample).  Linux does the same on both sides
- * (TCP_TIMEOUT_FALLBACK).  The note makes the change visible in the trace. */
-static void syn_timeout_rto(tcp_endpoint *ep, uint64_t now)
+/* Our SYN (or SYN,ACK) timed out and the handshake is now complete.  RFC 6298 5.7: data transfer
+ * starts with an RTO of at least 3 s (Karn's rule left the handshake without an RTT sample).
+ * RFC 5681 3.1: "If the SYN or SYN/ACK is lost, the initial window used by a sender after a
+ * correctly transmitted SYN MUST be one segment".  (Linux keeps its initial window unless the
+ * SYN was sent three times or more; tcpsim follows the RFC.)  Both changes are traced. */
+static void start_after_syn_timeout(tcp_endpoint *ep, uint64_t now)
 {
     if (!ep->syn_timed_out)
         return;
     if (tcp_rto_reset_after_syn_timeout(&ep->rto))
         tcp_emit_note(ep, now, "RTO 3 s: the SYN timed out (RFC 6298 5.7)");
+    tcp_cc_init(&ep->cc, ep->smss, ep->cfg.iw_segments, ep->iss);
+    ep->cc.cwnd = ep->smss;
+    tcp_emit_cwnd(ep, now, "SYN timed out: initial window 1 segment");
 }
 
 static void update_window(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
@@ -168,10 +173,14 @@ static bool process_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         rtt_measure(ep, now, s->ack);
         ep->retries = 0;
         uint32_t flight = ep->snd_max - ep->snd_una;
-        tcp_cc_action a = tcp_cc_on_new_ack(&ep->cc, s->ack, acked, flight, ep->smss);
+        /* RFC 5681 3.1 grows cwnd for ACKs of new data: the SYN's and FIN's numbers are not */
+        tcp_cc_action a = tcp_cc_on_new_ack(&ep->cc, s->ack, acked - ctl, flight, ep->smss);
         if (a == TCP_CC_PARTIAL_ACK || a == TCP_CC_PARTIAL_ACK_FIRST) {
             ep->rexmit_one = true;
             tcp_emit_cwnd(ep, now, "partial ACK (RFC 6582)");
+        } else if (acked == ctl) {
+            /* only our SYN or FIN: cwnd is unchanged, traced once as the initial window */
+            tcp_emit_cwnd(ep, now, "initial window (RFC 5681 3.1)");
         } else {
             tcp_emit_cwnd(ep, now,
                           ep->cc.cwnd <= ep->cc.ssthresh ? "slow start" : "congestion avoidance");
@@ -381,7 +390,7 @@ static void input_syn_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         /* our SYN has been acknowledged: ESTABLISHED, send <SEQ=SND.NXT><ACK=RCV.NXT><ACK> */
         tcp_timer_stop(ep, now);
         ep->retries = 0;
-        syn_timeout_rto(ep, now);
+        start_after_syn_timeout(ep, now);
         tcp_set_state(ep, now, TCP_ESTABLISHED, "recv SYN,ACK");
         ep->ack_now = true;
         /* "If there are other controls or text in the segment, then continue processing at the
@@ -540,7 +549,7 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
         ep->max_snd_wnd = ep->snd_wnd > ep->max_snd_wnd ? ep->snd_wnd : ep->max_snd_wnd;
         ep->snd_wl1 = s.seq;
         ep->snd_wl2 = s.ack;
-        syn_timeout_rto(ep, now);
+        start_after_syn_timeout(ep, now);
         tcp_set_state(ep, now, ep->fin_queued ? TCP_FIN_WAIT_1 : TCP_ESTABLISHED, "recv ACK");
     }
     if (!process_ack(ep, now, &s))

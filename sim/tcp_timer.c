@@ -44,6 +44,7 @@ static void on_rto(tcp_endpoint *ep, uint64_t now)
         ep->syn_timed_out = true; /* for RFC 6298 5.7 */
     uint32_t flight = ep->snd_max - ep->snd_una;
     tcp_cc_on_rto(&ep->cc, flight, ep->snd_max, ep->smss, ep->retries == 1);
+    ep->cwnd_shown = 0; /* traced at every timeout, even when the same as after the last one */
     tcp_emit_cwnd(ep, now, "retransmission timeout: loss window");
     tcp_rto_backoff(&ep->rto); /* RFC 6298 5.5: RTO <- RTO * 2 */
     ep->rtt_timing = false;    /* Karn: the timed segment will be retransmitted */

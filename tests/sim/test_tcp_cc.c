@@ -254,6 +254,85 @@ static void test_established_rto_cwnd_one_smss(void **state)
     fx_free(&f);
 }
 
+/* RFC 5681 3.1 grows cwnd for ACKs of new data only: the ACK of a SYN (0 data bytes) leaves it
+ * at the initial window; slow start then adds min(N, SMSS) for N data bytes. */
+static void test_cc_ack_of_syn_or_fin_no_growth(void **state)
+{
+    (void)state;
+    tcp_cc cc;
+    tcp_cc_init(&cc, 1460, 0, 0);
+    assert_int_equal(tcp_cc_on_new_ack(&cc, 1, 0, 0, 1460), TCP_CC_NONE);
+    assert_int_equal(cc.cwnd, 4380);
+    cc.ssthresh = 4000; /* congestion avoidance: no "+1 at least" for a FIN's ACK either */
+    assert_int_equal(tcp_cc_on_new_ack(&cc, 2, 0, 0, 1460), TCP_CC_NONE);
+    assert_int_equal(cc.cwnd, 4380);
+    tcp_cc_on_new_ack(&cc, 102, 100, 0, 1460);
+    assert_int_equal(cc.cwnd, 4380 + 1460 * 1460 / 4380);
+}
+
+/* The server's handshake ACK acknowledges only its SYN,ACK: cwnd stays the initial window of
+ * 3 segments, traced once as such. */
+static void test_syn_received_ack_keeps_initial_window(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, TRACE_SERVER, I, P, NULL);
+    fx_server_established(&f);
+    assert_int_equal(f.ep.cc.cwnd, 4380);
+    size_t n = 0; /* the whole trace, marks aside: one cwnd event, the initial window */
+    for (size_t k = 0; k < f.tb.n; k++)
+        if (f.tb.ev[k].kind == TRACE_CWND) {
+            assert_int_equal(f.tb.ev[k].u.cwnd.cwnd, 4380);
+            assert_string_equal(f.tb.ev[k].text, "initial window (RFC 5681 3.1)");
+            n++;
+        }
+    assert_int_equal(n, 1);
+    fx_free(&f);
+}
+
+/* RFC 5681 3.1: "If the SYN or SYN/ACK is lost, the initial window used by a sender after a
+ * correctly transmitted SYN MUST be one segment": after a SYN timeout the client's first write
+ * of 4380 bytes sends one segment, the next after its ACK (slow start: two). */
+static void test_syn_sent_timeout_initial_window_one_segment(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, TRACE_CLIENT, I, P, NULL);
+    fx_client_syn_sent(&f);
+    fx_tick(&f, FX_MS(1000));
+    expect_seg(&f, TCP_SYN, I, 0, 0);
+    fx_send_seg(&f, FX_MS(1100), TCP_SYN | TCP_ACK, P, I + 1, 0);
+    expect_seg(&f, TCP_ACK, I + 1, P + 1, 0);
+    assert_int_equal(f.ep.cc.cwnd, 1460);
+    assert_true(f.ep.cc.ssthresh >= 65535u << 14); /* a new connection: "arbitrarily high" */
+    fx_at(&f, FX_MS(1200));
+    assert_int_equal(tcp_send(&f.ep, f.now, 4380), 4380);
+    assert_int_equal(fx_drain(&f), 1);
+    fx_send_seg(&f, FX_MS(1300), TCP_ACK, P + 1, I + 1461, 0);
+    assert_int_equal(fx_drain(&f), 2);
+    assert_int_equal(f.ep.cc.cwnd, 2920);
+    fx_free(&f);
+}
+
+/* The same on the passive side: the SYN,ACK timed out once, so the server starts with one. */
+static void test_syn_received_timeout_initial_window_one_segment(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, TRACE_SERVER, I, P, NULL);
+    fx_server_syn_received(&f);
+    fx_tick(&f, FX_MS(1000));
+    expect_seg(&f, TCP_SYN | TCP_ACK, I, P + 1, 0);
+    fx_send_seg(&f, FX_MS(1100), TCP_ACK, P + 1, I + 1, 0);
+    assert_int_equal(f.ep.state, TCP_ESTABLISHED);
+    assert_int_equal(f.ep.cc.cwnd, 1460);
+    assert_string_equal(last_cwnd(&f)->text, "SYN timed out: initial window 1 segment");
+    fx_at(&f, FX_MS(1200));
+    assert_int_equal(tcp_send(&f.ep, f.now, 4380), 4380);
+    assert_int_equal(fx_drain(&f), 1);
+    fx_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +346,10 @@ int main(void)
         cmocka_unit_test(test_established_third_dupack_fast_retransmit),
         cmocka_unit_test(test_established_partial_ack_retransmits_next_hole),
         cmocka_unit_test(test_established_rto_cwnd_one_smss),
+        cmocka_unit_test(test_cc_ack_of_syn_or_fin_no_growth),
+        cmocka_unit_test(test_syn_received_ack_keeps_initial_window),
+        cmocka_unit_test(test_syn_sent_timeout_initial_window_one_segment),
+        cmocka_unit_test(test_syn_received_timeout_initial_window_one_segment),
     };
     return cmocka_run_group_tests_name("tcp_cc", tests, NULL, NULL);
 }
