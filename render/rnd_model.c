@@ -714,7 +714,20 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         m->seg[m->nseg++] = *s;
     }
     if (pkt_range && m->nseg == 0) {
-        set_err(err, errlen, "nothing to draw: no packet of the connection in the packet range");
+        /* say where the connection's packets are, so the next try can hit them */
+        uint64_t lo = UINT64_MAX, hi = 0;
+        for (size_t k = 0; k < x.nall; k++) {
+            uint64_t id = tr->ev[x.pos[k]].id;
+            lo = id < lo ? id : lo;
+            hi = id > hi ? id : hi;
+        }
+        if (x.nall > 0 && err != NULL && errlen > 0)
+            snprintf(err, errlen,
+                     "nothing to draw: no packet of the connection in the packet range "
+                     "(its packets are numbered %llu to %llu)",
+                     (unsigned long long)lo, (unsigned long long)hi);
+        else
+            set_err(err, errlen, "nothing to draw: the connection has no packet");
         rc = RND_EREQUEST;
         goto out;
     }
@@ -767,7 +780,18 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         m->ev[m->nev++] = e;
     }
     if (m->nseg == 0 && m->nev == 0) {
-        set_err(err, errlen, "nothing to draw: no event of the connection in the time range");
+        uint64_t lo = UINT64_MAX, hi = 0;
+        for (size_t i = 0; i < x.nxe; i++) {
+            lo = x.xe[i].e->t < lo ? x.xe[i].e->t : lo;
+            hi = x.xe[i].e->t > hi ? x.xe[i].e->t : hi;
+        }
+        if (x.nxe > 0 && err != NULL && errlen > 0)
+            snprintf(err, errlen,
+                     "nothing to draw: no event of the connection in the time range "
+                     "(its events run from %.3f ms to %.3f ms)",
+                     (double)lo / 1000.0, (double)hi / 1000.0);
+        else
+            set_err(err, errlen, "nothing to draw: no event of the connection in the time range");
         rc = RND_EREQUEST;
         goto out;
     }

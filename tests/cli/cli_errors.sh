@@ -27,6 +27,8 @@ check 2 "^tcpsim: --rtt: bad duration '100'" --scenario handshake --rtt 100
 check 2 "^tcpsim: --loss: bad probability '150%'" --scenario handshake --loss 150%
 check 2 "^tcpsim: --isn-client: bad number '-1'" --scenario handshake --isn-client -1
 check 2 "^tcpsim: --from: bad duration '2xs'" --scenario handshake -o x.png --from 2xs
+check 2 "no packet of the connection in the packet range (its packets are numbered 1 to 3)" --scenario handshake -o x.png --from 500 --to 600
+check 2 "no event of the connection in the time range (its events run from 0.000 ms to 150.000 ms)" --scenario handshake -o x.png --from 10s
 check 2 "unknown profile 'bsd'" --scenario handshake --profile bsd
 check 2 "nothing to do"
 check 2 "unexpected argument 'extra'" --scenario handshake extra
