@@ -3,7 +3,10 @@
  * nanosecond timestamp precision, so nanosecond files lose nothing above the microsecond) and
  * live interfaces, compiling BPF filters, and the pcap_next_ex loop with its errors turned into
  * one-line messages that name the file and the packet.  This is the only file of tcpsim that
- * calls libpcap's reading functions.
+ * calls libpcap's reading functions.  A regular pcapng file is scanned first (cap_pcapng.c);
+ * when its interfaces have different link types, which libpcap 1.10 refuses, the file is read
+ * by cap_pcapng instead, with the filter compiled once per link type (pcap_open_dead) and
+ * applied with pcap_offline_filter, so that index, count and messages behave as on libpcap.
  */
 #define _DEFAULT_SOURCE /* <pcap/pcap.h> needs u_int & co., hidden by _POSIX_C_SOURCE alone */
 
@@ -16,15 +19,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "cap_decode.h"
+#include "cap_pcapng.h"
 
 #define CAP_LIVE_TIMEOUT_MS 100
 
+/* A filter compiled for one link type of a file of mixed link types. */
+typedef struct cap_ng_filter {
+    int linktype;
+    bool reject; /* it does not compile for this link type, which has no decoder: no packet of it
+                    passes (none could be replayed anyway) */
+    struct bpf_program prog;
+} cap_ng_filter;
+
 struct cap_source {
-    pcap_t *p;
-    char *name; /* for messages */
+    pcap_t *p;            /* NULL when cap_pcapng reads the file */
+    cap_pcapng *ng;       /* the pcapng reader of a file of mixed link types */
+    FILE *ng_fp;          /* its stream */
+    cap_pcapng_scan scan; /* its link types */
+    int ng_snaplen;
+    cap_ng_filter *ng_filters;
+    size_t n_ng_filters;
+    char *ng_expr; /* the filter expression, for a link type that appears late */
+    char *name;    /* for messages */
     bool live;
     bool nano;     /* tv_usec holds nanoseconds */
     bool done;     /* EOF reached or an error returned */
@@ -66,14 +86,20 @@ static const char *strip_name(const char *msg, const char *name)
     return msg;
 }
 
-static void set_linktype(cap_source *s)
+/* libpcap's name of a link type, or "DLT_<n>" written into buf. */
+static const char *link_name(int linktype, char *buf, size_t n)
 {
-    s->linktype = pcap_datalink(s->p);
-    s->linkname = pcap_datalink_val_to_name(s->linktype);
-    if (s->linkname == NULL) {
-        snprintf(s->linkname_buf, sizeof s->linkname_buf, "DLT_%d", s->linktype);
-        s->linkname = s->linkname_buf;
-    }
+    const char *name = pcap_datalink_val_to_name(linktype);
+    if (name != NULL)
+        return name;
+    snprintf(buf, n, "DLT_%d", linktype);
+    return buf;
+}
+
+static void set_linktype(cap_source *s, int linktype)
+{
+    s->linktype = linktype;
+    s->linkname = link_name(linktype, s->linkname_buf, sizeof s->linkname_buf);
 }
 
 static cap_source *source_new(const char *name, bool live)
@@ -92,6 +118,48 @@ static cap_source *source_new(const char *name, bool live)
 
 /* ------------------------------------------------------------------------------------------ */
 /* Opening                                                                                     */
+
+/*
+ * For a regular file that starts with a pcapng Section Header Block, scans its SHBs and IDBs:
+ * 1 when the IDBs' link types differ (s->scan then holds them), 0 otherwise (and for pipes,
+ * terminals and the like, which are not read at all here), -1 out of memory, -2 when the file
+ * cannot be rewound (errno set).  The file is left at its first byte.
+ */
+static int scan_pcapng(cap_source *s, FILE *fp)
+{
+    struct stat st;
+    uint8_t magic[4];
+    int rc = 0;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    if (fread(magic, 1, sizeof magic, fp) == sizeof magic && cap_pcapng_magic(magic)) {
+        if (cap_pcapng_scan_file(fp, &s->scan) < 0)
+            rc = -1;
+        else if (s->scan.mixed)
+            rc = 1;
+        else
+            cap_pcapng_scan_free(&s->scan);
+    }
+    clearerr(fp);
+    if (fseeko(fp, 0, SEEK_SET) != 0)
+        return -2;
+    return rc;
+}
+
+/* The file of mixed link types is read by cap_pcapng. */
+static int open_mixed(cap_source *s, FILE *fp)
+{
+    s->ng = cap_pcapng_new(fp);
+    if (s->ng == NULL)
+        return CAP_ERR_NOMEM;
+    s->ng_fp = fp;
+    s->nano = false;
+    set_linktype(s, s->scan.first_linktype);
+    s->ng_snaplen = s->scan.first_snaplen == 0 || s->scan.first_snaplen > INT32_MAX
+                        ? CAP_LIVE_SNAPLEN
+                        : (int)s->scan.first_snaplen;
+    return CAP_OK;
+}
 
 int cap_source_open_file(cap_source **out, const char *path, char *err, size_t errlen)
 {
@@ -120,6 +188,22 @@ int cap_source_open_file(cap_source **out, const char *path, char *err, size_t e
         s->iobuf = malloc(CAP_FILE_BUFFER);
         if (s->iobuf != NULL)
             setvbuf(fp, s->iobuf, _IOFBF, CAP_FILE_BUFFER);
+        int mixed = scan_pcapng(s, fp);
+        if (mixed > 0 && open_mixed(s, fp) != CAP_OK)
+            mixed = -1;
+        if (mixed < 0) {
+            if (mixed == -2)
+                set_err(err, errlen, "%s: cannot read capture: %s", s->name, strerror(errno));
+            else
+                set_err(err, errlen, "%s: out of memory", s->name);
+            fclose(fp); /* not the source's yet */
+            cap_source_close(s);
+            return mixed == -2 ? CAP_ERR_OPEN : CAP_ERR_NOMEM;
+        }
+        if (mixed > 0) {
+            *out = s;
+            return CAP_OK;
+        }
         s->p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
         if (s->p == NULL) /* libpcap closes the stream only once it has a pcap_t */
             fclose(fp);
@@ -130,7 +214,7 @@ int cap_source_open_file(cap_source **out, const char *path, char *err, size_t e
         return CAP_ERR_OPEN;
     }
     s->nano = pcap_get_tstamp_precision(s->p) == PCAP_TSTAMP_PRECISION_NANO;
-    set_linktype(s);
+    set_linktype(s, pcap_datalink(s->p));
     *out = s;
     return CAP_OK;
 }
@@ -184,13 +268,102 @@ int cap_source_open_live(cap_source **out, const char *iface, int snaplen, int t
         return rc;
     }
     /* rc > 0 is a warning (promiscuous mode not supported...): capturing works */
-    set_linktype(s);
+    set_linktype(s, pcap_datalink(s->p));
     *out = s;
     return CAP_OK;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Filter and link type                                                                        */
+
+/* Compiles expr for one link type (of a file of mixed link types); 0, or -1 with why set. */
+static int compile_for(int linktype, const char *expr, struct bpf_program *prog, char *why,
+                       size_t whylen)
+{
+    pcap_t *dead = pcap_open_dead(linktype, CAP_LIVE_SNAPLEN);
+    int rc;
+    if (dead == NULL) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    rc = pcap_compile(dead, prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+    if (rc != 0)
+        snprintf(why, whylen, "%s", pcap_geterr(dead));
+    pcap_close(dead);
+    return rc != 0 ? -1 : 0;
+}
+
+static void free_ng_filters(cap_ng_filter *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!v[i].reject)
+            pcap_freecode(&v[i].prog);
+    free(v);
+}
+
+/* The filter of a file of mixed link types: one program per link type, all or none.  A link type
+ * without a decoder for which the expression does not compile (libpcap knows nothing of
+ * DLT_5000, say) does not fail the filter: its packets are all rejected instead. */
+static int set_filter_mixed(cap_source *s, const char *expr, char *err, size_t errlen)
+{
+    size_t n = s->scan.n_linktypes, done = 0;
+    cap_ng_filter *v = calloc(n != 0 ? n : 1, sizeof *v);
+    char *copy = strdup(expr);
+    char why[PCAP_ERRBUF_SIZE + 64], first_why[PCAP_ERRBUF_SIZE + 64] = "", nbuf[32];
+
+    if (v == NULL || copy == NULL) {
+        free(v);
+        free(copy);
+        set_err(err, errlen, "%s: out of memory", s->name);
+        return CAP_ERR_NOMEM;
+    }
+    for (; done < n; done++) {
+        v[done].linktype = s->scan.linktypes[done];
+        if (compile_for(v[done].linktype, expr, &v[done].prog, why, sizeof why) == 0)
+            continue;
+        if (!cap_link_supported(v[done].linktype)) {
+            v[done].reject = true;
+            if (first_why[0] == '\0')
+                snprintf(first_why, sizeof first_why, "%s", why);
+            continue;
+        }
+        /* when it compiles for another of the file's link types, say which one it failed for */
+        bool elsewhere = false;
+        for (size_t j = 0; j < n && !elsewhere; j++) {
+            struct bpf_program other;
+            char ignored[PCAP_ERRBUF_SIZE + 64];
+            if (j != done &&
+                compile_for(s->scan.linktypes[j], expr, &other, ignored, sizeof ignored) == 0) {
+                pcap_freecode(&other);
+                elsewhere = true;
+            }
+        }
+        if (elsewhere)
+            set_err(err, errlen, "bad filter expression '%s': %s (for the %s interfaces of %s)",
+                    expr, why, link_name(v[done].linktype, nbuf, sizeof nbuf), s->name);
+        else
+            set_err(err, errlen, "bad filter expression '%s': %s", expr, why);
+        free_ng_filters(v, done);
+        free(copy);
+        return CAP_ERR_FILTER;
+    }
+    size_t compiled = 0;
+    for (size_t i = 0; i < n; i++)
+        compiled += !v[i].reject;
+    if (n != 0 && compiled == 0) { /* no link type it compiles for: say why (the first one) */
+        set_err(err, errlen, "bad filter expression '%s': %s", expr, first_why);
+        free_ng_filters(v, n);
+        free(copy);
+        return CAP_ERR_FILTER;
+    }
+    free_ng_filters(s->ng_filters, s->n_ng_filters);
+    free(s->ng_expr);
+    s->ng_filters = v;
+    s->n_ng_filters = n;
+    s->ng_expr = copy;
+    s->filtered = true;
+    return CAP_OK;
+}
 
 int cap_source_set_filter(cap_source *src, const char *expr, char *err, size_t errlen)
 {
@@ -202,6 +375,8 @@ int cap_source_set_filter(cap_source *src, const char *expr, char *err, size_t e
         set_err(err, errlen, "no filter expression given");
         return CAP_ERR_ARG;
     }
+    if (src->ng != NULL)
+        return set_filter_mixed(src, expr, err, errlen);
     if (src->live && pcap_lookupnet(src->name, &net, &mask, ebuf) != 0)
         mask = PCAP_NETMASK_UNKNOWN; /* no IPv4 address: only "broadcast" tests need it */
     if (pcap_compile(src->p, &prog, expr, 1, mask) != 0) {
@@ -224,6 +399,11 @@ int cap_source_linktype(const cap_source *src)
     return src->linktype;
 }
 
+bool cap_source_mixed_links(const cap_source *src)
+{
+    return src->ng != NULL;
+}
+
 const char *cap_source_linktype_name(const cap_source *src)
 {
     return src->linkname;
@@ -231,14 +411,45 @@ const char *cap_source_linktype_name(const cap_source *src)
 
 bool cap_source_link_supported(const cap_source *src)
 {
-    return cap_link_supported(src->linktype);
+    if (src->ng == NULL)
+        return cap_link_supported(src->linktype);
+    for (size_t i = 0; i < src->scan.n_linktypes; i++)
+        if (cap_link_supported(src->scan.linktypes[i]))
+            return true;
+    return false;
+}
+
+/* "NAME (n, description)", or "NAME (n)" when libpcap has no description. */
+static void describe_link(char *buf, size_t n, int linktype)
+{
+    char nbuf[32];
+    const char *desc = pcap_datalink_val_to_description(linktype);
+    if (desc != NULL)
+        snprintf(buf, n, "%s (%d, %s)", link_name(linktype, nbuf, sizeof nbuf), linktype, desc);
+    else
+        snprintf(buf, n, "%s (%d)", link_name(linktype, nbuf, sizeof nbuf), linktype);
 }
 
 int cap_source_check_link(const cap_source *src, char *err, size_t errlen)
 {
     const char *desc;
-    if (cap_link_supported(src->linktype))
+    if (cap_source_link_supported(src))
         return CAP_OK;
+    if (src->ng != NULL) { /* none of the interfaces' link types has a decoder */
+        char list[400] = "", one[160];
+        size_t i, n = src->scan.n_linktypes, shown = 4;
+        for (i = 0; i < n && i < shown; i++) {
+            describe_link(one, sizeof one, src->scan.linktypes[i]);
+            size_t len = strlen(list);
+            snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", one);
+        }
+        if (n > shown) {
+            size_t len = strlen(list);
+            snprintf(list + len, sizeof list - len, " and %zu more", n - shown);
+        }
+        set_err(err, errlen, "%s: unsupported link types %s", src->name, list);
+        return CAP_ERR_LINK;
+    }
     desc = pcap_datalink_val_to_description(src->linktype);
     if (desc != NULL)
         set_err(err, errlen, "%s: unsupported link type %s (%d, %s)", src->name,
@@ -266,8 +477,10 @@ static uint64_t frame_time(const struct pcap_pkthdr *h, bool nano)
 /* The message for a failed read: which packet, where the file reading stopped, and why. */
 static void read_error(cap_source *s, const char *why)
 {
-    FILE *f = s->live ? NULL : pcap_file(s->p);
+    FILE *f = s->live || s->ng != NULL ? NULL : pcap_file(s->p);
     long long pos = f != NULL ? (long long)ftello(f) : -1;
+    if (s->ng != NULL)
+        pos = (long long)cap_pcapng_offset(s->ng);
     char where[64] = "";
     if (pos >= 0)
         snprintf(where, sizeof where, " (reading stopped at byte %lld)", pos);
@@ -278,6 +491,83 @@ static void read_error(cap_source *s, const char *why)
     else
         snprintf(s->errmsg, sizeof s->errmsg, "%s: cannot read packet %llu%s: %s", s->name,
                  (unsigned long long)s->count + 1, where, why);
+}
+
+/* The filter's verdict on a packet of a file of mixed link types: 1 passed, 0 rejected, -1 when
+ * the packet's link type was not in the scan (a file still being written) and the filter does
+ * not compile for it (why set). */
+static int mixed_pass(cap_source *s, const cap_pcapng_pkt *pk, char *why, size_t whylen)
+{
+    const cap_ng_filter *f = NULL;
+    struct pcap_pkthdr h;
+    for (size_t i = 0; i < s->n_ng_filters && f == NULL; i++)
+        if (s->ng_filters[i].linktype == pk->linktype)
+            f = &s->ng_filters[i];
+    if (f == NULL) {
+        cap_ng_filter *v = realloc(s->ng_filters, (s->n_ng_filters + 1) * sizeof *v);
+        char reason[PCAP_ERRBUF_SIZE + 64], nbuf[32];
+        if (v == NULL) {
+            snprintf(why, whylen, "out of memory");
+            return -1;
+        }
+        s->ng_filters = v;
+        v[s->n_ng_filters].linktype = pk->linktype;
+        v[s->n_ng_filters].reject = false;
+        if (compile_for(pk->linktype, s->ng_expr, &v[s->n_ng_filters].prog, reason,
+                        sizeof reason) != 0) {
+            if (!cap_link_supported(pk->linktype)) {
+                v[s->n_ng_filters++].reject = true;
+                return 0;
+            }
+            snprintf(why, whylen, "filter '%s' does not compile for link type %s: %s", s->ng_expr,
+                     link_name(pk->linktype, nbuf, sizeof nbuf), reason);
+            return -1;
+        }
+        f = &v[s->n_ng_filters++];
+    }
+    if (f->reject)
+        return 0;
+    memset(&h, 0, sizeof h);
+    h.ts.tv_sec = (time_t)(pk->ts_us / 1000000u);
+    h.ts.tv_usec = (suseconds_t)(pk->ts_us % 1000000u);
+    h.caplen = pk->caplen;
+    h.len = pk->wirelen;
+    return pcap_offline_filter(&f->prog, &h, pk->data) != 0;
+}
+
+/* cap_source_next for a file of mixed link types. */
+static int next_mixed(cap_source *src, cap_frame *frame, char *err, size_t errlen)
+{
+    char why[512];
+    for (;;) {
+        cap_pcapng_pkt pk;
+        int rc = src->stop ? 0 : cap_pcapng_next(src->ng, &pk, why, sizeof why);
+        if (rc > 0 && src->filtered) {
+            rc = mixed_pass(src, &pk, why, sizeof why);
+            if (rc == 0)
+                continue;
+        }
+        if (rc == 0) {
+            src->done = true;
+            src->last_rc = CAP_NEXT_EOF;
+            return CAP_NEXT_EOF;
+        }
+        if (rc < 0) {
+            read_error(src, why);
+            src->done = true;
+            src->last_rc = CAP_ERR_READ;
+            set_err(err, errlen, "%s", src->errmsg);
+            return CAP_ERR_READ;
+        }
+        src->count++;
+        frame->data = pk.data;
+        frame->caplen = pk.caplen;
+        frame->wirelen = pk.wirelen;
+        frame->ts_us = pk.ts_us;
+        frame->index = src->count;
+        frame->linktype = pk.linktype;
+        return CAP_NEXT_PACKET;
+    }
 }
 
 int cap_source_next(cap_source *src, cap_frame *frame, char *err, size_t errlen)
@@ -299,6 +589,8 @@ int cap_source_next(cap_source *src, cap_frame *frame, char *err, size_t errlen)
             set_err(err, errlen, "%s", src->errmsg);
         return src->last_rc;
     }
+    if (src->ng != NULL)
+        return next_mixed(src, frame, err, errlen);
     rc = pcap_next_ex(src->p, &h, &data);
     switch (rc) {
     case 1:
@@ -308,6 +600,7 @@ int cap_source_next(cap_source *src, cap_frame *frame, char *err, size_t errlen)
         frame->wirelen = h->len;
         frame->ts_us = frame_time(h, src->nano);
         frame->index = src->count;
+        frame->linktype = src->linktype;
         return CAP_NEXT_PACKET;
     case 0:
         return CAP_NEXT_TIMEOUT;
@@ -341,13 +634,14 @@ bool cap_source_is_live(const cap_source *src)
 
 int cap_source_snaplen(const cap_source *src)
 {
-    return pcap_snapshot(src->p);
+    return src->ng != NULL ? src->ng_snaplen : pcap_snapshot(src->p);
 }
 
 void cap_source_break(cap_source *src)
 {
     src->stop = 1;
-    pcap_breakloop(src->p);
+    if (src->p != NULL)
+        pcap_breakloop(src->p);
 }
 
 void cap_source_close(cap_source *src)
@@ -356,6 +650,12 @@ void cap_source_close(cap_source *src)
         return;
     if (src->p != NULL)
         pcap_close(src->p);
+    cap_pcapng_free(src->ng);
+    if (src->ng_fp != NULL)
+        fclose(src->ng_fp);
+    free_ng_filters(src->ng_filters, src->n_ng_filters);
+    free(src->ng_expr);
+    cap_pcapng_scan_free(&src->scan);
     free(src->iobuf);
     free(src->name);
     free(src);

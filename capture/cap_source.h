@@ -1,6 +1,9 @@
 /*
  * cap_source.h - where packets come from: a capture file (pcap or pcapng, "-" for standard
- * input) or a live interface, read through libpcap, optionally through a BPF filter.
+ * input) or a live interface, read through libpcap, optionally through a BPF filter.  The one
+ * exception is a pcapng file whose interfaces have different link types, which libpcap 1.10
+ * refuses: such a file (when it is a regular file, not standard input) is read by cap_pcapng.c
+ * instead, and each frame then carries the link type of its own interface.
  *
  * The source hands out frames (bytes, captured and original length, timestamp in microseconds,
  * packet number); decoding them is cap_decode()'s job.  libpcap stays behind this interface, so
@@ -46,6 +49,8 @@ typedef struct cap_frame {
     uint64_t ts_us;      /* microseconds since 1970 (earlier times read as 0) */
     uint64_t index;      /* packet number in the capture, from 1 (with a BPF filter: among the
                             packets the filter passed, as libpcap hides the others) */
+    int linktype;        /* DLT_* of this packet: the source's, or in a pcapng file whose
+                            interfaces differ, that of the packet's interface */
 } cap_frame;
 
 /* Default snapshot length for live captures. */
@@ -53,8 +58,11 @@ typedef struct cap_frame {
 
 /*
  * Opens a capture file; "-" reads standard input.  Timestamps keep nanosecond files' precision
- * down to the microsecond (rounded down).  Returns 0, or CAP_ERR_ARG, CAP_ERR_NOMEM,
- * CAP_ERR_OPEN (missing, unreadable, truncated header, not pcap/pcapng...).
+ * down to the microsecond (rounded down).  A regular file that starts with a pcapng Section
+ * Header Block has its SHBs and IDBs scanned first: when the IDBs' link types differ it is read
+ * by cap_pcapng (cap_source_mixed_links), otherwise by libpcap like any other file.  Returns 0,
+ * or CAP_ERR_ARG, CAP_ERR_NOMEM, CAP_ERR_OPEN (missing, unreadable, truncated header, not
+ * pcap/pcapng...).
  */
 int cap_source_open_file(cap_source **out, const char *path, char *err, size_t errlen);
 
@@ -69,22 +77,31 @@ int cap_source_open_live(cap_source **out, const char *iface, int snaplen, int t
 
 /*
  * Applies a BPF filter expression (tcpdump syntax).  Returns 0, CAP_ERR_ARG, or CAP_ERR_FILTER
- * with a message that quotes the expression and says what libpcap found wrong with it.
+ * with a message that quotes the expression and says what libpcap found wrong with it.  For a
+ * file of mixed link types the expression is compiled once for each of them and must compile
+ * for all (the message then names the link type it failed for).
  */
 int cap_source_set_filter(cap_source *src, const char *expr, char *err, size_t errlen);
 
-/* The DLT_* link type, as pcap_datalink() returns it. */
+/* The DLT_* link type, as pcap_datalink() returns it; for a file of mixed link types, the first
+ * interface's (each frame carries its own: cap_frame.linktype). */
 int cap_source_linktype(const cap_source *src);
+
+/* True for a pcapng file whose interfaces have different link types (read by cap_pcapng). */
+bool cap_source_mixed_links(const cap_source *src);
 
 /* Its libpcap name ("EN10MB", "LINUX_SLL2"), or "DLT_<n>" when libpcap has none. */
 const char *cap_source_linktype_name(const cap_source *src);
 
-/* True when the decoder supports the link type (cap_link_supported). */
+/* True when the decoder supports the link type (cap_link_supported); for a file of mixed link
+ * types, when it supports at least one of them. */
 bool cap_source_link_supported(const cap_source *src);
 
 /*
- * 0 when the link type is supported; otherwise CAP_ERR_LINK and a message such as
- * "x.pcap: unsupported link type MFR (182, Multi Link Frame Relay)".
+ * 0 when the link type is supported (for mixed link types: one of them at least, the packets of
+ * the others being skipped as "unsupported-link" by cap_decode); otherwise CAP_ERR_LINK and a
+ * message such as "x.pcap: unsupported link type MFR (182, Multi Link Frame Relay)" (for mixed
+ * link types "x.pcapng: unsupported link types MFR (182, ...), DLT_5000 (5000)").
  */
 int cap_source_check_link(const cap_source *src, char *err, size_t errlen);
 
@@ -106,11 +123,12 @@ const char *cap_source_name(const cap_source *src);
 /* True for a live interface. */
 bool cap_source_is_live(const cap_source *src);
 
-/* The snapshot length of the capture (the file header's, or the live one). */
+/* The snapshot length of the capture (the file header's, or the live one; for mixed link types
+ * the first interface's, 262144 when it gives none). */
 int cap_source_snaplen(const cap_source *src);
 
 /* Makes the current or next cap_source_next return CAP_NEXT_EOF; callable from a signal
- * handler (it only calls pcap_breakloop). */
+ * handler (it only sets a flag and calls pcap_breakloop). */
 void cap_source_break(cap_source *src);
 
 /* Closes the capture and frees the source; NULL is accepted. */

@@ -209,7 +209,6 @@ int cli_run_pcap(const cli_pcap_opts *o)
         cap_source_close(src);
         return EXIT_RUNTIME;
     }
-    int linktype = cap_source_linktype(src);
     bool progress = !o->live && isatty(STDERR_FILENO) && !o->quiet;
     double last_progress = now_s();
     if (o->live) {
@@ -233,7 +232,7 @@ int cli_run_pcap(const cli_pcap_opts *o)
             status = EXIT_BADINPUT;
             break;
         }
-        cap_replay_frame(&r, linktype, &f);
+        cap_replay_frame(&r, f.linktype, &f);
         if (o->live)
             fflush(stdout);
         if (progress && (f.index & 0x3fff) == 0) {

@@ -112,10 +112,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&k, 0, sizeof k);
     trace_buf_init(&k.tb);
     CHECK(cap_replay_init(&r, &ro, (trace_sink){keep_emit, &k}, on_done, &k) == 0);
-    int linktype = cap_source_linktype(src);
     cap_frame f;
     while (cap_source_next(src, &f, err, sizeof err) == CAP_NEXT_PACKET)
-        cap_replay_frame(&r, linktype, &f);
+        cap_replay_frame(&r, f.linktype, &f);
     cap_replay_finish(&r);
     cap_replay_free(&r);
     cap_source_close(src);

@@ -2,12 +2,15 @@
  * fuzz_replay.c - libFuzzer target for the whole capture replay: the input bytes are a capture
  * file.  They are written to a memfd and opened by name (/proc/self/fd/N) through
  * cap_source_open_file, exactly as `tcpsim --pcap FILE` opens a file, so libpcap's pcap and
- * pcapng readers, cap_source's error messages, the decoder, the connection table, the observer
- * endpoints and the writers all run.  Every event goes to the text and JSON writers, every
- * finished connection to both summary writers, and the capture line is written, all into
- * /dev/null.  Built with -DFUZZ_PCAPNG=1 it is the pcapng target: inputs that do not start with
- * the pcapng Section Header Block type are rejected (return -1), so mutations stay in pcapng.
- * Options that a user could set are varied with the input's size (--max-conns 3, a short linger,
+ * pcapng readers, tcpsim's own reader of pcapng files whose interfaces have different link
+ * types (cap_pcapng.c: a memfd is a regular file, so it is scanned and chosen as for a file on
+ * disk; each frame is decoded with its own link type), cap_source's error messages, the
+ * decoder, the connection table, the observer endpoints and the writers all run.  Every event goes
+ * to the text and JSON writers, every finished connection to both summary writers, and the capture
+ * line is written, all into /dev/null.  Built with -DFUZZ_PCAPNG=1 it is the pcapng target: inputs
+ * that do not start with the pcapng Section Header Block type are rejected (return -1), so
+ * mutations stay in pcapng. Options that a user could set are varied with the input's size
+ * (--max-conns 3, a short linger,
  * --flow 2) so that the connection cap, early retirement and flow selection are fuzzed too.
  * Checked promises: every error message is one line and names the file; a read error names the
  * packet after the last one delivered; the packet count in the capture line is the number of
@@ -23,6 +26,7 @@
 #include <unistd.h>
 
 #include "cap_conn.h"
+#include "cap_pcapng.h"
 #include "cap_replay.h"
 #include "cap_source.h"
 #include "cli_json.h"
@@ -142,7 +146,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static cap_replay r;
     done_ctx x = {.r = &r};
     CHECK(cap_replay_init(&r, &ro, (trace_sink){trace_tee_emit, &tee}, on_done, &x) == 0);
-    int linktype = cap_source_linktype(src);
     uint64_t frames = 0;
     for (;;) {
         cap_frame f;
@@ -164,7 +167,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         frames++;
         CHECK(f.index == frames);
-        cap_replay_frame(&r, linktype, &f);
+        if (cap_source_mixed_links(src)) /* a packet lies inside one block of at most 16 MiB */
+            CHECK(f.caplen < CAP_PCAPNG_MAX_BLOCK && (f.caplen == 0 || f.data != NULL));
+        cap_replay_frame(&r, f.linktype, &f);
     }
     cap_replay_finish(&r);
     CHECK(r.stats.packets == frames);

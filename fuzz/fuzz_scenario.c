@@ -88,11 +88,10 @@ static void export_and_replay(const trace_buf *tb, size_t size)
     cap_replay_opts_default(&ro);
     static cap_replay r;
     CHECK(cap_replay_init(&r, &ro, (trace_sink){NULL, NULL}, NULL, NULL) == 0);
-    int linktype = cap_source_linktype(src);
     cap_frame f;
     int n;
     while ((n = cap_source_next(src, &f, err, sizeof err)) == CAP_NEXT_PACKET)
-        cap_replay_frame(&r, linktype, &f);
+        cap_replay_frame(&r, f.linktype, &f);
     CHECK(n == CAP_NEXT_EOF);
     cap_replay_finish(&r);
     CHECK(r.stats.tcp == r.stats.packets);

@@ -11,7 +11,11 @@
  * the first one re-framed in every link type, big-endian, with nanosecond timestamps, cut by a
  * small snaplen, and with timestamps going backwards.
  * pcapng/: the same captures converted to pcapng (Enhanced Packet Blocks), plus Simple Packet
- * Blocks, if_tsresol options, a big-endian section, comments and a Name Resolution Block.
+ * Blocks, if_tsresol options, a big-endian section, comments and a Name Resolution Block; and
+ * files whose interfaces have different link types (read by cap_pcapng.c, not libpcap): the
+ * packets spread over Ethernet, raw IP, NULL, SLL... interfaces, two sections in both byte
+ * orders, nanosecond, 2^-20 and if_tsoffset timestamps, Simple and obsolete Packet Blocks, an
+ * interface without a decoder, blocks of unknown types.
  * Nothing is random: the same samples give the same corpus.  The file formats are written here
  * by hand (only reading uses libpcap), so a corpus can hold what libpcap would never write.
  */
@@ -484,6 +488,140 @@ static void pcapng_file(buf *x, const capture *c, size_t n, frame_kind k, bool b
     free(b.b);
 }
 
+/* pcapng files whose interfaces have different link types. */
+typedef struct mixed_if {
+    frame_kind k;
+    uint32_t linktype; /* kinds[k].linktype, or one without a decoder (the frame stays k's) */
+    int tsresol;       /* if_tsresol byte, -1 for none */
+    bool offset;       /* if_tsoffset: -1 s */
+} mixed_if;
+
+static void ng_shb(buf *x, bool be)
+{
+    buf b = {.be = be};
+    x->be = be;
+    put32(&b, 0x1a2b3c4du);
+    put16(&b, 1);
+    put16(&b, 0);
+    put32(&b, 0xffffffffu);
+    put32(&b, 0xffffffffu);
+    ng_block(x, 0x0a0d0d0au, &b);
+    free(b.b);
+}
+
+static void ng_idb(buf *x, const mixed_if *f)
+{
+    buf b = {.be = x->be};
+    put16(&b, f->linktype);
+    put16(&b, 0);
+    put32(&b, 262144);
+    if (f->tsresol >= 0) {
+        uint8_t r = (uint8_t)f->tsresol;
+        ng_option(&b, 9, &r, 1);
+    }
+    if (f->offset) {
+        buf o = {.be = x->be};
+        put32(&o, 0xffffffffu); /* -1 s as 64 bits: all ones in either byte order */
+        put32(&o, 0xffffffffu);
+        ng_option(&b, 14, o.b, 8);
+        free(o.b);
+    }
+    ng_option(&b, 0, NULL, 0);
+    ng_block(x, 1, &b);
+    free(b.b);
+}
+
+/* One packet on interface ifid: an Enhanced Packet Block, or (`style` 1) a Simple Packet Block
+ * when ifid is 0, or (2) an obsolete Packet Block. */
+static void ng_packet(buf *x, uint32_t ifid, const mixed_if *f, const pkt *p, int style)
+{
+    buf fr = {0}, b = {.be = x->be};
+    frame(&fr, f->k, p, p->len);
+    uint32_t wire = (uint32_t)fr.len + (p->wirelen - p->len);
+    uint64_t ts = p->ts_us;
+    if (f->tsresol == 9)
+        ts *= 1000u;
+    else if (f->tsresol == (0x80 | 20))
+        ts = (ts / 1000000u << 20) + (ts % 1000000u) * 1048576u / 1000000u;
+    if (style == 1 && ifid == 0) {
+        put32(&b, wire);
+        put(&b, fr.b, fr.len);
+        ng_block(x, 3, &b);
+    } else {
+        if (style == 2) {
+            put16(&b, ifid);
+            put16(&b, 0);
+        } else {
+            put32(&b, ifid);
+        }
+        put32(&b, (uint32_t)(ts >> 32));
+        put32(&b, (uint32_t)ts);
+        put32(&b, (uint32_t)fr.len);
+        put32(&b, wire);
+        put(&b, fr.b, fr.len);
+        ng_block(x, style == 2 ? 2 : 6, &b);
+    }
+    free(fr.b);
+    free(b.b);
+}
+
+/* A section with interfaces ifs[0..nif), the packets [from, to) spread over them (each on the
+ * next interface whose framing fits it), with an Interface Statistics Block and a custom block
+ * among them. */
+static void ng_mixed_section(buf *x, bool be, const mixed_if *ifs, size_t nif, const capture *c,
+                             size_t from, size_t to, int style)
+{
+    ng_shb(x, be);
+    for (size_t i = 0; i < nif; i++)
+        ng_idb(x, &ifs[i]);
+    for (size_t i = from, k = 0; i < to && i < c->n; i++) {
+        const pkt *p = &c->p[i];
+        for (size_t tries = 0; tries < nif && !kind_fits(ifs[k % nif].k, p); tries++)
+            k++;
+        if (!kind_fits(ifs[k % nif].k, p))
+            continue;
+        ng_packet(x, (uint32_t)(k % nif), &ifs[k % nif], p, i % 4 == 3 ? style : 0);
+        k++;
+        if (i == from + 2) {
+            buf o = {.be = be};
+            put32(&o, 0);
+            put32(&o, 0);
+            put32(&o, 0);
+            ng_block(x, 5, &o); /* Interface Statistics Block */
+            o.len = 0;
+            put32(&o, 32473); /* a custom block with a private enterprise number */
+            ng_block(x, 0x00000bad, &o);
+            free(o.b);
+        }
+    }
+}
+
+static void pcapng_mixed(buf *x, const capture *c, size_t n, int variant)
+{
+    static const mixed_if four[] = {{FK_ETHER, LT_EN10MB, -1, false},
+                                    {FK_RAW, LT_RAW, -1, false},
+                                    {FK_NULL, LT_NULL, -1, false},
+                                    {FK_SLL, LT_SLL, -1, false}};
+    static const mixed_if le[] = {{FK_ETHER, LT_EN10MB, 9, false}, {FK_LOOP, LT_LOOP, -1, true}};
+    static const mixed_if bei[] = {{FK_RAW, LT_RAW, 0x80 | 20, false},
+                                   {FK_SLL2, LT_SLL2, -1, false},
+                                   {FK_NFLOG, LT_NFLOG, 9, false}};
+    static const mixed_if odd[] = {{FK_ETHER, LT_EN10MB, -1, false},
+                                   {FK_ETHER, 127, -1, false}, /* radiotap: no decoder */
+                                   {FK_IPV4, LT_IPV4, -1, false},
+                                   {FK_IPV6, LT_IPV6, -1, false},
+                                   {FK_PPP, LT_PPP, -1, true}};
+    x->len = 0;
+    if (variant == 0) {
+        ng_mixed_section(x, false, four, 4, c, 0, n, 0);
+    } else if (variant == 1) {
+        ng_mixed_section(x, false, le, 2, c, 0, n / 2, 1);
+        ng_mixed_section(x, true, bei, 3, c, n / 2, n, 2);
+    } else {
+        ng_mixed_section(x, variant == 3, odd, 5, c, 0, n, variant == 3 ? 2 : 1);
+    }
+}
+
 /* ---- main ------------------------------------------------------------------------------- */
 
 #define MAX_SAMPLES    64
@@ -634,6 +772,15 @@ int main(int argc, char **argv)
                 pcapng_file(&x, &c, n, g[i].k, g[i].be, g[i].st);
                 snprintf(path, sizeof path, "%s-%s.pcapng", stem, g[i].tag);
                 write_file("pcapng", 2, path, &x);
+            }
+            static const char *const mixed_tags[] = {"mixed", "mixed-2sect", "mixed-odd",
+                                                     "mixed-odd-be"};
+            for (int v = 0; v < 4; v++) {
+                pcapng_mixed(&x, &c, n, v);
+                snprintf(path, sizeof path, "%s-%s.pcapng", stem, mixed_tags[v]);
+                write_file("pcapng", 2, path, &x);
+                if (v == 1) /* the replay target gets one too */
+                    write_file("replay", 1, path, &x);
             }
         }
         free(x.b);

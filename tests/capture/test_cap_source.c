@@ -207,9 +207,9 @@ static void test_read_pcap_usec(void **state)
         assert_int_equal(f.caplen, lens[i]);
         assert_int_equal(f.wirelen, lens[i]);
         assert_int_equal(f.ts_us, ts[i]);
+        assert_int_equal(f.linktype, DLT_EN10MB); /* every frame carries the link type */
         assert_memory_equal(f.data, frames[i], lens[i]);
-        assert_skip(CAP_SKIP_NONE,
-                    cap_decode(cap_source_linktype(s), f.data, f.caplen, f.wirelen, &p));
+        assert_skip(CAP_SKIP_NONE, cap_decode(f.linktype, f.data, f.caplen, f.wirelen, &p));
         assert_int_equal(p.dport, 80 + i);
         assert_int_equal(p.seg.len, (uint32_t)i * 10);
     }
@@ -274,6 +274,8 @@ static void test_read_pcapng(void **state)
     assert_int_equal(cap_source_next(s, &f, err, sizeof err), CAP_NEXT_PACKET);
     assert_int_equal(f.ts_us, 0x100000000ull + 7);
     assert_int_equal(f.index, 2);
+    assert_int_equal(f.linktype, DLT_EN10MB);
+    assert_false(cap_source_mixed_links(s)); /* one interface: libpcap reads it */
     assert_int_equal(cap_source_next(s, &f, err, sizeof err), CAP_NEXT_EOF);
     cap_source_close(s);
 }
@@ -342,7 +344,7 @@ static void read_every_prefix(const img *m, size_t open_min)
         if (rc != CAP_OK)
             fail_msg("length %zu: open gave %d: %s", len, rc, err);
         while ((rc = cap_source_next(s, &f, err, sizeof err)) == CAP_NEXT_PACKET)
-            (void)cap_decode(cap_source_linktype(s), f.data, f.caplen, f.wirelen, &p);
+            (void)cap_decode(f.linktype, f.data, f.caplen, f.wirelen, &p);
         if (cap_source_count(s) != records_in(m, len))
             fail_msg("length %zu: %llu packets, want %llu", len,
                      (unsigned long long)cap_source_count(s),

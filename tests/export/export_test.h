@@ -127,7 +127,7 @@ static inline size_t xt_read(const char *path, xt_file *f, uint16_t client_port)
         k->caplen = fr.caplen;
         memcpy(k->data, fr.data, fr.caplen < sizeof k->data ? fr.caplen : sizeof k->data);
         k->p.ts_us = fr.ts_us;
-        assert_int_equal(cap_decode(f->linktype, fr.data, fr.caplen, fr.wirelen, &k->p),
+        assert_int_equal(cap_decode(fr.linktype, fr.data, fr.caplen, fr.wirelen, &k->p),
                          CAP_SKIP_NONE);
         assert_int_equal(k->p.csum, CAP_CSUM_GOOD);
         k->from = k->p.sport == client_port ? 0 : 1;

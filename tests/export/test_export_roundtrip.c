@@ -169,7 +169,6 @@ static void replay(const char *file, replayed *x)
     cap_replay_opts ro;
     cap_replay_opts_default(&ro);
     assert_int_equal(cap_replay_init(&R, &ro, (trace_sink){NULL, NULL}, on_done, x), 0);
-    int linktype = cap_source_linktype(src);
     for (;;) {
         cap_frame f;
         int n = cap_source_next(src, &f, err, sizeof err);
@@ -177,7 +176,7 @@ static void replay(const char *file, replayed *x)
             break;
         if (n != CAP_NEXT_PACKET)
             fail_msg("%s", err);
-        cap_replay_frame(&R, linktype, &f);
+        cap_replay_frame(&R, f.linktype, &f);
     }
     cap_replay_finish(&R);
     /* every frame was a TCP segment with a good checksum */

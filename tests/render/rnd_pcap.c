@@ -48,7 +48,7 @@ int rnd_load_pcap(const char *path, uint32_t conn, trace_buf *b, char *err, size
     cap_replay_opts ro;
     cap_source *src = NULL;
     load_ctx x = {b, conn, path, false};
-    int linktype, status = 0;
+    int status = 0;
 
     trace_buf_init(b);
     if (cap_source_open_file(&src, path, err, errlen) < 0)
@@ -63,7 +63,6 @@ int rnd_load_pcap(const char *path, uint32_t conn, trace_buf *b, char *err, size
         cap_source_close(src);
         return -1;
     }
-    linktype = cap_source_linktype(src);
     for (;;) {
         cap_frame f;
         int n = cap_source_next(src, &f, err, errlen);
@@ -73,7 +72,7 @@ int rnd_load_pcap(const char *path, uint32_t conn, trace_buf *b, char *err, size
             status = -1;
             break;
         }
-        cap_replay_frame(&r, linktype, &f);
+        cap_replay_frame(&r, f.linktype, &f);
     }
     cap_replay_finish(&r);
     cap_replay_free(&r);

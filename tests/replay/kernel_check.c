@@ -72,7 +72,7 @@ int kc_replay(const char *pcap, kc_result *out, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int lt = cap_source_linktype(src), rc = 0;
+    int rc = 0;
     for (;;) {
         cap_frame f;
         int n = cap_source_next(src, &f, err, errlen);
@@ -82,7 +82,7 @@ int kc_replay(const char *pcap, kc_result *out, char *err, size_t errlen)
             rc = -1;
             break;
         }
-        cap_replay_frame(&r, lt, &f);
+        cap_replay_frame(&r, f.linktype, &f);
     }
     cap_replay_finish(&r);
     out->packets = r.stats.packets;
