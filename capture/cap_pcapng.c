@@ -615,10 +615,18 @@ int cap_pcapng_scan_file(FILE *fp, cap_pcapng_scan *out)
         free(seen);
         return -1;
     }
+    int first_be = -1;
     for (;;) {
         ng_block b;
         if (read_block(r, &b) <= 0 || use_block(r, &b, NULL) < 0)
             break;
+        if (b.type == NG_SHB) {
+            if (first_be < 0)
+                first_be = b.be;
+            else if (first_be != (int)b.be)
+                out->byte_orders = true;
+            continue;
+        }
         if (b.type != NG_IDB)
             continue;
         const ng_iface *f = &r->ifs[r->n_ifs - 1];

@@ -36,6 +36,7 @@ bool cap_pcapng_magic(const uint8_t b[4]);
 typedef struct cap_pcapng_scan {
     uint32_t idbs;          /* IDBs read, over all sections */
     bool mixed;             /* two of them have different link types */
+    bool byte_orders;       /* sections of both byte orders (libpcap 1.10 fails on those too) */
     int first_linktype;     /* the first IDB's link type (a DLT_* value, as libpcap gives it) */
     uint32_t first_snaplen; /* the first IDB's snaplen (0: none given) */
     int *linktypes;         /* the distinct link types (DLT_*), in order of first appearance */

@@ -121,9 +121,10 @@ static cap_source *source_new(const char *name, bool live)
 
 /*
  * For a regular file that starts with a pcapng Section Header Block, scans its SHBs and IDBs:
- * 1 when the IDBs' link types differ (s->scan then holds them), 0 otherwise (and for pipes,
- * terminals and the like, which are not read at all here), -1 out of memory, -2 when the file
- * cannot be rewound (errno set).  The file is left at its first byte.
+ * 1 when the IDBs' link types differ or the sections' byte orders do, both of which libpcap 1.10
+ * refuses (s->scan then holds the link types), 0 otherwise (and for pipes, terminals and the
+ * like, which are not read at all here), -1 out of memory, -2 when the file cannot be rewound
+ * (errno set).  The file is left at its first byte.
  */
 static int scan_pcapng(cap_source *s, FILE *fp)
 {
@@ -135,7 +136,7 @@ static int scan_pcapng(cap_source *s, FILE *fp)
     if (fread(magic, 1, sizeof magic, fp) == sizeof magic && cap_pcapng_magic(magic)) {
         if (cap_pcapng_scan_file(fp, &s->scan) < 0)
             rc = -1;
-        else if (s->scan.mixed)
+        else if (s->scan.mixed || s->scan.byte_orders)
             rc = 1;
         else
             cap_pcapng_scan_free(&s->scan);

@@ -1,9 +1,10 @@
 /*
  * cap_source.h - where packets come from: a capture file (pcap or pcapng, "-" for standard
  * input) or a live interface, read through libpcap, optionally through a BPF filter.  The one
- * exception is a pcapng file whose interfaces have different link types, which libpcap 1.10
- * refuses: such a file (when it is a regular file, not standard input) is read by cap_pcapng.c
- * instead, and each frame then carries the link type of its own interface.
+ * exception is a pcapng file whose interfaces have different link types (or whose sections
+ * differ in byte order), which libpcap 1.10 refuses: such a file (when it is a regular file, not
+ * standard input) is read by cap_pcapng.c instead, and each frame then carries the link type of its
+ * own interface.
  *
  * The source hands out frames (bytes, captured and original length, timestamp in microseconds,
  * packet number); decoding them is cap_decode()'s job.  libpcap stays behind this interface, so
@@ -87,7 +88,8 @@ int cap_source_set_filter(cap_source *src, const char *expr, char *err, size_t e
  * interface's (each frame carries its own: cap_frame.linktype). */
 int cap_source_linktype(const cap_source *src);
 
-/* True for a pcapng file whose interfaces have different link types (read by cap_pcapng). */
+/* True for a pcapng file read by cap_pcapng: its interfaces have different link types, or its
+ * sections different byte orders (libpcap 1.10 refuses both). */
 bool cap_source_mixed_links(const cap_source *src);
 
 /* Its libpcap name ("EN10MB", "LINUX_SLL2"), or "DLT_<n>" when libpcap has none. */

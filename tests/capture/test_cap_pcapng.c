@@ -1152,6 +1152,25 @@ static void test_stays_on_libpcap(void **state)
         assert_int_equal(n, F.nw);
 }
 
+/* Sections in both byte orders, all of one link type: libpcap 1.10 fails on the second section
+ * ("pcapng block size ... > maximum"), so such a file is read by cap_pcapng too. */
+static void test_byte_order_change(void **state)
+{
+    (void)state;
+    ng_reset(&F);
+    ng_shb(&F, false);
+    ng_idb(&F, LT_ETHER);
+    epb_tcp(&F, 0, LT_ETHER, 80, 10, 1700000000000000u);
+    ng_shb(&F, true);
+    ng_idb(&F, LT_ETHER);
+    epb_tcp(&F, 0, LT_ETHER, 81, 20, 1700000000001000u);
+    ng_shb(&F, false);
+    ng_idb(&F, LT_ETHER);
+    epb_tcp(&F, 0, LT_ETHER, 80, 0, 1700000000002000u);
+    read_all(&F, NULL, 0);
+    read_all(&F, "tcp port 81", 81);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The tcpsim binary                                                                           */
 
@@ -1248,6 +1267,7 @@ int main(void)
         cmocka_unit_test(test_bad_headers),
         cmocka_unit_test(test_unsupported_interfaces),
         cmocka_unit_test(test_stays_on_libpcap),
+        cmocka_unit_test(test_byte_order_change),
         cmocka_unit_test(test_tcpsim_replays_mixed_file),
     };
     return cmocka_run_group_tests(tests, hostile_setup, teardown_all);
