@@ -310,7 +310,17 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
         d->rtt.end = end;
         d->rtt.start = t;
     }
-    cap_sent e = {s->seq, end, id, t, s->flags, s->len, s->ack, s->win, s->has_ts, s->tsval, false};
+    cap_sent e = {.id = id,
+                  .t = t,
+                  .seq = s->seq,
+                  .end = end,
+                  .len = s->len,
+                  .ack = s->ack,
+                  .win = s->win,
+                  .tsval = s->tsval,
+                  .flags = s->flags,
+                  .has_ts = s->has_ts,
+                  .acked = false};
     ring_add(d, &e);
 }
 

@@ -35,16 +35,16 @@ typedef struct cap_rtt {
     uint64_t start;
 } cap_rtt;
 
-typedef struct cap_sent {
-    uint32_t seq, end; /* sequence space [seq, end) */
-    uint64_t id;       /* packet number */
-    uint64_t t;        /* last transmission of this start sequence */
-    uint8_t flags;
+typedef struct cap_sent { /* fields ordered by size: 48 bytes, not 56 */
+    uint64_t id;          /* packet number */
+    uint64_t t;           /* last transmission of this start sequence */
+    uint32_t seq, end;    /* sequence space [seq, end) */
     uint32_t len;
     uint32_t ack, win; /* for reporting the segment if it is found lost */
+    uint32_t tsval;    /* to recognise the same transmission captured twice */
+    uint8_t flags;
     bool has_ts;
-    uint32_t tsval; /* to recognise the same transmission captured twice */
-    bool acked;     /* the other side acknowledged it (kept for intervals and duplicates) */
+    bool acked; /* the other side acknowledged it (kept for intervals and duplicates) */
 } cap_sent;
 
 /* Counts for the segments one side sent. */
