@@ -16,13 +16,22 @@ static const struct {
     int dlt;
     cap_link_fn fn;
 } link_table[] = {
-    {DLT_EN10MB, cap_link_ether},    {DLT_LINUX_SLL, cap_link_sll},
+    {DLT_EN10MB, cap_link_ether},
+    {DLT_LINUX_SLL, cap_link_sll},
 #ifdef DLT_LINUX_SLL2
     {DLT_LINUX_SLL2, cap_link_sll2},
 #endif
-    {DLT_RAW, cap_link_raw},         {CAP_LINKTYPE_RAW, cap_link_raw}, {DLT_IPV4, cap_link_ipv4},
-    {DLT_IPV6, cap_link_ipv6},       {DLT_NULL, cap_link_null},        {DLT_LOOP, cap_link_null},
-    {DLT_NFLOG, cap_link_nflog},     {DLT_C_HDLC, cap_link_chdlc},     {DLT_PPP, cap_link_ppp},
+    {DLT_RAW, cap_link_raw},
+    {CAP_LINKTYPE_RAW, cap_link_raw},
+    {DLT_IPV4, cap_link_ipv4},
+    {DLT_IPV6, cap_link_ipv6},
+    {DLT_NULL, cap_link_null},
+    {DLT_LOOP, cap_link_null},
+    {DLT_NFLOG, cap_link_nflog},
+    {DLT_C_HDLC, cap_link_chdlc},
+    {DLT_PPP, cap_link_ppp},
+    {DLT_IEEE802_11, cap_link_ieee80211},
+    {DLT_IEEE802_11_RADIO, cap_link_radiotap},
 };
 
 static cap_link_fn link_lookup(int linktype)

@@ -39,6 +39,8 @@ cap_skip cap_link_null(cap_dec *d, cap_reader *r);
 cap_skip cap_link_nflog(cap_dec *d, cap_reader *r);
 cap_skip cap_link_chdlc(cap_dec *d, cap_reader *r);
 cap_skip cap_link_ppp(cap_dec *d, cap_reader *r);
+cap_skip cap_link_ieee80211(cap_dec *d, cap_reader *r);
+cap_skip cap_link_radiotap(cap_dec *d, cap_reader *r);
 
 /* An EtherType (after Ethernet, SLL, SLL2, Cisco HDLC): VLAN tags, PPPoE, IPv4, IPv6. */
 cap_skip cap_net_ethertype(cap_dec *d, cap_reader *r, uint16_t type);

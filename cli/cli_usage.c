@@ -38,7 +38,7 @@ static const char usage_1[] =
     "  --pcap-link ether|raw   framing of the written packets (ether)\n"
     "\n"
     "Captures (pcap or pcapng; link types Ethernet with VLANs, Linux SLL/SLL2, raw IP,\n"
-    "BSD loopback):\n"
+    "BSD loopback, NFLOG, PPP, Cisco HDLC, 802.11 with or without radiotap):\n"
     "  --pcap FILE             replay a capture file, - for standard input\n"
     "  --live IFACE            replay packets as they arrive on an interface (needs root)\n"
     "  -f, --filter EXPR       BPF filter, as tcpdump takes it\n"

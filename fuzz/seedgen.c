@@ -607,7 +607,7 @@ static void pcapng_mixed(buf *x, const capture *c, size_t n, int variant)
                                    {FK_SLL2, LT_SLL2, -1, false},
                                    {FK_NFLOG, LT_NFLOG, 9, false}};
     static const mixed_if odd[] = {{FK_ETHER, LT_EN10MB, -1, false},
-                                   {FK_ETHER, 127, -1, false}, /* radiotap: no decoder */
+                                   {FK_ETHER, 220, -1, false}, /* USB: no decoder */
                                    {FK_IPV4, LT_IPV4, -1, false},
                                    {FK_IPV6, LT_IPV6, -1, false},
                                    {FK_PPP, LT_PPP, -1, true}};

@@ -2,7 +2,8 @@
  * test_cap_link.c - the link-layer decoders: Ethernet II and 802.3, 802.1Q/802.1ad tags (single,
  * QinQ, triple), PPPoE, Linux SLL and SLL2, raw IP (DLT_RAW, LINKTYPE_RAW 101, IPV4, IPV6),
  * BSD loopback (NULL/LOOP, both byte orders, every AF_INET6 value), NFLOG, Cisco HDLC and PPP,
- * an unsupported link type, and the truncated / malformed distinction in link headers.
+ * IEEE 802.11 and radiotap (header shapes, frames without IP, bad FCS), an unsupported link type,
+ * and the truncated / malformed distinction in link headers.
  */
 #include "cap_test.h"
 
@@ -625,6 +626,211 @@ static void test_ppp(void **state)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* IEEE 802.11 and radiotap                                                                    */
+
+/* An 802.11 MAC header: frame control fc0/fc1, duration, addresses 1-3, sequence control seq
+ * (fragment number in the low 4 bits), address 4 when both DS bits are set, QoS control for QoS
+ * data, HT control when QoS data has the order bit. */
+static void put_wifi_hdr(unsigned fc0, unsigned fc1, unsigned seq)
+{
+    pb_u8(&B, fc0);
+    pb_u8(&B, fc1);
+    pb_zeros(&B, 2 + 18);
+    pb_u8(&B, seq & 0xffu);
+    pb_u8(&B, seq >> 8);
+    if ((fc1 & 3u) == 3u)
+        pb_zeros(&B, 6);
+    if ((fc0 >> 2 & 3u) == 2u && (fc0 & 0x80u)) {
+        pb_zeros(&B, 2);
+        if (fc1 & 0x80u)
+            pb_zeros(&B, 4);
+    }
+}
+
+static void put_snap(unsigned ethertype)
+{
+    pb_bytes(&B, "\xaa\xaa\x03\x00\x00\x00", 6);
+    pb_be16(&B, ethertype);
+}
+
+/* Data frames carry IP after RFC 1042 LLC/SNAP, whatever the MAC header's shape: 24 bytes
+ * (data, FromDS), 30 (four addresses), 26 (QoS), 30 (QoS + HT control), 36 (all of them). */
+static void test_wifi_data(void **state)
+{
+    static const struct {
+        unsigned fc0, fc1, hdr;
+    } shapes[] = {{0x08, 0x02, 24}, {0x08, 0x03, 30}, {0x88, 0x01, 26},
+                  {0x88, 0x81, 30}, {0x88, 0x83, 36}, {0x08, 0x00, 24}};
+    cap_packet p;
+    (void)state;
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        pb_reset(&B);
+        put_wifi_hdr(shapes[i].fc0, shapes[i].fc1, 0x1230); /* sequence 0x123, fragment 0 */
+        assert_int_equal(B.len, shapes[i].hdr);
+        put_snap(0x0800);
+        put_v4();
+        assert_skip(CAP_SKIP_NONE, decode_pb(DLT_IEEE802_11, &B, &p));
+        assert_default_v4(&p, (uint32_t)shapes[i].hdr + 8);
+    }
+    pb_reset(&B);
+    put_wifi_hdr(0x08, 0x01, 0);
+    put_snap(0x86dd);
+    put_v6();
+    assert_skip(CAP_SKIP_NONE, decode_pb(DLT_IEEE802_11, &B, &p));
+    assert_default_v6(&p, 32);
+    /* a trailing FCS is left over after the IP packet, as an Ethernet trailer is */
+    pb_zeros(&B, 4);
+    assert_skip(CAP_SKIP_NONE, decode_pb(DLT_IEEE802_11, &B, &p));
+}
+
+/* What cannot yield IP: management (beacon) and control (ACK) frames, null data, QoS null,
+ * protected frames, a later fragment, LLC without SNAP, a SNAP EtherType that is not IP. */
+static void test_wifi_not_ip(void **state)
+{
+    static const struct {
+        unsigned fc0, fc1, seq;
+        bool snap;
+    } cases[] = {
+        {0x80, 0x00, 0, true}, /* beacon */
+        {0xd4, 0x00, 0, true}, /* ACK (control) */
+        {0x48, 0x01, 0, true}, /* null data */
+        {0xc8, 0x01, 0, true}, /* QoS null */
+        {0x08, 0x41, 0, true}, /* protected */
+        {0x08, 0x01, 1, true}, /* fragment 1 */
+        {0x08, 0x01, 0, false},
+    };
+    cap_packet p;
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pb_reset(&B);
+        put_wifi_hdr(cases[i].fc0, cases[i].fc1, cases[i].seq);
+        if (cases[i].snap)
+            put_snap(0x0800);
+        else
+            pb_bytes(&B, "\x42\x42\x03\x00\x00\x00\x08\x00", 8); /* STP's SAPs */
+        put_v4();
+        assert_skip(CAP_SKIP_NOT_IP, decode_pb(DLT_IEEE802_11, &B, &p));
+    }
+    pb_reset(&B);
+    put_wifi_hdr(0x08, 0x01, 0);
+    put_snap(0x0806); /* ARP */
+    pb_zeros(&B, 28);
+    assert_skip(CAP_SKIP_NOT_IP, decode_pb(DLT_IEEE802_11, &B, &p));
+}
+
+/* A protocol version other than 0 is malformed; a header cut by snaplen is truncated, one
+ * shorter on the wire malformed. */
+static void test_wifi_bad_and_cut(void **state)
+{
+    cap_packet p;
+    (void)state;
+    pb_reset(&B);
+    put_wifi_hdr(0x09, 0x01, 0); /* version 1 */
+    put_snap(0x0800);
+    put_v4();
+    assert_skip(CAP_SKIP_MALFORMED_LINK, decode_pb(DLT_IEEE802_11, &B, &p));
+    pb_reset(&B);
+    put_wifi_hdr(0x88, 0x01, 0);
+    put_snap(0x0800);
+    put_v4();
+    for (size_t k = 0; k < 26 + 8; k++) {
+        assert_skip(CAP_SKIP_TRUNCATED, decode_cut(DLT_IEEE802_11, &B, k, &p));
+        assert_skip(CAP_SKIP_MALFORMED_LINK, decode_short(DLT_IEEE802_11, &B, k, &p));
+    }
+}
+
+/* A radiotap header of `len` bytes: the present words given, TSFT padded to 8 when present, the
+ * flags byte when present, zeros to `len`. */
+static void put_radiotap(size_t len, const uint32_t *words, size_t nwords, unsigned flags)
+{
+    size_t start = B.len, off = 4 + 4 * nwords;
+    pb_u8(&B, 0);
+    pb_u8(&B, 0);
+    pb_u8(&B, (unsigned)(len & 0xffu));
+    pb_u8(&B, (unsigned)(len >> 8));
+    for (size_t i = 0; i < nwords; i++)
+        pb_le32(&B, words[i]);
+    if (words[0] & 1u) { /* TSFT */
+        size_t to = (off + 7) & ~(size_t)7;
+        pb_zeros(&B, to - off + 8);
+        off = to + 8;
+    }
+    if (words[0] & 2u) {
+        pb_u8(&B, flags);
+        off++;
+    }
+    if (len > off)
+        pb_zeros(&B, len - off);
+    assert_int_equal(B.len - start, len > off ? len : off);
+}
+
+/* The radiotap header is stepped over by its length (with one or three present words, with
+ * and without TSFT and flags); the flags' bad-FCS bit makes the frame malformed. */
+static void test_radiotap(void **state)
+{
+    static const uint32_t w1[] = {0x0000000eu};                           /* flags, rate... */
+    static const uint32_t w2[] = {0xa000402fu, 0x00000820u};              /* Linux's */
+    static const uint32_t w3[] = {0x80000004u, 0x80000000u, 0x00000000u}; /* no flags */
+    static const struct {
+        const uint32_t *w;
+        size_t n, len;
+        unsigned flags;
+        cap_skip want;
+    } cases[] = {
+        {w1, 1, 18, 0x00, CAP_SKIP_NONE},           {w1, 1, 18, 0x10, CAP_SKIP_NONE},
+        {w2, 2, 36, 0x10, CAP_SKIP_NONE},           {w3, 3, 20, 0x00, CAP_SKIP_NONE},
+        {w1, 1, 18, 0x40, CAP_SKIP_MALFORMED_LINK}, {w2, 2, 36, 0x50, CAP_SKIP_MALFORMED_LINK},
+    };
+    cap_packet p;
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pb_reset(&B);
+        put_radiotap(cases[i].len, cases[i].w, cases[i].n, cases[i].flags);
+        put_wifi_hdr(0x08, 0x02, 0);
+        put_snap(0x0800);
+        put_v4();
+        assert_skip(cases[i].want, decode_pb(DLT_IEEE802_11_RADIO, &B, &p));
+        if (cases[i].want == CAP_SKIP_NONE)
+            assert_default_v4(&p, (uint32_t)cases[i].len + 24 + 8);
+    }
+}
+
+/* Radiotap rules: version 0 only, a length of at least 8 that fits the frame, present words
+ * inside that length; a header cut by snaplen is truncated. */
+static void test_radiotap_bad_and_cut(void **state)
+{
+    static const uint32_t w2[] = {0xa000402fu, 0x00000820u};
+    static const uint32_t ext[] = {0x80000000u, 0x80000000u};
+    cap_packet p;
+    (void)state;
+    pb_reset(&B);
+    put_radiotap(36, w2, 2, 0x10);
+    put_wifi_hdr(0x08, 0x02, 0);
+    put_snap(0x0800);
+    put_v4();
+    for (size_t k = 0; k < 36 + 24 + 8; k++) {
+        assert_skip(CAP_SKIP_TRUNCATED, decode_cut(DLT_IEEE802_11_RADIO, &B, k, &p));
+        assert_skip(CAP_SKIP_MALFORMED_LINK, decode_short(DLT_IEEE802_11_RADIO, &B, k, &p));
+    }
+    B.buf[0] = 1; /* version 1 */
+    assert_skip(CAP_SKIP_MALFORMED_LINK, decode_pb(DLT_IEEE802_11_RADIO, &B, &p));
+    B.buf[0] = 0;
+    B.buf[2] = 7; /* length 7: less than the fixed header */
+    assert_skip(CAP_SKIP_MALFORMED_LINK, decode_pb(DLT_IEEE802_11_RADIO, &B, &p));
+    B.buf[2] = 0xff; /* length past the frame */
+    B.buf[3] = 0xff;
+    assert_skip(CAP_SKIP_MALFORMED_LINK, decode_pb(DLT_IEEE802_11_RADIO, &B, &p));
+    /* present words that run past a length of 12 */
+    pb_reset(&B);
+    put_radiotap(12, ext, 2, 0);
+    B.buf[2] = 8;
+    put_wifi_hdr(0x08, 0x02, 0);
+    put_snap(0x0800);
+    put_v4();
+    assert_skip(CAP_SKIP_MALFORMED_LINK, decode_pb(DLT_IEEE802_11_RADIO, &B, &p));
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Link type table and result reset                                                            */
 
 static void test_unsupported_link(void **state)
@@ -634,10 +840,12 @@ static void test_unsupported_link(void **state)
     pb_reset(&B);
     pb_eth(&B, 0x0800);
     put_v4();
-    assert_skip(CAP_SKIP_UNSUPPORTED_LINK, decode_pb(DLT_IEEE802_11_RADIO, &B, &p));
+    assert_skip(CAP_SKIP_UNSUPPORTED_LINK, decode_pb(DLT_USB_LINUX_MMAPPED, &B, &p));
     assert_skip(CAP_SKIP_UNSUPPORTED_LINK, decode_pb(182, &B, &p));
     assert_skip(CAP_SKIP_UNSUPPORTED_LINK, decode_pb(-1, &B, &p));
-    assert_false(cap_link_supported(DLT_IEEE802_11_RADIO));
+    assert_false(cap_link_supported(DLT_USB_LINUX_MMAPPED));
+    assert_true(cap_link_supported(DLT_IEEE802_11));
+    assert_true(cap_link_supported(DLT_IEEE802_11_RADIO));
     assert_false(cap_link_supported(182));
     assert_false(cap_link_supported(-1));
     assert_true(cap_link_supported(DLT_EN10MB));
@@ -699,6 +907,11 @@ int main(void)
         cmocka_unit_test(test_nflog_bad),
         cmocka_unit_test(test_chdlc),
         cmocka_unit_test(test_ppp),
+        cmocka_unit_test(test_wifi_data),
+        cmocka_unit_test(test_wifi_not_ip),
+        cmocka_unit_test(test_wifi_bad_and_cut),
+        cmocka_unit_test(test_radiotap),
+        cmocka_unit_test(test_radiotap_bad_and_cut),
         cmocka_unit_test(test_unsupported_link),
         cmocka_unit_test(test_result_reset),
     };

@@ -29,7 +29,7 @@ enum {
     LT_ETHER = 1,
     LT_RAW = 101,
     LT_SLL = 113,
-    LT_RADIOTAP = 127,
+    LT_USB = 220, /* USB_LINUX_MMAPPED: no decoder */
     LT_UNKNOWN = 5000,
 };
 
@@ -279,7 +279,7 @@ static const pb *frame(uint32_t lt, uint16_t sport, uint16_t dport, uint8_t flag
     t.ack = ack;
     t.paylen = paylen;
     pb_reset(&P);
-    if (lt == LT_ETHER || lt == LT_RADIOTAP || lt == LT_UNKNOWN) {
+    if (lt == LT_ETHER || lt == LT_USB || lt == LT_UNKNOWN) {
         pb_eth(&P, 0x0800);
     } else if (lt == LT_NULL) {
         uint32_t family = 2; /* AF_INET in the writer's order */
@@ -1004,19 +1004,19 @@ static void test_unsupported_interfaces(void **state)
     char err[700], want_msg[900];
     cap_frame fr;
     (void)state;
-    /* Ethernet and radiotap: the radiotap packets are skipped */
+    /* Ethernet and USB: the USB packets are skipped */
     ng_reset(&F);
     ng_shb(&F, false);
-    ng_idb(&F, LT_RADIOTAP);
+    ng_idb(&F, LT_USB);
     ng_idb(&F, LT_ETHER);
     for (unsigned i = 0; i < 6; i++)
-        epb_tcp(&F, i % 2, i % 2 ? LT_ETHER : LT_RADIOTAP, 80, 0, i);
+        epb_tcp(&F, i % 2, i % 2 ? LT_ETHER : LT_USB, 80, 0, i);
     for (unsigned i = 0; i < 6; i += 2)
-        F.w[i].dport = 0; /* radiotap: no decoder */
+        F.w[i].dport = 0; /* USB: no decoder */
     read_all(&F, NULL, 0);
     cap_source *s = open_ok();
-    assert_int_equal(cap_source_linktype(s), 127);
-    assert_string_equal(cap_source_linktype_name(s), "IEEE802_11_RADIO");
+    assert_int_equal(cap_source_linktype(s), 220);
+    assert_string_equal(cap_source_linktype_name(s), "USB_LINUX_MMAPPED");
     assert_true(cap_source_link_supported(s));
     assert_int_equal(cap_source_check_link(s, err, sizeof err), CAP_OK);
     cap_replay_opts ro;
@@ -1053,9 +1053,9 @@ static void test_unsupported_interfaces(void **state)
     /* no interface has a decoder */
     ng_reset(&F);
     ng_shb(&F, false);
-    ng_idb(&F, LT_RADIOTAP);
+    ng_idb(&F, LT_USB);
     ng_idb(&F, LT_UNKNOWN);
-    ng_idb(&F, LT_RADIOTAP);
+    ng_idb(&F, LT_USB);
     epb_tcp(&F, 1, LT_UNKNOWN, 80, 0, 1);
     write_img(cap_path(), &F.m);
     s = open_ok();
@@ -1063,17 +1063,16 @@ static void test_unsupported_interfaces(void **state)
     assert_false(cap_source_link_supported(s));
     assert_int_equal(cap_source_check_link(s, err, sizeof err), CAP_ERR_LINK);
     snprintf(want_msg, sizeof want_msg,
-             "%s: unsupported link types IEEE802_11_RADIO (127, 802.11 plus radiotap header), "
+             "%s: unsupported link types USB_LINUX_MMAPPED (220, USB with padded Linux header), "
              "DLT_5000 (5000)",
              cap_path());
     assert_string_equal(err, want_msg);
-    /* a filter that compiles for none of them is refused; one that compiles for radiotap
-     * rejects the packets of DLT_5000 */
+    /* a filter that compiles for none of them is refused; one that compiles for USB rejects
+     * the packets of DLT_5000 */
     assert_int_equal(cap_source_set_filter(s, "tcp port", err, sizeof err), CAP_ERR_FILTER);
     assert_string_equal(err, "bad filter expression 'tcp port': can't parse filter expression: "
                              "syntax error");
-    assert_int_equal(cap_source_set_filter(s, "ether host 1:2:3:4:5:6 and tcp", err, sizeof err),
-                     CAP_OK);
+    assert_int_equal(cap_source_set_filter(s, "len > 0", err, sizeof err), CAP_OK);
     assert_int_equal(cap_source_next(s, &fr, err, sizeof err), CAP_NEXT_EOF);
     assert_int_equal(cap_source_count(s), 0);
     cap_source_close(s);

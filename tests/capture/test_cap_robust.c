@@ -16,7 +16,7 @@ typedef struct seed {
     pb b;
 } seed;
 
-enum { NSEEDS = 13 };
+enum { NSEEDS = 15 };
 static seed seeds[NSEEDS];
 
 static pb *start(size_t i, const char *name, int dlt)
@@ -109,6 +109,27 @@ static void build_seeds(void)
 
     b = start(11, "ppp", DLT_PPP);
     pb_bytes(b, "\xff\x03\x00\x57", 4);
+    pb_ipv6_tcp(b, &data, 6, NULL, 0);
+
+    /* 802.11 QoS data to the AP, LLC/SNAP, IPv4 */
+    b = start(13, "802.11 qos data", DLT_IEEE802_11);
+    pb_bytes(b, "\x88\x01", 2);  /* QoS data, ToDS */
+    pb_zeros(b, 2 + 18 + 2 + 2); /* duration, 3 addresses, sequence control, QoS control */
+    pb_bytes(b, "\xaa\xaa\x03\x00\x00\x00\x08\x00", 8);
+    pb_ipv4_tcp(b, &sack, NULL, 0);
+
+    /* radiotap with TSFT and flags (two present words, as Linux writes), then 802.11 data */
+    b = start(14, "radiotap 802.11", DLT_IEEE802_11_RADIO);
+    pb_bytes(b, "\x00\x00\x24\x00", 4); /* version 0, length 36 */
+    pb_le32(b, 0xa000402fu);            /* TSFT, flags, rate, channel, ..., ext */
+    pb_le32(b, 0x00000820u);            /* second word */
+    pb_zeros(b, 4);                     /* padding to 8 for TSFT */
+    pb_zeros(b, 8);                     /* TSFT */
+    pb_u8(b, 0x10);                     /* flags: FCS at the end */
+    pb_zeros(b, 36 - 25);               /* the other fields */
+    pb_bytes(b, "\x08\x02", 2);         /* data, FromDS */
+    pb_zeros(b, 2 + 18 + 2);
+    pb_bytes(b, "\xaa\xaa\x03\x00\x00\x00\x86\xdd", 8);
     pb_ipv6_tcp(b, &data, 6, NULL, 0);
 }
 
@@ -251,9 +272,22 @@ static void test_mutations(void **state)
 /* Random bytes under every link type (including unknown ones). */
 static void test_garbage_all_links(void **state)
 {
-    static const int dlts[] = {
-        DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW,    101,     DLT_IPV4, DLT_IPV6,
-        DLT_NULL,   DLT_LOOP,      DLT_NFLOG,      DLT_C_HDLC, DLT_PPP, 127,      0x7fffffff};
+    static const int dlts[] = {DLT_EN10MB,
+                               DLT_LINUX_SLL,
+                               DLT_LINUX_SLL2,
+                               DLT_RAW,
+                               101,
+                               DLT_IPV4,
+                               DLT_IPV6,
+                               DLT_NULL,
+                               DLT_LOOP,
+                               DLT_NFLOG,
+                               DLT_C_HDLC,
+                               DLT_PPP,
+                               DLT_IEEE802_11,
+                               DLT_IEEE802_11_RADIO,
+                               220,
+                               0x7fffffff};
     static uint8_t buf[256];
     cap_packet p;
     (void)state;
@@ -268,7 +302,7 @@ static void test_garbage_all_links(void **state)
         size_t wirelen = len + rnd(3) * rnd(100);
         cap_skip why = decode_exact(dlt, buf, len, wirelen, &p);
         check_invariants("garbage", len, wirelen, why, &p, iter);
-        if (dlt == 127 || dlt == 0x7fffffff)
+        if (dlt == 220 || dlt == 0x7fffffff)
             assert_skip(CAP_SKIP_UNSUPPORTED_LINK, why);
     }
 }
