@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz/run-ci.sh - the fuzzing step of CI, self-contained: configures and builds the libFuzzer
-# targets with clang in build-fuzz/ (TCPSIM_FUZZ=ON, ASan+UBSan), writes the seed corpora from
-# samples/ (fuzz_seedgen), and runs every target listed in build-fuzz/fuzz/targets.txt for about
+# targets with clang in build-fuzz/ (TCPSIM_FUZZ=ON, ASan+UBSan, clang's warnings as errors),
+# writes the seed corpora from samples/ (fuzz_seedgen), and runs every target listed in build-fuzz/fuzz/targets.txt for about
 # a minute (-max_total_time), two at a time.  Each target starts from its corpus of earlier runs
 # (kept in build-fuzz/fuzz/corpus/), its seeds, and the inputs that once crashed it
 # (tests/hostile/data/fuzz-TARGET-*).  Prints the executions of each target; exits 1 if any target
@@ -25,7 +25,7 @@ fi
 echo "fuzz: building in $build with $cc"
 mkdir -p "$build"
 log=$build/configure.log
-cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER="$cc" -DTCPSIM_FUZZ=ON -DBUILD_TESTING=OFF \
+cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER="$cc" -DTCPSIM_FUZZ=ON -DBUILD_TESTING=OFF -DTCPSIM_WERROR=ON \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$log" 2>&1 ||
     { cat "$log"; echo "fuzz: configure failed" >&2; exit 1; }
 rm -f "$log"

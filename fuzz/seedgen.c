@@ -775,11 +775,11 @@ int main(int argc, char **argv)
             }
             static const char *const mixed_tags[] = {"mixed", "mixed-2sect", "mixed-odd",
                                                      "mixed-odd-be"};
-            for (int v = 0; v < 4; v++) {
-                pcapng_mixed(&x, &c, n, v);
-                snprintf(path, sizeof path, "%s-%s.pcapng", stem, mixed_tags[v]);
+            for (int variant = 0; variant < 4; variant++) {
+                pcapng_mixed(&x, &c, n, variant);
+                snprintf(path, sizeof path, "%s-%s.pcapng", stem, mixed_tags[variant]);
                 write_file("pcapng", 2, path, &x);
-                if (v == 1) /* the replay target gets one too */
+                if (variant == 1) /* the replay target gets one too */
                     write_file("replay", 1, path, &x);
             }
         }
