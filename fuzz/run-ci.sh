@@ -1,12 +1,13 @@
 #!/bin/sh
 # fuzz/run-ci.sh - the fuzzing step of CI, self-contained: configures and builds the libFuzzer
-# targets with clang in build-fuzz/ (TCPSIM_FUZZ=ON, ASan+UBSan, clang's warnings as errors),
-# writes the seed corpora from samples/ (fuzz_seedgen), and runs every target listed in
+# targets with clang in build-fuzz/ (TCPSIM_FUZZ=ON, ASan+UBSan, clang's warnings as errors), writes
+# the seed corpora from samples/ (fuzz_seedgen), and runs every target listed in
 # build-fuzz/fuzz/targets.txt for about a minute (-max_total_time), two at a time.  Each target
 # starts from its corpus of earlier runs (kept in build-fuzz/fuzz/corpus/), its seeds, and the
-# inputs that once crashed it (tests/hostile/data/fuzz-TARGET-*).  Prints the executions of each target; exits 1 if any target
-# finds a crash, a leak, a timeout (10 s for one input) or runs out of memory (2 GB), leaving the
-# input in build-fuzz/fuzz/artifacts/ and the log in build-fuzz/fuzz/logs/.
+# inputs that once crashed it (tests/hostile/data/fuzz-TARGET-*).  Prints the executions of each
+# target; exits 1 if any target finds a crash, a leak, a timeout (10 s for one input) or runs out of
+# memory (2 GB), leaving the input in build-fuzz/fuzz/artifacts/ and the log in
+# build-fuzz/fuzz/logs/.
 #
 # Environment: FUZZ_SECONDS (60) per target, FUZZ_JOBS (2) targets at once, FUZZ_BUILD
 # (build-fuzz) the build directory, CC (clang).
