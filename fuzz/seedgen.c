@@ -44,6 +44,8 @@ enum {
     LT_SLL = 113,
     LT_IPV4 = 228,
     LT_IPV6 = 229,
+    LT_IEEE802_11 = 105,
+    LT_RADIOTAP = 127,
     LT_NFLOG = 239,
     LT_SLL2 = 276,
 };
@@ -64,6 +66,8 @@ typedef enum frame_kind {
     FK_NFLOG,
     FK_CHDLC,
     FK_PPP,
+    FK_WIFI,
+    FK_RADIOTAP,
     FK_COUNT
 } frame_kind;
 
@@ -86,6 +90,8 @@ static const struct {
     [FK_NFLOG] = {"nflog", LT_NFLOG, 239},
     [FK_CHDLC] = {"chdlc", LT_C_HDLC, DLT_C_HDLC},
     [FK_PPP] = {"ppp", LT_PPP, DLT_PPP},
+    [FK_WIFI] = {"wifi", LT_IEEE802_11, DLT_IEEE802_11},
+    [FK_RADIOTAP] = {"radiotap", LT_RADIOTAP, DLT_IEEE802_11_RADIO},
 };
 
 /* ---- a growable byte buffer ------------------------------------------------------------- */
@@ -286,6 +292,28 @@ static void frame(buf *x, frame_kind k, const pkt *p, uint32_t caplen)
         put8(x, 0);
         be16(x, etype);
         break;
+    case FK_RADIOTAP: {
+        /* version 0, length 36, present words as Linux writes them (TSFT, flags, rate, channel,
+         * signal, RX flags, ext; then signal), TSFT at 16, flags at 24 (0x10: FCS at the end) */
+        static const uint8_t rt[36] = {0, 0, 36, 0, 0x2f, 0x40, 0x00, 0xa0, 0x20, 0x08, 0, 0,   0,
+                                       0, 0, 0,  0, 0,    0,    0,    0,    0,    0,    0, 0x10};
+        put(x, rt, sizeof rt);
+    }
+        /* fall through: the 802.11 frame */
+    case FK_WIFI: {
+        /* QoS data to the distribution system, three addresses, sequence control (fragment 0),
+         * QoS control, then RFC 1042 LLC/SNAP */
+        static const uint8_t fc[4] = {0x88, 0x01, 0, 0};
+        static const uint8_t snap[6] = {0xaa, 0xaa, 0x03, 0, 0, 0};
+        put(x, fc, sizeof fc);
+        put(x, macs, 12);
+        put(x, macs, 6);
+        be16(x, 0x1000);
+        be16(x, 0);
+        put(x, snap, sizeof snap);
+        be16(x, etype);
+        break;
+    }
     case FK_PPP:
         put8(x, 0xff);
         put8(x, 0x03);
