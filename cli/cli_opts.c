@@ -41,6 +41,7 @@ static const struct option long_opts[] = {
     {"no-delack", no_argument, NULL, O_NO_DELACK},
     {"no-nagle", no_argument, NULL, O_NO_NAGLE},
     {"iw", required_argument, NULL, O_IW},
+    {"syn-loss-iw", required_argument, NULL, O_SYN_LOSS_IW},
     {"syn-retries", required_argument, NULL, O_SYN_RETRIES},
     {"max-retries", required_argument, NULL, O_MAX_RETRIES},
     {"until", required_argument, NULL, O_UNTIL},

@@ -12,11 +12,8 @@
 static void apply_profile(sim_scenario *sc, const char *profile)
 {
     bool linux_ = strcmp(profile, "linux") == 0;
-    for (int i = 0; i < 2; i++) {
-        sc->tcp[i].rto_min = linux_ ? 200000 : 1000000; /* TCP_RTO_MIN / RFC 6298 2.4 */
-        sc->tcp[i].msl = linux_ ? 30000000 : 60000000;  /* TCP_TIMEWAIT_LEN is 60 s = 2 x 30 s */
-        sc->tcp[i].iw_segments = linux_ ? 10 : 0;       /* TCP_INIT_CWND, RFC 6928 / RFC 5681 */
-    }
+    for (int i = 0; i < 2; i++)
+        tcp_config_profile(&sc->tcp[i], linux_);
 }
 
 /* Applies one override to both endpoints (or one ISN); returns 0 or -1 with err set. */
@@ -118,9 +115,10 @@ static int apply_one(sim_scenario *sc, int opt, const char *arg, char *err, size
             c->nagle = false;
             break;
         case O_IW:
+        case O_SYN_LOSS_IW:
             if (cli_parse_uint(arg, 1000, &u, err, errlen))
                 return -1;
-            c->iw_segments = (uint32_t)u;
+            *(opt == O_IW ? &c->iw_segments : &c->syn_loss_iw) = (uint32_t)u;
             break;
         case O_SYN_RETRIES:
         case O_MAX_RETRIES:

@@ -32,6 +32,7 @@ enum {
     O_NO_DELACK,
     O_NO_NAGLE,
     O_IW,
+    O_SYN_LOSS_IW,
     O_SYN_RETRIES,
     O_MAX_RETRIES,
     O_UNTIL,

@@ -140,6 +140,7 @@ enum setting_id {
     S_DELACK,
     S_NAGLE,
     S_IW,
+    S_SYN_LOSS_IW,
     S_SYN_RETRIES,
     S_MAX_RETRIES,
     S_PROFILE,
@@ -175,6 +176,7 @@ static const struct setting {
     {"delack", S_DELACK, SIDES, "a duration or off"},
     {"nagle", S_NAGLE, SIDES, "on or off"},
     {"iw", S_IW, SIDES, "a number of segments"},
+    {"syn-loss-iw", S_SYN_LOSS_IW, SIDES, "a number of SYN timeouts (0: never)"},
     {"syn-retries", S_SYN_RETRIES, SIDES, "a number"},
     {"max-retries", S_MAX_RETRIES, SIDES, "a number"},
     {"profile", S_PROFILE, SIDES, "rfc or linux"},
@@ -232,13 +234,6 @@ static int address(sim_pctx *c, const sim_tok *t, char *dst, size_t size)
                         sim_tok_show(t, b, sizeof b));
     memcpy(dst, t->s, t->len + 1);
     return 0;
-}
-
-static void profile(tcp_config *cfg, bool linux_like)
-{
-    cfg->rto_min = linux_like ? 200000 : 1000000; /* Linux TCP_RTO_MIN; RFC 6298 2.4 */
-    cfg->msl = linux_like ? 30000000 : 60000000;  /* Linux TIME-WAIT is 60 s = 2 x 30 s */
-    cfg->iw_segments = linux_like ? 10 : 0;       /* RFC 6928 as Linux does; RFC 5681 */
 }
 
 /* Reads the value word v of setting st into the scenario, for side `side` (-1: both). */
@@ -326,6 +321,7 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
             return -1;
         break;
     case S_IW:
+    case S_SYN_LOSS_IW:
     case S_SYN_RETRIES:
     case S_MAX_RETRIES:
         if (sim_val_uint(c, v, 0, 1000, key, &u) < 0)
@@ -383,6 +379,9 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
         case S_IW:
             cfg->iw_segments = (uint32_t)u;
             break;
+        case S_SYN_LOSS_IW:
+            cfg->syn_loss_iw = (uint32_t)u;
+            break;
         case S_SYN_RETRIES:
             cfg->syn_retries = (uint32_t)u;
             break;
@@ -390,7 +389,7 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
             cfg->max_retries = (uint32_t)u;
             break;
         case S_PROFILE:
-            profile(cfg, on);
+            tcp_config_profile(cfg, on);
             break;
         case S_AUTO_READ:
             app->auto_read = on;

@@ -26,6 +26,15 @@ void tcp_config_default(tcp_config *cfg)
     cfg->syn_retries = 6;
     cfg->max_retries = 15;
     cfg->iw_segments = 0;
+    cfg->syn_loss_iw = 1; /* RFC 5681 3.1 */
+}
+
+void tcp_config_profile(tcp_config *cfg, bool linux_like)
+{
+    cfg->rto_min = linux_like ? 200000 : 1000000; /* Linux TCP_RTO_MIN; RFC 6298 2.4 */
+    cfg->msl = linux_like ? 30000000 : 60000000;  /* Linux TCP_TIMEWAIT_LEN is 60 s = 2 x 30 s */
+    cfg->iw_segments = linux_like ? 10 : 0;       /* TCP_INIT_CWND (RFC 6928); RFC 5681 */
+    cfg->syn_loss_iw = linux_like ? 2 : 1;        /* tcp_init_transfer: total_retrans > 1 */
 }
 
 static uint8_t wscale_for(uint32_t rcv_buf)

@@ -61,10 +61,16 @@ typedef struct tcp_config {
     uint32_t syn_retries; /* SYN retransmissions before giving up (6) */
     uint32_t max_retries; /* data/FIN retransmissions before giving up (15) */
     uint32_t iw_segments; /* initial window in segments, 0 = RFC 5681 rule (3 for MSS 1460) */
+    uint32_t syn_loss_iw; /* the initial window is one segment once the SYN (or SYN,ACK) has been
+                             retransmitted this many times: 1 (RFC 5681 3.1), Linux 2
+                             (tcp_init_transfer), 0 never */
 } tcp_config;
 
 /* Fills cfg with the defaults documented above. */
 void tcp_config_default(tcp_config *cfg);
+/* --profile: the settings where Linux differs from the RFCs, set to one or the other (the
+ * minimum RTO, the MSL, the initial window and the initial window after a lost SYN). */
+void tcp_config_profile(tcp_config *cfg, bool linux_like);
 
 #define TCP_OOO_MAX  8  /* out-of-order ranges kept by the receiver */
 #define TCP_CTL_MAX  4  /* control segments (RST, challenge ACK) waiting to be sent */
@@ -121,7 +127,7 @@ typedef struct tcp_endpoint {
     uint64_t delack_at, delack_started;
     uint32_t retries; /* consecutive RTO expiries of the current segment */
     uint32_t persist_backoff;
-    bool syn_timed_out; /* for RFC 6298 5.7 */
+    uint32_t syn_timeouts; /* of the SYN or SYN,ACK: for RFC 6298 5.7 and RFC 5681 3.1 */
 
     /* RTT measurement (one timed segment, Karn's rule) and RTO */
     tcp_rto rto;

@@ -95,15 +95,20 @@ static void rtt_measure(tcp_endpoint *ep, uint64_t now, uint32_t ack)
 /* Our SYN (or SYN,ACK) timed out and the handshake is now complete.  RFC 6298 5.7: data transfer
  * starts with an RTO of at least 3 s (Karn's rule left the handshake without an RTT sample).
  * RFC 5681 3.1: "If the SYN or SYN/ACK is lost, the initial window used by a sender after a
- * correctly transmitted SYN MUST be one segment".  (Linux keeps its initial window unless the
- * SYN was sent three times or more; tcpsim follows the RFC.)  Both changes are traced. */
+ * correctly transmitted SYN MUST be one segment" -- after cfg.syn_loss_iw timeouts: 1 by
+ * default, 2 with the Linux profile (Linux keeps its initial window after a single SYN
+ * retransmission).  Both changes are traced. */
 static void start_after_syn_timeout(tcp_endpoint *ep, uint64_t now)
 {
-    if (!ep->syn_timed_out)
+    if (ep->syn_timeouts == 0)
         return;
     if (tcp_rto_reset_after_syn_timeout(&ep->rto))
         tcp_emit_note(ep, now, "RTO 3 s: the SYN timed out (RFC 6298 5.7)");
     tcp_cc_init(&ep->cc, ep->smss, ep->cfg.iw_segments, ep->iss);
+    if (ep->cfg.syn_loss_iw == 0 || ep->syn_timeouts < ep->cfg.syn_loss_iw) {
+        tcp_emit_cwnd(ep, now, "initial window (RFC 5681 3.1)");
+        return;
+    }
     ep->cc.cwnd = ep->smss;
     tcp_emit_cwnd(ep, now, "SYN timed out: initial window 1 segment");
 }

@@ -41,7 +41,7 @@ static void on_rto(tcp_endpoint *ep, uint64_t now)
     }
     ep->retries++;
     if (handshake)
-        ep->syn_timed_out = true; /* for RFC 6298 5.7 */
+        ep->syn_timeouts++; /* for RFC 6298 5.7 and RFC 5681 3.1 */
     uint32_t flight = ep->snd_max - ep->snd_una;
     tcp_cc_on_rto(&ep->cc, flight, ep->snd_max, ep->smss, ep->retries == 1);
     ep->cwnd_shown = 0; /* traced at every timeout, even when the same as after the last one */

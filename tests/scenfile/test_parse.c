@@ -105,7 +105,7 @@ static void test_side_settings(void **state)
     ok("client isn 4294967000\nserver isn 0xfffffff0\nmss 536\nserver rcv-buf 4380\n"
        "client snd-buf 1000\nmsl 30s\nrto-min 200ms\nrto-initial 3s\nrto-max 60s\n"
        "clock-granularity 10ms\nserver delack off\nclient delack 100ms\nnagle off\n"
-       "client iw 10\nsyn-retries 2\nserver max-retries 3\n");
+       "client iw 10\nsyn-retries 2\nserver max-retries 3\nserver syn-loss-iw 0\n");
     for (int i = 0; i < 2; i++) {
         const tcp_config *c = &S.sc.tcp[i];
         assert_int_equal(c->mss, 536);
@@ -127,6 +127,8 @@ static void test_side_settings(void **state)
     assert_int_equal(S.sc.tcp[0].delack, 100000);
     assert_int_equal(S.sc.tcp[0].iw_segments, 10);
     assert_int_equal(S.sc.tcp[1].iw_segments, 0);
+    assert_int_equal(S.sc.tcp[0].syn_loss_iw, 1);
+    assert_int_equal(S.sc.tcp[1].syn_loss_iw, 0);
     assert_int_equal(S.sc.tcp[0].max_retries, 15);
     assert_int_equal(S.sc.tcp[1].max_retries, 3);
 }
@@ -139,6 +141,7 @@ static void test_profile(void **state)
         assert_int_equal(S.sc.tcp[i].rto_min, 200000);
         assert_int_equal(S.sc.tcp[i].msl, 30000000);
         assert_int_equal(S.sc.tcp[i].iw_segments, 10);
+        assert_int_equal(S.sc.tcp[i].syn_loss_iw, 2);
     }
     /* later statements win; rfc restores the defaults; one side only */
     ok("profile linux\nrto-min 300ms\nserver profile rfc\n");
@@ -146,6 +149,7 @@ static void test_profile(void **state)
     assert_int_equal(S.sc.tcp[1].rto_min, 1000000);
     assert_int_equal(S.sc.tcp[1].msl, 60000000);
     assert_int_equal(S.sc.tcp[1].iw_segments, 0);
+    assert_int_equal(S.sc.tcp[1].syn_loss_iw, 1);
 }
 
 static void test_applications(void **state)
@@ -428,6 +432,7 @@ static void test_errors_values(void **state)
     ERR("profile bsd\n", 1, 9, "profile must be rfc or linux, got 'bsd'");
     ERR("rcv-buf 0\n", 1, 9, "rcv-buf must be from 1 to 1073741824, got 0");
     ERR("iw 1001\n", 1, 4, "iw must be from 0 to 1000, got 1001");
+    ERR("syn-loss-iw 1001\n", 1, 13, "syn-loss-iw must be from 0 to 1000, got 1001");
     ERR("client address 192.0.2.1\n", 1, 16,
         "address must be IPv4:PORT or [IPv6]:PORT, got '192.0.2.1'");
     ERR("client address 192.0.2.1:0\n", 1, 16,

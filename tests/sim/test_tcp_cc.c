@@ -333,6 +333,45 @@ static void test_syn_received_timeout_initial_window_one_segment(void **state)
     fx_free(&f);
 }
 
+/* The Linux profile (cfg.syn_loss_iw = 2, initial window 10): one SYN timeout keeps the
+ * initial window, a second makes it one segment; syn_loss_iw = 0 never does. */
+static void test_syn_loss_iw_linux_profile(void **state)
+{
+    (void)state;
+    for (uint32_t timeouts = 1; timeouts <= 2; timeouts++) {
+        for (uint32_t rule = 0; rule <= 2; rule += 2) {
+            tcp_config cfg = fx_config(I);
+            tcp_config_profile(&cfg, true);
+            assert_int_equal(cfg.syn_loss_iw, 2);
+            cfg.syn_loss_iw = rule;
+            fx f;
+            fx_init(&f, TRACE_CLIENT, I, P, &cfg);
+            fx_client_syn_sent(&f);
+            uint64_t t = 0, rto = FX_MS(1000);
+            for (uint32_t k = 0; k < timeouts; k++) {
+                t += rto;
+                rto *= 2;
+                fx_tick(&f, t);
+                expect_seg(&f, TCP_SYN, I, 0, 0);
+            }
+            fx_send_seg(&f, t + FX_MS(100), TCP_SYN | TCP_ACK, P, I + 1, 0);
+            expect_seg(&f, TCP_ACK, I + 1, P + 1, 0);
+            bool one = rule != 0 && timeouts >= rule;
+            assert_int_equal(f.ep.cc.cwnd, one ? 1460 : 14600);
+            fx_free(&f);
+        }
+    }
+    tcp_config rfc;
+    tcp_config_default(&rfc);
+    assert_int_equal(rfc.syn_loss_iw, 1);
+    tcp_config_profile(&rfc, true);
+    tcp_config_profile(&rfc, false); /* --profile rfc undoes linux */
+    assert_int_equal(rfc.syn_loss_iw, 1);
+    assert_int_equal(rfc.iw_segments, 0);
+    assert_int_equal(rfc.rto_min, 1000000);
+    assert_int_equal(rfc.msl, 60000000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_syn_received_ack_keeps_initial_window),
         cmocka_unit_test(test_syn_sent_timeout_initial_window_one_segment),
         cmocka_unit_test(test_syn_received_timeout_initial_window_one_segment),
+        cmocka_unit_test(test_syn_loss_iw_linux_profile),
     };
     return cmocka_run_group_tests_name("tcp_cc", tests, NULL, NULL);
 }
