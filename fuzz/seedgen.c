@@ -429,24 +429,30 @@ static void ng_option(buf *x, unsigned code, const void *v, size_t n)
 
 typedef enum ng_style { NG_EPB, NG_SPB, NG_NANO, NG_POW2, NG_EXTRAS } ng_style;
 
-static void pcapng_file(buf *x, const capture *c, size_t n, frame_kind k, bool be, ng_style st)
+/* A Section Header Block (version 1.0, unknown section length), with two options if `extras`. */
+static void ng_shb(buf *x, bool be, bool extras)
 {
     buf b = {.be = be};
     x->be = be;
-    /* Section Header Block */
     put32(&b, 0x1a2b3c4du);
     put16(&b, 1);
     put16(&b, 0);
     put32(&b, 0xffffffffu);
     put32(&b, 0xffffffffu);
-    if (st == NG_EXTRAS) {
+    if (extras) {
         ng_option(&b, 3, "tcpsim fuzz seed", 16); /* shb_os */
         ng_option(&b, 1, "a comment", 9);
         ng_option(&b, 0, NULL, 0);
     }
     ng_block(x, 0x0a0d0d0au, &b);
+    free(b.b);
+}
+
+static void pcapng_file(buf *x, const capture *c, size_t n, frame_kind k, bool be, ng_style st)
+{
+    buf b = {.be = be};
+    ng_shb(x, be, st == NG_EXTRAS);
     /* Interface Description Block */
-    b.len = 0;
     put16(&b, kinds[k].linktype);
     put16(&b, 0);
     put32(&b, st == NG_SPB ? 128 : 262144);
@@ -524,19 +530,6 @@ typedef struct mixed_if {
     bool offset;       /* if_tsoffset: -1 s */
 } mixed_if;
 
-static void ng_shb(buf *x, bool be)
-{
-    buf b = {.be = be};
-    x->be = be;
-    put32(&b, 0x1a2b3c4du);
-    put16(&b, 1);
-    put16(&b, 0);
-    put32(&b, 0xffffffffu);
-    put32(&b, 0xffffffffu);
-    ng_block(x, 0x0a0d0d0au, &b);
-    free(b.b);
-}
-
 static void ng_idb(buf *x, const mixed_if *f)
 {
     buf b = {.be = x->be};
@@ -599,7 +592,7 @@ static void ng_packet(buf *x, uint32_t ifid, const mixed_if *f, const pkt *p, in
 static void ng_mixed_section(buf *x, bool be, const mixed_if *ifs, size_t nif, const capture *c,
                              size_t from, size_t to, int style)
 {
-    ng_shb(x, be);
+    ng_shb(x, be, false);
     for (size_t i = 0; i < nif; i++)
         ng_idb(x, &ifs[i]);
     for (size_t i = from, k = 0; i < to && i < c->n; i++) {

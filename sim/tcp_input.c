@@ -183,8 +183,8 @@ static bool process_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         if (a == TCP_CC_PARTIAL_ACK || a == TCP_CC_PARTIAL_ACK_FIRST) {
             ep->rexmit_one = true;
             tcp_emit_cwnd(ep, now, "partial ACK (RFC 6582)");
-        } else if (acked == ctl) {
-            /* only our SYN or FIN: cwnd is unchanged, traced once as the initial window */
+        } else if (acked == ctl && ep->cwnd_shown == 0) {
+            /* the first cwnd event, on the ACK of our SYN: the initial window, unchanged */
             tcp_emit_cwnd(ep, now, "initial window (RFC 5681 3.1)");
         } else {
             tcp_emit_cwnd(ep, now,
