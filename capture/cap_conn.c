@@ -60,10 +60,6 @@ void cap_conn_init(cap_conn *c, uint32_t id, const cap_packet *p, uint64_t t, tr
         tcp_rto_init(&c->d[i].rtt.est, 1000000, 1000000, 120000000, 1000);
 }
 
-static void pend_due(cap_conn *c, int ep, uint64_t now);
-static void pend_push(cap_conn *c, int ep, const tcp_seg *seg, uint64_t t);
-static bool pend_forget(cap_conn *c, int ep, const tcp_seg *lost);
-
 /* ---- per-direction analysis ---------------------------------------------------------------- */
 
 /* The ring of recent segments: CAP_RING entries inside cap_dir, grown on the heap (doubling, up
@@ -193,6 +189,7 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
         return;
     cap_dir *d = &c->d[dir], *o = &c->d[1 - dir];
     uint32_t end = s->seq + seqlen;
+    uint64_t t_snd = t >= c->delay[dir] ? t - c->delay[dir] : 0; /* the sender's time */
     cap_sent *prev = ring_find(d, s->seq);
     if (prev && d->n_retx_interval < CAP_RETX_INTERVALS)
         d->retx_interval[d->n_retx_interval++] = t - prev->t;
@@ -201,7 +198,7 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
             o->ack_pkt_lost = true;
             o->lost++;
             if (emit && emit->lost)
-                emit->lost(emit->ctx, 1 - dir, o->ack_pkt_id, &o->ack_pkt, t);
+                emit->lost(emit->ctx, 1 - dir, o->ack_pkt_id, &o->ack_pkt, t_snd);
         }
         return;
     }
@@ -217,11 +214,11 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
             lost.win = e->win;
             d->lost++;
             if (emit && emit->lost)
-                emit->lost(emit->ctx, dir, e->id, &lost, t);
+                emit->lost(emit->ctx, dir, e->id, &lost, t_snd);
             d->lost_rec[d->n_lost_rec++ % CAP_LOST_KEPT] =
                 (struct cap_lost_rec){e->seq, e->end, e->id};
-            if (!pend_forget(c, 1 - dir, &lost))
-                tcp_obs_not_arrived(&c->ep[1 - dir], t, &lost);
+            c->ep[1 - dir].obs_ref = t;
+            tcp_obs_not_arrived(&c->ep[1 - dir], t + c->delay[1 - dir], &lost);
             ring_remove_at(d, k);
             continue;
         }
@@ -255,7 +252,8 @@ static void undo_losses(cap_conn *c, int dir, const tcp_seg *s, uint64_t t, cons
         seg.len = e->end - e->seq;
         o->lost--;
         if (emit && emit->unlost)
-            emit->unlost(emit->ctx, 1 - dir, e->id, &seg, t);
+            emit->unlost(emit->ctx, 1 - dir, e->id, &seg,
+                         t >= c->delay[dir] ? t - c->delay[dir] : 0);
         e->end = e->seq; /* used up */
     }
 }
@@ -414,7 +412,7 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
         d->packets++;
         d->duplicates++;
         if (emit && emit->send)
-            emit->send(emit->ctx, dir, id, &seg);
+            emit->send(emit->ctx, dir, id, &seg, t >= c->delay[dir] ? t - c->delay[dir] : 0);
         return seg.tags;
     }
     d->last = seg;
@@ -424,24 +422,26 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
     d->reverse_since = false;
     c->d[1 - dir].reverse_since = true;
 
+    /* the sender's segment left it at t_snd; what was on its way to it and is due by then, or
+     * what this segment proves it received, arrives first */
+    uint64_t t_snd = t >= c->delay[dir] ? t - c->delay[dir] : 0;
+    uint64_t t_rcv_now = t >= c->delay[1 - dir] ? t - c->delay[1 - dir] : 0;
+    tcp_obs_advance(rcv, t_rcv_now);
+    tcp_obs_before_send(snd, t_snd, &seg);
     if (emit && emit->hold)
         emit->hold(emit->ctx, true);
-    pend_due(c, 0, t);
-    pend_due(c, 1, t);
-    uint32_t tags = tcp_obs_sent(snd, t, &seg);
+    uint32_t tags = tcp_obs_sent_at(snd, t_snd, t, &seg, 0);
     seg.tags = tags;
     uint32_t shift = (seg.flags & TCP_SYN) ? 0 : snd->obs_scale_unknown ? 0 : snd->rcv_shift;
     seg.win = (uint32_t)seg.win_raw << shift;
     d->last_win = seg.win;
     if (emit && emit->send)
-        emit->send(emit->ctx, dir, id, &seg);
+        emit->send(emit->ctx, dir, id, &seg, t_snd);
     find_losses(c, dir, &seg, tags, t, emit);
     if (emit && emit->hold)
         emit->hold(emit->ctx, false);
-    if (c->delay[1 - dir] == 0 && c->pend_n[1 - dir] == 0)
-        tcp_obs_arrived(rcv, t, &seg);
-    else
-        pend_push(c, 1 - dir, &seg, t);
+    /* on its way to the receiver: it arrives one delay after the capture */
+    tcp_obs_arrive(rcv, t_rcv_now, t + c->delay[1 - dir], t, &seg);
     analyse(c, dir, &seg, tags, t, id, emit);
     return tags;
 }
@@ -526,63 +526,11 @@ int cap_conn_vantage(const cap_conn *c, uint64_t *one_way)
     return TRACE_VANTAGE_UNKNOWN;
 }
 
-/* ---- arrivals on their way ------------------------------------------------------------------ */
-
-static void pend_apply_first(cap_conn *c, int ep, uint64_t now)
-{
-    struct cap_pending *p = &c->pend[ep][c->pend_head[ep]];
-    tcp_seg seg = p->seg;
-    c->pend_head[ep] = (c->pend_head[ep] + 1) % CAP_PEND;
-    c->pend_n[ep]--;
-    tcp_obs_arrived(&c->ep[ep], now, &seg);
-}
-
-/* Applies the arrivals at `ep` that are due by capture time `now`. */
-static void pend_due(cap_conn *c, int ep, uint64_t now)
-{
-    while (c->pend_n[ep] > 0 && c->pend[ep][c->pend_head[ep]].t + 2 * c->delay[ep] <= now)
-        pend_apply_first(c, ep, now);
-}
-
-static void pend_push(cap_conn *c, int ep, const tcp_seg *seg, uint64_t t)
-{
-    if (c->pend[ep] == NULL) {
-        c->pend[ep] = malloc(CAP_PEND * sizeof *c->pend[ep]);
-        if (c->pend[ep] == NULL) { /* out of memory: it arrives at once, as near the capture */
-            tcp_obs_arrived(&c->ep[ep], t, seg);
-            return;
-        }
-    }
-    if (c->pend_n[ep] == CAP_PEND)
-        pend_apply_first(c, ep, t); /* too many in flight: the oldest arrives now */
-    struct cap_pending *p = &c->pend[ep][(c->pend_head[ep] + c->pend_n[ep]) % CAP_PEND];
-    p->seg = *seg;
-    p->t = t;
-    c->pend_n[ep]++;
-}
-
-/* A packet found lost that has not been applied yet is simply forgotten. */
-static bool pend_forget(cap_conn *c, int ep, const tcp_seg *lost)
-{
-    for (uint32_t k = 0; k < c->pend_n[ep]; k++) {
-        uint32_t i = (c->pend_head[ep] + k) % CAP_PEND;
-        const tcp_seg *q = &c->pend[ep][i].seg;
-        if (q->seq == lost->seq && q->len == lost->len && q->flags == lost->flags) {
-            for (uint32_t j = k; j + 1 < c->pend_n[ep]; j++)
-                c->pend[ep][(c->pend_head[ep] + j) % CAP_PEND] =
-                    c->pend[ep][(c->pend_head[ep] + j + 1) % CAP_PEND];
-            c->pend_n[ep]--;
-            return true;
-        }
-    }
-    return false;
-}
-
 void cap_conn_flush(cap_conn *c, uint64_t now)
 {
+    (void)now;
     for (int ep = 0; ep < 2; ep++)
-        while (c->pend_n[ep] > 0)
-            pend_apply_first(c, ep, now);
+        tcp_obs_flush(&c->ep[ep]);
 }
 
 void cap_conn_free(cap_conn *c)
@@ -592,8 +540,6 @@ void cap_conn_free(cap_conn *c)
             ring_entries -= c->d[ep].ring_cap;
         free(c->d[ep].ring_big);
         c->d[ep].ring_big = NULL;
-        free(c->pend[ep]);
-        c->pend[ep] = NULL;
-        c->pend_n[ep] = 0;
+        tcp_obs_free(&c->ep[ep]);
     }
 }

@@ -25,7 +25,6 @@
 #define CAP_RING_BUDGET    (1u << 18) /* entries of grown rings, all connections together */
 #define CAP_SEEN           16         /* recent IPv4 datagrams kept per direction for duplicates */
 #define CAP_LOST_KEPT      16 /* inferred losses kept per direction, for D-SACKs undoing them */
-#define CAP_PEND           64 /* segments on their way to an endpoint far from the capture point */
 
 typedef struct cap_rtt {
     uint64_t n, min, max, sum; /* samples in microseconds */
@@ -107,17 +106,11 @@ typedef struct cap_conn {
     bool have_syn, have_synack, have_ack; /* ...valid when these are set */
     uint32_t isn[2];
 
-    /* Arrivals on their way to an endpoint far from the capture point.  Near the client, the
-     * server receives a captured packet one one-way delay after the capture and its own packets
-     * left one one-way delay before theirs: an arrival captured at t is applied to the server
-     * before a packet of the server captured at t2 only if t + 2 x delay <= t2.  delay[] is 0
-     * for the endpoint at the capture point and until the handshake placed the capture. */
+    /* How far each endpoint is from the capture point (one-way delay, us): 0 for the endpoint at
+     * the capture point and until the handshake placed the capture.  An endpoint's segment
+     * captured at t left it at t - delay; a segment captured on its way to it arrives at
+     * t + delay.  The endpoints keep their own queues of arrivals (sim/tcp_observe.c). */
     uint64_t delay[2];
-    struct cap_pending {
-        tcp_seg seg;
-        uint64_t t; /* capture time */
-    } * pend[2];    /* CAP_PEND entries, allocated when first needed (few connections need it) */
-    uint32_t pend_head[2], pend_n[2];
 
     /* bookkeeping of the connection table (cap_flow.c) */
     struct cap_conn *hnext;         /* hash chain */
@@ -136,7 +129,8 @@ int cap_conn_dir(const cap_conn *c, const cap_packet *p);
 
 /* What cap_conn_packet tells its caller to put in the trace around the endpoint's own events. */
 typedef struct cap_emit {
-    void (*send)(void *ctx, int dir, uint64_t id, const tcp_seg *seg);
+    /* the packet, sent by `dir` at the estimated time t (the capture time is the caller's) */
+    void (*send)(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t);
     void (*lost)(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t);
     void (*hold)(void *ctx, bool on); /* hold endpoint events until the send event is out */
     /* a loss reported earlier was not one: the receiver's D-SACK says the segment arrived */

@@ -48,6 +48,7 @@ typedef struct cap_replay {
     uint64_t conns;        /* connections seen */
     /* event routing */
     trace_sink ep_sink; /* what the endpoints see */
+    cap_conn *cur_c;    /* the connection whose packet is in hand (NULL while one is set up) */
     uint32_t cur_conn;
     bool cur_selected;
     bool holding;

@@ -119,7 +119,11 @@ static void collect_emit(void *ctx, const trace_event *ev)
     run_ctx *x = ctx;
     if (x->draw_conn && ev->conn != x->draw_conn)
         return;
-    trace_buf_emit(x->collect, ev);
+    /* the diagram places a capture's events by the capture time of their packet and estimates
+     * both ends' times itself (render/rnd_model.c) */
+    trace_event copy = *ev;
+    copy.t = ev->t_capture;
+    trace_buf_emit(x->collect, &copy);
 }
 
 static void on_done(void *ctx, const cap_conn *c)

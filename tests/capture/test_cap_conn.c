@@ -7,6 +7,7 @@
  */
 #include "cap_test.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cap_conn.h"
@@ -50,6 +51,7 @@ typedef struct conn_run {
     uint64_t id, t;
     uint16_t ip_id[2];
     uint16_t cport;
+    uint32_t last_tags;
 } conn_run;
 
 static cap_packet packet(conn_run *r, int from_client, uint32_t seq, uint32_t ack, uint8_t flags,
@@ -80,18 +82,72 @@ static cap_packet packet(conn_run *r, int from_client, uint32_t seq, uint32_t ac
     return p;
 }
 
-/* Runs a packet; returns its packet number. */
-static uint64_t put(conn_run *r, const cap_packet *p)
+/* State events of both endpoints, as the replay reports them. */
+#define MAX_STATES 64
+typedef struct states {
+    unsigned n;
+    struct {
+        uint8_t ep, from, to;
+        bool correction;
+        uint64_t t;
+    } e[MAX_STATES];
+} states;
+static states g_states;
+
+static void on_event(void *ctx, const trace_event *ev)
 {
-    r->t += 100;
+    states *st = ctx;
+    if (ev->kind != TRACE_STATE || st->n == MAX_STATES)
+        return;
+    st->e[st->n].ep = ev->ep;
+    st->e[st->n].from = ev->u.state.from;
+    st->e[st->n].to = ev->u.state.to;
+    st->e[st->n].correction = ev->u.state.correction;
+    st->e[st->n].t = ev->t;
+    st->n++;
+}
+
+/* The time of the (first) event of endpoint ep entering `to` from `from`, or UINT64_MAX. */
+static uint64_t state_time(int ep, tcp_state from, tcp_state to)
+{
+    for (unsigned k = 0; k < g_states.n; k++)
+        if (g_states.e[k].ep == ep && g_states.e[k].from == from && g_states.e[k].to == to)
+            return g_states.e[k].t;
+    return UINT64_MAX;
+}
+
+/* Runs a packet captured at time t; returns its packet number. */
+static uint64_t put_at(conn_run *r, const cap_packet *p, uint64_t t)
+{
+    r->t = t;
     r->id++;
     if (r->c == NULL) {
         r->c = calloc(1, sizeof *r->c);
         assert_non_null(r->c);
-        cap_conn_init(r->c, 1, p, r->t, (trace_sink){NULL, NULL});
+        memset(&g_states, 0, sizeof g_states);
+        cap_conn_init(r->c, 1, p, r->t, (trace_sink){on_event, &g_states});
     }
-    cap_conn_packet(r->c, p, r->t, r->id, &r->emit);
+    r->last_tags = cap_conn_packet(r->c, p, r->t, r->id, &r->emit);
     return r->id;
+}
+
+/* Runs a packet 100 us after the previous one; returns its packet number. */
+static uint64_t put(conn_run *r, const cap_packet *p)
+{
+    return put_at(r, p, r->t + 100);
+}
+
+/* The inferred state path of endpoint ep, as "A>B>C". */
+static const char *path(const conn_run *r, int ep)
+{
+    static char buf[2][512];
+    char *b = buf[ep];
+    size_t u = 0;
+    b[0] = '\0';
+    for (unsigned i = 0; i < r->c->ep[ep].obs_n; i++)
+        u += (size_t)snprintf(b + u, sizeof buf[ep] - u, "%s%s", i ? ">" : "",
+                              tcp_state_name((tcp_state)r->c->ep[ep].obs_path[i]));
+    return b;
 }
 
 static void start(conn_run *r, uint16_t cport)
@@ -245,6 +301,115 @@ static void test_grown_rings_stay_in_budget(void **state)
     assert_int_equal(cap_conn_ring_entries(), 0);
 }
 
+/* ---- finding 1: far-end arrivals at their estimated time, and never lost ------------------- */
+
+#define MS 1000u
+
+/* A capture near the client of a path with a 50 ms one-way delay: the SYN at 0, the SYN,ACK a
+ * round trip later, the client's ACK at once. */
+static void start_near_client(conn_run *r, uint16_t cport)
+{
+    memset(r, 0, sizeof *r);
+    r->cport = cport;
+    r->emit = (cap_emit){NULL, on_lost, NULL, on_unlost, &r->s};
+    cap_packet p = packet(r, 1, CISN, 0, TCP_SYN, 0);
+    put_at(r, &p, 0);
+    p = packet(r, 0, SISN, CISN + 1, TCP_SYN | TCP_ACK, 0);
+    put_at(r, &p, 100 * MS);
+    p = packet(r, 1, CISN + 1, SISN + 1, TCP_ACK, 0);
+    put_at(r, &p, 100 * MS + 100);
+}
+
+/* After a 5 s pause the server's ESTABLISHED is where the ACK reached it: captured at 100.1 ms,
+ * plus the 50 ms one-way delay (it was stamped with the next packet's 5000 ms). */
+static void test_far_arrival_at_its_estimated_time(void **state)
+{
+    conn_run r;
+    (void)state;
+    start_near_client(&r, 40010);
+    uint64_t one_way = 0;
+    assert_int_equal(cap_conn_vantage(r.c, &one_way), TRACE_CLIENT);
+    assert_int_equal(one_way, 50 * MS);
+    cap_packet p = packet(&r, 1, CISN + 1, SISN + 1, TCP_ACK | TCP_PSH, 100);
+    put_at(&r, &p, 5000 * MS);
+    uint64_t t = state_time(TRACE_SERVER, TCP_SYN_RECEIVED, TCP_ESTABLISHED);
+    assert_true(t != UINT64_MAX);
+    assert_true(t >= 150 * MS + 100 - 1000 && t <= 150 * MS + 100 + 1000); /* +-1 ms */
+    assert_int_equal(t, 150 * MS + 100);
+    /* the server's own data, captured at 5200 ms, left it at 5150 ms */
+    p = packet(&r, 0, SISN + 1, CISN + 101, TCP_ACK | TCP_PSH, 100);
+    put_at(&r, &p, 5200 * MS);
+    finish(&r);
+}
+
+/* The far end answers sooner than the handshake's delay (jitter): the client's FIN captured at
+ * 1000 ms, the server's ACK of it and its FIN captured 10 ms later (less than the 100 ms a round
+ * trip from the capture point would take).  The server's own ACK proves the FIN arrived:
+ * CLOSE-WAIT, LAST-ACK, CLOSED (it ended in FIN-WAIT-2, the FIN rejected later as an old
+ * duplicate). */
+static void test_far_arrival_proven_by_its_ack(void **state)
+{
+    conn_run r;
+    (void)state;
+    start_near_client(&r, 40011);
+    cap_packet p = packet(&r, 1, CISN + 1, SISN + 1, TCP_ACK | TCP_FIN, 0);
+    put_at(&r, &p, 1000 * MS);
+    p = packet(&r, 0, SISN + 1, CISN + 2, TCP_ACK | TCP_FIN, 0);
+    put_at(&r, &p, 1010 * MS);
+    p = packet(&r, 1, CISN + 2, SISN + 2, TCP_ACK, 0);
+    put_at(&r, &p, 1010 * MS + 100);
+    cap_conn_flush(r.c, r.t);
+    assert_string_equal(path(&r, TRACE_SERVER),
+                        "LISTEN>SYN-RECEIVED>ESTABLISHED>CLOSE-WAIT>LAST-ACK>CLOSED");
+    assert_string_equal(path(&r, TRACE_CLIENT),
+                        "CLOSED>SYN-SENT>ESTABLISHED>FIN-WAIT-1>FIN-WAIT-2>TIME-WAIT");
+    /* the FIN arrived no later than the server's FIN,ACK left (1010 - 50 = 960 ms) */
+    assert_int_equal(state_time(TRACE_SERVER, TCP_ESTABLISHED, TCP_CLOSE_WAIT), 960 * MS);
+    assert_int_equal(tcp_obs_queued(&r.c->ep[TRACE_SERVER]), 0);
+    finish(&r);
+}
+
+/* A FIN seen outside the receiver's window (the capture missed data before it), which the
+ * receiver's ACK covers: it arrived, CLOSE-WAIT. */
+static void test_fin_outside_window_covered_by_ack(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40012);
+    /* 70,000 bytes the capture did not hold, then the FIN beyond the 65,535-byte window */
+    cap_packet p = packet(&r, 1, CISN + 1 + 70000, SISN + 1, TCP_ACK | TCP_FIN, 0);
+    put(&r, &p);
+    p = packet(&r, 0, SISN + 1, CISN + 1 + 70001, TCP_ACK, 0);
+    put(&r, &p);
+    assert_int_equal(r.c->ep[TRACE_SERVER].state, TCP_CLOSE_WAIT);
+    assert_string_equal(path(&r, TRACE_SERVER), "LISTEN>SYN-RECEIVED>ESTABLISHED>CLOSE-WAIT");
+    finish(&r);
+}
+
+/* ---- finding 2: SYN-SENT left when its own ACK proves the SYN,ACK arrived ------------------ */
+
+static void test_syn_sent_left_on_proof(void **state)
+{
+    conn_run r;
+    (void)state;
+    memset(&r, 0, sizeof r);
+    r.cport = 40013;
+    r.emit = (cap_emit){NULL, on_lost, NULL, on_unlost, &r.s};
+    cap_packet p = packet(&r, 1, CISN, 0, TCP_SYN, 0);
+    put(&r, &p); /* the SYN,ACK is not in the capture */
+    p = packet(&r, 1, CISN + 1, SISN + 1, TCP_ACK, 0);
+    put(&r, &p);
+    p = packet(&r, 1, CISN + 1, SISN + 1, TCP_ACK | TCP_PSH, 500);
+    put(&r, &p);
+    p = packet(&r, 1, CISN + 501, SISN + 1, TCP_ACK | TCP_FIN, 0);
+    put(&r, &p);
+    assert_int_equal(r.c->ep[TRACE_CLIENT].state, TCP_FIN_WAIT_1);
+    assert_string_equal(path(&r, TRACE_CLIENT), "CLOSED>SYN-SENT>ESTABLISHED>FIN-WAIT-1");
+    assert_int_equal(r.c->d[0].unique_bytes, 500);
+    assert_int_equal(r.c->d[0].retrans, 0);
+    finish(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +418,10 @@ int main(void)
         cmocka_unit_test(test_dsack_inside_second_block),
         cmocka_unit_test(test_dsack_of_other_data_keeps_the_loss),
         cmocka_unit_test(test_grown_rings_stay_in_budget),
+        cmocka_unit_test(test_far_arrival_at_its_estimated_time),
+        cmocka_unit_test(test_far_arrival_proven_by_its_ack),
+        cmocka_unit_test(test_fin_outside_window_covered_by_ack),
+        cmocka_unit_test(test_syn_sent_left_on_proof),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
