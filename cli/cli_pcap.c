@@ -145,7 +145,7 @@ static void on_done(void *ctx, const cap_conn *c)
         if (!x->header_done)
             cli_summary_header(stdout);
         x->header_done = true;
-        cli_summary_text(stdout, c);
+        cli_summary_text(stdout, c, x->o->verbose);
     }
 }
 
@@ -251,6 +251,17 @@ int cli_run_pcap(const cli_pcap_opts *o)
     if (progress)
         fprintf(stderr, "\r%60s\r", "");
     g_live = NULL;
+    if (o->live) {
+        uint64_t recv = 0;
+        if (cap_source_stats(src, &recv, &r.kernel_dropped, &r.if_dropped) == 0) {
+            r.have_kernel_stats = true;
+            if (r.kernel_dropped || r.if_dropped)
+                fprintf(stderr,
+                        "tcpsim: %s: the kernel dropped %" PRIu64
+                        " packets (capture buffer full): the replay misses them\n",
+                        o->live, r.kernel_dropped + r.if_dropped);
+        }
+    }
     cap_replay_finish(&r);
     if (!o->quiet) {
         if (o->json)
