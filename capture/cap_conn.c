@@ -362,8 +362,8 @@ static void acked_unseen(cap_dir *d, uint32_t ack)
 {
     if (!d->have_hi || !tcp_seq_gt(ack, d->hi + 1) || ack - d->hi > 0x40000000u)
         return;
-    hole_add(d, d->hi, ack - 1);
-    d->hi = ack - 1;
+    hole_add(d, d->hi, ack);
+    d->hi = ack;
 }
 
 static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint64_t t, uint64_t id,
