@@ -263,6 +263,13 @@ static void open_active(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 
 static void open_passive_reply(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 {
+    if (tcp_synchronized(ep->state)) {
+        /* RFC 9293 has no way from a synchronized state to SYN-RECEIVED: a SYN,ACK with another
+         * ISN from an established endpoint changes nothing (its peer answers with a RST or a
+         * challenge ACK) */
+        tcp_emit_note(ep, now, "sent a SYN,ACK with a new ISN while synchronized: no transition");
+        return;
+    }
     ep->iss = s->seq;
     ep->snd_una = s->seq;
     ep->snd_nxt = ep->snd_max = s->seq + 1;
@@ -499,8 +506,11 @@ uint32_t tcp_obs_sent_at(tcp_endpoint *ep, uint64_t now, uint64_t ref, const tcp
     ep->obs_ref = ref;
     ep->obs_arrival = false;
     if (ep->state == TCP_SYN_SENT && (s->flags & TCP_ACK) && !(s->flags & (TCP_SYN | TCP_RST)) &&
-        tcp_seq_gt(ep->snd_max, ep->iss) && ep->snd_una == ep->iss)
+        ep->obs_snd_known) {
+        ep->snd_una = ep->iss; /* in SYN-SENT nothing but the SYN was sent, and it is unacked */
+        ep->snd_nxt = ep->snd_max = ep->iss + 1;
         synack_proven(ep, now, s);
+    }
 
     /* a segment other than RST from an endpoint taken to be reset: the RST never arrived */
     if (ep->state == TCP_CLOSED && ep->obs_n > 1 && ep->obs_hinted[ep->obs_n - 1] &&
