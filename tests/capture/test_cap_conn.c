@@ -545,6 +545,7 @@ static void test_spurious_retx_acks_the_blamed_segment(void **state)
     assert_true(r.last_tags & TCP_TAG_SPURIOUS);
     assert_int_equal(r.s.lost, 0);
     assert_int_equal(r.c->d[1].lost, 0);
+    finish(&r);
     /* with a pure ACK the ACK is what got lost */
     start(&r, 40041);
     data(&r, 0);
