@@ -26,8 +26,9 @@
  * tcpdump's short options are here where they mean the same thing in tcpsim: -r (read a file),
  * -i (an interface), -c (stop after N packets), -n (no name resolution: tcpsim never resolves
  * names), -w (write packets to a savefile: for tcpsim, the packets of the simulated
- * connection).  -f EXPR is tcpsim's own: tcpdump takes the expression as its last arguments
- * and its -f means something else.  -V is not tcpdump's (it reads a list of files there).
+ * connection).  -f EXPR is tcpsim's own (tcpdump's -f means something else); the expression
+ * can also follow the options, as tcpdump takes it (cli_opts.c).  -V is not tcpdump's (it
+ * reads a list of files there).
  */
 #include "cli_optdefs.h"
 
@@ -40,8 +41,8 @@ const char *const cli_synopsis[] = {
     "tcpsim --scenario NAME [-o FILE] [-w FILE] [options]",
     "tcpsim --scenario-file FILE [options]",
     "tcpsim --scenario all -o DIR/",
-    "tcpsim -r FILE [-c N] [-f EXPR] [--summary] [--flow N|A:P-A:P] [options]",
-    "tcpsim -i IFACE [-c N] [-f EXPR] [options]",
+    "tcpsim -r FILE [-c N] [--summary] [--flow N|A:P-A:P] [options] [EXPR]",
+    "tcpsim -i IFACE [-c N] [options] [EXPR]",
     "tcpsim --list-scenarios | --help | --version",
     NULL,
 };
@@ -127,7 +128,11 @@ const cli_optdef cli_optdefs[] = {
     {.heading = "Captures",
      .help = "pcap or pcapng; link types Ethernet with VLANs, Linux SLL/SLL2, raw IP, BSD "
              "loopback, NFLOG, PPP, Cisco HDLC, 802.11 with or without radiotap."},
-    {.lng = "filter", .shrt = 'f', .arg = "EXPR", .help = "BPF filter, as tcpdump takes it"},
+    {.lng = "filter",
+     .shrt = 'f',
+     .arg = "EXPR",
+     .help = "BPF filter (pcap-filter(7)); as with tcpdump, the words after the options are the "
+             "filter too: tcpsim -r x.pcap tcp port 80"},
     {.lng = "count",
      .shrt = 'c',
      .arg = "N",

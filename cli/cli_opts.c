@@ -67,6 +67,27 @@ static int short_code(int c)
     return c;
 }
 
+/* tcpdump reads the words after its options as the filter expression: so does a replay, as
+ * if they had been given with -f (joined by spaces, as tcpdump joins them). */
+static int trailing_filter(int argc, char **argv, cli_options *o)
+{
+    static char expr[4096];
+    if (o->filter)
+        return cli_usage_error("two filters: -f '%s' and, after the options, '%s%s' (quote an "
+                               "expression of several words: -f 'tcp port 80')",
+                               o->filter, argv[optind], optind + 1 < argc ? " ..." : "");
+    size_t used = 0;
+    for (int i = optind; i < argc; i++) {
+        int k = snprintf(expr + used, sizeof expr - used, "%s%s", used ? " " : "", argv[i]);
+        if (k < 0 || (size_t)k >= sizeof expr - used)
+            return cli_usage_error("the filter expression is longer than %zu bytes",
+                                   sizeof expr - 1);
+        used += (size_t)k;
+    }
+    o->filter = expr;
+    return -1;
+}
+
 int cli_parse_args(int argc, char **argv, cli_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -190,6 +211,8 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
             break;
         }
     }
+    if (optind < argc && (o->pcap || o->live))
+        return trailing_filter(argc, argv, o);
     if (optind < argc)
         return cli_usage_error("unexpected argument '%s'", argv[optind]);
     return -1;

@@ -3,7 +3,8 @@
 # trace, summary and JSON, byte for byte), -c N stops after exactly N packets, counted after the
 # -f filter as tcpdump counts them (checked against tcpdump itself), -n changes nothing, -w FILE
 # writes what --write-pcap FILE writes, -i IFACE is --live IFACE, and -V prints tcpsim's version
-# and the libpcap (the same as tcpdump's) and cairo versions it runs with.
+# and the libpcap (the same as tcpdump's) and cairo versions it runs with; the words after the
+# options are the filter, as tcpdump takes them.
 set -u
 tcpsim=$(realpath "$1") samples=$(realpath "$2")
 fail=0
@@ -60,6 +61,17 @@ if command -v tcpdump >/dev/null && command -v jq >/dev/null; then
 else
     bad "tcpdump and jq are needed (scripts/deps.sh test installs them)"
 fi
+
+# the words after the options are the filter, as tcpdump reads them
+"$tcpsim" -r "$loss" -f "tcp and $filter" --summary >"$tmp/f" || bad "-f exits $?"
+"$tcpsim" -r "$loss" --summary tcp and "tcp[tcpflags] & tcp-push != 0" >"$tmp/words" ||
+    bad "a trailing filter exits $?"
+if cmp -s "$tmp/f" "$tmp/words" && grep -q '^capture: 16 packets' "$tmp/words"; then
+    echo "ok: -r loss.pcap --summary tcp and '...' = -f 'tcp and ...' ($(tail -1 "$tmp/words" | cut -d';' -f1))"
+else
+    bad "a trailing filter is not -f's: $(tail -1 "$tmp/words") vs $(tail -1 "$tmp/f")"
+fi
+"$tcpsim" -r "$loss" tcp port 1 | grep -q '^capture: 0 packets' || bad "-r loss.pcap tcp port 1 kept packets"
 
 # -n changes nothing (tcpsim never resolves names), clustered as tcpdump users write it
 "$tcpsim" -nr "$loss" --summary >"$tmp/n" 2>&1 || bad "-nr exits $?"

@@ -2,8 +2,9 @@
  * test_cli_opts.c - the option list (cli/cli_optdefs.c) and the parser made from it: every name,
  * letter and code is unique, every help text is a plain one-line sentence, words are told from
  * placeholders; tcpdump's short options mean their long ones (-r = --pcap, -i = --live, -w =
- * --write-pcap, -V = --version), -c takes a count from 1 and -n is accepted; a value outside an
- * option's words is refused; --help's lines fit 79 columns and show every option.
+ * --write-pcap, -V = --version), -c takes a count from 1 and -n is accepted, the words after
+ * the options of a replay are its filter; a value outside an option's words is refused; --help's
+ * lines fit 79 columns and show every option.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -153,6 +154,23 @@ static void test_count_is_a_number_from_1(void **state)
     assert_int_equal(o.count, UINT64_MAX);
 }
 
+/* tcpdump takes the words after its options as the filter expression; so does a replay */
+static void test_words_after_the_options_are_the_filter(void **state)
+{
+    (void)state;
+    cli_options o;
+    assert_int_equal(parse(&o, "-r", "x.pcap", "tcp", "port", "80", NULL), -1);
+    assert_string_equal(o.filter, "tcp port 80");
+    assert_int_equal(parse(&o, "tcp", "-i", "lo", "-c", "3", NULL), -1); /* getopt permutes */
+    assert_string_equal(o.filter, "tcp");
+    assert_string_equal(o.live, "lo");
+    assert_int_equal(parse(&o, "-r", "x.pcap", "-f", "tcp", "port", "80", NULL), CLI_EXIT_USAGE);
+    assert_int_equal(parse(&o, "--scenario", "loss", "tcp", NULL), CLI_EXIT_USAGE);
+    static char big[5000];
+    memset(big, 'a', sizeof big - 1);
+    assert_int_equal(parse(&o, "-r", "x.pcap", big, NULL), CLI_EXIT_USAGE);
+}
+
 static void test_values_outside_the_words_are_refused(void **state)
 {
     (void)state;
@@ -236,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_words_and_placeholders),
         cmocka_unit_test(test_tcpdump_short_options_mean_the_long_ones),
         cmocka_unit_test(test_count_is_a_number_from_1),
+        cmocka_unit_test(test_words_after_the_options_are_the_filter),
         cmocka_unit_test(test_values_outside_the_words_are_refused),
         cmocka_unit_test(test_settings_keep_their_order_and_names),
         cmocka_unit_test(test_parse_uint_says_too_large),
