@@ -270,6 +270,8 @@ int cli_run_pcap(const cli_pcap_opts *o)
             break;
         }
         cap_replay_frame(&r, f.linktype, &f);
+        if (o->count && cap_source_count(src) >= o->count)
+            break; /* -c N, as tcpdump: the source counts what passed the filter */
         if (o->live)
             fflush(stdout);
         if (progress && (f.index & 0x3fff) == 0) {
