@@ -118,11 +118,12 @@ const cli_optdef cli_optdefs[] = {
     {.lng = "from",
      .code = O_FROM,
      .arg = "X",
-     .help = "draw from this point of the trace: a time (250ms, 2s) or a packet number (12)"},
+     .help = "start the diagram (and a capture's text and JSON trace) at this point: a time "
+             "(250ms, 2s) or a packet number (12)"},
     {.lng = "to",
      .code = O_TO,
      .arg = "X",
-     .help = "draw up to this point: a time or a packet number, as --from"},
+     .help = "end them at this point: a time or a packet number, as --from"},
     {.lng = "title", .code = O_TITLE, .arg = "TEXT", .help = "the diagram's title"},
 
     {.heading = "Captures",

@@ -47,6 +47,9 @@ static int run_capture(const cli_options *o)
     if (o->output && o->live)
         return cli_usage_error("%s", "-o draws a capture file, not a live capture");
     p.render = o->output ? o : NULL;
+    if ((o->from || o->to) &&
+        cli_render_range(o, &p.from_us, &p.to_us, &p.from_pkt, &p.to_pkt) == 0)
+        p.range = true;
     return cli_run_pcap(&p);
 }
 
