@@ -163,7 +163,25 @@ typedef struct tcp_endpoint {
     bool obs_sent_any;             /* previous sent segment recorded below */
     bool obs_synack_sent;          /* it was seen sending a SYN,ACK */
     uint32_t obs_last_ack, obs_last_win;
+    /* segments on their way to this endpoint when the capture is far from it, in capture order,
+     * each with its estimated arrival time: applied when due, when this endpoint's own segment
+     * proves it arrived, or at the end; never dropped (tcp_observe.c) */
+    struct tcp_obs_arrival *obs_q; /* ring of obs_q_cap entries, allocated when first needed */
+    uint32_t obs_q_cap, obs_q_head, obs_q_n;
+    uint64_t obs_ref;         /* the caller's reference (capture time) of the input in hand */
+    bool obs_peer_fin_known;  /* the peer was seen sending its FIN (accepted or not) */
+    uint32_t obs_peer_fin_seq;
+    bool obs_hole;            /* it sent beyond a hole [obs_hole_start, obs_hole_end)... */
+    uint32_t obs_hole_start, obs_hole_end;
+    uint64_t obs_hole_t;      /* ...at this time */
 } tcp_endpoint;
+
+/* One segment on its way to an observer endpoint. */
+typedef struct tcp_obs_arrival {
+    tcp_seg seg;
+    uint64_t t;   /* estimated arrival time */
+    uint64_t ref; /* the caller's reference, given back in obs_ref while it is applied */
+} tcp_obs_arrival;
 
 /* Sets up a CLOSED endpoint.  `id` names it in the trace; sink may have a NULL emit. */
 void tcp_init(tcp_endpoint *ep, const tcp_config *cfg, uint8_t id, trace_sink sink);
@@ -219,6 +237,31 @@ void tcp_obs_not_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
 /* True for a segment that repeats sequence space already sent (what Linux counts in
  * TcpRetransSegs), given the tags tcp_obs_sent returned. */
 bool tcp_obs_is_retransmission(uint32_t tags);
+/* The same as tcp_obs_sent, with `ref` kept in obs_ref while it is applied and `hints` from the
+ * capture (TCP_OBS_SENT_EARLIER: an older IPv4 ID or TSval than the previous segment of this
+ * endpoint says it was sent before it).  Before anything else, the arrivals due by `now` and
+ * every queued arrival that this segment proves received (its ACK or SACK blocks cover it) are
+ * applied: what an endpoint's own segment proves it received arrived no later than it left. */
+#define TCP_OBS_SENT_EARLIER 1u
+uint32_t tcp_obs_sent_at(tcp_endpoint *ep, uint64_t now, uint64_t ref, const tcp_seg *seg,
+                         uint32_t hints);
+/* Only the first step of tcp_obs_sent_at: the arrivals that are due or that `seg` proves. */
+void tcp_obs_before_send(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
+/* `seg` from the peer will reach this endpoint at `t_arrival` (estimated); `ref` is given back in
+ * obs_ref while it is applied.  Applied at once when nothing is queued and it is due by `now`. */
+void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+                    const tcp_seg *seg);
+/* Applies the queued arrivals due by `now`, each at its own estimated arrival time. */
+void tcp_obs_advance(tcp_endpoint *ep, uint64_t now);
+/* Applies every queued arrival at its estimated time (the capture ended). */
+void tcp_obs_flush(tcp_endpoint *ep);
+/* Segments queued on their way to it. */
+uint32_t tcp_obs_queued(const tcp_endpoint *ep);
+/* Frees the arrival queue. */
+void tcp_obs_free(tcp_endpoint *ep);
+/* True when RFC 9293 has the transition from -> to (its figure 5 and section 3.10): what an
+ * inferred state path may contain. */
+bool tcp_obs_rfc_arc(tcp_state from, tcp_state to);
 
 /* ---- shared internals (tcp_*.c only) ---- */
 /* The one place where the state changes; emits the trace event "from -> to (cause)". */
