@@ -11,7 +11,8 @@
 #     time, or the test fails (the kernel side has to be repeatable to be a reference).
 # Cases run --jobs at a time (4), each pinned to one CPU, alternating between the CPUs.
 # Without root, namespaces, TUN or nftables it prints "skipped: ..." and exits 77.
-# KT_KEEP_FAILED=1 keeps the captures of a failed run (the directory is printed).
+# KT_KEEP_FAILED=1 keeps the captures of a failed run (the directory is printed); KT_KEEP=DIR
+# keeps them in DIR whatever the result.
 set -Eeuo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,13 +38,18 @@ set -e
 if [ $rc -eq 77 ]; then echo "$probe"; exit 77; fi
 [ $rc -eq 0 ] || { echo "$probe"; exit 1; }
 
-WORK=$(mktemp -d /tmp/tcpsim-kernel-test.XXXXXX)
+if [ -n "${KT_KEEP:-}" ]; then
+    mkdir -p "$KT_KEEP"
+    WORK=$(cd "$KT_KEEP" && pwd)
+else
+    WORK=$(mktemp -d /tmp/tcpsim-kernel-test.XXXXXX)
+fi
 PIDS=()
 cleanup() {
     local rc=$? p
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-    if [ $rc -ne 0 ] && [ -n "${KT_KEEP_FAILED:-}" ]; then
+    if [ -n "${KT_KEEP:-}" ] || { [ $rc -ne 0 ] && [ -n "${KT_KEEP_FAILED:-}" ]; }; then
         echo "kept in $WORK"
     else
         rm -rf "$WORK"
@@ -98,6 +104,7 @@ for c in "${CASES[@]}"; do
         echo "FAIL $c: the harness failed (exit $rc):"
         sed 's/^/    /' "$WORK/$c.err" "$WORK/$c.out" | tail -20
         fail=1
+        seen["$c segments"]=1 seen["$c options"]=1 # no result: the list is not stale for it
         continue
     fi
     if grep -q '^kernel runs: NOT the same' "$WORK/$c.out"; then
@@ -146,5 +153,8 @@ if [ $UPDATE -eq 1 ]; then
     echo "updated $LIST (${#results[@]} differences)"
     fail=0
 fi
-echo "kernel comparison: ${#CASES[@]} cases x $RUNS kernel runs in ${elapsed} s on Linux $(uname -r)"
+total_reruns=$(cat "$WORK"/*.out 2>/dev/null | sed -n 's/^kernel runs made again: \([0-9]*\).*/\1/p' |
+    awk '{ n += $1 } END { print n + 0 }')
+echo "kernel comparison: ${#CASES[@]} cases x $RUNS kernel runs in ${elapsed} s on Linux $(uname -r)" \
+    "($total_reruns runs made again)"
 exit $fail

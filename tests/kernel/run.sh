@@ -173,23 +173,22 @@ SYSCTLS=(
 
 # ns_setup NS: loopback up, the sysctls; records what each one is afterwards in $OUT/sysctl.NS
 ns_setup() {
-    local ns=$1 kv key val path
+    local ns=$1
     ip -n "$ns" link set lo up
-    : >"$RUN_DIR/sysctl.$ROLE"
-    for kv in "${SYSCTLS[@]}"; do
-        key=${kv%%=*} val=${kv#*=}
-        path=/proc/sys/${key//.//}
-        if ! ip netns exec "$ns" test -e "$path"; then
-            echo "$key absent on this kernel" >>"$RUN_DIR/sysctl.$ROLE"
-            continue
-        fi
-        if ! ip netns exec "$ns" sysctl -qw "$key=$val" 2>/dev/null; then
-            echo "$key = $(ip netns exec "$ns" cat "$path" | tr '\t' ' ')  (setting $val refused)" \
-                >>"$RUN_DIR/sysctl.$ROLE"
-            continue
-        fi
-        echo "$key = $(ip netns exec "$ns" cat "$path" | tr '\t' ' ')" >>"$RUN_DIR/sysctl.$ROLE"
-    done
+    # one shell inside the namespace for all of them (each `ip netns exec` costs a mount
+    # namespace, and a run's setup must disturb the cases running beside it as little as possible)
+    printf '%s\n' "${SYSCTLS[@]}" | ip netns exec "$ns" bash -c '
+        while IFS= read -r kv; do
+            key=${kv%%=*} val=${kv#*=}
+            path=/proc/sys/${key//.//}
+            if [ ! -e "$path" ]; then
+                echo "$key absent on this kernel"
+            elif ! sysctl -qw "$key=$val" 2>/dev/null; then
+                echo "$key = $(tr "\t" " " <"$path")  (setting $val refused)"
+            else
+                echo "$key = $(tr "\t" " " <"$path")"
+            fi
+        done' >"$RUN_DIR/sysctl.$ROLE"
 }
 
 # wait_until SECONDS COMMAND...: poll every 20 ms
@@ -385,7 +384,9 @@ kernel_run() {
             echo "$try" >"$2/tries"
             return 0
         fi
-        log "$CASE_NAME: run failed its checks (try $try of $MAX_TRIES)"
+        log "$CASE_NAME: run failed its checks (try $try of $MAX_TRIES; kept as $(basename "$2").failed$try)"
+        rm -rf "$2.failed$try"
+        mv "$2" "$2.failed$try"
     done
     return 1
 }
