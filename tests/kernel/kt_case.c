@@ -28,7 +28,10 @@ static void kt_err(FILE *err, const kt_case *kc, int line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(err, "%s:%d: ", kc->path, line);
+    if (line > 0)
+        fprintf(err, "%s:%d: ", kc->path, line);
+    else
+        fprintf(err, "%s: ", kc->path); /* a setting: the parser keeps no line for it */
     vfprintf(err, fmt, ap);
     fputc('\n', err);
     va_end(ap);
@@ -128,7 +131,7 @@ static int kt_check(kt_case *kc, const char *text, FILE *err)
     sim_script *ref = malloc(sizeof *ref);
     if (ref == NULL || sim_parse(ref, ref_text, sizeof ref_text - 1) != 0) {
         free(ref);
-        kt_err(err, kc, 1, "cannot parse the reference 'profile linux'");
+        kt_err(err, kc, 0, "cannot parse the reference 'profile linux'");
         return -1;
     }
     for (int ep = 0; ep < 2; ep++) {
@@ -140,14 +143,14 @@ static int kt_check(kt_case *kc, const char *text, FILE *err)
         want.snd_buf = mine.snd_buf;
         want.nagle = mine.nagle;
         if (memcmp(&mine, &want, sizeof mine) != 0) {
-            kt_err(err, kc, 1,
+            kt_err(err, kc, 0,
                    "the %s's TCP settings are not those of 'profile linux' (a kernel case must "
                    "say 'profile linux' and may change only rcv-buf, snd-buf and nagle)",
                    kt_side_name[ep]);
             bad = 1;
         }
         if (strcmp(sc->addr[ep], ref->sc.addr[ep]) != 0) {
-            kt_err(err, kc, 1, "the %s's address must stay %s", kt_side_name[ep], ref->sc.addr[ep]);
+            kt_err(err, kc, 0, "the %s's address must stay %s", kt_side_name[ep], ref->sc.addr[ep]);
             bad = 1;
         }
     }
@@ -167,13 +170,13 @@ static int kt_check(kt_case *kc, const char *text, FILE *err)
     }
     kc->rtt = sc->rtt;
     if (sc->bandwidth != 0 || sc->loss != 0 || sc->duplicate != 0 || sc->reorder != 0) {
-        kt_err(err, kc, 1,
+        kt_err(err, kc, 0,
                "bandwidth, loss, duplicate and reorder cannot be played by the kernel "
                "run (its path has only a fixed delay)");
         bad = 1;
     }
     if (sc->rtt < 2 || sc->rtt > 10000000) {
-        kt_err(err, kc, 1, "rtt must be between 2us and 10s");
+        kt_err(err, kc, 0, "rtt must be between 2us and 10s");
         bad = 1;
     }
     if (s->n_expect > 0) {

@@ -79,7 +79,8 @@ typedef struct kt_case {
 } kt_case;
 
 /* Reads and checks the case file.  Returns 0, or -1 after printing every problem as
- * "FILE:LINE: message" on `err`. */
+ * "FILE:LINE: message" on `err` ("FILE: message" for a setting, whose line the parser does not
+ * keep). */
 int kt_case_load(kt_case *kc, const char *path, FILE *err);
 void kt_case_free(kt_case *kc);
 

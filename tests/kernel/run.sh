@@ -183,7 +183,7 @@ ns_setup() {
             path=/proc/sys/${key//.//}
             if [ ! -e "$path" ]; then
                 echo "$key absent on this kernel"
-            elif ! sysctl -qw "$key=$val" 2>/dev/null; then
+            elif ! (printf "%s\n" "$val" >"$path") 2>/dev/null; then
                 echo "$key = $(tr "\t" " " <"$path")  (setting $val refused)"
             else
                 echo "$key = $(tr "\t" " " <"$path")"
