@@ -16,7 +16,7 @@ typedef struct tcp_cc {
     uint32_t cwnd, ssthresh; /* bytes */
     uint32_t dupacks;        /* consecutive duplicate ACKs (RFC 5681 section 2) */
     bool in_recovery;        /* between the third dup ACK and the full ACK */
-    bool partial_seen;       /* a partial ACK arrived in this recovery (RFC 6582 3.2 step 5) */
+    bool partial_seen;       /* a partial ACK arrived in this recovery (RFC 6582 3.2 step 3) */
     uint32_t recover;        /* RFC 6582 "recover": highest sequence sent when recovery began */
 } tcp_cc;
 

@@ -115,8 +115,11 @@ static void start_after_syn_timeout(tcp_endpoint *ep, uint64_t now)
 
 static void update_window(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 {
-    /* RFC 9293 3.10.7.4 fifth, ESTABLISHED: update the send window if
-     * SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK) */
+    /* RFC 9293 3.10.7.4 fifth, ESTABLISHED: "If SND.UNA =< SEG.ACK =< SND.NXT, the send window
+     * should be updated.  If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK))"
+     * (SND.UNA has already moved to SEG.ACK for an ACK of new data) */
+    if (tcp_seq_lt(s->ack, ep->snd_una))
+        return; /* an old ACK: its window is older than the one we hold */
     if (tcp_seq_lt(ep->snd_wl1, s->seq) ||
         (ep->snd_wl1 == s->seq && tcp_seq_leq(ep->snd_wl2, s->ack))) {
         uint32_t old = ep->snd_wnd;
