@@ -54,7 +54,9 @@ uint64_t tcp_send(tcp_endpoint *ep, uint64_t now, uint64_t bytes)
         return 0; /* "connection closing" */
     uint64_t space = tcp_send_space(ep);
     uint64_t take = bytes < space ? bytes : space;
+    uint32_t start = tcp_data_end(ep);
     ep->snd_queued += take;
+    tcp_wq_write(ep, start, (uint32_t)take); /* Linux's buffers and PSH marks (tcp_xmit.c) */
     return take;
 }
 
@@ -71,12 +73,18 @@ bool tcp_eof(const tcp_endpoint *ep)
 /* RFC 9293 3.10.3 RECEIVE; reading frees buffer space and may open the window. */
 uint64_t tcp_recv(tcp_endpoint *ep, uint64_t now, uint64_t max)
 {
-    (void)now;
     uint32_t take = max < ep->rcv_unread ? (uint32_t)max : ep->rcv_unread;
     if (take == 0)
         return 0;
     uint32_t cur = tcp_seq_gt(ep->rcv_adv, ep->rcv_nxt) ? ep->rcv_adv - ep->rcv_nxt : 0;
+    tcp_rwnd_release(ep, take, ep->rcv_unread);
     ep->rcv_unread -= take;
+    if (ep->cfg.quickack && ep->cfg.delack) {
+        /* Linux's tcp_cleanup_rbuf decides (tcp_delack.c) */
+        if (tcp_synchronized(ep->state))
+            tcp_ack_on_read(ep, now, take, cur);
+        return take;
+    }
     if (tcp_synchronized(ep->state) && !ep->fin_rcvd && cur < ep->smss) {
         /* RFC 1122 4.2.3.3: announce a window that opened from (nearly) closed at once */
         if (tcp_rcv_window(ep, false) > cur) {

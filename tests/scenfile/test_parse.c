@@ -426,7 +426,7 @@ static void test_errors_values(void **state)
         "bandwidth: unknown unit in '10furlongs' (use bit, kbit, Mbit or Gbit)");
     ERR("bandwidth 0bit\n", 1, 11,
         "bandwidth must be a whole number of bit/s from 1bit to 10000Gbit, got '0bit'");
-    ERR("nagle maybe\n", 1, 7, "nagle must be on or off, got 'maybe'");
+    ERR("nagle maybe\n", 1, 7, "nagle must be on, off or minshall, got 'maybe'");
     ERR("delack 600ms\n", 1, 8, "delack must be at most 500ms (RFC 1122 4.2.3.2), got '600ms'");
     ERR("rto-initial 0\n", 1, 13, "rto-initial must be more than 0");
     ERR("profile bsd\n", 1, 9, "profile must be rfc or linux, got 'bsd'");
@@ -582,7 +582,7 @@ static void test_errors_expectations(void **state)
     ERR("expect client timeouts none 1s\n", 1, 29, "unexpected '1s' after none");
     ERR("expect client timeouts 1s 2\n", 1, 27, "a timeout: '2' needs a unit (us, ms, s or m)");
     ERR("expect client arms keepalive\n", 1, 20,
-        "unknown timer 'keepalive' (rto, persist, delack, time-wait)");
+        "unknown timer 'keepalive' (rto, persist, delack, time-wait, tlp, reorder)");
     ERR("expect client arms rto for\n", 1, 27, "for needs a duration");
     ERR("expect client reads lots\n", 1, 21, "reads must be a number, got 'lots'");
     ERR("expect client reads eof 5\n", 1, 25, "unexpected '5' after eof");

@@ -27,6 +27,7 @@ void fx_init(fx *f, uint8_t id, uint32_t isn, uint32_t peer_isn, const tcp_confi
     f->peer_win = 65535;
     trace_buf_init(&f->tb);
     tcp_init(&f->ep, &c, id, trace_buf_sink(&f->tb));
+    tcp_attach_sb(&f->ep, &f->sb);
 }
 
 void fx_free(fx *f)

@@ -39,6 +39,7 @@
 
 typedef struct fx {
     tcp_endpoint ep;
+    tcp_sb sb; /* the endpoint's scoreboard */
     trace_buf tb;
     uint64_t now;
     size_t mark;       /* trace events before this index belong to earlier steps */

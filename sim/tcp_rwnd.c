@@ -1,0 +1,126 @@
+/*
+ * tcp_rwnd.c - the receive window Linux advertises (cfg.rwnd = TCP_RWND_LINUX), after
+ * tcp_select_initial_window, __tcp_select_window, tcp_select_window and tcp_grow_window, and the
+ * window of our SYN in both modes.  The RFC window (free buffer space with the receiver SWS
+ * avoidance of RFC 1122 4.2.3.3) is tcp_rcv_window in tcp.c.
+ *
+ * Linux charges its receive buffer with each segment's truesize (the data and the buffer that
+ * holds it), not with the data alone, and turns buffer space into window with a scaling ratio
+ * (bytes of window per 256 bytes of buffer): half before any data arrived, then the ratio of
+ * data to truesize of the segments seen.  The model here charges len + TCP_RX_OVERHEAD for a
+ * segment of len bytes, which gives 1448-byte segments the ratio Linux measures on a TUN or veth
+ * path (about 0.64); the window then behaves as Linux's does: it starts at the buffer's half
+ * rounded down to whole segments (64240 with MSS 1460, 65160 with timestamps), grows by two
+ * segments per segment received while there is room (rcv_ssthresh), is rounded up to the
+ * window scale's unit, never shrinks its right edge, and is closed to zero when less than one
+ * segment would fit.  Linux's buffer autotuning (tcp_rcv_space_adjust) is not modelled.
+ */
+#include "tcp.h"
+
+#include "tcp_seq.h"
+
+#define TCP_RX_OVERHEAD 832u /* truesize beyond the data of one received segment */
+
+static uint32_t win_from_space(const tcp_endpoint *ep, uint32_t space)
+{
+    return (uint32_t)(((uint64_t)space * ep->scaling_ratio) >> 8);
+}
+
+uint32_t tcp_rwnd_syn(const tcp_endpoint *ep, bool synack)
+{
+    if (ep->cfg.rwnd != TCP_RWND_LINUX)
+        return ep->cfg.rcv_buf > 65535 ? 65535 : ep->cfg.rcv_buf;
+    /* tcp_select_initial_window: the buffer's window rounded down to whole segments; a SYN,ACK
+     * already knows whether timestamps take 12 bytes of each segment */
+    uint32_t mss = ep->cfg.mss;
+    if (synack && ep->ts_ok && mss > 64 + 12)
+        mss -= 12;
+    uint32_t space = win_from_space(ep, ep->cfg.rcv_buf);
+    if (space > mss)
+        space -= space % mss;
+    return space > 65535 ? 65535 : space;
+}
+
+/* The window the buffer allows now, before the right edge rule (__tcp_select_window). */
+static uint32_t select_window(tcp_endpoint *ep)
+{
+    uint32_t mss = ep->rcv_mss ? ep->rcv_mss : ep->smss;
+    uint32_t full = win_from_space(ep, ep->cfg.rcv_buf);
+    uint32_t used = ep->rmem < ep->cfg.rcv_buf ? ep->rmem : ep->cfg.rcv_buf;
+    uint32_t free_space = win_from_space(ep, ep->cfg.rcv_buf - used);
+    uint32_t unit = 1u << ep->rcv_shift;
+    if (mss > full)
+        mss = full;
+    if (free_space < full / 2) {
+        ep->quick = 0; /* running out of buffer: no more quick ACKs */
+        free_space -= free_space % unit;
+        if (free_space < mss)
+            return 0;
+    }
+    if (free_space > ep->rcv_ssthresh)
+        free_space = ep->rcv_ssthresh;
+    if (ep->rcv_shift)
+        return (free_space + unit - 1) / unit * unit; /* do not let scaling round it away */
+    /* without scaling: whole segments, kept as they are while that still fits */
+    uint32_t window = tcp_seq_gt(ep->rcv_adv, ep->rcv_wup) ? ep->rcv_adv - ep->rcv_wup : 0;
+    if (window + mss <= free_space || window > free_space)
+        window = free_space - free_space % mss;
+    else if (mss == full && free_space > window + full / 2)
+        window = free_space;
+    return window;
+}
+
+uint32_t tcp_rwnd_linux(tcp_endpoint *ep, bool commit)
+{
+    uint32_t cur = tcp_seq_gt(ep->rcv_adv, ep->rcv_nxt) ? ep->rcv_adv - ep->rcv_nxt : 0;
+    uint32_t win = select_window(ep);
+    uint32_t unit = 1u << ep->rcv_shift;
+    if (win < cur)
+        win = (cur + unit - 1) / unit * unit; /* never shrink the offered window */
+    uint32_t max_adv = 65535u << ep->rcv_shift;
+    if (win > max_adv)
+        win = max_adv;
+    win = (win >> ep->rcv_shift) << ep->rcv_shift;
+    if (commit) {
+        ep->rcv_adv = ep->rcv_nxt + win;
+        ep->rcv_wup = ep->rcv_nxt;
+    }
+    return win;
+}
+
+void tcp_rwnd_charge(tcp_endpoint *ep, uint32_t len, bool in_order)
+{
+    if (ep->cfg.rwnd != TCP_RWND_LINUX || len == 0)
+        return;
+    uint32_t truesize = len + TCP_RX_OVERHEAD;
+    ep->rmem += truesize;
+    if (len >= ep->rcv_mss && ep->scaling_ratio == 128) {
+        /* the first full-sized segment sets the ratio (tcp_measure_rcv_mss) */
+        uint32_t r = (uint32_t)(((uint64_t)len << 8) / truesize);
+        ep->scaling_ratio = (uint16_t)(r ? r : 1);
+    }
+    if (!in_order)
+        return;
+    /* tcp_grow_window: while the buffer has room beyond rcv_ssthresh, a segment whose truesize
+     * fits its share raises it by two segments; such a segment is acknowledged at once */
+    uint32_t used = ep->rmem < ep->cfg.rcv_buf ? ep->rmem : ep->cfg.rcv_buf;
+    uint32_t space = win_from_space(ep, ep->cfg.rcv_buf - used);
+    if (space <= ep->rcv_ssthresh)
+        return;
+    uint32_t room = space - ep->rcv_ssthresh;
+    if (win_from_space(ep, truesize) > len)
+        return; /* a segment this wasteful would not fit the buffer's promise */
+    uint32_t incr = 2 * ep->cfg.mss;
+    if (incr < 2 * len)
+        incr = 2 * len;
+    ep->rcv_ssthresh += incr < room ? incr : room;
+    ep->quick |= 1;
+}
+
+void tcp_rwnd_release(tcp_endpoint *ep, uint32_t n, uint32_t held)
+{
+    if (ep->cfg.rwnd != TCP_RWND_LINUX || held == 0)
+        return;
+    uint64_t share = (uint64_t)ep->rmem * n / held;
+    ep->rmem = share >= ep->rmem ? 0 : ep->rmem - (uint32_t)share;
+}
