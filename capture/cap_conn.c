@@ -58,11 +58,9 @@ void cap_conn_init(cap_conn *c, uint32_t id, const cap_packet *p, uint64_t t, tr
     }
     for (int i = 0; i < 2; i++) /* RFC 6298 defaults: initial 1 s, minimum 1 s, G = 1 ms */
         tcp_rto_init(&c->d[i].rtt.est, 1000000, 1000000, 120000000, 1000);
+    /* Zeek's '^': the first packet came from the side taken as the server */
+    cap_zeek_init(&c->zeek, !client_is_src);
 }
-
-static void pend_due(cap_conn *c, int ep, uint64_t now);
-static void pend_push(cap_conn *c, int ep, const tcp_seg *seg, uint64_t t);
-static bool pend_forget(cap_conn *c, int ep, const tcp_seg *lost);
 
 /* ---- per-direction analysis ---------------------------------------------------------------- */
 
@@ -193,15 +191,23 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
         return;
     cap_dir *d = &c->d[dir], *o = &c->d[1 - dir];
     uint32_t end = s->seq + seqlen;
+    uint64_t t_snd = t >= c->delay[dir] ? t - c->delay[dir] : 0; /* the sender's time */
     cap_sent *prev = ring_find(d, s->seq);
     if (prev && d->n_retx_interval < CAP_RETX_INTERVALS)
         d->retx_interval[d->n_retx_interval++] = t - prev->t;
+    if (prev && !(tags & TCP_TAG_FAST_RETRANSMISSION) && t - prev->t >= 200000)
+        d->rto_stall_us += t - prev->t; /* a timeout: the sender waited, nothing moved */
     if (tags & TCP_TAG_SPURIOUS) {
-        if (o->have_ack_pkt && !o->ack_pkt_lost && tcp_seq_geq(o->ack_pkt.ack, end)) {
+        /* the ACK that covered it was lost on its way back, unless this very packet acknowledges
+         * that ACK's segment (then it arrived: the retransmission had another cause) */
+        uint32_t alen = tcp_seg_seqlen(&o->ack_pkt);
+        bool arrived =
+            alen > 0 && (s->flags & TCP_ACK) && tcp_seq_geq(s->ack, o->ack_pkt.seq + alen);
+        if (o->have_ack_pkt && !o->ack_pkt_lost && !arrived && tcp_seq_geq(o->ack_pkt.ack, end)) {
             o->ack_pkt_lost = true;
             o->lost++;
             if (emit && emit->lost)
-                emit->lost(emit->ctx, 1 - dir, o->ack_pkt_id, &o->ack_pkt, t);
+                emit->lost(emit->ctx, 1 - dir, o->ack_pkt_id, &o->ack_pkt, t_snd);
         }
         return;
     }
@@ -217,11 +223,11 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
             lost.win = e->win;
             d->lost++;
             if (emit && emit->lost)
-                emit->lost(emit->ctx, dir, e->id, &lost, t);
+                emit->lost(emit->ctx, dir, e->id, &lost, t_snd);
             d->lost_rec[d->n_lost_rec++ % CAP_LOST_KEPT] =
                 (struct cap_lost_rec){e->seq, e->end, e->id};
-            if (!pend_forget(c, 1 - dir, &lost))
-                tcp_obs_not_arrived(&c->ep[1 - dir], t, &lost);
+            c->ep[1 - dir].obs_ref = t;
+            tcp_obs_not_arrived(&c->ep[1 - dir], t + c->delay[1 - dir], &lost);
             ring_remove_at(d, k);
             continue;
         }
@@ -255,9 +261,109 @@ static void undo_losses(cap_conn *c, int dir, const tcp_seg *s, uint64_t t, cons
         seg.len = e->end - e->seq;
         o->lost--;
         if (emit && emit->unlost)
-            emit->unlost(emit->ctx, 1 - dir, e->id, &seg, t);
+            emit->unlost(emit->ctx, 1 - dir, e->id, &seg,
+                         t >= c->delay[dir] ? t - c->delay[dir] : 0);
         e->end = e->seq; /* used up */
     }
+}
+
+/* ---- counting as the kernel and Zeek count ------------------------------------------------- */
+
+/* The size of the segments the sender cut its data into: the peer's MSS option, less the 12
+ * bytes of the timestamp option when both SYNs carried it (what Linux keeps as mss_cache), or
+ * RFC 9293's default of 536 when a SYN without MSS option was seen; 1460 (less 12) when no
+ * handshake was captured. */
+static uint32_t send_mss(const cap_conn *c, int dir)
+{
+    uint32_t mss = c->d[1 - dir].mss_opt;
+    if (mss == 0)
+        mss = c->syn_seen[1 - dir] ? 536 : 1460;
+    if (c->ts_ok || (!c->syn_seen[1 - dir] && c->d[dir].last.has_ts))
+        mss = mss > 12 ? mss - 12 : 1;
+    return mss;
+}
+
+/* A TSO/GSO super-packet (captured on the sending host before segmentation) is several
+ * segments on the wire: the kernel counts each (TcpOutSegs, TcpRetransSegs). */
+static uint32_t segments_of(const cap_conn *c, int dir, const tcp_seg *s)
+{
+    if (s->len == 0)
+        return 1;
+    uint32_t mss = send_mss(c, dir);
+    return (s->len + mss - 1) / mss;
+}
+
+static void hole_add(cap_dir *d, uint32_t start, uint32_t end)
+{
+    d->missed_bytes += end - start;
+    if (d->n_holes == CAP_HOLES) { /* the oldest stays missed for good */
+        memmove(d->holes, d->holes + 1, (CAP_HOLES - 1) * sizeof d->holes[0]);
+        d->n_holes--;
+    }
+    d->holes[d->n_holes++] = (struct cap_hole){start, end};
+}
+
+/* Payload bytes of s that no earlier segment of the capture held: those above the highest
+ * sequence number seen, and those filling a hole (a partial retransmission counts its new bytes;
+ * a reordered segment counts all of its own).  Sequence space jumped over becomes a hole, counted
+ * in missed_bytes until something fills it. */
+static uint64_t seen_bytes(cap_dir *d, const tcp_seg *s)
+{
+    uint32_t start = s->seq + ((s->flags & TCP_SYN) ? 1u : 0u), end = start + s->len;
+    if (!d->have_hi) {
+        d->have_hi = true;
+        d->hi = start;
+    }
+    if (s->len == 0 && !(s->flags & TCP_FIN))
+        return 0;
+    uint64_t fresh = 0;
+    if (tcp_seq_gt(start, d->hi)) {
+        hole_add(d, d->hi, start);
+        d->hi = start;
+    }
+    for (uint32_t k = 0; k < d->n_holes && tcp_seq_lt(start, end);) {
+        struct cap_hole *h = &d->holes[k];
+        uint32_t a = tcp_seq_max(start, h->start), b = tcp_seq_min(end, h->end);
+        if (!tcp_seq_lt(a, b)) {
+            k++;
+            continue;
+        }
+        fresh += b - a;
+        d->missed_bytes -= b - a;
+        if (a == h->start && b == h->end) {
+            memmove(h, h + 1, (d->n_holes - k - 1) * sizeof *h);
+            d->n_holes--;
+            continue;
+        }
+        if (a == h->start) {
+            h->start = b;
+        } else if (b == h->end) {
+            h->end = a;
+        } else { /* the middle of a hole: the part above becomes a hole of its own */
+            uint32_t top = h->end;
+            h->end = a;
+            if (d->n_holes < CAP_HOLES)
+                d->holes[d->n_holes++] = (struct cap_hole){b, top};
+            else
+                d->missed_bytes -= top - b; /* cannot track it: forget it rather than lie */
+        }
+        k++;
+    }
+    if (tcp_seq_gt(end, d->hi)) {
+        fresh += end - tcp_seq_max(start, d->hi);
+        d->hi = end;
+    }
+    return fresh;
+}
+
+/* The peer acknowledges sequence space of this side that the capture never showed: missed (as
+ * Zeek counts it).  A single octet beyond is taken as an uncaptured FIN, not data. */
+static void acked_unseen(cap_dir *d, uint32_t ack)
+{
+    if (!d->have_hi || !tcp_seq_gt(ack, d->hi + 1) || ack - d->hi > 0x40000000u)
+        return;
+    hole_add(d, d->hi, ack);
+    d->hi = ack;
 }
 
 static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint64_t t, uint64_t id,
@@ -268,10 +374,29 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
     bool retx = tcp_obs_is_retransmission(tags);
     d->packets++;
     d->bytes += s->len;
-    if (!retx && !(tags & (TCP_TAG_KEEP_ALIVE | TCP_TAG_ZERO_WINDOW_PROBE)))
-        d->unique_bytes += s->len;
-    if (retx)
+    uint32_t nseg = segments_of(c, dir, s);
+    d->segments += nseg;
+    if (!(tags & (TCP_TAG_KEEP_ALIVE | TCP_TAG_ZERO_WINDOW_PROBE)))
+        d->unique_bytes += seen_bytes(d, s);
+    if (seqlen > 0 && !(tags & (TCP_TAG_KEEP_ALIVE | TCP_TAG_ZERO_WINDOW_PROBE)))
+        d->data_segs += nseg;
+    if (retx) {
         d->retrans++;
+        d->retrans_segs += nseg;
+    }
+    if (tags & TCP_TAG_OUT_OF_ORDER)
+        d->out_of_order++;
+    if (tags & TCP_TAG_OPTIONS_CUT)
+        d->options_cut++;
+    if ((s->flags & TCP_ACK) && !(s->flags & TCP_RST)) { /* time with a zero window */
+        if (s->win_raw == 0 && !d->in_zw) {
+            d->in_zw = true;
+            d->zw_since = t;
+        } else if (s->win_raw != 0 && d->in_zw) {
+            d->in_zw = false;
+            d->zero_window_us += t - d->zw_since;
+        }
+    }
     if (tags & TCP_TAG_FAST_RETRANSMISSION)
         d->fast_retrans++;
     if (s->flags & TCP_RST)
@@ -289,6 +414,7 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
         d->ack_pkt = *s;
     }
     if (s->flags & TCP_ACK) {
+        acked_unseen(o, s->ack);
         cap_rtt *r = &o->rtt;
         if (r->timing && tcp_seq_geq(s->ack, r->end)) {
             r->timing = false;
@@ -324,46 +450,17 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
     ring_add(d, &e);
 }
 
-static bool same_segment(const tcp_seg *a, const tcp_seg *b)
+/* The same frame captured again (a mirrored port, a capture on a bridge, an 802.11 MAC retry):
+ * one rule for IPv4 and IPv6.  Byte-identical to the previous segment of the same sender (the
+ * TCP header with its options and checksum, the first payload bytes, the IPv4 identification, the
+ * length), with nothing from that sender in between, within CAP_DUP_WINDOW.  Equal fields are not
+ * enough: RFC 6864 lets a sender repeat IPv4 IDs on atomic datagrams, a copy 300 ms later is a
+ * retransmission, and ACKs with different SACK blocks are different ACKs. */
+static bool is_duplicate(const cap_dir *d, const cap_packet *p, uint64_t t)
 {
-    if (a->seq != b->seq || a->ack != b->ack || a->len != b->len || a->flags != b->flags ||
-        a->win_raw != b->win_raw || a->has_ts != b->has_ts || a->nsack != b->nsack)
-        return false;
-    if (a->has_ts && (a->tsval != b->tsval || a->tsecr != b->tsecr))
-        return false;
-    for (unsigned k = 0; k < a->nsack && k < TCP_MAX_SACK; k++)
-        if (a->sack[k].left != b->sack[k].left || a->sack[k].right != b->sack[k].right)
-            return false;
-    return true;
-}
-
-/* The same frame captured again (a mirrored port, a capture on a bridge): over IPv4, one of the
- * side's recent datagrams (the last CAP_SEEN of a sender that numbers them in order) with the same
- * IP identification and the same TCP sequence, ACK, length and flags (a sender numbers every
- * datagram, a retransmission gets a new number); over IPv6, which has no identification, a segment
- * identical to the previous one (options and SACK blocks included) with nothing from the other side
- * between, within 10 ms. */
-static bool is_duplicate(cap_dir *d, const cap_packet *p, const tcp_seg *s, uint64_t t)
-{
-    if (p->ip_version == 4) {
-        /* one slot per identification modulo CAP_SEEN: a sender numbers its datagrams in
-         * order, so its last CAP_SEEN datagrams sit in distinct slots and one compare is
-         * enough */
-        struct cap_seen *e = &d->seen[p->ip_id % CAP_SEEN];
-        if (e->used && e->ip_id == p->ip_id && e->seq == s->seq && e->ack == s->ack &&
-            e->len == s->len && e->flags == s->flags)
-            return true;
-        e->used = true;
-        e->ip_id = p->ip_id;
-        e->seq = s->seq;
-        e->ack = s->ack;
-        e->len = s->len;
-        e->flags = s->flags;
-        return false;
-    }
-    if (!d->have_last || !same_segment(&d->last, s))
-        return false;
-    return !d->reverse_since && t - d->last_t < 10000;
+    return d->have_last && d->last_ip_version == p->ip_version && d->last_digest == p->tcp_digest &&
+           d->last.len == p->seg.len && (p->ip_version != 4 || d->last_ip_id == p->ip_id) &&
+           t - d->last_t < CAP_DUP_WINDOW;
 }
 
 uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t id,
@@ -387,6 +484,10 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
         if (!c->syn_seen[dir])
             c->isn[dir] = seg.seq;
         c->syn_seen[dir] = true;
+        if (seg.has_mss)
+            c->d[dir].mss_opt = seg.mss ? seg.mss : 1;
+        if (seg.flags & TCP_ACK)
+            c->ts_ok = seg.has_ts && c->d[1 - dir].last.has_ts;
     } else if (dir == 0 && c->have_synack && !c->have_ack && (seg.flags & TCP_ACK) &&
                seg.ack == c->isn[1] + 1) {
         c->t_ack = t;
@@ -404,45 +505,66 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
     if (seg.flags & TCP_RST)
         c->rst_seen = true;
 
-    /* the same frame twice, microseconds apart, with nothing from the other side between: a
-     * capture artefact (a mirrored port, a bridge), not a retransmission; the endpoints do not
-     * see it again */
+    /* the same frame twice, microseconds apart: a capture artefact (a mirrored port, a bridge),
+     * not a retransmission; the endpoints do not see it again */
     cap_dir *d = &c->d[dir];
-    if (is_duplicate(d, p, &seg, t)) {
+    if (is_duplicate(d, p, t)) {
         seg.tags = TCP_TAG_DUPLICATE;
         seg.win = d->last_win;
         d->packets++;
         d->duplicates++;
         if (emit && emit->send)
-            emit->send(emit->ctx, dir, id, &seg);
+            emit->send(emit->ctx, dir, id, &seg, t >= c->delay[dir] ? t - c->delay[dir] : 0);
         return seg.tags;
     }
-    d->last = seg;
-    d->last_ip_id = p->ip_id;
-    d->last_t = t;
-    d->have_last = true;
-    d->reverse_since = false;
-    c->d[1 - dir].reverse_since = true;
 
+    /* the sender's segment left it at t_snd; what was on its way to it and is due by then, or
+     * what this segment proves it received, arrives first */
+    uint64_t t_snd = t >= c->delay[dir] ? t - c->delay[dir] : 0;
+    uint64_t t_rcv_now = t >= c->delay[1 - dir] ? t - c->delay[1 - dir] : 0;
+    tcp_obs_advance(rcv, t_rcv_now);
+    tcp_obs_before_send(snd, t_snd, &seg);
     if (emit && emit->hold)
         emit->hold(emit->ctx, true);
-    pend_due(c, 0, t);
-    pend_due(c, 1, t);
-    uint32_t tags = tcp_obs_sent(snd, t, &seg);
+    /* an older IPv4 ID or TSval than this sender's previous segment: sent before it */
+    uint32_t hints = 0;
+    if (d->have_last && t - d->last_t <= 10000 &&
+        ((p->ip_version == 4 && p->ip_id != d->last_ip_id &&
+          (int16_t)(p->ip_id - d->last_ip_id) < 0) ||
+         (seg.has_ts && d->last.has_ts && (int32_t)(seg.tsval - d->last.tsval) < 0)))
+        hints |= TCP_OBS_SENT_EARLIER;
+    d->last = seg;
+    d->last_ip_id = p->ip_id;
+    d->last_digest = p->tcp_digest;
+    d->last_ip_version = p->ip_version;
+    d->last_t = t;
+    d->have_last = true;
+    uint32_t tags = tcp_obs_sent_at(snd, t_snd, t, &seg, hints);
+    if (p->options_cut) {
+        tags |= TCP_TAG_OPTIONS_CUT;
+        if (seg.flags & TCP_SYN) { /* a cut window scale changes every window */
+            c->ep[0].obs_scale_unknown = c->ep[1].obs_scale_unknown = true;
+        }
+    }
     seg.tags = tags;
     uint32_t shift = (seg.flags & TCP_SYN) ? 0 : snd->obs_scale_unknown ? 0 : snd->rcv_shift;
     seg.win = (uint32_t)seg.win_raw << shift;
     d->last_win = seg.win;
     if (emit && emit->send)
-        emit->send(emit->ctx, dir, id, &seg);
+        emit->send(emit->ctx, dir, id, &seg, t_snd);
     find_losses(c, dir, &seg, tags, t, emit);
     if (emit && emit->hold)
         emit->hold(emit->ctx, false);
-    if (c->delay[1 - dir] == 0 && c->pend_n[1 - dir] == 0)
-        tcp_obs_arrived(rcv, t, &seg);
-    else
-        pend_push(c, 1 - dir, &seg, t);
+    /* on its way to the receiver: it arrives one delay after the capture */
+    tcp_obs_arrive(rcv, t_rcv_now, t + c->delay[1 - dir], t, &seg);
+    uint64_t missed = d->missed_bytes + c->d[1 - dir].missed_bytes;
     analyse(c, dir, &seg, tags, t, id, emit);
+    cap_zeek_pkt zp = {.orig = dir == 0,
+                       .seg = &seg,
+                       .bad_checksum = p->csum == CAP_CSUM_BAD && !p->csum_offload,
+                       .gap = d->missed_bytes + c->d[1 - dir].missed_bytes > missed,
+                       .retransmission = tcp_obs_is_retransmission(tags)};
+    cap_zeek_packet(&c->zeek, &zp);
     return tags;
 }
 
@@ -473,7 +595,7 @@ const char *cap_end_name(cap_end e)
     case CAP_END_RST:
         return "rst";
     case CAP_END_HALF:
-        return "half-closed";
+        return "one-fin"; /* not "half-closed": the capture did not show how it ended */
     default:
         return "open";
     }
@@ -526,63 +648,11 @@ int cap_conn_vantage(const cap_conn *c, uint64_t *one_way)
     return TRACE_VANTAGE_UNKNOWN;
 }
 
-/* ---- arrivals on their way ------------------------------------------------------------------ */
-
-static void pend_apply_first(cap_conn *c, int ep, uint64_t now)
-{
-    struct cap_pending *p = &c->pend[ep][c->pend_head[ep]];
-    tcp_seg seg = p->seg;
-    c->pend_head[ep] = (c->pend_head[ep] + 1) % CAP_PEND;
-    c->pend_n[ep]--;
-    tcp_obs_arrived(&c->ep[ep], now, &seg);
-}
-
-/* Applies the arrivals at `ep` that are due by capture time `now`. */
-static void pend_due(cap_conn *c, int ep, uint64_t now)
-{
-    while (c->pend_n[ep] > 0 && c->pend[ep][c->pend_head[ep]].t + 2 * c->delay[ep] <= now)
-        pend_apply_first(c, ep, now);
-}
-
-static void pend_push(cap_conn *c, int ep, const tcp_seg *seg, uint64_t t)
-{
-    if (c->pend[ep] == NULL) {
-        c->pend[ep] = malloc(CAP_PEND * sizeof *c->pend[ep]);
-        if (c->pend[ep] == NULL) { /* out of memory: it arrives at once, as near the capture */
-            tcp_obs_arrived(&c->ep[ep], t, seg);
-            return;
-        }
-    }
-    if (c->pend_n[ep] == CAP_PEND)
-        pend_apply_first(c, ep, t); /* too many in flight: the oldest arrives now */
-    struct cap_pending *p = &c->pend[ep][(c->pend_head[ep] + c->pend_n[ep]) % CAP_PEND];
-    p->seg = *seg;
-    p->t = t;
-    c->pend_n[ep]++;
-}
-
-/* A packet found lost that has not been applied yet is simply forgotten. */
-static bool pend_forget(cap_conn *c, int ep, const tcp_seg *lost)
-{
-    for (uint32_t k = 0; k < c->pend_n[ep]; k++) {
-        uint32_t i = (c->pend_head[ep] + k) % CAP_PEND;
-        const tcp_seg *q = &c->pend[ep][i].seg;
-        if (q->seq == lost->seq && q->len == lost->len && q->flags == lost->flags) {
-            for (uint32_t j = k; j + 1 < c->pend_n[ep]; j++)
-                c->pend[ep][(c->pend_head[ep] + j) % CAP_PEND] =
-                    c->pend[ep][(c->pend_head[ep] + j + 1) % CAP_PEND];
-            c->pend_n[ep]--;
-            return true;
-        }
-    }
-    return false;
-}
-
 void cap_conn_flush(cap_conn *c, uint64_t now)
 {
+    (void)now;
     for (int ep = 0; ep < 2; ep++)
-        while (c->pend_n[ep] > 0)
-            pend_apply_first(c, ep, now);
+        tcp_obs_flush(&c->ep[ep]);
 }
 
 void cap_conn_free(cap_conn *c)
@@ -592,8 +662,52 @@ void cap_conn_free(cap_conn *c)
             ring_entries -= c->d[ep].ring_cap;
         free(c->d[ep].ring_big);
         c->d[ep].ring_big = NULL;
-        free(c->pend[ep]);
-        c->pend[ep] = NULL;
-        c->pend_n[ep] = 0;
+        tcp_obs_free(&c->ep[ep]);
     }
+}
+
+/* ---- verdicts ------------------------------------------------------------------------------- */
+
+uint64_t cap_conn_zero_window_time(const cap_conn *c, int dir)
+{
+    const cap_dir *d = &c->d[dir];
+    return d->zero_window_us + (d->in_zw ? c->last_t - d->zw_since : 0);
+}
+
+uint64_t cap_conn_data_segments(const cap_conn *c, int dir)
+{
+    return c->d[dir].data_segs;
+}
+
+const char *cap_conn_problem(const cap_conn *c)
+{
+    const char *zs = cap_zeek_conn_state(&c->zeek);
+    if (strcmp(zs, "REJ") == 0)
+        return "refused";
+    if (strcmp(zs, "S0") == 0 || strcmp(zs, "SH") == 0)
+        return "no-reply";
+    if (c->rst_seen)
+        return "reset";
+    uint64_t dur = c->last_t - c->first_t, stall = 0, zw = 0, lost = 0, segs = 0, retx = 0;
+    uint64_t missed = 0;
+    for (int i = 0; i < 2; i++) {
+        stall += c->d[i].rto_stall_us;
+        uint64_t z = cap_conn_zero_window_time(c, i);
+        zw = z > zw ? z : zw;
+        lost += c->d[i].lost;
+        segs += c->d[i].data_segs;
+        retx += c->d[i].retrans_segs;
+        missed += c->d[i].missed_bytes;
+    }
+    /* a tenth of the connection's time or more waiting on timeouts, or on a closed window */
+    if (stall > 0 && stall * 10 >= dur)
+        return "rto-stall";
+    if (zw > 0 && zw * 10 >= dur)
+        return "receiver-limited";
+    /* 1 % of the segments or more lost or sent again */
+    if (segs > 0 && ((lost + 0) * 100 >= segs || retx * 100 >= 2 * segs) && retx > 0)
+        return "lossy";
+    if (missed > 0)
+        return "capture-gaps";
+    return "none";
 }

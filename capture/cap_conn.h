@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "cap_decode.h"
+#include "cap_zeek.h"
 #include "tcp.h"
 #include "trace.h"
 
@@ -23,9 +24,9 @@
 #define CAP_RING           16   /* recent segments kept per direction for loss and intervals */
 #define CAP_RING_MAX       1024 /* ...grown up to this many while more are unacknowledged */
 #define CAP_RING_BUDGET    (1u << 18) /* entries of grown rings, all connections together */
-#define CAP_SEEN           16         /* recent IPv4 datagrams kept per direction for duplicates */
+#define CAP_DUP_WINDOW     10000      /* a duplicate frame comes within 10 ms of the original */
+#define CAP_HOLES          16         /* holes in a side's sequence space remembered for filling */
 #define CAP_LOST_KEPT      16 /* inferred losses kept per direction, for D-SACKs undoing them */
-#define CAP_PEND           64 /* segments on their way to an endpoint far from the capture point */
 
 typedef struct cap_rtt {
     uint64_t n, min, max, sum; /* samples in microseconds */
@@ -57,22 +58,36 @@ typedef struct cap_dir {
     uint64_t rst;
     uint64_t dup_acks;
     uint64_t zero_windows;
-    uint64_t lost;       /* inferred lost after the capture point */
-    uint64_t duplicates; /* frames captured twice (not retransmissions) */
-    tcp_seg ack_pkt;     /* the first packet of this side that acknowledged as far as it has */
+    uint64_t lost;           /* inferred lost after the capture point */
+    uint64_t duplicates;     /* frames captured twice (not retransmissions) */
+    uint64_t segments;       /* segments as the kernel counts them: a TSO/GSO super-packet of n
+                                MSS-sized pieces counts n (packets counts it once) */
+    uint64_t retrans_segs;   /* ...of the retransmissions (Linux's TcpRetransSegs) */
+    uint64_t missed_bytes;   /* sequence space (data) of this side never captured (Zeek's sense) */
+    uint64_t out_of_order;   /* segments sent before the one captured ahead of them */
+    uint64_t data_segs;      /* segments carrying sequence space, retransmissions included */
+    uint64_t rto_stall_us;   /* time spent waiting before retransmissions that were not fast */
+    uint64_t options_cut;    /* segments whose TCP options snaplen cut */
+    uint64_t zero_window_us; /* time this side advertised a zero window */
+    uint64_t zw_since;
+    bool in_zw;
+    uint16_t mss_opt; /* the MSS option of this side's SYN (0: not seen) */
+    bool have_hi;     /* data sequence space seen: up to hi, less the holes */
+    uint32_t hi;
+    struct cap_hole {
+        uint32_t start, end;
+    } holes[CAP_HOLES];
+    uint32_t n_holes;
+    tcp_seg ack_pkt; /* the first packet of this side that acknowledged as far as it has */
     uint64_t ack_pkt_id;
     bool have_ack_pkt, ack_pkt_lost;
-    tcp_seg last;        /* the previous segment this side sent */
-    uint16_t last_ip_id; /* ...its IPv4 identification */
-    struct cap_seen {    /* recent IPv4 datagrams of this side, to recognise duplicates */
-        bool used;
-        uint8_t flags;
-        uint16_t ip_id;
-        uint32_t seq, ack, len;
-    } seen[CAP_SEEN];  /* indexed by identification modulo CAP_SEEN */
+    tcp_seg last;         /* the previous segment this side sent */
+    uint16_t last_ip_id;  /* ...its IPv4 identification */
+    uint64_t last_digest; /* ...the digest of its TCP bytes (cap_packet.tcp_digest) */
+    uint8_t last_ip_version;
     uint32_t last_win; /* ...and its window in bytes */
     uint64_t last_t;
-    bool have_last, reverse_since; /* ...and whether the other side sent since */
+    bool have_last;
     uint64_t retx_interval[CAP_RETX_INTERVALS];
     uint32_t n_retx_interval;
     cap_rtt rtt;          /* RTT of this side's data, measured to the other side's ACK */
@@ -91,7 +106,7 @@ typedef enum cap_end {
     CAP_END_OPEN, /* neither a close nor a reset was seen */
     CAP_END_FIN,  /* both sides sent FIN */
     CAP_END_RST,  /* a RST ended it */
-    CAP_END_HALF, /* only one side sent FIN */
+    CAP_END_HALF, /* only one side's FIN was seen: the end was not captured ("one-fin") */
 } cap_end;
 
 typedef struct cap_conn {
@@ -106,18 +121,14 @@ typedef struct cap_conn {
     uint64_t t_syn, t_synack, t_ack;      /* handshake times... */
     bool have_syn, have_synack, have_ack; /* ...valid when these are set */
     uint32_t isn[2];
+    cap_zeek zeek; /* history and conn_state in Zeek's vocabulary */
+    bool ts_ok;    /* both SYNs carried timestamps */
 
-    /* Arrivals on their way to an endpoint far from the capture point.  Near the client, the
-     * server receives a captured packet one one-way delay after the capture and its own packets
-     * left one one-way delay before theirs: an arrival captured at t is applied to the server
-     * before a packet of the server captured at t2 only if t + 2 x delay <= t2.  delay[] is 0
-     * for the endpoint at the capture point and until the handshake placed the capture. */
+    /* How far each endpoint is from the capture point (one-way delay, us): 0 for the endpoint at
+     * the capture point and until the handshake placed the capture.  An endpoint's segment
+     * captured at t left it at t - delay; a segment captured on its way to it arrives at
+     * t + delay.  The endpoints keep their own queues of arrivals (sim/tcp_observe.c). */
     uint64_t delay[2];
-    struct cap_pending {
-        tcp_seg seg;
-        uint64_t t; /* capture time */
-    } * pend[2];    /* CAP_PEND entries, allocated when first needed (few connections need it) */
-    uint32_t pend_head[2], pend_n[2];
 
     /* bookkeeping of the connection table (cap_flow.c) */
     struct cap_conn *hnext;         /* hash chain */
@@ -136,7 +147,8 @@ int cap_conn_dir(const cap_conn *c, const cap_packet *p);
 
 /* What cap_conn_packet tells its caller to put in the trace around the endpoint's own events. */
 typedef struct cap_emit {
-    void (*send)(void *ctx, int dir, uint64_t id, const tcp_seg *seg);
+    /* the packet, sent by `dir` at the estimated time t (the capture time is the caller's) */
+    void (*send)(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t);
     void (*lost)(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t);
     void (*hold)(void *ctx, bool on); /* hold endpoint events until the send event is out */
     /* a loss reported earlier was not one: the receiver's D-SACK says the segment arrived */
@@ -166,5 +178,12 @@ const char *cap_end_name(cap_end e);
 void cap_conn_meta(const cap_conn *c, const char *capture_name, trace_meta *meta);
 /* Handshake round trip as the capture saw it (0 when not seen). */
 uint64_t cap_conn_handshake_rtt(const cap_conn *c);
+/* Time side `dir` advertised a zero window, up to the end of the capture (us). */
+uint64_t cap_conn_zero_window_time(const cap_conn *c, int dir);
+/* Segments of side `dir` that carried sequence space (SYN, data, FIN), as the kernel counts. */
+uint64_t cap_conn_data_segments(const cap_conn *c, int dir);
+/* The connection's main problem in one word: "refused", "no-reply", "reset", "rto-stall",
+ * "receiver-limited", "lossy", "capture-gaps", or "none" (docs/replay.md says when). */
+const char *cap_conn_problem(const cap_conn *c);
 
 #endif

@@ -59,10 +59,18 @@ typedef struct cap_packet {
                             capturing host): lengths were taken from the frame instead */
     uint32_t payload_captured; /* payload bytes present in the capture (<= seg.len) */
     cap_csum csum;
+    bool csum_offload; /* csum is BAD, but the field holds only the pseudo-header sum: the
+                          capturing host's checksum offload, not damage */
     uint32_t l3_off;   /* byte offset of the IP header in the packet */
     uint32_t l4_off;   /* byte offset of the TCP header (valid when has_tcp) */
     uint8_t vlan_tags; /* number of 802.1Q/802.1ad tags crossed */
+    /* FNV-1a digest of the TCP header as captured (options and checksum included) and of the
+     * first CAP_DIGEST_PAYLOAD payload bytes captured: two frames with equal digests, IPv4 IDs
+     * and lengths are byte-identical copies (the checksum covers the rest of the payload) */
+    uint64_t tcp_digest;
 } cap_packet;
+
+#define CAP_DIGEST_PAYLOAD 16
 
 /*
  * Decodes one packet.  `linktype` is a DLT_* value; `caplen` bytes at `data` were captured out of

@@ -31,20 +31,26 @@ static void put(cap_replay *r, trace_event *ev)
     trace_sink_put(&r->out, ev);
 }
 
+/* An endpoint's event: its t is the endpoint's estimated time; t_capture is the capture time of
+ * the packet the endpoint is applying (the endpoint keeps it in obs_ref, also for an arrival
+ * applied later than the packet was captured). */
 static void ep_emit(void *ctx, const trace_event *ev)
 {
+    cap_replay *r = ctx;
     trace_event copy = *ev;
+    copy.t_capture = r->cur_c && ev->ep < 2 ? r->cur_c->ep[ev->ep].obs_ref : r->t_last;
     put(ctx, &copy);
 }
 
-static void emit_send(void *ctx, int dir, uint64_t id, const tcp_seg *seg)
+static void emit_send(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint64_t t)
 {
     cap_replay *r = ctx;
     if (!r->cur_selected || !r->out.emit)
         return; /* --summary: nobody reads the trace, do not build it */
     trace_event ev;
     memset(&ev, 0, sizeof ev);
-    ev.t = r->t_last;
+    ev.t = t;
+    ev.t_capture = r->t_last;
     ev.ep = (uint8_t)dir;
     ev.kind = TRACE_SEND;
     ev.id = id;
@@ -63,6 +69,7 @@ static void emit_lost(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uint6
     trace_event ev;
     memset(&ev, 0, sizeof ev);
     ev.t = t;
+    ev.t_capture = r->t_last;
     ev.ep = (uint8_t)dir;
     ev.kind = TRACE_DROP;
     ev.id = id;
@@ -79,6 +86,7 @@ static void emit_unlost(void *ctx, int dir, uint64_t id, const tcp_seg *seg, uin
     trace_event ev;
     memset(&ev, 0, sizeof ev);
     ev.t = t;
+    ev.t_capture = r->t_last;
     ev.ep = (uint8_t)dir;
     ev.kind = TRACE_NOTE;
     ev.id = id; /* the packet whose loss is taken back */
@@ -149,11 +157,13 @@ static void retire(cap_replay *r, cap_conn *c)
 {
     /* what was still on its way arrives now (its events belong to this connection) */
     r->cur_conn = c->id;
+    r->cur_c = c;
     r->cur_selected = cap_replay_selected(r, c);
     cap_conn_flush(c, c->last_t);
     if (r->done)
         r->done(r->done_ctx, c);
     cap_flows_remove(&r->flows, c);
+    r->cur_c = NULL;
 }
 
 /* Retires finished connections that have been quiet for the linger time. */
@@ -233,6 +243,7 @@ void cap_replay_frame(cap_replay *r, int linktype, const cap_frame *f)
             make_room(r);
         /* the new connection's "assumed" states are reported while it is set up */
         r->cur_conn = r->flows.next_id;
+        r->cur_c = NULL;
         r->cur_selected = selected_new(r, &p);
         c = cap_flows_add(&r->flows, &p, t, r->ep_sink);
         if (!c) {
@@ -242,6 +253,7 @@ void cap_replay_frame(cap_replay *r, int linktype, const cap_frame *f)
         r->conns++;
     }
     cap_flows_touch(&r->flows, c);
+    r->cur_c = c;
     r->cur_conn = c->id;
     r->cur_selected = cap_replay_selected(r, c);
     cap_emit emit = {emit_send, emit_lost, emit_hold, emit_unlost, r};

@@ -46,8 +46,11 @@ typedef struct cap_replay {
     uint64_t ts_backwards; /* packets whose timestamp went back (their time is clamped) */
     uint64_t untracked;    /* TCP packets of flows beyond max_conns */
     uint64_t conns;        /* connections seen */
+    bool have_kernel_stats; /* live capture: what pcap_stats said at the end */
+    uint64_t kernel_dropped, if_dropped;
     /* event routing */
     trace_sink ep_sink; /* what the endpoints see */
+    cap_conn *cur_c;    /* the connection whose packet is in hand (NULL while one is set up) */
     uint32_t cur_conn;
     bool cur_selected;
     bool holding;

@@ -638,6 +638,17 @@ int cap_source_snaplen(const cap_source *src)
     return src->ng != NULL ? src->ng_snaplen : pcap_snapshot(src->p);
 }
 
+int cap_source_stats(cap_source *src, uint64_t *received, uint64_t *dropped, uint64_t *if_dropped)
+{
+    struct pcap_stat st;
+    if (!src->live || src->p == NULL || pcap_stats(src->p, &st) != 0)
+        return -1;
+    *received = st.ps_recv;
+    *dropped = st.ps_drop;
+    *if_dropped = st.ps_ifdrop;
+    return 0;
+}
+
 void cap_source_break(cap_source *src)
 {
     src->stop = 1;

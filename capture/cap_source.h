@@ -132,6 +132,9 @@ int cap_source_snaplen(const cap_source *src);
 /* Makes the current or next cap_source_next return CAP_NEXT_EOF; callable from a signal
  * handler (it only sets a flag and calls pcap_breakloop). */
 void cap_source_break(cap_source *src);
+/* A live capture's pcap_stats: packets the filter received, dropped by the kernel for lack of
+ * buffer space, and dropped by the interface; 0, or -1 for a file or when libpcap cannot say. */
+int cap_source_stats(cap_source *src, uint64_t *received, uint64_t *dropped, uint64_t *if_dropped);
 
 /* Closes the capture and frees the source; NULL is accepted. */
 void cap_source_close(cap_source *src);

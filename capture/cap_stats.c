@@ -14,6 +14,8 @@ void cap_stats_add(cap_stats *st, cap_skip why, const cap_packet *pkt)
     st->tcp++;
     if (pkt->csum == CAP_CSUM_BAD)
         st->csum_bad++;
+    if (pkt->csum == CAP_CSUM_BAD && pkt->csum_offload)
+        st->csum_offload++;
     else if (pkt->csum == CAP_CSUM_UNVERIFIED)
         st->csum_unverified++;
     if (pkt->payload_cut)

@@ -16,6 +16,7 @@ typedef struct cap_stats {
     uint64_t tcp;                     /* decoded TCP segments (CAP_SKIP_NONE) */
     uint64_t skipped[CAP_SKIP_COUNT]; /* by reason; skipped[CAP_SKIP_NONE] stays 0 */
     uint64_t csum_bad;                /* TCP segments used despite a bad checksum */
+    uint64_t csum_offload;            /* ...of them, holding only the pseudo-header sum */
     uint64_t csum_unverified;         /* TCP segments whose checksum could not be checked */
     uint64_t payload_cut;             /* TCP segments whose payload snaplen cut */
     uint64_t options_cut;             /* TCP segments whose options snaplen cut */

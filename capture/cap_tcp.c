@@ -131,6 +131,13 @@ cap_skip cap_tcp(cap_dec *d, cap_reader *seg, int64_t pseudo)
         return why;
     }
 
+    /* the header bytes as captured, and the first payload bytes, for duplicate frames */
+    size_t dn = captured < hlen + CAP_DIGEST_PAYLOAD ? captured : hlen + CAP_DIGEST_PAYLOAD;
+    uint64_t h = 1469598103934665603ull; /* FNV-1a 64 */
+    for (size_t i = 0; i < dn; i++)
+        h = (h ^ th[i]) * 1099511628211ull;
+    o->tcp_digest = h ^ (uint64_t)dn;
+
     o->sport = sport;
     o->dport = dport;
     s->seq = seq;
@@ -147,6 +154,14 @@ cap_skip cap_tcp(cap_dec *d, cap_reader *seg, int64_t pseudo)
         uint64_t sum = (uint64_t)pseudo + (seglen >> 16) + (seglen & 0xffffu);
         sum = cap_csum_partial(sum, th, seglen);
         o->csum = cap_csum_fold(sum) == 0xffff ? CAP_CSUM_GOOD : CAP_CSUM_BAD;
+        if (o->csum == CAP_CSUM_BAD) {
+            /* checksum offload (Linux's CHECKSUM_PARTIAL): the field holds the pseudo-header
+             * sum, left for the device to complete; the capture host saw it before that */
+            uint16_t field = (uint16_t)(th[16] << 8 | th[17]);
+            uint16_t ph = cap_csum_fold((uint64_t)pseudo + (seglen >> 16) + (seglen & 0xffffu));
+            uint16_t not_ph = (uint16_t)(0xffffu - ph);
+            o->csum_offload = field == ph || field == not_ph;
+        }
     }
     return CAP_SKIP_NONE;
 }

@@ -80,8 +80,8 @@ void cli_json_emit(void *ctx, const trace_event *ev)
     cli_json *w = ctx;
     FILE *out = w->out;
     fprintf(out, "{\"t\":%" PRIu64, ev->t);
-    if (w->with_conn)
-        fprintf(out, ",\"conn\":%" PRIu32, ev->conn);
+    if (w->with_conn) /* a capture: when the packet behind the event was captured */
+        fprintf(out, ",\"t_capture\":%" PRIu64 ",\"conn\":%" PRIu32, ev->t_capture, ev->conn);
     fprintf(out, ",\"ep\":\"%s\",\"ev\":\"%s\"", trace_ep_name(ev->ep),
             trace_kind_name((trace_kind)ev->kind));
     switch ((trace_kind)ev->kind) {

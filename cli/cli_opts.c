@@ -1,5 +1,6 @@
 /*
- * cli_opts.c - getopt_long over tcpsim's options.  Unknown options, missing values and stray
+ * cli_opts.c - getopt_long over tcpsim's options, whose tables are made from the option list
+ * (cli_optdefs.c).  Unknown options, missing values, values outside an option's words and stray
  * arguments are reported in one line, exit status 2.
  */
 #include "cli_opts.h"
@@ -9,68 +10,41 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_optdefs.h"
+#include "cli_parse.h"
 #include "cli_settings.h"
 
-static const struct option long_opts[] = {
-    {"scenario", required_argument, NULL, O_SCENARIO},
-    {"list-scenarios", no_argument, NULL, O_LIST},
-    {"json", no_argument, NULL, O_JSON},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, O_VERSION},
-    {"profile", required_argument, NULL, O_PROFILE},
-    {"rtt", required_argument, NULL, O_RTT},
-    {"bandwidth", required_argument, NULL, O_BW},
-    {"loss", required_argument, NULL, O_LOSS},
-    {"duplicate", required_argument, NULL, O_DUP},
-    {"reorder", required_argument, NULL, O_REORDER},
-    {"reorder-delay", required_argument, NULL, O_REORDER_DELAY},
-    {"seed", required_argument, NULL, O_SEED},
-    {"isn-client", required_argument, NULL, O_ISN_C},
-    {"isn-server", required_argument, NULL, O_ISN_S},
-    {"mss", required_argument, NULL, O_MSS},
-    {"rcv-buf", required_argument, NULL, O_RCVBUF},
-    {"snd-buf", required_argument, NULL, O_SNDBUF},
-    {"msl", required_argument, NULL, O_MSL},
-    {"rto-min", required_argument, NULL, O_RTO_MIN},
-    {"rto-initial", required_argument, NULL, O_RTO_INIT},
-    {"rto-max", required_argument, NULL, O_RTO_MAX},
-    {"clock-granularity", required_argument, NULL, O_CLOCK_G},
-    {"delack", required_argument, NULL, O_DELACK},
-    {"no-delack", no_argument, NULL, O_NO_DELACK},
-    {"no-nagle", no_argument, NULL, O_NO_NAGLE},
-    {"iw", required_argument, NULL, O_IW},
-    {"syn-loss-iw", required_argument, NULL, O_SYN_LOSS_IW},
-    {"syn-retries", required_argument, NULL, O_SYN_RETRIES},
-    {"max-retries", required_argument, NULL, O_MAX_RETRIES},
-    {"until", required_argument, NULL, O_UNTIL},
-    {"pcap", required_argument, NULL, O_PCAP},
-    {"live", required_argument, NULL, O_LIVE},
-    {"filter", required_argument, NULL, 'f'},
-    {"summary", no_argument, NULL, O_SUMMARY},
-    {"flow", required_argument, NULL, O_FLOW},
-    {"max-conns", required_argument, NULL, O_MAX_CONNS},
-    {"absolute", no_argument, NULL, O_ABSOLUTE},
-    {"output", required_argument, NULL, 'o'},
-    {"graph", required_argument, NULL, O_GRAPH},
-    {"scale", required_argument, NULL, O_SCALE},
-    {"from", required_argument, NULL, O_FROM},
-    {"to", required_argument, NULL, O_TO},
-    {"title", required_argument, NULL, O_TITLE},
-    {"scenario-file", required_argument, NULL, O_SCENARIO_FILE},
-    {"write-pcap", required_argument, NULL, O_WRITE_PCAP},
-    {"vantage", required_argument, NULL, O_VANTAGE},
-    {"pcap-link", required_argument, NULL, O_PCAP_LINK},
-    {NULL, 0, NULL, 0},
-};
+/* getopt's tables, made once from the option list (cli_optdefs.c). */
+static struct option long_opts[CLI_MAX_OPTDEFS + 1];
+static char short_opts[3 * CLI_MAX_OPTDEFS + 2];
+
+static void build_getopt_tables(void)
+{
+    if (long_opts[0].name)
+        return;
+    size_t nl = 0, ns = 0;
+    short_opts[ns++] = ':'; /* a missing value is reported as ':' */
+    for (const cli_optdef *d = cli_optdefs; d->heading || d->lng || d->shrt; d++) {
+        if (d->heading)
+            continue;
+        int code = d->code ? d->code : d->shrt;
+        if (d->lng)
+            long_opts[nl++] =
+                (struct option){d->lng, d->arg ? required_argument : no_argument, NULL, code};
+        if (d->shrt) {
+            short_opts[ns++] = d->shrt;
+            if (d->arg)
+                short_opts[ns++] = ':';
+        }
+    }
+    long_opts[nl] = (struct option){NULL, 0, NULL, 0};
+    short_opts[ns] = '\0';
+}
 
 const char *cli_option_name(int opt)
 {
-    for (const struct option *lo = long_opts; lo->name != NULL; lo++)
-        if (lo->val == opt)
-            return lo->name;
-    return "?";
+    const cli_optdef *d = cli_optdef_by_code(opt);
+    return d && d->lng ? d->lng : "?";
 }
 
 int cli_usage_error(const char *fmt, ...)
@@ -84,13 +58,56 @@ int cli_usage_error(const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
+/* getopt hands over a short option as its letter: the entry's own code stands for it. */
+static int short_code(int c)
+{
+    for (const cli_optdef *d = cli_optdefs; d->heading || d->lng || d->shrt; d++)
+        if (!d->heading && d->shrt == c)
+            return d->code ? d->code : d->shrt;
+    return c;
+}
+
+/* tcpdump reads the words after its options as the filter expression: so does a replay, as
+ * if they had been given with -f (joined by spaces, as tcpdump joins them). */
+static int trailing_filter(int argc, char **argv, cli_options *o)
+{
+    static char expr[4096];
+    if (o->filter)
+        return cli_usage_error("two filters: -f '%s' and, after the options, '%s%s' (quote an "
+                               "expression of several words: -f 'tcp port 80')",
+                               o->filter, argv[optind], optind + 1 < argc ? " ..." : "");
+    size_t used = 0;
+    for (int i = optind; i < argc; i++) {
+        int k = snprintf(expr + used, sizeof expr - used, "%s%s", used ? " " : "", argv[i]);
+        if (k < 0 || (size_t)k >= sizeof expr - used)
+            return cli_usage_error("the filter expression is longer than %zu bytes",
+                                   sizeof expr - 1);
+        used += (size_t)k;
+    }
+    o->filter = expr;
+    return -1;
+}
+
 int cli_parse_args(int argc, char **argv, cli_options *o)
 {
     memset(o, 0, sizeof *o);
+    build_getopt_tables();
     opterr = 0;
     optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":qvhf:o:", long_opts, NULL)) != -1) {
+    int c, li;
+    while ((li = -1, c = getopt_long(argc, argv, short_opts, long_opts, &li)) != -1) {
+        const cli_optdef *d = NULL;
+        if (c != ':' && c != '?') {
+            c = short_code(c);
+            d = cli_optdef_by_code(c);
+        }
+        if (d) {
+            if (cli_optdef_has_words(d) && !cli_optdef_word_ok(d, optarg)) {
+                char words[160];
+                cli_optdef_words_text(d, words, sizeof words);
+                return cli_usage_error("unknown %s '%s' (use %s)", d->lng, optarg, words);
+            }
+        }
         switch (c) {
         case O_SCENARIO:
             o->scenario = optarg;
@@ -114,8 +131,6 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
             o->version = true;
             break;
         case O_PROFILE:
-            if (strcmp(optarg, "rfc") != 0 && strcmp(optarg, "linux") != 0)
-                return cli_usage_error("unknown profile '%s' (use rfc or linux)", optarg);
             o->profile = optarg;
             break;
         case O_PCAP:
@@ -126,6 +141,20 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
             break;
         case 'f':
             o->filter = optarg;
+            break;
+        case 'c': {
+            /* tcpdump -c: stop after N packets */
+            const char *as = li >= 0 ? "--count" : "-c";
+            uint64_t v;
+            char err[160];
+            if (cli_parse_uint(optarg, UINT64_MAX, &v, err, sizeof err) < 0)
+                return cli_usage_error("%s: %s", as, err);
+            if (v == 0)
+                return cli_usage_error("%s: bad count '%s': at least 1 packet", as, optarg);
+            o->count = v;
+            break;
+        }
+        case 'n': /* tcpdump -n: tcpsim never resolves names */
             break;
         case O_SUMMARY:
             o->summary = true;
@@ -143,8 +172,6 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
             o->output = optarg;
             break;
         case O_GRAPH:
-            if (strcmp(optarg, "tseq") != 0 && strcmp(optarg, "ladder") != 0)
-                return cli_usage_error("unknown graph '%s' (use tseq or ladder)", optarg);
             o->graph = optarg;
             break;
         case O_SCALE:
@@ -166,13 +193,9 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
             o->write_pcap = optarg;
             break;
         case O_VANTAGE:
-            if (strcmp(optarg, "client") != 0 && strcmp(optarg, "server") != 0)
-                return cli_usage_error("unknown vantage '%s' (use client or server)", optarg);
             o->vantage = optarg;
             break;
         case O_PCAP_LINK:
-            if (strcmp(optarg, "ether") != 0 && strcmp(optarg, "raw") != 0)
-                return cli_usage_error("unknown link '%s' (use ether or raw)", optarg);
             o->pcap_link = optarg;
             break;
         case ':':
@@ -188,6 +211,8 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
             break;
         }
     }
+    if (optind < argc && (o->pcap || o->live))
+        return trailing_filter(argc, argv, o);
     if (optind < argc)
         return cli_usage_error("unexpected argument '%s'", argv[optind]);
     return -1;

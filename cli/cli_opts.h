@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "sim_scenario.h"
@@ -23,6 +24,7 @@ typedef struct cli_options {
     const char *write_pcap;    /* --write-pcap F */
     const char *vantage;       /* --vantage client|server */
     const char *pcap_link;     /* --pcap-link ether|raw */
+    uint64_t count;            /* -c N: stop a capture after N packets (0: no limit) */
     bool list, help, version, json, quiet, verbose, summary, absolute;
     int n_settings;
     struct {
@@ -31,8 +33,10 @@ typedef struct cli_options {
     } settings[CLI_MAX_SETTINGS];
 } cli_options;
 
-/* Writes the text of --help. */
+/* Writes the text of --help (cli_usage.c). */
 void cli_print_usage(FILE *out);
+/* Writes what --version prints: tcpsim's version, libpcap's and cairo's (cli_version.c). */
+void cli_print_version(FILE *out);
 
 /* Parses argv.  Returns -1 when parsing succeeded, or an exit status after printing a one-line
  * message (2 for bad usage). */

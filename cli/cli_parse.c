@@ -105,9 +105,9 @@ int cli_parse_uint(const char *s, uint64_t max, uint64_t *v, char *err, size_t e
     if (!*s || !isdigit((unsigned char)s[0]))
         return fail(err, errlen, "number", s, "expected an unsigned integer");
     unsigned long long x = strtoull(s, &end, 0);
-    if (errno || *end)
+    if (*end || (errno && errno != ERANGE))
         return fail(err, errlen, "number", s, "expected an unsigned integer");
-    if (x > max) {
+    if (errno == ERANGE || x > max) {
         snprintf(err, errlen, "bad number '%s': larger than %llu", s, (unsigned long long)max);
         return -1;
     }

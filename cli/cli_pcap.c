@@ -119,7 +119,36 @@ static void collect_emit(void *ctx, const trace_event *ev)
     run_ctx *x = ctx;
     if (x->draw_conn && ev->conn != x->draw_conn)
         return;
-    trace_buf_emit(x->collect, ev);
+    /* the diagram places a capture's events by the capture time of their packet and estimates
+     * both ends' times itself (render/rnd_model.c) */
+    trace_event copy = *ev;
+    copy.t = ev->t_capture;
+    trace_buf_emit(x->collect, &copy);
+}
+
+/* --from/--to on the text and JSON traces: events whose packet was captured in the time range;
+ * with a packet range, the packets in it and what follows them until the next packet outside. */
+typedef struct range_ctx {
+    const cli_pcap_opts *o;
+    trace_sink out;
+    cli_text *text; /* learns the ISNs from SYNs left out */
+    bool in;
+} range_ctx;
+
+static void range_emit(void *ctx, const trace_event *ev)
+{
+    range_ctx *x = ctx;
+    const cli_pcap_opts *o = x->o;
+    if (x->text)
+        cli_text_learn(x->text, ev);
+    if (ev->t_capture < o->from_us || ev->t_capture > o->to_us)
+        return;
+    if (ev->kind == TRACE_SEND)
+        x->in = ev->id >= o->from_pkt && ev->id <= o->to_pkt;
+    else if (ev->kind == TRACE_DROP || (ev->kind == TRACE_NOTE && ev->id))
+        x->in = x->in || (ev->id >= o->from_pkt && ev->id <= o->to_pkt);
+    if (x->in || (o->from_pkt == 0 && o->to_pkt == RND_ALL))
+        trace_sink_put(&x->out, ev);
 }
 
 static void on_done(void *ctx, const cap_conn *c)
@@ -141,7 +170,7 @@ static void on_done(void *ctx, const cap_conn *c)
         if (!x->header_done)
             cli_summary_header(stdout);
         x->header_done = true;
-        cli_summary_text(stdout, c);
+        cli_summary_text(stdout, c, x->o->verbose);
     }
 }
 
@@ -188,9 +217,17 @@ int cli_run_pcap(const cli_pcap_opts *o)
                      .verbose = o->verbose};
     cli_json json = {.out = stdout, .with_conn = true};
     trace_tee tee = {.n = 0};
-    if (!o->quiet && !o->summary)
-        trace_tee_add(&tee, o->json ? (trace_sink){cli_json_emit, &json}
-                                    : (trace_sink){cli_text_emit, &text});
+    range_ctx range = {.o = o};
+    if (!o->quiet && !o->summary) {
+        trace_sink w =
+            o->json ? (trace_sink){cli_json_emit, &json} : (trace_sink){cli_text_emit, &text};
+        if (o->range) {
+            range.out = w;
+            range.text = o->json ? NULL : &text;
+            w = (trace_sink){range_emit, &range};
+        }
+        trace_tee_add(&tee, w);
+    }
     static cap_replay r;
     trace_buf collect;
     trace_buf_init(&collect);
@@ -233,6 +270,8 @@ int cli_run_pcap(const cli_pcap_opts *o)
             break;
         }
         cap_replay_frame(&r, f.linktype, &f);
+        if (o->count && cap_source_count(src) >= o->count)
+            break; /* -c N, as tcpdump: the source counts what passed the filter */
         if (o->live)
             fflush(stdout);
         if (progress && (f.index & 0x3fff) == 0) {
@@ -247,6 +286,17 @@ int cli_run_pcap(const cli_pcap_opts *o)
     if (progress)
         fprintf(stderr, "\r%60s\r", "");
     g_live = NULL;
+    if (o->live) {
+        uint64_t recv = 0;
+        if (cap_source_stats(src, &recv, &r.kernel_dropped, &r.if_dropped) == 0) {
+            r.have_kernel_stats = true;
+            if (r.kernel_dropped || r.if_dropped)
+                fprintf(stderr,
+                        "tcpsim: %s: the kernel dropped %" PRIu64
+                        " packets (capture buffer full): the replay misses them\n",
+                        o->live, r.kernel_dropped + r.if_dropped);
+        }
+    }
     cap_replay_finish(&r);
     if (!o->quiet) {
         if (o->json)

@@ -17,6 +17,9 @@ typedef struct cli_pcap_opts {
     const char *flow;   /* "N" or "ADDR:PORT-ADDR:PORT" */
     bool json, summary, quiet, verbose, absolute;
     uint32_t max_conns;
+    bool range; /* --from/--to: the text and JSON traces keep these capture times and packets */
+    uint64_t from_us, to_us, from_pkt, to_pkt;
+    uint64_t count; /* -c: stop after this many packets from the source (0: all) */
     const struct cli_options *render; /* -o given: draw the selected (or first) connection */
 } cli_pcap_opts;
 

@@ -67,8 +67,10 @@ int cli_render_check(const cli_options *o)
     rnd_options ro;
     if (fill(o, &ro, err, sizeof err) < 0)
         return cli_usage_error("%s", err);
-    if ((o->graph || o->scale || o->from || o->to || o->title) && !o->output)
-        return cli_usage_error("%s", "--graph, --scale, --from, --to and --title need -o FILE");
+    if ((o->graph || o->scale || o->title) && !o->output)
+        return cli_usage_error("%s", "--graph, --scale and --title need -o FILE");
+    if ((o->from || o->to) && !o->output && !o->pcap && !o->live)
+        return cli_usage_error("%s", "--from and --to need -o FILE, or a capture (--pcap, --live)");
     if (o->output && !(o->scenario && strcmp(o->scenario, "all") == 0) &&
         rnd_format_from_path(o->output) < 0)
         return cli_usage_error("cannot tell the format of '%s': use .png, .svg or .pdf", o->output);
@@ -89,4 +91,18 @@ int cli_render(const trace_buf *tb, const cli_options *o, const char *path, uint
         return CLI_EXIT_OK;
     fprintf(stderr, "tcpsim: %s\n", err);
     return rc == RND_EREQUEST ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+}
+
+int cli_render_range(const cli_options *o, uint64_t *from_us, uint64_t *to_us, uint64_t *from_pkt,
+                     uint64_t *to_pkt)
+{
+    char err[256];
+    rnd_options ro;
+    if (fill(o, &ro, err, sizeof err) < 0)
+        return -1;
+    *from_us = ro.from_us;
+    *to_us = ro.to_us;
+    *from_pkt = ro.from_pkt;
+    *to_pkt = ro.to_pkt;
+    return 0;
 }

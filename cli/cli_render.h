@@ -15,6 +15,9 @@
 /* Checks the diagram options before anything runs; returns -1 if fine, else an exit status
  * after printing a message. */
 int cli_render_check(const cli_options *o);
+/* The --from/--to range as times (us) and packet numbers (defaults: everything); -1 if bad. */
+int cli_render_range(const cli_options *o, uint64_t *from_us, uint64_t *to_us, uint64_t *from_pkt,
+                     uint64_t *to_pkt);
 /* Draws `tb` (connection `conn`, or RND_CONN_FIRST) into `path`; returns an exit status. */
 int cli_render(const trace_buf *tb, const cli_options *o, const char *path, uint32_t conn);
 

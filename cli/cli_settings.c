@@ -75,6 +75,8 @@ static int apply_one(sim_scenario *sc, int opt, const char *arg, char *err, size
                 return -1;
             }
             *(opt == O_RCVBUF ? &c->rcv_buf : &c->snd_buf) = (uint32_t)u;
+            if (opt == O_RCVBUF)
+                c->rcv_buf_set = true;
             break;
         case O_MSL:
             if (cli_parse_duration(arg, &c->msl, err, errlen))

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 
 #include "cap_addr.h"
+#include "cap_zeek.h"
 #include "cli_json.h"
 
 static const char *side[2] = {"client", "server"};
@@ -21,43 +22,77 @@ static void ms(FILE *out, uint64_t us)
     fprintf(out, "%" PRIu64 ".%03" PRIu64, us / 1000u, us % 1000u);
 }
 
-void cli_summary_header(FILE *out)
+/* Payload bits per second of side i over the connection's duration. */
+static double throughput(const cap_conn *c, int i)
 {
-    fprintf(out, "%5s  %-22s %-22s %7s %10s %10s %9s %7s %5s  %-6s %s\n", "conn", "client",
-            "server", "packets", "bytes c>s", "bytes s>c", "dur (s)", "retx", "rst", "end",
-            "states (client | server)");
+    uint64_t dur = c->last_t - c->first_t;
+    return dur ? (double)c->d[i].unique_bytes * 8e6 / (double)dur : 0.0;
 }
 
-void cli_summary_text(FILE *out, const cap_conn *c)
+/* Segments inferred lost after the capture point, per segment carrying sequence space (%). */
+static double loss_rate(const cap_conn *c, int i)
 {
-    char a[CAP_ENDPOINT_STRLEN], b[CAP_ENDPOINT_STRLEN], retx[32], rst[16];
+    uint64_t n = cap_conn_data_segments(c, i);
+    return n ? 100.0 * (double)c->d[i].lost / (double)n : 0.0;
+}
+
+void cli_summary_header(FILE *out)
+{
+    fprintf(out, "%4s  %-22s %-22s %-6s %-14s %9s  %s\n", "conn", "client (originator)",
+            "server (responder)", "state", "history", "dur (s)", "problem");
+    fprintf(out, "      %-3s %6s %6s %9s %9s %7s %8s %5s %5s %6s %7s  %s\n", "dir", "pkts", "segs",
+            "bytes", "unique", "missed", "Mbit/s", "retx", "lost", "loss%", "0win ms",
+            "rtt ms min/avg/max (n)");
+}
+
+void cli_summary_text(FILE *out, const cap_conn *c, bool verbose)
+{
+    char a[CAP_ENDPOINT_STRLEN], b[CAP_ENDPOINT_STRLEN];
     cap_endpoint_str(&c->addr[0], c->port[0], a, sizeof a);
     cap_endpoint_str(&c->addr[1], c->port[1], b, sizeof b);
-    snprintf(retx, sizeof retx, "%" PRIu64 "/%" PRIu64, c->d[0].retrans, c->d[1].retrans);
-    snprintf(rst, sizeof rst, "%" PRIu64 "/%" PRIu64, c->d[0].rst, c->d[1].rst);
     uint64_t dur = c->last_t - c->first_t;
-    fprintf(out,
-            "%5" PRIu32 "  %-22s %-22s %7" PRIu64 " %10" PRIu64 " %10" PRIu64 " %5" PRIu64
-            ".%03" PRIu64 " %7s %5s  %-6s ",
-            c->id, a, b, c->packets, c->d[0].bytes, c->d[1].bytes, dur / 1000000u,
-            (dur / 1000u) % 1000u, retx, rst, cap_end_name(cap_conn_end(c)));
-    path_text(out, &c->ep[0]);
-    fputs(" | ", out);
-    path_text(out, &c->ep[1]);
-    if (!c->handshake_seen)
-        fputs("  (no SYN seen)", out);
+    fprintf(out, "%4" PRIu32 "  %-22s %-22s %-6s %-14s %5" PRIu64 ".%03" PRIu64 "  %s%s\n", c->id,
+            a, b, cap_zeek_conn_state(&c->zeek), c->zeek.history, dur / 1000000u,
+            (dur / 1000u) % 1000u, cap_conn_problem(c), c->handshake_seen ? "" : " (no SYN seen)");
     for (int i = 0; i < 2; i++) {
-        const cap_rtt *r = &c->d[i].rtt;
-        if (!r->n)
-            continue;
-        fprintf(out, "  rtt %s ", side[i]);
-        ms(out, r->min);
-        fputc('/', out);
-        ms(out, r->sum / r->n);
-        fputc('/', out);
-        ms(out, r->max);
-        fputs(" ms", out);
+        const cap_dir *d = &c->d[i];
+        fprintf(out,
+                "      %-3s %6" PRIu64 " %6" PRIu64 " %9" PRIu64 " %9" PRIu64 " %7" PRIu64
+                " %8.3f %5" PRIu64 " %5" PRIu64 " %6.2f %7" PRIu64 "  ",
+                i ? "s>c" : "c>s", d->packets, d->segments, d->bytes, d->unique_bytes,
+                d->missed_bytes, throughput(c, i) / 1e6, d->retrans_segs, d->lost, loss_rate(c, i),
+                cap_conn_zero_window_time(c, i) / 1000u);
+        const cap_rtt *r = &d->rtt;
+        if (r->n) {
+            ms(out, r->min);
+            fputc('/', out);
+            ms(out, r->sum / r->n);
+            fputc('/', out);
+            ms(out, r->max);
+            fprintf(out, " (%" PRIu64 ")", r->n);
+        } else {
+            fputc('-', out);
+        }
+        fputc('\n', out);
     }
+    if (!verbose)
+        return;
+    fputs("      states: client ", out);
+    path_text(out, &c->ep[0]);
+    fputs("\n              server ", out);
+    path_text(out, &c->ep[1]);
+    fputc('\n', out);
+    fprintf(out, "      %s: %s; end: %s", cap_zeek_conn_state(&c->zeek),
+            cap_zeek_conn_state_meaning(cap_zeek_conn_state(&c->zeek)),
+            cap_end_name(cap_conn_end(c)));
+    for (int i = 0; i < 2; i++)
+        if (c->d[i].n_retx_interval) {
+            fprintf(out, "; %s retransmission intervals ms", side[i]);
+            for (uint32_t k = 0; k < c->d[i].n_retx_interval; k++) {
+                fputc(k ? ',' : ' ', out);
+                ms(out, c->d[i].retx_interval[k]);
+            }
+        }
     fputc('\n', out);
 }
 
@@ -104,6 +139,20 @@ void cli_summary_json(FILE *out, const cap_conn *c)
     pair(out, "zero_windows", c->d[0].zero_windows, c->d[1].zero_windows);
     pair(out, "lost", c->d[0].lost, c->d[1].lost);
     pair(out, "duplicate_frames", c->d[0].duplicates, c->d[1].duplicates);
+    fputs(",\"conn_state\":", out);
+    cli_json_string(out, cap_zeek_conn_state(&c->zeek));
+    fputs(",\"history\":", out);
+    cli_json_string(out, c->zeek.history);
+    fprintf(out, ",\"problem\":\"%s\"", cap_conn_problem(c));
+    pair(out, "segments_sent", c->d[0].segments, c->d[1].segments);
+    pair(out, "retransmitted_segments", c->d[0].retrans_segs, c->d[1].retrans_segs);
+    pair(out, "missed_bytes", c->d[0].missed_bytes, c->d[1].missed_bytes);
+    pair(out, "out_of_order", c->d[0].out_of_order, c->d[1].out_of_order);
+    pair(out, "options_cut", c->d[0].options_cut, c->d[1].options_cut);
+    pair(out, "zero_window_time", cap_conn_zero_window_time(c, 0), cap_conn_zero_window_time(c, 1));
+    pair(out, "throughput", (uint64_t)throughput(c, 0), (uint64_t)throughput(c, 1));
+    fprintf(out, ",\"loss_rate\":{\"client\":%.4f,\"server\":%.4f}", loss_rate(c, 0) / 100.0,
+            loss_rate(c, 1) / 100.0);
     fputs(",\"rtt\":{", out);
     for (int i = 0; i < 2; i++) {
         const cap_rtt *r = &c->d[i].rtt;
@@ -139,10 +188,21 @@ void cli_capture_text(FILE *out, const cap_replay *r)
             if (s->skipped[k])
                 fprintf(out, " %s %" PRIu64, cap_skip_name((cap_skip)k), s->skipped[k]);
     }
-    if (s->csum_bad)
+    if (s->csum_bad && s->csum_offload)
+        fprintf(out,
+                "; bad TCP checksums %" PRIu64 " (used anyway; %" PRIu64
+                " of them checksum offload)",
+                s->csum_bad, s->csum_offload);
+    else if (s->csum_bad)
         fprintf(out, "; bad TCP checksums %" PRIu64 " (used anyway)", s->csum_bad);
     if (s->payload_cut)
         fprintf(out, "; payload cut by snaplen %" PRIu64, s->payload_cut);
+    if (s->options_cut)
+        fprintf(out, "; TCP options cut by snaplen %" PRIu64 " (windows may be unscaled)",
+                s->options_cut);
+    if (r->have_kernel_stats)
+        fprintf(out, "; dropped by the kernel %" PRIu64 " (pcap_stats), by the interface %" PRIu64,
+                r->kernel_dropped, r->if_dropped);
     if (r->untracked)
         fprintf(out, "; untracked (over --max-conns) %" PRIu64, r->untracked);
     if (r->ts_backwards)
@@ -164,8 +224,13 @@ void cli_capture_json(FILE *out, const cap_replay *r)
     }
     fprintf(out,
             "},\"connections\":%" PRIu64 ",\"bad_checksums\":%" PRIu64
-            ",\"unverified_checksums\":%" PRIu64 ",\"payload_cut\":%" PRIu64
-            ",\"untracked\":%" PRIu64 ",\"timestamps_backwards\":%" PRIu64 "}\n",
-            r->conns, s->csum_bad, s->csum_unverified, s->payload_cut, r->untracked,
-            r->ts_backwards);
+            ",\"offload_checksums\":%" PRIu64 ",\"unverified_checksums\":%" PRIu64
+            ",\"payload_cut\":%" PRIu64 ",\"untracked\":%" PRIu64
+            ",\"timestamps_backwards\":%" PRIu64 ",\"options_cut\":%" PRIu64,
+            r->conns, s->csum_bad, s->csum_offload, s->csum_unverified, s->payload_cut,
+            r->untracked, r->ts_backwards, s->options_cut);
+    if (r->have_kernel_stats)
+        fprintf(out, ",\"kernel_dropped\":%" PRIu64 ",\"interface_dropped\":%" PRIu64,
+                r->kernel_dropped, r->if_dropped);
+    fputs("}\n", out);
 }

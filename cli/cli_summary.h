@@ -12,7 +12,8 @@
 #include "cap_replay.h"
 
 void cli_summary_header(FILE *out);
-void cli_summary_text(FILE *out, const cap_conn *c);
+/* One connection: its line, one line per direction, and with `verbose` the state paths. */
+void cli_summary_text(FILE *out, const cap_conn *c, bool verbose);
 void cli_summary_json(FILE *out, const cap_conn *c);
 void cli_capture_text(FILE *out, const cap_replay *r);
 void cli_capture_json(FILE *out, const cap_replay *r);

@@ -94,6 +94,21 @@ static void fmt_dur(uint64_t us, char *buf, size_t size)
         snprintf(buf, size, "%" PRIu64 ".%03" PRIu64 " ms", us / 1000u, us % 1000u);
 }
 
+void cli_text_learn(cli_text *w, const trace_event *ev)
+{
+    if (!w->relative_seq || !w->isn_cache || ev->kind != TRACE_SEND || !(ev->seg.flags & TCP_SYN))
+        return;
+    cli_isn_slot *slot = &w->isn_cache[ev->conn % CLI_TEXT_ISN_CACHE];
+    if (slot->conn != ev->conn) {
+        memset(slot, 0, sizeof *slot);
+        slot->conn = ev->conn;
+    }
+    if (!slot->known[ev->ep & 1]) {
+        slot->known[ev->ep & 1] = true;
+        slot->isn[ev->ep & 1] = ev->seg.seq;
+    }
+}
+
 void cli_text_emit(void *ctx, const trace_event *ev)
 {
     cli_text *w = ctx;

@@ -36,4 +36,7 @@ void cli_text_emit(void *ctx, const trace_event *ev); /* trace_sink function; ct
 void cli_text_segment(const tcp_seg *s, uint32_t seq_base, uint32_t ack_base, char *buf,
                       size_t size);
 
+/* Learns what relative numbering needs (a connection's ISNs) from an event it does not print. */
+void cli_text_learn(cli_text *w, const trace_event *ev);
+
 #endif

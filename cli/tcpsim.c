@@ -35,6 +35,7 @@ static int run_capture(const cli_options *o)
     p.quiet = o->quiet;
     p.verbose = o->verbose;
     p.absolute = o->absolute;
+    p.count = o->count;
     if (o->max_conns) {
         uint64_t v;
         char err[160];
@@ -46,6 +47,9 @@ static int run_capture(const cli_options *o)
     if (o->output && o->live)
         return cli_usage_error("%s", "-o draws a capture file, not a live capture");
     p.render = o->output ? o : NULL;
+    if ((o->from || o->to) &&
+        cli_render_range(o, &p.from_us, &p.to_us, &p.from_pkt, &p.to_pkt) == 0)
+        p.range = true;
     return cli_run_pcap(&p);
 }
 
@@ -60,7 +64,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (o.version) {
-        printf("tcpsim %s\n", TCPSIM_VERSION);
+        cli_print_version(stdout);
         return 0;
     }
     if (o.list) {
@@ -75,22 +79,24 @@ int main(int argc, char **argv)
         return cli_usage_error("%s", "--scenario, --scenario-file, --pcap and --live exclude "
                                      "each other");
     if ((o.write_pcap || o.vantage || o.pcap_link) && !o.scenario && !o.scenario_file)
-        return cli_usage_error("%s", "--write-pcap, --vantage and --pcap-link go with a scenario");
+        return cli_usage_error("%s", "-w/--write-pcap, --vantage and --pcap-link go with a "
+                                     "scenario (tcpsim writes the packets it simulates; to copy "
+                                     "a capture's packets, use tcpdump -r IN -w OUT)");
     if ((o.vantage || o.pcap_link) && !o.write_pcap)
         return cli_usage_error("%s", "--vantage and --pcap-link need --write-pcap FILE");
     rc = cli_render_check(&o);
     if (rc >= 0)
         return rc;
     if (o.scenario_file) {
-        if (o.filter || o.summary || o.flow || o.max_conns)
-            return cli_usage_error("%s", "-f, --summary, --flow and --max-conns go with --pcap "
-                                         "or --live");
+        if (o.filter || o.count || o.summary || o.flow || o.max_conns)
+            return cli_usage_error("%s", "-f, -c, --summary, --flow and --max-conns go with "
+                                         "--pcap or --live");
         return cli_run_scenario_file(&o);
     }
     if (o.scenario) {
-        if (o.filter || o.summary || o.flow || o.max_conns)
-            return cli_usage_error("%s", "-f, --summary, --flow and --max-conns go with --pcap "
-                                         "or --live");
+        if (o.filter || o.count || o.summary || o.flow || o.max_conns)
+            return cli_usage_error("%s", "-f, -c, --summary, --flow and --max-conns go with "
+                                         "--pcap or --live");
         if (strcmp(o.scenario, "all") == 0)
             return cli_run_all_scenarios(&o);
         return cli_run_scenario(&o);

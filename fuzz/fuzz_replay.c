@@ -96,7 +96,7 @@ static void on_done(void *ctx, const cap_conn *c)
         return;
     if (x->conns == 1)
         cap_conn_meta(c, path, &x->meta);
-    cli_summary_text(devnull, c);
+    cli_summary_text(devnull, c, true);
     cli_summary_json(devnull, c);
 }
 

@@ -7,6 +7,8 @@ set -eu
 
 BUILD_PKGS="gcc make cmake pkg-config libpcap-dev libcairo2-dev libcmocka-dev"
 TEST_PKGS="$BUILD_PKGS tcpdump tshark nftables iproute2 ethtool poppler-utils valgrind clang libclang-rt-14-dev jq"
+# tests/install: man -l, the completion's helpers, cpack's dpkg-shlibdeps (dpkg-dev) and file
+TEST_PKGS="$TEST_PKGS man-db bash-completion dpkg-dev file"
 
 case "${1:-build}" in
 build) want=$BUILD_PKGS ;;

@@ -349,6 +349,7 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
             break;
         case S_RCV_BUF:
             cfg->rcv_buf = (uint32_t)u;
+            cfg->rcv_buf_set = true;
             break;
         case S_SND_BUF:
             cfg->snd_buf = (uint32_t)u;

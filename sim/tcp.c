@@ -60,7 +60,9 @@ void tcp_config_profile(tcp_config *cfg, bool linux_like)
     /* tcp_rmem[1] = 131072 is the buffer a socket starts with; tcp_rmem[2] = 6 MB (the kernel's
      * default) gives window scale 7 */
     cfg->rcv_buf = linux_like ? 131072 : 65535;
-    cfg->wscale = linux_like ? 7 : -1;
+    cfg->wscale = linux_like ? TCP_WSCALE_LINUX : TCP_WSCALE_AUTO;
+    cfg->rcv_buf_set = false;
+    cfg->hz = linux_like ? 250 : 0; /* CONFIG_HZ_250, Debian's and this machine's */
 }
 
 void tcp_attach_sb(tcp_endpoint *ep, tcp_sb *sb)
@@ -90,8 +92,12 @@ void tcp_init(tcp_endpoint *ep, const tcp_config *cfg, uint8_t id, trace_sink si
     ep->iss = cfg->isn;
     ep->snd_una = ep->snd_nxt = ep->snd_max = cfg->isn;
     ep->smss = ep->cfg.mss;
-    ep->rcv_shift = cfg->wscale >= 0 ? (uint8_t)(cfg->wscale > 14 ? 14 : cfg->wscale)
-                                     : wscale_for(cfg->rcv_buf);
+    if (cfg->wscale >= 0)
+        ep->rcv_shift = (uint8_t)(cfg->wscale > 14 ? 14 : cfg->wscale);
+    else if (cfg->wscale == TCP_WSCALE_LINUX)
+        ep->rcv_shift = tcp_rwnd_linux_wscale(cfg);
+    else
+        ep->rcv_shift = wscale_for(cfg->rcv_buf);
     ep->timer = TCP_TIMER_NONE;
     ep->timer_at = TCP_NEVER;
     ep->delack_at = TCP_NEVER;
@@ -179,13 +185,37 @@ static void emit_timer(tcp_endpoint *ep, uint64_t now, tcp_timer_kind k, trace_t
 
 /* ---- timers --------------------------------------------------------------------------- */
 
+/* Linux's timers are counted in jiffies and kept in a timer wheel (kernel/time/timer.c): the
+ * duration is rounded up to whole jiffies (usecs_to_jiffies), and a timer due D jiffies ahead
+ * lands in the level whose buckets cover it: level 0 for D < 63 (1 jiffy granularity), level 1
+ * below 504 (8 jiffies), level 2 below 4032 (64), and so on; it fires at the first bucket boundary
+ * after its expiry (calc_index rounds up, so it never fires early).  The wheel's phase matters:
+ * here t = 0 is 0.75 ms after a tick whose number is a multiple of 4096, the phase at which
+ * tests/kernel starts its kernel runs. */
+#define WHEEL_PHASE_US 750u
+
+uint64_t tcp_timer_when(const tcp_endpoint *ep, uint64_t now, uint64_t after)
+{
+    if (ep->cfg.hz == 0)
+        return now + after;
+    uint64_t tick = 1000000u / ep->cfg.hz;
+    uint64_t j = (now + WHEEL_PHASE_US) / tick;
+    uint64_t d = (after + tick - 1) / tick;
+    unsigned shift = 0;
+    for (uint64_t start = 63; d >= start && shift < 21; start <<= 3)
+        shift += 3;
+    uint64_t bucket = (((j + d) >> shift) + 1) << shift;
+    uint64_t at = bucket * tick - WHEEL_PHASE_US;
+    return at > now + after ? at : now + after;
+}
+
 void tcp_timer_set(tcp_endpoint *ep, uint64_t now, tcp_timer_kind k, uint64_t after)
 {
     if (ep->observer)
         return;
     ep->timer = k;
     ep->timer_started = now;
-    ep->timer_at = now + after;
+    ep->timer_at = tcp_timer_when(ep, now, after);
     emit_timer(ep, now, k, TRACE_TIMER_ARM, ep->timer_at, after);
 }
 
@@ -208,7 +238,7 @@ void tcp_delack_set_for(tcp_endpoint *ep, uint64_t now, uint64_t after)
     if (ep->observer || ep->delack_at != TCP_NEVER)
         return;
     ep->delack_started = now;
-    ep->delack_at = now + after;
+    ep->delack_at = tcp_timer_when(ep, now, after);
     emit_timer(ep, now, TCP_TIMER_DELACK, TRACE_TIMER_ARM, ep->delack_at, after);
 }
 

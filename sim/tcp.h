@@ -94,8 +94,13 @@ typedef struct tcp_config {
                              (Linux tcp_check_req) instead of an ACK */
     uint32_t syn_linear;  /* SYN timeouts before the RTO starts doubling (Linux
                              tcp_syn_linear_timeouts: 4; RFC 6298 5.5: 0) */
-    int8_t wscale;        /* window scale we offer: -1 = the least that covers rcv_buf (RFC 7323
-                             2.3), else this shift (Linux derives it from tcp_rmem[2]: 7) */
+    int8_t wscale;        /* window scale we offer: TCP_WSCALE_AUTO, the least that covers rcv_buf
+                             (RFC 7323 2.3); TCP_WSCALE_LINUX, 7 (from tcp_rmem[2]) unless
+                             rcv_buf_set; else this shift */
+    bool rcv_buf_set;     /* rcv_buf was set (SO_RCVBUF): with TCP_RWND_LINUX the buffer is twice
+                             it, the window clamped to it, its scale derived from it */
+    uint32_t hz;          /* timers fire as Linux's timer wheel fires them at this HZ (a tick of
+                             1 s / hz; t = 0 is 0.75 ms after a tick); 0: at their exact time */
 } tcp_config;
 
 /* tcp_config.cc_algo */
@@ -106,6 +111,8 @@ enum { TCP_PSH_WRITE, TCP_PSH_LINUX };
 enum { TCP_RTO_RFC6298, TCP_RTO_LINUX };
 /* tcp_config.zwp */
 enum { TCP_ZWP_RFC, TCP_ZWP_LINUX };
+/* tcp_config.wscale */
+enum { TCP_WSCALE_LINUX = -2, TCP_WSCALE_AUTO = -1 };
 /* tcp_config.rwnd */
 enum { TCP_RWND_RFC, TCP_RWND_LINUX };
 
@@ -208,6 +215,18 @@ typedef struct tcp_endpoint {
     bool obs_sent_any;             /* previous sent segment recorded below */
     bool obs_synack_sent;          /* it was seen sending a SYN,ACK */
     uint32_t obs_last_ack, obs_last_win;
+    /* segments on their way to this endpoint when the capture is far from it, in capture order,
+     * each with its estimated arrival time: applied when due, when this endpoint's own segment
+     * proves it arrived, or at the end; never dropped (tcp_observe.c) */
+    struct tcp_obs_arrival *obs_q; /* ring of obs_q_cap entries, allocated when first needed */
+    uint32_t obs_q_cap, obs_q_head, obs_q_n;
+    uint64_t obs_ref;         /* the caller's reference (capture time) of the input in hand */
+    bool obs_peer_fin_known;  /* the peer was seen sending its FIN (accepted or not) */
+    uint32_t obs_peer_fin_seq;
+    bool obs_hole;            /* it sent beyond a hole [obs_hole_start, obs_hole_end)... */
+    uint32_t obs_hole_start, obs_hole_end;
+    uint64_t obs_hole_t;      /* ...at this time */
+
 
     /* ---- the mechanisms of docs/linux-profile.md (idle with the RFC defaults) ---- */
     tcp_sb *sb;          /* the sender's scoreboard, attached by the owner (tcp_attach_sb);
@@ -278,6 +297,13 @@ typedef struct tcp_endpoint {
     uint32_t rcv_ssthresh; /* the window's growth limit (tcp_grow_window) */
     uint16_t scaling_ratio; /* bytes of window per 256 bytes of buffer (tcp_win_from_space) */
 } tcp_endpoint;
+
+/* One segment on its way to an observer endpoint. */
+typedef struct tcp_obs_arrival {
+    tcp_seg seg;
+    uint64_t t;   /* estimated arrival time */
+    uint64_t ref; /* the caller's reference, given back in obs_ref while it is applied */
+} tcp_obs_arrival;
 
 /* ---- the scoreboard sender (tcp_xmit.c, tcp_recovery.c, tcp_rack.c) ---- */
 bool tcp_xmit(tcp_endpoint *ep, uint64_t now, tcp_seg *out);
@@ -366,6 +392,31 @@ void tcp_obs_not_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
 /* True for a segment that repeats sequence space already sent (what Linux counts in
  * TcpRetransSegs), given the tags tcp_obs_sent returned. */
 bool tcp_obs_is_retransmission(uint32_t tags);
+/* The same as tcp_obs_sent, with `ref` kept in obs_ref while it is applied and `hints` from the
+ * capture (TCP_OBS_SENT_EARLIER: an older IPv4 ID or TSval than the previous segment of this
+ * endpoint says it was sent before it).  Before anything else, the arrivals due by `now` and
+ * every queued arrival that this segment proves received (its ACK or SACK blocks cover it) are
+ * applied: what an endpoint's own segment proves it received arrived no later than it left. */
+#define TCP_OBS_SENT_EARLIER 1u
+uint32_t tcp_obs_sent_at(tcp_endpoint *ep, uint64_t now, uint64_t ref, const tcp_seg *seg,
+                         uint32_t hints);
+/* Only the first step of tcp_obs_sent_at: the arrivals that are due or that `seg` proves. */
+void tcp_obs_before_send(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
+/* `seg` from the peer will reach this endpoint at `t_arrival` (estimated); `ref` is given back in
+ * obs_ref while it is applied.  Applied at once when nothing is queued and it is due by `now`. */
+void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+                    const tcp_seg *seg);
+/* Applies the queued arrivals due by `now`, each at its own estimated arrival time. */
+void tcp_obs_advance(tcp_endpoint *ep, uint64_t now);
+/* Applies every queued arrival at its estimated time (the capture ended). */
+void tcp_obs_flush(tcp_endpoint *ep);
+/* Segments queued on their way to it. */
+uint32_t tcp_obs_queued(const tcp_endpoint *ep);
+/* Frees the arrival queue. */
+void tcp_obs_free(tcp_endpoint *ep);
+/* True when RFC 9293 has the transition from -> to (its figure 5 and section 3.10): what an
+ * inferred state path may contain. */
+bool tcp_obs_rfc_arc(tcp_state from, tcp_state to);
 
 /* ---- shared internals (tcp_*.c only) ---- */
 /* The one place where the state changes; emits the trace event "from -> to (cause)". */
@@ -378,6 +429,10 @@ void tcp_delack_stop(tcp_endpoint *ep, uint64_t now);
 void tcp_queue_ctl(tcp_endpoint *ep, const tcp_seg *seg);
 /* The window we advertise now, in bytes, with receiver-side SWS avoidance (RFC 1122 4.2.3.3). */
 uint32_t tcp_rcv_window(tcp_endpoint *ep, bool commit);
+/* When a timer armed at `now` for `after` fires: now + after, or with cfg.hz the tick at which
+ * Linux's timer wheel runs it (tcp.c). */
+uint64_t tcp_timer_when(const tcp_endpoint *ep, uint64_t now, uint64_t after);
+
 /* ---- acknowledgment policy (tcp_delack.c) ---- */
 enum { TCP_ACKF_PUSHED = 1, TCP_ACKF_PUSHED2 = 2 };
 /* In-order text of `len` bytes was taken (filled: it joined out-of-order data; gap_left: a gap
@@ -404,6 +459,9 @@ void tcp_delack_set_for(tcp_endpoint *ep, uint64_t now, uint64_t after);
 /* ---- receive window (tcp_rwnd.c) ---- */
 /* The window of our SYN or SYN,ACK (never scaled). */
 uint32_t tcp_rwnd_syn(const tcp_endpoint *ep, bool synack);
+/* The window scale Linux offers (tcp_select_initial_window): 7 for its default buffers (from
+ * tcp_rmem[2] = 6 MB), or what the buffer set with SO_RCVBUF needs. */
+uint8_t tcp_rwnd_linux_wscale(const tcp_config *cfg);
 /* Linux's window (__tcp_select_window, tcp_select_window): what tcp_rcv_window returns with
  * cfg.rwnd = TCP_RWND_LINUX. */
 uint32_t tcp_rwnd_linux(tcp_endpoint *ep, bool commit);

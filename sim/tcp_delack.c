@@ -46,7 +46,8 @@ static bool linux_acks(const tcp_endpoint *ep)
 static void incr_quick(tcp_endpoint *ep, uint32_t max)
 {
     uint32_t mss = ep->rcv_mss ? ep->rcv_mss : ep->smss;
-    uint32_t wnd = tcp_seq_gt(ep->rcv_adv, ep->rcv_nxt) ? ep->rcv_adv - ep->rcv_nxt : 0;
+    /* the window last advertised, as it was (Linux's rcv_wnd) */
+    uint32_t wnd = tcp_seq_gt(ep->rcv_adv, ep->last_ack_sent) ? ep->rcv_adv - ep->last_ack_sent : 0;
     uint32_t q = wnd / (2 * mss);
     if (q == 0)
         q = 2;

@@ -23,7 +23,8 @@ static const tcp_mech mechs[TCP_MECH_COUNT] = {
     [TCP_MECH_RCV_WINDOW] = {"rcv-window", "rfc or linux"},
     [TCP_MECH_DUP_SYN] = {"dup-syn", "ack or syn-ack"},
     [TCP_MECH_SYN_LINEAR] = {"syn-linear-timeouts", "a number 0 to 1000"},
-    [TCP_MECH_WSCALE] = {"wscale", "auto or a number 0 to 14"},
+    [TCP_MECH_WSCALE] = {"wscale", "auto, linux or a number 0 to 14"},
+    [TCP_MECH_HZ] = {"hz", "off or 100, 250, 300 or 1000"},
 };
 
 const tcp_mech *tcp_mech_find(const char *key, size_t len)
@@ -117,8 +118,16 @@ int tcp_mech_apply(tcp_config *cfg, const tcp_mech *m, const char *value, char *
     case TCP_MECH_WSCALE:
         if (strcmp(value, "auto") == 0)
             w = 1;
+        else if (strcmp(value, "linux") == 0)
+            w = 2;
         else
             w = number(value, 14, &n) == 0 ? 0 : -1;
+        break;
+    case TCP_MECH_HZ:
+        if (strcmp(value, "off") == 0)
+            w = 1;
+        else if (number(value, 1000, &n) == 0 && (n == 100 || n == 250 || n == 300 || n == 1000))
+            w = 0;
         break;
     default:
         break;
@@ -151,7 +160,8 @@ int tcp_mech_apply(tcp_config *cfg, const tcp_mech *m, const char *value, char *
         break;
     case TCP_MECH_NAGLE:
         cfg->nagle = w != 0;
-        cfg->nagle_minshall = w == 2;
+        if (w != 0) /* `nagle off` leaves the variant for a later `nagle on` to replace */
+            cfg->nagle_minshall = w == 2;
         break;
     case TCP_MECH_PSH:
         cfg->psh = w == 1 ? TCP_PSH_LINUX : TCP_PSH_WRITE;
@@ -175,7 +185,12 @@ int tcp_mech_apply(tcp_config *cfg, const tcp_mech *m, const char *value, char *
         cfg->syn_linear = (uint32_t)n;
         break;
     case TCP_MECH_WSCALE:
-        cfg->wscale = w == 1 ? (int8_t)-1 : (int8_t)n;
+        cfg->wscale = w == 1   ? (int8_t)TCP_WSCALE_AUTO
+                      : w == 2 ? (int8_t)TCP_WSCALE_LINUX
+                               : (int8_t)n;
+        break;
+    case TCP_MECH_HZ:
+        cfg->hz = w == 1 ? 0 : (uint32_t)n;
         break;
     default:
         break;

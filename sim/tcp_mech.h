@@ -29,6 +29,7 @@ enum {
     TCP_MECH_DUP_SYN,
     TCP_MECH_SYN_LINEAR,
     TCP_MECH_WSCALE,
+    TCP_MECH_HZ,
     TCP_MECH_COUNT
 };
 

@@ -15,6 +15,7 @@
  * event with `correction` set.  No TCP rule is written twice: states move through tcp_set_state
  * and tcp_input, as in the simulator.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tcp.h"
@@ -55,6 +56,7 @@ void tcp_obs_init(tcp_endpoint *ep, uint8_t id, trace_sink sink, tcp_state start
     cfg.isn = 0;
     tcp_init(ep, &cfg, id, sink);
     ep->observer = true;
+    ep->obs_ref = now;
     ep->rcv_shift = 0;
     ep->max_snd_wnd = BIG_WINDOW; /* lenient RFC 5961 ACK check until windows are known */
     ep->state = start;
@@ -192,10 +194,15 @@ static void sync_receive(tcp_endpoint *ep, uint64_t now, uint32_t ack)
     }
     if (tcp_seq_gt(ack, ep->rcv_nxt)) {
         /* it received more than the capture showed going to it */
-        if (ep->fin_seen && !ep->fin_rcvd && ack == ep->fin_seq + 1) {
-            /* its ACK covers the peer's FIN: the FIN arrived; apply it now */
+        bool fin_known = ep->fin_seen || ep->obs_peer_fin_known;
+        uint32_t fin_seq = ep->fin_seen ? ep->fin_seq : ep->obs_peer_fin_seq;
+        if (fin_known && !ep->fin_rcvd && ack == fin_seq + 1) {
+            /* its ACK covers the peer's FIN: the FIN arrived (also one that lay outside the
+             * window when it was seen, after a capture gap); apply it now */
             tcp_seg fin;
             memset(&fin, 0, sizeof fin);
+            ep->fin_seen = true;
+            ep->fin_seq = fin_seq;
             ep->rcv_nxt = ep->fin_seq;
             ep->n_ooo = 0;
             fin.seq = ep->fin_seq;
@@ -256,6 +263,13 @@ static void open_active(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 
 static void open_passive_reply(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 {
+    if (tcp_synchronized(ep->state)) {
+        /* RFC 9293 has no way from a synchronized state to SYN-RECEIVED: a SYN,ACK with another
+         * ISN from an established endpoint changes nothing (its peer answers with a RST or a
+         * challenge ACK) */
+        tcp_emit_note(ep, now, "sent a SYN,ACK with a new ISN while synchronized: no transition");
+        return;
+    }
     ep->iss = s->seq;
     ep->snd_una = s->seq;
     ep->snd_nxt = ep->snd_max = s->seq + 1;
@@ -271,6 +285,17 @@ static void open_passive_reply(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         ep->irs = s->ack - 1;
         ep->rcv_nxt = s->ack;
         ep->obs_rcv_known = true;
+    }
+    if (ep->state == TCP_CLOSED) {
+        /* RFC 9293 has no CLOSED -> SYN-RECEIVED: an endpoint that answers a SYN listened.  If
+         * the replay had concluded that nobody listened (a RST answered an earlier SYN), later
+         * packets refute that: the correction is undone */
+        if (ep->obs_n > 0 && ep->obs_path[ep->obs_n - 1] == TCP_CLOSED && ep->passive)
+            obs_revert(ep, now, TCP_LISTEN, BIT(TCP_CLOSED),
+                       "it answers a SYN: it was listening after all");
+        else
+            tcp_set_state(ep, now, TCP_LISTEN, "assumed: it answers a SYN, so it listened");
+        ep->passive = true;
     }
     if (ep->state == TCP_SYN_SENT)
         tcp_set_state(ep, now, TCP_SYN_RECEIVED, "sent SYN,ACK (simultaneous open)");
@@ -337,8 +362,33 @@ static void sent_rst(tcp_endpoint *ep, uint64_t now)
     tcp_set_state(ep, now, TCP_CLOSED, "sent RST");
 }
 
+/* How long after the segment that opened a hole in its sender's sequence space a segment filling
+ * it may come and still count as sent before it (reordered on the way to the capture point). */
+#define OBS_REORDER_WINDOW 10000u
+
+/* A segment below SND.MAX that lies in the hole its sender opened a moment ago, and that the
+ * capture says was sent before the segment that opened it (an older IPv4 ID or TSval): the
+ * original, reordered on its way to the capture point, not a retransmission. */
+static bool reordered(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint32_t seqlen,
+                      uint32_t hints)
+{
+    if (!(hints & TCP_OBS_SENT_EARLIER) || !ep->obs_hole || now < ep->obs_hole_t ||
+        now - ep->obs_hole_t > OBS_REORDER_WINDOW)
+        return false;
+    uint32_t end = s->seq + seqlen;
+    if (!tcp_seq_geq(s->seq, ep->obs_hole_start) || !tcp_seq_leq(end, ep->obs_hole_end))
+        return false;
+    if (s->seq == ep->obs_hole_start)
+        ep->obs_hole_start = end; /* what is left of the hole stays one */
+    else
+        ep->obs_hole_end = s->seq;
+    if (ep->obs_hole_start == ep->obs_hole_end)
+        ep->obs_hole = false;
+    return true;
+}
+
 /* Tags and bookkeeping for a segment carrying data and/or FIN (not SYN). */
-static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
+static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint32_t hints)
 {
     uint32_t tags = 0;
     uint32_t seqlen = tcp_seg_seqlen(s);
@@ -362,7 +412,9 @@ static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
             /* one octet below SND.UNA: a keep-alive, or a zero-window probe in Linux's style */
             return ep->snd_wnd == 0 ? TCP_TAG_ZERO_WINDOW_PROBE : TCP_TAG_KEEP_ALIVE;
         }
-        if (tcp_seq_lt(s->seq, ep->snd_max)) {
+        if (tcp_seq_lt(s->seq, ep->snd_max) && reordered(ep, now, s, seqlen, hints)) {
+            tags |= TCP_TAG_OUT_OF_ORDER; /* new bytes, sent before the previous segment */
+        } else if (tcp_seq_lt(s->seq, ep->snd_max)) {
             if (ep->snd_wnd == 0 && s->len == 1 && s->seq == ep->snd_una && !(s->flags & TCP_FIN))
                 tags |= TCP_TAG_ZERO_WINDOW_PROBE; /* RFC-style probe, sent again */
             else if (ep->cc.dupacks >= 3 || ep->cc.in_recovery)
@@ -373,6 +425,10 @@ static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
                 tags |= TCP_TAG_SPURIOUS;
         } else if (tcp_seq_gt(s->seq, ep->snd_max)) {
             tags |= TCP_TAG_PREV_NOT_SEEN;
+            ep->obs_hole = true; /* a segment filling it may come right after, reordered */
+            ep->obs_hole_start = ep->snd_max;
+            ep->obs_hole_end = s->seq;
+            ep->obs_hole_t = now;
         } else if (ep->snd_wnd == 0 && s->len == 1 && !(s->flags & TCP_FIN) &&
                    ep->snd_max == ep->snd_una) {
             tags |= TCP_TAG_ZERO_WINDOW_PROBE; /* RFC 9293 3.8.6.1: one new octet */
@@ -413,10 +469,48 @@ static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
     return tags;
 }
 
+/* SYN-SENT and it sends an ACK that is not a SYN: only a SYN,ACK acknowledging its SYN moves an
+ * endpoint out of SYN-SENT (RFC 9293 3.10.7.3), so one arrived although the capture did not hold
+ * it; its ACK number is the peer's ISN + 1.  The SYN,ACK is applied (not as a hint: the endpoint's
+ * own segment proves it). */
+static void synack_proven(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
+{
+    tcp_seg sa;
+    memset(&sa, 0, sizeof sa);
+    sa.seq = s->ack - 1;
+    sa.ack = ep->iss + 1;
+    sa.flags = TCP_SYN | TCP_ACK;
+    sa.win_raw = 65535;
+    sa.win = 65535;
+    ep->obs_arrival = false;
+    tcp_input(ep, now, &sa);
+    ep->n_ctl = 0;
+    ep->ack_now = false;
+    ep->ack_tags = 0;
+    ep->obs_scale_unknown = true; /* the SYN,ACK's options were not seen */
+    ep->obs_rcv_known = true;
+    if (ep->state == TCP_ESTABLISHED)
+        tcp_emit_note(ep, now, "inferred: its ACK proves a SYN,ACK arrived (not captured)");
+}
+
 uint32_t tcp_obs_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 {
+    return tcp_obs_sent_at(ep, now, now, s, 0);
+}
+
+uint32_t tcp_obs_sent_at(tcp_endpoint *ep, uint64_t now, uint64_t ref, const tcp_seg *s,
+                         uint32_t hints)
+{
     uint32_t tags = 0;
+    tcp_obs_before_send(ep, now, s);
+    ep->obs_ref = ref;
     ep->obs_arrival = false;
+    if (ep->state == TCP_SYN_SENT && (s->flags & TCP_ACK) && !(s->flags & (TCP_SYN | TCP_RST)) &&
+        ep->obs_snd_known) {
+        ep->snd_una = ep->iss; /* in SYN-SENT nothing but the SYN was sent, and it is unacked */
+        ep->snd_nxt = ep->snd_max = ep->iss + 1;
+        synack_proven(ep, now, s);
+    }
 
     /* a segment other than RST from an endpoint taken to be reset: the RST never arrived */
     if (ep->state == TCP_CLOSED && ep->obs_n > 1 && ep->obs_hinted[ep->obs_n - 1] &&
@@ -437,7 +531,7 @@ uint32_t tcp_obs_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
                ep->state == TCP_CLOSED) {
         if (s->flags & TCP_ACK)
             sync_receive(ep, now, s->ack);
-        tags |= sent_data(ep, now, s);
+        tags |= sent_data(ep, now, s, hints);
     }
 
     /* pure ACKs: duplicate ACK and window update, judged on its own previous segment */
@@ -463,8 +557,12 @@ uint32_t tcp_obs_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
     return tags;
 }
 
+static bool queue_forget(tcp_endpoint *ep, const tcp_seg *lost);
+
 void tcp_obs_not_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 {
+    if (queue_forget(ep, s))
+        return; /* still on its way: it simply never arrives */
     if ((s->flags & TCP_SYN) && !(s->flags & TCP_ACK)) {
         /* a lost SYN: the server is still listening */
         if (ep->state == TCP_SYN_RECEIVED && ep->passive && !ep->obs_snd_known)
@@ -524,6 +622,10 @@ void tcp_obs_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg)
             }
         }
     }
+    if (s.flags & TCP_FIN) { /* the peer sent its FIN: remembered even if it is not accepted */
+        ep->obs_peer_fin_known = true;
+        ep->obs_peer_fin_seq = s.seq + s.len + ((s.flags & TCP_SYN) ? 1u : 0u);
+    }
     bool had_fin = ep->fin_rcvd;
     ep->obs_arrival = true;
     tcp_input(ep, now, &s);
@@ -534,4 +636,192 @@ void tcp_obs_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg)
     ep->n_ctl = 0;
     ep->ack_now = false;
     ep->ack_tags = 0;
+}
+
+/* ---- segments on their way to an endpoint far from the capture point ----------------------
+ *
+ * Near the client, the server receives a captured packet one one-way delay after the capture,
+ * and its own packets left one one-way delay before they were captured.  Arrivals wait in a queue
+ * (in capture order, so in order of estimated arrival) and are applied at their estimated arrival
+ * time once that time is past for this endpoint, before any later segment of its own.  What the
+ * endpoint's own segment proves it received (its ACK or SACK blocks cover it; or, in SYN-RECEIVED,
+ * the handshake's ACK when it sends data or a FIN, which it may only do once synchronized) is
+ * applied before that segment, at the latest when it left.  Nothing queued is dropped: a full
+ * queue applies its oldest entry early, and the end of the capture applies the rest. */
+
+#define OBS_Q_FIRST 16u
+#define OBS_Q_MAX   4096u
+
+static tcp_obs_arrival *q_at(const tcp_endpoint *ep, uint32_t k)
+{
+    return &ep->obs_q[(ep->obs_q_head + k) & (ep->obs_q_cap - 1)];
+}
+
+static void q_apply_first(tcp_endpoint *ep, uint64_t at)
+{
+    tcp_obs_arrival a = *q_at(ep, 0);
+    ep->obs_q_head = (ep->obs_q_head + 1) & (ep->obs_q_cap - 1);
+    ep->obs_q_n--;
+    uint64_t ref = ep->obs_ref;
+    ep->obs_ref = a.ref;
+    tcp_obs_arrived(ep, at, &a.seg);
+    ep->obs_ref = ref;
+}
+
+static bool q_grow(tcp_endpoint *ep)
+{
+    uint32_t cap = ep->obs_q_cap ? 2 * ep->obs_q_cap : OBS_Q_FIRST;
+    if (cap > OBS_Q_MAX)
+        return false;
+    tcp_obs_arrival *q = malloc(cap * sizeof *q);
+    if (q == NULL)
+        return false;
+    for (uint32_t k = 0; k < ep->obs_q_n; k++)
+        q[k] = *q_at(ep, k);
+    free(ep->obs_q);
+    ep->obs_q = q;
+    ep->obs_q_cap = cap;
+    ep->obs_q_head = 0;
+    return true;
+}
+
+void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+                    const tcp_seg *seg)
+{
+    tcp_obs_advance(ep, now);
+    if (ep->obs_q_n == 0 && t_arrival <= now) {
+        uint64_t was = ep->obs_ref;
+        ep->obs_ref = ref;
+        tcp_obs_arrived(ep, t_arrival, seg);
+        ep->obs_ref = was;
+        return;
+    }
+    if (ep->obs_q_n == ep->obs_q_cap && !q_grow(ep)) {
+        if (ep->obs_q_cap == 0) { /* no memory for a queue: it arrives now */
+            uint64_t was = ep->obs_ref;
+            ep->obs_ref = ref;
+            tcp_obs_arrived(ep, t_arrival < now ? t_arrival : now, seg);
+            ep->obs_ref = was;
+            return;
+        }
+        q_apply_first(ep, q_at(ep, 0)->t); /* full: the oldest arrives at its own time */
+    }
+    tcp_obs_arrival *a = q_at(ep, ep->obs_q_n++);
+    a->seg = *seg;
+    a->t = t_arrival;
+    a->ref = ref;
+}
+
+void tcp_obs_advance(tcp_endpoint *ep, uint64_t now)
+{
+    while (ep->obs_q_n > 0 && q_at(ep, 0)->t <= now)
+        q_apply_first(ep, q_at(ep, 0)->t);
+}
+
+/* Does `s`, sent by ep, prove that the queued `q` reached it? */
+static bool proves(const tcp_endpoint *ep, const tcp_seg *s, const tcp_seg *q)
+{
+    if (!(s->flags & TCP_ACK))
+        return false;
+    uint32_t qlen = tcp_seg_seqlen(q);
+    uint32_t qend = q->seq + qlen;
+    if (qlen > 0 && tcp_seq_leq(qend, s->ack) && tcp_seq_lt(s->ack - qend, 0x40000000u))
+        return true; /* its cumulative ACK covers it */
+    for (unsigned b = 0; qlen > 0 && q->len > 0 && b < s->nsack && b < TCP_MAX_SACK; b++)
+        if (tcp_seq_geq(q->seq, s->sack[b].left) && tcp_seq_leq(qend, s->sack[b].right))
+            return true; /* a SACK block covers it */
+    /* data or a FIN from SYN-RECEIVED: the handshake's ACK arrived (RFC 9293 3.10.7.4: text and
+     * FIN are processed only once the ACK moved it to ESTABLISHED) */
+    return ep->state == TCP_SYN_RECEIVED && qlen == 0 && (q->flags & TCP_ACK) &&
+           !(q->flags & TCP_RST) && q->ack == ep->iss + 1 && !(s->flags & TCP_SYN) &&
+           (s->len > 0 || (s->flags & TCP_FIN));
+}
+
+void tcp_obs_before_send(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg)
+{
+    tcp_obs_advance(ep, now);
+    uint32_t last = 0;
+    for (uint32_t k = 0; k < ep->obs_q_n; k++)
+        if (proves(ep, seg, &q_at(ep, k)->seg))
+            last = k + 1;
+    /* the proven ones and what came before them on the same path */
+    for (uint32_t k = 0; k < last; k++) {
+        uint64_t t = q_at(ep, 0)->t;
+        q_apply_first(ep, t < now ? t : now);
+    }
+}
+
+void tcp_obs_flush(tcp_endpoint *ep)
+{
+    while (ep->obs_q_n > 0)
+        q_apply_first(ep, q_at(ep, 0)->t);
+}
+
+uint32_t tcp_obs_queued(const tcp_endpoint *ep)
+{
+    return ep->obs_q_n;
+}
+
+void tcp_obs_free(tcp_endpoint *ep)
+{
+    free(ep->obs_q);
+    ep->obs_q = NULL;
+    ep->obs_q_cap = ep->obs_q_n = ep->obs_q_head = 0;
+}
+
+/* A queued segment found lost (its sender sent it again before anything acknowledged it) is
+ * taken out: it never arrives. */
+static bool queue_forget(tcp_endpoint *ep, const tcp_seg *lost)
+{
+    for (uint32_t k = 0; k < ep->obs_q_n; k++) {
+        const tcp_seg *q = &q_at(ep, k)->seg;
+        if (q->seq == lost->seq && q->len == lost->len && q->flags == lost->flags) {
+            for (uint32_t j = k; j + 1 < ep->obs_q_n; j++)
+                *q_at(ep, j) = *q_at(ep, j + 1);
+            ep->obs_q_n--;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- the transitions an inferred path may hold --------------------------------------------- */
+
+bool tcp_obs_rfc_arc(tcp_state from, tcp_state to)
+{
+#define ARC(a, b) ((uint32_t)(a)*16u + (uint32_t)(b))
+    switch (ARC(from, to)) {
+    case ARC(TCP_CLOSED, TCP_LISTEN):            /* passive OPEN */
+    case ARC(TCP_CLOSED, TCP_SYN_SENT):          /* active OPEN */
+    case ARC(TCP_LISTEN, TCP_SYN_RECEIVED):      /* rcv SYN */
+    case ARC(TCP_LISTEN, TCP_SYN_SENT):          /* SEND */
+    case ARC(TCP_LISTEN, TCP_CLOSED):            /* CLOSE */
+    case ARC(TCP_SYN_SENT, TCP_SYN_RECEIVED):    /* rcv SYN (simultaneous open) */
+    case ARC(TCP_SYN_SENT, TCP_ESTABLISHED):     /* rcv SYN,ACK */
+    case ARC(TCP_SYN_SENT, TCP_CLOSED):          /* CLOSE, RST, timeout */
+    case ARC(TCP_SYN_RECEIVED, TCP_ESTABLISHED): /* rcv ACK of SYN */
+    case ARC(TCP_SYN_RECEIVED, TCP_FIN_WAIT_1):  /* CLOSE */
+    case ARC(TCP_SYN_RECEIVED, TCP_LISTEN):      /* RST (passive) */
+    case ARC(TCP_SYN_RECEIVED, TCP_CLOSED):      /* RST (active), ABORT */
+    case ARC(TCP_SYN_RECEIVED, TCP_CLOSE_WAIT):  /* rcv FIN (3.10.7.4 eighth) */
+    case ARC(TCP_ESTABLISHED, TCP_FIN_WAIT_1):   /* CLOSE */
+    case ARC(TCP_ESTABLISHED, TCP_CLOSE_WAIT):   /* rcv FIN */
+    case ARC(TCP_ESTABLISHED, TCP_CLOSED):       /* RST, ABORT */
+    case ARC(TCP_FIN_WAIT_1, TCP_FIN_WAIT_2):    /* rcv ACK of FIN */
+    case ARC(TCP_FIN_WAIT_1, TCP_CLOSING):       /* rcv FIN */
+    case ARC(TCP_FIN_WAIT_1, TCP_TIME_WAIT):     /* rcv FIN and ACK of FIN */
+    case ARC(TCP_FIN_WAIT_1, TCP_CLOSED):        /* RST, ABORT */
+    case ARC(TCP_FIN_WAIT_2, TCP_TIME_WAIT):     /* rcv FIN */
+    case ARC(TCP_FIN_WAIT_2, TCP_CLOSED):        /* RST, ABORT */
+    case ARC(TCP_CLOSE_WAIT, TCP_LAST_ACK):      /* CLOSE */
+    case ARC(TCP_CLOSE_WAIT, TCP_CLOSED):        /* RST, ABORT */
+    case ARC(TCP_CLOSING, TCP_TIME_WAIT):        /* rcv ACK of FIN */
+    case ARC(TCP_CLOSING, TCP_CLOSED):           /* RST */
+    case ARC(TCP_LAST_ACK, TCP_CLOSED):          /* rcv ACK of FIN, RST */
+    case ARC(TCP_TIME_WAIT, TCP_CLOSED):         /* 2 MSL timeout, RST */
+        return true;
+    default:
+        return false;
+    }
+#undef ARC
 }

@@ -99,7 +99,7 @@ static bool send_syn(tcp_endpoint *ep, uint64_t now, tcp_seg *s, bool synack)
         s->has_wscale = true; /* answer an offer, even with shift 0 (RFC 7323 2.2) */
         s->wscale = ep->rcv_shift;
     }
-    if (!synack && ep->cfg.wscale >= 0 && !s->has_wscale) {
+    if (!synack && ep->cfg.wscale != TCP_WSCALE_AUTO && !s->has_wscale) {
         s->has_wscale = true; /* an explicit scale is always offered (Linux offers even 0) */
         s->wscale = ep->rcv_shift;
         ep->wscale_offered = true;

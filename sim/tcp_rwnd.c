@@ -26,6 +26,33 @@ static uint32_t win_from_space(const tcp_endpoint *ep, uint32_t space)
     return (uint32_t)(((uint64_t)space * ep->scaling_ratio) >> 8);
 }
 
+/* The buffer: rcv_buf, or twice what SO_RCVBUF was given (Linux keeps half for bookkeeping). */
+static uint32_t rbuf(const tcp_config *cfg)
+{
+    if (!cfg->rcv_buf_set)
+        return cfg->rcv_buf;
+    return cfg->rcv_buf > 0x3fffffffu ? 0x7fffffffu : 2 * cfg->rcv_buf;
+}
+
+/* The largest window: the whole buffer's worth when SO_RCVBUF fixed it, else the scale's. */
+static uint32_t window_clamp(const tcp_endpoint *ep)
+{
+    if (ep->cfg.rcv_buf_set)
+        return win_from_space(ep, rbuf(&ep->cfg));
+    return 65535u << ep->rcv_shift;
+}
+
+uint8_t tcp_rwnd_linux_wscale(const tcp_config *cfg)
+{
+    if (!cfg->rcv_buf_set)
+        return 7;                   /* ilog2(6 MB) - 15 */
+    uint32_t space = rbuf(cfg) / 2; /* the window a fixed buffer allows, before any data */
+    uint8_t s = 0;
+    while (s < 14 && (space >> 16) >> s)
+        s++;
+    return s;
+}
+
 uint32_t tcp_rwnd_syn(const tcp_endpoint *ep, bool synack)
 {
     if (ep->cfg.rwnd != TCP_RWND_LINUX)
@@ -35,7 +62,7 @@ uint32_t tcp_rwnd_syn(const tcp_endpoint *ep, bool synack)
     uint32_t mss = ep->cfg.mss;
     if (synack && ep->ts_ok && mss > 64 + 12)
         mss -= 12;
-    uint32_t space = win_from_space(ep, ep->cfg.rcv_buf);
+    uint32_t space = win_from_space(ep, rbuf(&ep->cfg));
     if (space > mss)
         space -= space % mss;
     return space > 65535 ? 65535 : space;
@@ -45,9 +72,14 @@ uint32_t tcp_rwnd_syn(const tcp_endpoint *ep, bool synack)
 static uint32_t select_window(tcp_endpoint *ep)
 {
     uint32_t mss = ep->rcv_mss ? ep->rcv_mss : ep->smss;
-    uint32_t full = win_from_space(ep, ep->cfg.rcv_buf);
-    uint32_t used = ep->rmem < ep->cfg.rcv_buf ? ep->rmem : ep->cfg.rcv_buf;
-    uint32_t free_space = win_from_space(ep, ep->cfg.rcv_buf - used);
+    uint32_t buf = rbuf(&ep->cfg);
+    uint32_t full = win_from_space(ep, buf);
+    if (full > window_clamp(ep))
+        full = window_clamp(ep);
+    uint32_t used = ep->rmem < buf ? ep->rmem : buf;
+    uint32_t free_space = win_from_space(ep, buf - used);
+    if (free_space > full)
+        free_space = full;
     uint32_t unit = 1u << ep->rcv_shift;
     if (mss > full)
         mss = full;
@@ -103,8 +135,11 @@ void tcp_rwnd_charge(tcp_endpoint *ep, uint32_t len, bool in_order)
         return;
     /* tcp_grow_window: while the buffer has room beyond rcv_ssthresh, a segment whose truesize
      * fits its share raises it by two segments; such a segment is acknowledged at once */
-    uint32_t used = ep->rmem < ep->cfg.rcv_buf ? ep->rmem : ep->cfg.rcv_buf;
-    uint32_t space = win_from_space(ep, ep->cfg.rcv_buf - used);
+    uint32_t buf = rbuf(&ep->cfg);
+    uint32_t used = ep->rmem < buf ? ep->rmem : buf;
+    uint32_t space = win_from_space(ep, buf - used);
+    if (space > window_clamp(ep))
+        space = window_clamp(ep);
     if (space <= ep->rcv_ssthresh)
         return;
     uint32_t room = space - ep->rcv_ssthresh;

@@ -43,7 +43,8 @@ enum {
     TCP_TAG_PREV_NOT_SEEN = 1u << 9, /* capture: a gap before this segment was never seen */
     TCP_TAG_SPURIOUS = 1u << 10,     /* capture: retransmission of data the peer had acked */
     TCP_TAG_DUPLICATE = 1u << 11,    /* capture: the same frame captured twice */
-    TCP_TAG_COUNT = 12
+    TCP_TAG_OPTIONS_CUT = 1u << 12,  /* capture: snaplen cut the TCP options */
+    TCP_TAG_COUNT = 13
 };
 
 #define TCP_MAX_SACK 4

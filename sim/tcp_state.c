@@ -112,6 +112,8 @@ const char *tcp_tag_name(uint32_t bit)
         return "spurious-retransmission";
     case TCP_TAG_DUPLICATE:
         return "duplicate-frame";
+    case TCP_TAG_OPTIONS_CUT:
+        return "options-cut";
     default:
         return NULL;
     }

@@ -74,6 +74,9 @@ typedef struct trace_event {
         } cwnd;
     } u;
     char text[TRACE_TEXT_MAX]; /* state/cwnd: cause; note: message; app write: text preview */
+    /* replay: when the packet behind the event was captured (microseconds since the first
+     * packet, like t); t is then the estimated time at the endpoint concerned.  Simulation: 0. */
+    uint64_t t_capture;
 } trace_event;
 
 /* What a whole trace is about: used for titles, lifeline heads and relative numbers. */

@@ -32,12 +32,27 @@ check 2 "no event of the connection in the time range (its events run from 0.000
 check 2 "unknown profile 'bsd'" --scenario handshake --profile bsd
 check 2 "nothing to do"
 check 2 "unexpected argument 'extra'" --scenario handshake extra
+check 2 "^tcpsim: -c: bad count '0': at least 1 packet" -r x.pcap -c 0
+check 2 "^tcpsim: -c: bad number 'x': expected an unsigned integer" -r x.pcap -c x
+check 2 "^tcpsim: --count: bad number '99999999999999999999': larger than" -r x.pcap --count 99999999999999999999
+check 2 "option '-c' needs a value" -r x.pcap -c
+check 2 "option '-r' needs a value" -r
+check 2 "option '-i' needs a value" -i
+check 2 "option '-w' needs a value" --scenario loss -w
+check 2 "unknown option '-x'" -x
+check 2 "^tcpsim: two filters: -f 'tcp' and, after the options, 'port ...' (quote an expression of several words: -f 'tcp port 80')" -r x.pcap -f tcp port 80
+check 2 "^tcpsim: x.pcap: cannot read capture" -r x.pcap tcp port 80
+check 2 "^tcpsim: -f, -c, --summary, --flow and --max-conns go with --pcap or --live" --scenario loss -c 3
+check 2 "^tcpsim: -w/--write-pcap, --vantage and --pcap-link go with a scenario (tcpsim writes the packets it simulates; to copy a capture's packets, use tcpdump -r IN -w OUT)" -r x.pcap -w y.pcap
+check 2 "^tcpsim: unknown pcap-link 'ppp' (use ether or raw)" --scenario loss -w y.pcap --pcap-link ppp
+check 2 "^tcpsim: unknown graph 'pie' (use tseq or ladder)" --scenario loss -o x.png --graph pie
 check 0 "" --help
 check 0 "" --version
 check 0 "" --list-scenarios
 n=$("$tcpsim" --list-scenarios | wc -l)
 [ "$n" -eq 16 ] || { echo "FAIL: --list-scenarios printed $n lines, expected 16"; fail=1; }
 "$tcpsim" --version | grep -q '^tcpsim [0-9]' || { echo "FAIL: --version"; fail=1; }
+"$tcpsim" -V | grep -q '^libpcap version [0-9]' || { echo "FAIL: -V names no libpcap version"; fail=1; }
 # every JSON line has t, ep and ev
 "$tcpsim" --scenario loss --json | while IFS= read -r line; do
     case $line in

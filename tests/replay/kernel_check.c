@@ -11,6 +11,7 @@
 #include "cap_addr.h"
 #include "cap_replay.h"
 #include "cap_source.h"
+#include "tcp_seq.h"
 
 static void path_str(const tcp_endpoint *ep, char *buf, size_t size)
 {
@@ -30,12 +31,80 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(a, b);
 }
 
+/* What the self-check remembers of a connection while it runs: per side, the highest ACK it
+ * sent and the sequence number of its FIN. */
+#define KC_SLOTS 256
+static struct kc_slot {
+    uint32_t conn;
+    bool acked[2], fin[2], sent[2];
+    uint32_t max_ack[2], fin_seq[2], snd_max[2];
+} slots[KC_SLOTS];
+
+static struct kc_slot *slot_of(uint32_t conn)
+{
+    struct kc_slot *s = &slots[conn % KC_SLOTS];
+    if (s->conn != conn) {
+        memset(s, 0, sizeof *s);
+        s->conn = conn;
+    }
+    return s;
+}
+
+static void violation(kc_result *r, uint32_t conn, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void violation(kc_result *r, uint32_t conn, const char *fmt, ...)
+{
+    if (r->violations < 4) {
+        char what[200];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof what, fmt, ap);
+        va_end(ap);
+        snprintf(r->violation[r->violations], sizeof r->violation[0], "connection %u: %s",
+                 (unsigned)conn, what);
+    }
+    r->violations++;
+}
+
+static bool received_fin(const tcp_endpoint *ep)
+{
+    if (ep->fin_rcvd)
+        return true;
+    for (unsigned i = 0; i < ep->obs_n; i++) {
+        tcp_state s = (tcp_state)ep->obs_path[i];
+        if (s == TCP_CLOSE_WAIT || s == TCP_CLOSING || s == TCP_LAST_ACK || s == TCP_TIME_WAIT)
+            return true;
+    }
+    return false;
+}
+
+static void self_check(kc_result *r, const cap_conn *c)
+{
+    struct kc_slot *sl = slot_of(c->id);
+    for (int i = 0; i < 2; i++) {
+        const tcp_endpoint *ep = &c->ep[i];
+        for (unsigned k = 1; k < ep->obs_n; k++)
+            if (!tcp_obs_rfc_arc((tcp_state)ep->obs_path[k - 1], (tcp_state)ep->obs_path[k]))
+                violation(r, c->id, "%s: transition %s -> %s not in RFC 9293",
+                          trace_ep_name((unsigned)i),
+                          tcp_state_name((tcp_state)ep->obs_path[k - 1]),
+                          tcp_state_name((tcp_state)ep->obs_path[k]));
+        /* it acknowledged the peer's FIN: it must be taken to have received it (a RST may have
+         * ended it first: then its path shows CLOSED right after) */
+        if (sl->fin[1 - i] && sl->acked[i] && tcp_seq_geq(sl->max_ack[i], sl->fin_seq[1 - i] + 1) &&
+            !received_fin(ep) && ep->error != TCP_ERR_RESET && ep->error != TCP_ERR_ABORTED)
+            violation(r, c->id, "%s acknowledges the %s's FIN it is not taken to have received",
+                      trace_ep_name((unsigned)i), trace_ep_name((unsigned)(1 - i)));
+    }
+}
+
 static void on_conn(void *ctx, const cap_conn *c)
 {
     kc_result *r = ctx;
+    self_check(r, c);
     r->conns++;
     for (int i = 0; i < 2; i++) {
-        r->retrans += c->d[i].retrans;
+        r->retrans += c->d[i].retrans_segs;
         r->rst += c->d[i].rst;
         r->lost += c->d[i].lost;
         if (c->ep[i].state == TCP_TIME_WAIT && r->n_tw < KC_MAX_CONNS)
@@ -53,6 +122,33 @@ static void on_conn(void *ctx, const cap_conn *c)
 static void on_event(void *ctx, const trace_event *ev)
 {
     kc_result *r = ctx;
+    struct kc_slot *sl = slot_of(ev->conn);
+    int e = ev->ep & 1;
+    if (ev->kind == TRACE_SEND && !(ev->seg.tags & TCP_TAG_DUPLICATE)) {
+        uint32_t end = ev->seg.seq + tcp_seg_seqlen(&ev->seg);
+        if (!sl->sent[e] || tcp_seq_gt(end, sl->snd_max[e])) {
+            sl->sent[e] = true;
+            sl->snd_max[e] = end;
+        }
+        /* an ACK of something never sent acknowledges nothing (RFC 9293 3.10.7.4 drops it) */
+        if ((ev->seg.flags & TCP_ACK) && !(ev->seg.flags & TCP_RST) && sl->sent[1 - e] &&
+            tcp_seq_leq(ev->seg.ack, sl->snd_max[1 - e]) &&
+            (!sl->acked[e] || tcp_seq_gt(ev->seg.ack, sl->max_ack[e]))) {
+            sl->acked[e] = true;
+            sl->max_ack[e] = ev->seg.ack;
+        }
+        if ((ev->seg.flags & TCP_FIN) && !sl->fin[e]) {
+            sl->fin[e] = true;
+            sl->fin_seq[e] = ev->seg.seq + ev->seg.len + ((ev->seg.flags & TCP_SYN) ? 1u : 0u);
+        }
+    }
+    if (ev->kind == TRACE_DROP) {
+        uint32_t end = ev->seg.seq + tcp_seg_seqlen(&ev->seg);
+        if (tcp_seg_seqlen(&ev->seg) > 0 && sl->acked[1 - e] &&
+            tcp_seq_geq(sl->max_ack[1 - e], end))
+            violation(r, ev->conn, "a segment of the %s reported lost after the %s acknowledged it",
+                      trace_ep_name((unsigned)e), trace_ep_name((unsigned)(1 - e)));
+    }
     if (ev->kind == TRACE_SEND && (ev->seg.flags & TCP_SYN) && !(ev->seg.flags & TCP_ACK) &&
         tcp_obs_is_retransmission(ev->seg.tags))
         r->syn_retrans++;
@@ -61,6 +157,7 @@ static void on_event(void *ctx, const trace_event *ev)
 int kc_replay(const char *pcap, kc_result *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
+    memset(slots, 0, sizeof slots);
     cap_source *src = NULL;
     if (cap_source_open_file(&src, pcap, err, errlen) < 0)
         return -1;

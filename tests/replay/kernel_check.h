@@ -20,9 +20,15 @@ typedef struct kc_result {
     char tw[KC_MAX_CONNS][64]; /* endpoints left in TIME-WAIT, "127.0.0.1:5555" */
     int n_paths;
     char paths[KC_MAX_CONNS][512]; /* "CLOSED>SYN-SENT>... | LISTEN>..." per connection */
+    /* the self-check: statements the packets contradict (none expected) */
+    unsigned violations;
+    char violation[4][256]; /* the first few */
 } kc_result;
 
-/* Replays `pcap`; 0, or -1 with err set (the file could not be read). */
+/* Replays `pcap`; 0, or -1 with err set (the file could not be read).  Also self-checks the
+ * replay against its own packets: no endpoint acknowledges a FIN it is not taken to have
+ * received, no state path holds a transition RFC 9293 does not have, no segment is reported lost
+ * after the other side acknowledged it (`violations`). */
 int kc_replay(const char *pcap, kc_result *out, char *err, size_t errlen);
 /* The value of counter `name` in an `nstat -az` file; 0, or -1 if absent. */
 int kc_nstat(const char *path, const char *name, uint64_t *v);

@@ -31,4 +31,10 @@ if ! "$samples/make-samples.sh" "$out" $names >"$out/make.log" 2>&1; then
     exit 1
 fi
 # shellcheck disable=SC2086
-"$check" "$out" $names
+if ! "$check" "$out" $names; then
+    # keep the captures that the replay got wrong, to be looked at (and kept as samples)
+    kept=$(mktemp -d /tmp/tcpsim-live-failed.XXXXXX)
+    cp "$out"/*.pcap "$out"/*.nstat "$out"/*.ss "$kept"/
+    echo "the captures are kept in $kept"
+    exit 1
+fi
