@@ -8,6 +8,7 @@
 #include "cli_opts.h"
 #include "cli_parse.h"
 #include "cli_settings.h"
+#include "tcp_mech.h"
 
 static void apply_profile(sim_scenario *sc, const char *profile)
 {
@@ -53,6 +54,13 @@ static int apply_one(sim_scenario *sc, int opt, const char *arg, char *err, size
         return cli_parse_duration(arg, &sc->until, err, errlen);
     default:
         break;
+    }
+    if (opt >= O_MECH && opt < O_MECH + TCP_MECH_COUNT) {
+        const tcp_mech *m = tcp_mech_at(opt - O_MECH);
+        for (int i = 0; i < 2; i++)
+            if (tcp_mech_apply(&sc->tcp[i], m, arg, err, errlen) < 0)
+                return -1;
+        return 0;
     }
     for (int i = 0; i < 2; i++) {
         tcp_config *c = &sc->tcp[i];
