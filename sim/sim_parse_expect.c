@@ -204,7 +204,8 @@ static int body(sim_pctx *c, size_t i, sim_expect *e, int at_col)
         if (count_word(c, &i, e) < 0)
             return -1;
         if (i >= c->n)
-            return sim_need(c, i, "arms", "a timer (rto, persist, delack, time-wait, tlp, reorder)");
+            return sim_need(c, i, "arms",
+                            "a timer (rto, persist, delack, time-wait, tlp, reorder)");
         int k = timer_word(c, &c->tok[i]);
         if (k < 0)
             return -1;

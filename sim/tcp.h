@@ -69,38 +69,38 @@ typedef struct tcp_config {
     /* The mechanisms where Linux goes beyond or against the textbook, each a setting of its
      * own (docs/linux-profile.md); tcp_config_profile(linux) turns them all on.  Defaults: off,
      * i.e. the RFC behaviour above. */
-    bool sack;            /* RFC 2018 SACK-permitted and SACK blocks, RFC 6675 recovery */
-    bool timestamps;      /* RFC 7323: TSval/TSecr on every segment, RTT from TSecr, PAWS */
-    uint8_t cc_algo;      /* TCP_CCA_NEWRENO (RFC 5681, RFC 6582) or TCP_CCA_CUBIC (RFC 9438) */
-    bool rack;            /* RFC 8985 RACK: losses detected by time (needs SACK) */
-    bool tlp;             /* RFC 8985 tail loss probe (needs SACK) */
-    bool prr;             /* RFC 6937 proportional rate reduction during recovery */
-    bool quickack;        /* Linux's ACK engine: quick ACKs at the start and after idle, an
-                             adaptive delayed-ACK timeout (tcp_enter_quickack_mode) */
-    bool nagle_minshall;  /* Nagle as Linux does it: a small segment waits only while another
-                             small one is unacknowledged (tcp_nagle_check, tcp_minshall_update) */
-    uint8_t psh;          /* TCP_PSH_WRITE (the segment that empties the send queue) or
-                             TCP_PSH_LINUX (where Linux's write path and GSO put it) */
-    uint8_t rto_est;      /* TCP_RTO_RFC6298 or TCP_RTO_LINUX (tcp_rtt_estimator, tcp_set_rto:
-                             the minimum bounds the variance term; a sample per ACK) */
-    bool cwnd_packets;    /* congestion window in packets, as Linux counts it: a FIN or a small
-                             segment takes a whole one (so the FIN waits for cwnd like data) */
-    uint8_t zwp;          /* zero-window probes: TCP_ZWP_RFC (one octet of new data, RFC 9293
-                             3.8.6.1) or TCP_ZWP_LINUX (no data, SEQ = SND.UNA - 1, timed from
-                             each probe's ACK: tcp_probe_timer, tcp_ack_probe) */
-    uint8_t rwnd;         /* receive window: TCP_RWND_RFC (free buffer, RFC 1122 4.2.3.3) or
-                             TCP_RWND_LINUX (__tcp_select_window over a truesize-charged buffer) */
-    bool dup_syn_synack;  /* a duplicate SYN in SYN-RECEIVED is answered with the SYN,ACK again
-                             (Linux tcp_check_req) instead of an ACK */
-    uint32_t syn_linear;  /* SYN timeouts before the RTO starts doubling (Linux
-                             tcp_syn_linear_timeouts: 4; RFC 6298 5.5: 0) */
-    int8_t wscale;        /* window scale we offer: TCP_WSCALE_AUTO, the least that covers rcv_buf
-                             (RFC 7323 2.3); TCP_WSCALE_LINUX, 7 (from tcp_rmem[2]) unless
-                             rcv_buf_set; else this shift */
-    bool rcv_buf_set;     /* rcv_buf was set (SO_RCVBUF): with TCP_RWND_LINUX the buffer is twice
-                             it, the window clamped to it, its scale derived from it */
-    uint32_t hz;          /* timers fire as Linux's timer wheel fires them at this HZ (a tick of
-                             1 s / hz; t = 0 is 0.75 ms after a tick); 0: at their exact time */
+    bool sack;           /* RFC 2018 SACK-permitted and SACK blocks, RFC 6675 recovery */
+    bool timestamps;     /* RFC 7323: TSval/TSecr on every segment, RTT from TSecr, PAWS */
+    uint8_t cc_algo;     /* TCP_CCA_NEWRENO (RFC 5681, RFC 6582) or TCP_CCA_CUBIC (RFC 9438) */
+    bool rack;           /* RFC 8985 RACK: losses detected by time (needs SACK) */
+    bool tlp;            /* RFC 8985 tail loss probe (needs SACK) */
+    bool prr;            /* RFC 6937 proportional rate reduction during recovery */
+    bool quickack;       /* Linux's ACK engine: quick ACKs at the start and after idle, an
+                            adaptive delayed-ACK timeout (tcp_enter_quickack_mode) */
+    bool nagle_minshall; /* Nagle as Linux does it: a small segment waits only while another
+                            small one is unacknowledged (tcp_nagle_check, tcp_minshall_update) */
+    uint8_t psh;         /* TCP_PSH_WRITE (the segment that empties the send queue) or
+                            TCP_PSH_LINUX (where Linux's write path and GSO put it) */
+    uint8_t rto_est;     /* TCP_RTO_RFC6298 or TCP_RTO_LINUX (tcp_rtt_estimator, tcp_set_rto:
+                            the minimum bounds the variance term; a sample per ACK) */
+    bool cwnd_packets;   /* congestion window in packets, as Linux counts it: a FIN or a small
+                            segment takes a whole one (so the FIN waits for cwnd like data) */
+    uint8_t zwp;         /* zero-window probes: TCP_ZWP_RFC (one octet of new data, RFC 9293
+                            3.8.6.1) or TCP_ZWP_LINUX (no data, SEQ = SND.UNA - 1, timed from
+                            each probe's ACK: tcp_probe_timer, tcp_ack_probe) */
+    uint8_t rwnd;        /* receive window: TCP_RWND_RFC (free buffer, RFC 1122 4.2.3.3) or
+                            TCP_RWND_LINUX (__tcp_select_window over a truesize-charged buffer) */
+    bool dup_syn_synack; /* a duplicate SYN in SYN-RECEIVED is answered with the SYN,ACK again
+                            (Linux tcp_check_req) instead of an ACK */
+    uint32_t syn_linear; /* SYN timeouts before the RTO starts doubling (Linux
+                            tcp_syn_linear_timeouts: 4; RFC 6298 5.5: 0) */
+    int8_t wscale;       /* window scale we offer: TCP_WSCALE_AUTO, the least that covers rcv_buf
+                            (RFC 7323 2.3); TCP_WSCALE_LINUX, 7 (from tcp_rmem[2]) unless
+                            rcv_buf_set; else this shift */
+    bool rcv_buf_set;    /* rcv_buf was set (SO_RCVBUF): with TCP_RWND_LINUX the buffer is twice
+                            it, the window clamped to it, its scale derived from it */
+    uint32_t hz;         /* timers fire as Linux's timer wheel fires them at this HZ (a tick of
+                            1 s / hz; t = 0 is 0.75 ms after a tick); 0: at their exact time */
 } tcp_config;
 
 /* tcp_config.cc_algo */
@@ -180,6 +180,7 @@ typedef struct tcp_endpoint {
     uint32_t retries; /* consecutive RTO expiries of the current segment */
     uint32_t persist_backoff;
     uint32_t syn_timeouts; /* of the SYN or SYN,ACK: for RFC 6298 5.7 and RFC 5681 3.1 */
+    uint64_t syn_first;    /* when the first SYN (or SYN,ACK) left */
 
     /* RTT measurement (one timed segment, Karn's rule) and RTO */
     tcp_rto rto;
@@ -220,18 +221,17 @@ typedef struct tcp_endpoint {
      * proves it arrived, or at the end; never dropped (tcp_observe.c) */
     struct tcp_obs_arrival *obs_q; /* ring of obs_q_cap entries, allocated when first needed */
     uint32_t obs_q_cap, obs_q_head, obs_q_n;
-    uint64_t obs_ref;         /* the caller's reference (capture time) of the input in hand */
-    bool obs_peer_fin_known;  /* the peer was seen sending its FIN (accepted or not) */
+    uint64_t obs_ref;        /* the caller's reference (capture time) of the input in hand */
+    bool obs_peer_fin_known; /* the peer was seen sending its FIN (accepted or not) */
     uint32_t obs_peer_fin_seq;
-    bool obs_hole;            /* it sent beyond a hole [obs_hole_start, obs_hole_end)... */
+    bool obs_hole; /* it sent beyond a hole [obs_hole_start, obs_hole_end)... */
     uint32_t obs_hole_start, obs_hole_end;
-    uint64_t obs_hole_t;      /* ...at this time */
-
+    uint64_t obs_hole_t; /* ...at this time */
 
     /* ---- the mechanisms of docs/linux-profile.md (idle with the RFC defaults) ---- */
-    tcp_sb *sb;          /* the sender's scoreboard, attached by the owner (tcp_attach_sb);
-                            NULL: only the classic RFC sender of tcp_output.c */
-    bool engine;         /* the connection sends through the scoreboard sender (tcp_xmit.c) */
+    tcp_sb *sb;  /* the sender's scoreboard, attached by the owner (tcp_attach_sb);
+                    NULL: only the classic RFC sender of tcp_output.c */
+    bool engine; /* the connection sends through the scoreboard sender (tcp_xmit.c) */
     /* options agreed in the handshake */
     bool sack_offered, sack_ok; /* our SYN carried SACK-permitted; both did (RFC 2018 2) */
     bool ts_offered, ts_ok;     /* the same for timestamps (RFC 7323 3.2) */
@@ -245,24 +245,24 @@ typedef struct tcp_endpoint {
     bool dsack_pending;
     tcp_sack_block dsack;
     /* sender, engine: loss recovery (tcp_recovery.c); windows in the unit cwnd counts in */
-    uint8_t ca_state;        /* TCP_CA_OPEN, _DISORDER, _CWR, _RECOVERY, _LOSS */
-    uint32_t high_seq;       /* recovery point (RFC 6675 RecoveryPoint, Linux high_seq) */
-    uint32_t prr_delivered;  /* RFC 6937 prr_delivered, prr_out and RecoverFS */
+    uint8_t ca_state;       /* TCP_CA_OPEN, _DISORDER, _CWR, _RECOVERY, _LOSS */
+    uint32_t high_seq;      /* recovery point (RFC 6675 RecoveryPoint, Linux high_seq) */
+    uint32_t prr_delivered; /* RFC 6937 prr_delivered, prr_out and RecoverFS */
     uint32_t prr_out, prior_cwnd;
-    uint32_t eng_dupacks;    /* duplicate ACKs without SACK (NewReno marking) */
-    uint32_t cwnd_cnt;       /* congestion avoidance: segments acknowledged toward +1 */
+    uint32_t eng_dupacks;     /* duplicate ACKs without SACK (NewReno marking) */
+    uint32_t cwnd_cnt;        /* congestion avoidance: segments acknowledged toward +1 */
     uint32_t max_packets_out; /* most segments in flight lately (tcp_is_cwnd_limited) */
     uint32_t max_packets_seq; /* ... until SND.UNA passes this */
     bool cwnd_limited;        /* the last attempt to send was stopped by cwnd */
-    bool force_rexmit;       /* send one retransmission whatever cwnd says (RTO, entry) */
+    bool force_rexmit;        /* send one retransmission whatever cwnd says (RTO, entry) */
     /* CUBIC (tcp_cubic.c) */
     tcp_cubic cubic;
     /* RACK and TLP (tcp_rack.c, RFC 8985) */
-    uint64_t rack_xmit; /* RACK.xmit_ts: send time of the most recently sent delivered unit */
-    uint32_t rack_end;  /* RACK.end_seq */
+    uint64_t rack_xmit;  /* RACK.xmit_ts: send time of the most recently sent delivered unit */
+    uint32_t rack_end;   /* RACK.end_seq */
     uint32_t rack_order; /* its transmission order (tcp_sb_unit.order) */
-    uint64_t rack_rtt;  /* RACK.rtt */
-    uint64_t min_rtt;   /* lowest RTT sample (RACK.min_RTT) */
+    uint64_t rack_rtt;   /* RACK.rtt */
+    uint64_t min_rtt;    /* lowest RTT sample (RACK.min_RTT) */
     bool rack_advanced;
     uint32_t tlp_high_seq; /* TLP.end_seq: nonzero while a probe is unanswered */
     bool tlp_retrans;      /* that probe was a retransmission */
@@ -281,20 +281,20 @@ typedef struct tcp_endpoint {
     uint32_t pushed_seq; /* Linux pushed_seq: end of the data last marked PSH */
     uint32_t snd_sml;    /* Linux snd_sml: end of the last small segment sent (Minshall) */
     /* receiver, Linux ACK engine (tcp_delack.c) */
-    uint32_t quick;      /* quick ACKs left (icsk_ack.quick) */
-    uint64_t ato;        /* the delayed-ACK timeout now (icsk_ack.ato; 0 before any data) */
-    uint64_t lrcvtime;   /* when the last data arrived */
-    bool pingpong;       /* interactive: delay ACKs to piggyback them */
-    bool ack_pushed;     /* a small segment arrived (ICSK_ACK_PUSHED) */
-    uint32_t rcv_mss;    /* the peer's segment size as seen (icsk_ack.rcv_mss) */
-    uint32_t rcv_wup;    /* RCV.NXT when the last window was sent (Linux rcv_wup) */
-    uint8_t ack_flags;   /* TCP_ACKF_*: small segments seen since the last ACK */
+    uint32_t quick;          /* quick ACKs left (icsk_ack.quick) */
+    uint64_t ato;            /* the delayed-ACK timeout now (icsk_ack.ato; 0 before any data) */
+    uint64_t lrcvtime;       /* when the last data arrived */
+    bool pingpong;           /* interactive: delay ACKs to piggyback them */
+    bool ack_pushed;         /* a small segment arrived (ICSK_ACK_PUSHED) */
+    uint32_t rcv_mss;        /* the peer's segment size as seen (icsk_ack.rcv_mss) */
+    uint32_t rcv_wup;        /* RCV.NXT when the last window was sent (Linux rcv_wup) */
+    uint8_t ack_flags;       /* TCP_ACKF_*: small segments seen since the last ACK */
     uint8_t dup_ack_counter; /* immediate duplicate ACKs at this RCV.NXT (SACK compression) */
     uint32_t comp_ack_nxt;   /* the RCV.NXT they were for */
     bool comp_pending;       /* the delayed-ACK timer runs for a compressed SACK */
     /* receiver, Linux window (tcp_rwnd.c) */
-    uint32_t rmem;         /* receive buffer charged: bytes held plus per-segment overhead */
-    uint32_t rcv_ssthresh; /* the window's growth limit (tcp_grow_window) */
+    uint32_t rmem;          /* receive buffer charged: bytes held plus per-segment overhead */
+    uint32_t rcv_ssthresh;  /* the window's growth limit (tcp_grow_window) */
     uint16_t scaling_ratio; /* bytes of window per 256 bytes of buffer (tcp_win_from_space) */
 } tcp_endpoint;
 
@@ -311,8 +311,7 @@ void tcp_wq_write(tcp_endpoint *ep, uint32_t start, uint32_t n);
 uint64_t tcp_probe_interval(const tcp_endpoint *ep);
 void tcp_probe_answered(tcp_endpoint *ep, uint64_t now);
 void tcp_eng_init(tcp_endpoint *ep);
-void tcp_eng_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint32_t prior_una,
-                 bool dupack);
+void tcp_eng_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint32_t prior_una, bool dupack);
 void tcp_eng_rto(tcp_endpoint *ep, uint64_t now);
 void tcp_eng_reo_fire(tcp_endpoint *ep, uint64_t now);
 void tcp_eng_cwr(tcp_endpoint *ep, uint64_t now, const char *cause);

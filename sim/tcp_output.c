@@ -132,6 +132,8 @@ static bool send_syn(tcp_endpoint *ep, uint64_t now, tcp_seg *s, bool synack)
     }
     bool rexmit = tcp_seq_gt(ep->snd_max, ep->iss) && !ep->synack_fresh;
     ep->synack_fresh = false;
+    if (!rexmit)
+        ep->syn_first = now;
     if (rexmit)
         s->tags |= TCP_TAG_RETRANSMISSION;
     ep->snd_nxt = ep->iss + 1;

@@ -46,7 +46,10 @@ void tcp_rack_advance(tcp_endpoint *ep, uint64_t now, const tcp_sb_unit *u)
         return; /* which copy arrived is ambiguous: the original may be the one */
     ep->rack_advanced = true;
     ep->rack_rtt = rtt;
-    if (u->xmit > ep->rack_xmit || (u->xmit == ep->rack_xmit && u->order > ep->rack_order)) {
+    if (u->xmit > ep->rack_xmit ||
+        (u->xmit == ep->rack_xmit &&
+         (u->order > ep->rack_order ||
+          (u->order == ep->rack_order && tcp_seq_gt(u->end, ep->rack_end))))) {
         ep->rack_xmit = u->xmit;
         ep->rack_order = u->order;
         ep->rack_end = u->end;
@@ -79,8 +82,12 @@ uint32_t tcp_rack_detect(tcp_endpoint *ep, uint64_t now, uint64_t *timeout)
             continue;
         if ((u->flags & TCP_SB_LOST) && !(u->flags & TCP_SB_RETRANS))
             continue; /* marked lost, not yet sent again */
-        bool before =
-            ep->rack_xmit > u->xmit || (ep->rack_xmit == u->xmit && ep->rack_order > u->order);
+        /* sent before RACK.xmit_ts: later in time, or later in the same microsecond, or (parts
+         * of one unit split by a SACK) the same transmission ending further */
+        bool before = ep->rack_xmit > u->xmit ||
+                      (ep->rack_xmit == u->xmit &&
+                       (ep->rack_order > u->order ||
+                        (ep->rack_order == u->order && tcp_seq_gt(ep->rack_end, u->end))));
         if (!before)
             continue;
         int64_t remaining = (int64_t)(ep->rack_rtt + w) - (int64_t)(now - u->xmit);

@@ -69,7 +69,9 @@ void tcp_eng_init(tcp_endpoint *ep)
     ep->eng_dupacks = 0;
     ep->cwnd_cnt = 0;
     ep->max_packets_out = 0;
+    ep->max_packets_seq = ep->snd_una;
     ep->tlp_high_seq = 0;
+    ep->snd_sml = ep->snd_una; /* no small segment sent yet (Linux sets it to write_seq) */
     tcp_cubic_reset(&ep->cubic);
     if (ep->sb)
         tcp_sb_init(ep->sb, ep->smss);
@@ -243,10 +245,6 @@ void tcp_eng_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint32_t prio
     if (ep->sack_ok && s->nsack)
         tcp_sb_sack(ep->sb, s->sack, s->nsack, ep->snd_una, ep->snd_max, &d);
     tcp_sb_ack(ep->sb, ep->snd_una, &d);
-    if (!tcp_seq_lt(ep->snd_una, ep->max_packets_seq)) {
-        ep->max_packets_out = 0; /* a window's worth acknowledged: start counting anew */
-        ep->max_packets_seq = ep->snd_max;
-    }
 
     /* RTT samples, Linux's way: the earliest newly acknowledged segment never retransmitted,
      * else the earliest newly SACKed one, else TSecr when new data was acknowledged
@@ -272,10 +270,12 @@ void tcp_eng_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint32_t prio
     tcp_tlp_ack(ep, now, ep->snd_una, una_adv, d.dsack, dupack && d.segs_sacked == 0);
 
     /* leaving a state once the recovery point is acknowledged */
+    bool recovered = false;
     if ((ep->ca_state == TCP_CA_RECOVERY || ep->ca_state == TCP_CA_CWR ||
          ep->ca_state == TCP_CA_LOSS) &&
         tcp_seq_geq(ep->snd_una, ep->high_seq)) {
         uint8_t was = ep->ca_state;
+        recovered = was != TCP_CA_LOSS;
         ep->ca_state = TCP_CA_OPEN;
         ep->eng_dupacks = 0;
         if (was != TCP_CA_LOSS && ep->cc.ssthresh < 0x3fffffffu) {
@@ -334,7 +334,9 @@ void tcp_eng_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint32_t prio
             prr(ep, delivered, newly_lost, una_adv);
             tcp_emit_cwnd(ep, now, "fast recovery: proportional rate reduction");
         }
-    } else if (una_adv) {
+    } else if (una_adv && !(recovered && !pkts(ep))) {
+        /* (RFC 5681 3.2 step 6: the ACK that ends recovery sets cwnd to ssthresh, no more;
+         * Linux goes on to grow it on that ACK if the window limited the sender) */
         uint32_t data_acked = d.bytes_acked;
         grow(ep, now, delivered, data_acked);
     }
@@ -392,9 +394,12 @@ void tcp_eng_sent(tcp_endpoint *ep, uint32_t segs, uint32_t bytes)
 {
     if (ep->ca_state == TCP_CA_RECOVERY || ep->ca_state == TCP_CA_CWR)
         ep->prr_out += pkts(ep) ? segs : bytes;
+    /* tcp_cwnd_validate: the most segments in flight in the current window */
     uint32_t out = 0;
     for (uint32_t i = 0; i < ep->sb->n; i++)
         out += tcp_sb_at(ep->sb, i)->segs;
-    if (out > ep->max_packets_out)
+    if (!tcp_seq_lt(ep->snd_una, ep->max_packets_seq) || out > ep->max_packets_out) {
         ep->max_packets_out = out;
+        ep->max_packets_seq = ep->snd_max;
+    }
 }

@@ -29,7 +29,19 @@ static void on_rto(tcp_endpoint *ep, uint64_t now)
 {
     bool handshake = ep->state == TCP_SYN_SENT || ep->state == TCP_SYN_RECEIVED;
     uint32_t limit = handshake ? ep->cfg.syn_retries : ep->cfg.max_retries;
-    if (ep->retries >= limit) {
+    bool give_up = ep->retries >= limit;
+    if (ep->state == TCP_SYN_SENT && ep->cfg.syn_linear > 0) {
+        /* with linear SYN timeouts Linux gives up by time, not by count (tcp_write_timeout,
+         * tcp_model_timeout): when the time that syn_retries doubling timeouts would take has
+         * passed since the first SYN (127 s for 6) */
+        uint64_t model = 0, rto = ep->cfg.rto_initial;
+        for (uint32_t k = 0; k <= limit; k++) {
+            model += rto;
+            rto = rto * 2 > ep->cfg.rto_max ? ep->cfg.rto_max : rto * 2;
+        }
+        give_up = now - ep->syn_first >= model;
+    }
+    if (give_up) {
         /* RFC 9293 3.8.3 / RFC 1122 4.2.3.5: R2 reached, close the connection */
         char why[TRACE_TEXT_MAX];
         snprintf(why, sizeof why, "retransmission timeout: gave up after %u retries", ep->retries);

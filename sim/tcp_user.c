@@ -141,11 +141,12 @@ int tcp_shutdown(tcp_endpoint *ep, uint64_t now)
     return start_close(ep, now, false, "app shutdown");
 }
 
-static void send_rst(tcp_endpoint *ep)
+static void send_rst(tcp_endpoint *ep, uint64_t now)
 {
     tcp_seg rst = {0};
     rst.seq = ep->snd_max; /* 3.10.5: <SEQ=SND.NXT><CTL=RST>, SND.MAX after a go-back */
     rst.flags = TCP_RST;
+    tcp_ts_put(ep, now, &rst); /* a connection's own RST carries its timestamps (Linux) */
     tcp_queue_ctl(ep, &rst);
 }
 
@@ -169,7 +170,7 @@ void tcp_abort(tcp_endpoint *ep, uint64_t now)
     case TCP_FIN_WAIT_1:
     case TCP_FIN_WAIT_2:
     case TCP_CLOSE_WAIT:
-        send_rst(ep);
+        send_rst(ep, now);
         break;
     default: /* LISTEN, SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: just delete the TCB */
         break;
