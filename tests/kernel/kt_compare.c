@@ -296,6 +296,9 @@ static void kt_report(const char *aspect, const kt_opts *o, const kt_view *va, c
     kt_print_seg(o->name[1], kt_at(vb, df->dir, df->k), df->k);
 }
 
+static int kt_compare_run(const kt_opts *opts, const kt_conn *c, const kt_view *v,
+                          const char *const *file);
+
 static void kt_usage(void)
 {
     fprintf(stderr, "usage: kt_compare [-v] [--hz N] [--tolerance MS] [--names A,B] A.pcap "
@@ -344,17 +347,33 @@ int main(int argc, char **argv)
 
     kt_conn c[2];
     kt_view v[2];
+    memset(c, 0, sizeof c);
+    memset(v, 0, sizeof v);
     char err[512];
-    for (int i = 0; i < 2; i++) {
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++) {
         if (kt_pcap_load(file[i], &c[i], err, sizeof err) != 0) {
             fprintf(stderr, "kt_compare: %s\n", err);
-            return 2;
-        }
-        if (kt_view_make(&v[i], &c[i]) != 0) {
+            rc = 2;
+        } else if (kt_view_make(&v[i], &c[i]) != 0) {
             fprintf(stderr, "kt_compare: out of memory\n");
-            return 2;
+            rc = 2;
         }
     }
+    if (rc == 0)
+        rc = kt_compare_run(&o, c, v, file);
+    for (int i = 0; i < 2; i++) {
+        kt_view_free(&v[i]);
+        kt_pcap_free(&c[i]);
+    }
+    return rc;
+}
+
+/* Prints the header, the listing (-v) and the results; returns main's exit status. */
+static int kt_compare_run(const kt_opts *opts, const kt_conn *c, const kt_view *v,
+                          const char *const *file)
+{
+    const kt_opts o = *opts;
     for (int i = 0; i < 2; i++) {
         printf("%-8s %s: %zu segments (c>s %zu, s>c %zu)", o.name[i], file[i], c[i].n,
                c[i].n_dir[0], c[i].n_dir[1]);
@@ -391,9 +410,5 @@ int main(int argc, char **argv)
     kt_run(&o, &v[0], &v[1], &seg, &opt);
     kt_report("segments", &o, &v[0], &v[1], &seg);
     kt_report("options", &o, &v[0], &v[1], &opt);
-    for (int i = 0; i < 2; i++) {
-        kt_view_free(&v[i]);
-        kt_pcap_free(&c[i]);
-    }
     return seg.found || opt.found ? 1 : 0;
 }

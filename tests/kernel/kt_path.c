@@ -53,6 +53,8 @@ int main(int argc, char **argv)
     for (int k = 0; k < 2; k++)
         if (kt_pcap_load(file[k], &c[k], err, sizeof err) != 0) {
             fprintf(stderr, "kt_path: %s\n", err);
+            if (k == 1)
+                kt_pcap_free(&c[0]);
             return 2;
         }
     /* per direction, the Kth packet at the sender's device is the Kth at the receiver's (the

@@ -182,6 +182,8 @@ expect_rc 1 "kt_path: 3 ms off" "$KT/kt_path" "$T/plain.pcap" "$T/plain-srv.pcap
 expect_rc 0 "kt_path: 3 ms off with --slack 3000" "$KT/kt_path" --slack 3000 "$T/plain.pcap" "$T/plain-srv.pcap" 47000
 expect_rc 1 "kt_path: a packet missing at the receiver" "$KT/kt_path" "$T/loss2.pcap" "$T/loss2-srv.pcap" 50000
 expect_grep "$T/out" "is not packet 6 of" "kt_path: a packet missing at the receiver"
+expect_rc 2 "kt_path: a missing capture" "$KT/kt_path" "$T/plain.pcap" "$T/none.pcap" 50000
+expect_rc 2 "kt_path: usage" "$KT/kt_path" "$T/plain.pcap" "$T/plain-srv.pcap"
 
 echo "kernel_tools: $((n - fails)) of $n checks passed"
 [ $fails -eq 0 ]
