@@ -93,9 +93,7 @@ uint32_t tcp_rack_detect(tcp_endpoint *ep, uint64_t now, uint64_t *timeout)
         int64_t remaining = (int64_t)(ep->rack_rtt + w) - (int64_t)(now - u->xmit);
         if (remaining <= 0) {
             /* lost (a lost retransmission is lost again and will be sent once more) */
-            u->flags |= TCP_SB_LOST;
-            u->flags &= (uint16_t)~TCP_SB_RETRANS;
-            marked += u->segs;
+            marked += tcp_sb_mark_relost(ep->sb, i);
         } else if ((uint64_t)remaining > *timeout) {
             *timeout = (uint64_t)remaining;
         }
@@ -138,9 +136,7 @@ bool tcp_tlp_schedule(tcp_endpoint *ep, uint64_t now, bool advancing_rto)
         return false;
     if (!tcp_synchronized(ep->state) || ep->state == TCP_TIME_WAIT)
         return false;
-    uint32_t packets_out = 0;
-    for (uint32_t i = 0; i < ep->sb->n; i++)
-        packets_out += tcp_sb_at(ep->sb, i)->segs;
+    uint32_t packets_out = ep->sb->cnt.segs_out;
     uint64_t pto;
     if (ep->rto.has_sample) {
         pto = 2 * ep->rto.srtt + (packets_out == 1 ? ep->cfg.rto_min : TIMEOUT_MIN_US);

@@ -395,9 +395,7 @@ void tcp_eng_sent(tcp_endpoint *ep, uint32_t segs, uint32_t bytes)
     if (ep->ca_state == TCP_CA_RECOVERY || ep->ca_state == TCP_CA_CWR)
         ep->prr_out += pkts(ep) ? segs : bytes;
     /* tcp_cwnd_validate: the most segments in flight in the current window */
-    uint32_t out = 0;
-    for (uint32_t i = 0; i < ep->sb->n; i++)
-        out += tcp_sb_at(ep->sb, i)->segs;
+    uint32_t out = ep->sb->cnt.segs_out;
     if (!tcp_seq_lt(ep->snd_una, ep->max_packets_seq) || out > ep->max_packets_out) {
         ep->max_packets_out = out;
         ep->max_packets_seq = ep->snd_max;

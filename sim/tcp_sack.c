@@ -5,7 +5,8 @@
  *
  * Units are split only at segment boundaries (multiples of smss from the unit's start, as Linux's
  * tcp_match_skb_to_sack rounds), so a SACK block that covers part of a segment marks nothing of
- * it.  Everything is O(units): a scoreboard of a few hundred units costs microseconds per ACK.
+ * it.  Marking is O(units) per ACK; the counts, the pipe and the first unit to retransmit are
+ * kept as the units change (acct), so the sender's questions per segment cost O(1).
  */
 #include "tcp_sack.h"
 
@@ -19,11 +20,60 @@ void tcp_sb_init(tcp_sb *sb, uint32_t smss)
     sb->n = 0;
     sb->smss = smss ? smss : 536;
     sb->clock = 1;
+    memset(&sb->cnt, 0, sizeof sb->cnt);
+    sb->pipe_segs = sb->pipe_bytes = sb->pending = 0;
 }
 
 static uint32_t slot(const tcp_sb *sb, uint32_t i)
 {
     return (sb->first + i) % TCP_SB_MAX;
+}
+
+/* Adds (sign 1) or takes away (sign -1) what unit u contributes to the kept counts; every change
+ * of a unit is bracketed by acct(-1) and acct(+1).  Unsigned arithmetic wraps back exactly. */
+static void acct(tcp_sb *sb, const tcp_sb_unit *u, int sign)
+{
+    uint32_t k = sign > 0 ? 1u : (uint32_t)-1;
+    uint32_t segs = u->segs * k, len = (u->end - u->start) * k;
+    tcp_sb_counts *c = &sb->cnt;
+    c->segs_out += segs;
+    c->bytes_out += len;
+    if (u->flags & TCP_SB_SACKED) {
+        c->sacked_segs += segs;
+        c->sacked_bytes += len;
+    } else {
+        /* RFC 6675 SetPipe: the original unless it is lost, and a retransmission in flight */
+        if (!(u->flags & TCP_SB_LOST)) {
+            sb->pipe_segs += segs;
+            sb->pipe_bytes += len;
+        }
+        if (u->flags & TCP_SB_RETRANS) {
+            sb->pipe_segs += segs;
+            sb->pipe_bytes += len;
+        }
+        if ((u->flags & TCP_SB_LOST) && !(u->flags & TCP_SB_RETRANS))
+            sb->pending += k;
+    }
+    if (u->flags & TCP_SB_LOST) {
+        c->lost_segs += segs;
+        c->lost_bytes += len;
+    }
+    if (u->flags & TCP_SB_RETRANS) {
+        c->retrans_segs += segs;
+        c->retrans_bytes += len;
+    }
+}
+
+/* high_sacked from the units (after a change that may have removed the highest SACKed one). */
+static void find_high_sacked(tcp_sb *sb)
+{
+    for (uint32_t k = sb->n; k-- > 0;) {
+        const tcp_sb_unit *u = &sb->u[slot(sb, k)];
+        if (u->flags & TCP_SB_SACKED) {
+            sb->cnt.high_sacked = u->end;
+            return;
+        }
+    }
 }
 
 tcp_sb_unit *tcp_sb_at(tcp_sb *sb, uint32_t i)
@@ -68,6 +118,7 @@ int tcp_sb_push(tcp_sb *sb, uint32_t start, uint32_t end, uint16_t segs, uint16_
     u->xmit = now;
     u->order = sb->clock++;
     sb->n++;
+    acct(sb, u, 1);
     return 0;
 }
 
@@ -80,6 +131,7 @@ int tcp_sb_split(tcp_sb *sb, uint32_t i, uint32_t at)
         return -1;
     if ((u->flags & TCP_SB_FIN) && at == u->end - 1 && data_len(u) == 0)
         return -1;
+    acct(sb, u, -1);
     /* shift units i+1 .. n-1 up by one */
     for (uint32_t k = sb->n; k > i + 1; k--)
         sb->u[slot(sb, k)] = sb->u[slot(sb, k - 1)];
@@ -92,6 +144,8 @@ int tcp_sb_split(tcp_sb *sb, uint32_t i, uint32_t at)
     a->flags &= (uint16_t) ~(TCP_SB_FIN | TCP_SB_PSH);
     a->segs = segs_for(sb, data_len(a));
     b->segs = segs_for(sb, data_len(b));
+    acct(sb, a, 1);
+    acct(sb, b, 1);
     return 0;
 }
 
@@ -100,6 +154,9 @@ int tcp_sb_merge(tcp_sb *sb, uint32_t i)
     if (i + 1 >= sb->n)
         return -1;
     tcp_sb_unit *a = tcp_sb_at(sb, i), *b = tcp_sb_at(sb, i + 1);
+    bool sacked = ((a->flags | b->flags) & TCP_SB_SACKED) != 0;
+    acct(sb, a, -1);
+    acct(sb, b, -1);
     a->end = b->end;
     a->flags = (uint16_t)((a->flags & (uint16_t) ~(TCP_SB_FIN | TCP_SB_PSH)) |
                           (b->flags & (TCP_SB_FIN | TCP_SB_PSH)));
@@ -107,18 +164,28 @@ int tcp_sb_merge(tcp_sb *sb, uint32_t i)
     for (uint32_t k = i + 1; k + 1 < sb->n; k++)
         sb->u[slot(sb, k)] = sb->u[slot(sb, k + 1)];
     sb->n--;
+    acct(sb, a, 1);
+    if (sacked) /* the SACKed range may have grown or lost its top */
+        find_high_sacked(sb);
     return 0;
 }
 
 void tcp_sb_pop_back(tcp_sb *sb)
 {
-    if (sb->n > 0)
-        sb->n--;
+    if (sb->n == 0)
+        return;
+    const tcp_sb_unit *u = tcp_sb_at_c(sb, sb->n - 1);
+    bool sacked = (u->flags & TCP_SB_SACKED) != 0;
+    acct(sb, u, -1);
+    sb->n--;
+    if (sacked)
+        find_high_sacked(sb);
 }
 
 /* Drops unit 0. */
 static void pop_front(tcp_sb *sb)
 {
+    acct(sb, &sb->u[sb->first], -1);
     sb->first = (sb->first + 1) % TCP_SB_MAX;
     sb->n--;
 }
@@ -144,8 +211,10 @@ void tcp_sb_ack(tcp_sb *sb, uint32_t una, tcp_sb_delivery *d)
             uint32_t bytes = acked;
             tcp_sb_unit part = *u;
             part.end = una;
+            acct(sb, u, -1);
             u->start = una;
             u->segs = segs_for(sb, data_len(u));
+            acct(sb, u, 1);
             uint32_t gone = before > u->segs ? before - u->segs : 0;
             if (!(part.flags & TCP_SB_SACKED)) {
                 note_delivered(d, &part);
@@ -212,6 +281,8 @@ static void sack_one(tcp_sb *sb, uint32_t left, uint32_t right, tcp_sb_delivery 
             u = tcp_sb_at(sb, i);
         }
         note_delivered(d, u);
+        acct(sb, u, -1);
+        bool none = sb->cnt.sacked_segs == 0;
         u->flags |= TCP_SB_SACKED;
         d->segs_sacked += u->segs;
         d->segs_newly += u->segs;
@@ -222,6 +293,9 @@ static void sack_one(tcp_sb *sb, uint32_t left, uint32_t right, tcp_sb_delivery 
             d->sack_xmit = u->xmit;
         }
         u->flags &= (uint16_t) ~(TCP_SB_LOST | TCP_SB_RETRANS);
+        acct(sb, u, 1);
+        if (none || tcp_seq_gt(u->end, sb->cnt.high_sacked))
+            sb->cnt.high_sacked = u->end;
     }
 }
 
@@ -252,9 +326,11 @@ void tcp_sb_mark_all_lost(tcp_sb *sb)
 {
     for (uint32_t i = 0; i < sb->n; i++) {
         tcp_sb_unit *u = tcp_sb_at(sb, i);
+        acct(sb, u, -1);
         u->flags &= (uint16_t)~TCP_SB_RETRANS;
         if (!(u->flags & TCP_SB_SACKED))
             u->flags |= TCP_SB_LOST;
+        acct(sb, u, 1);
     }
 }
 
@@ -263,8 +339,22 @@ uint32_t tcp_sb_mark_lost(tcp_sb *sb, uint32_t i)
     tcp_sb_unit *u = tcp_sb_at(sb, i);
     if (u == NULL || (u->flags & (TCP_SB_SACKED | TCP_SB_LOST)))
         return 0;
+    acct(sb, u, -1);
     u->flags |= TCP_SB_LOST;
     u->flags &= (uint16_t)~TCP_SB_RETRANS;
+    acct(sb, u, 1);
+    return u->segs;
+}
+
+uint32_t tcp_sb_mark_relost(tcp_sb *sb, uint32_t i)
+{
+    tcp_sb_unit *u = tcp_sb_at(sb, i);
+    if (u == NULL || (u->flags & TCP_SB_SACKED))
+        return 0;
+    acct(sb, u, -1);
+    u->flags |= TCP_SB_LOST;
+    u->flags &= (uint16_t)~TCP_SB_RETRANS;
+    acct(sb, u, 1);
     return u->segs;
 }
 
@@ -298,6 +388,8 @@ uint32_t tcp_sb_mark_head_lost(tcp_sb *sb)
 
 int tcp_sb_first_lost(const tcp_sb *sb)
 {
+    if (sb->pending == 0)
+        return -1;
     for (uint32_t i = 0; i < sb->n; i++) {
         const tcp_sb_unit *u = tcp_sb_at_c(sb, i);
         if ((u->flags & TCP_SB_LOST) && !(u->flags & (TCP_SB_RETRANS | TCP_SB_SACKED)))
@@ -311,14 +403,33 @@ void tcp_sb_retransmitted(tcp_sb *sb, uint32_t i, uint64_t now)
     tcp_sb_unit *u = tcp_sb_at(sb, i);
     if (u == NULL)
         return;
+    acct(sb, u, -1);
     u->flags |= TCP_SB_RETRANS | TCP_SB_EVER_RETRANS;
+    acct(sb, u, 1);
     u->xmit = now;
     u->order = sb->clock++;
 }
 
 void tcp_sb_count(const tcp_sb *sb, tcp_sb_counts *c)
 {
+    *c = sb->cnt;
+}
+
+uint32_t tcp_sb_pipe_segs(const tcp_sb *sb)
+{
+    return sb->pipe_segs;
+}
+
+uint32_t tcp_sb_pipe_bytes(const tcp_sb *sb)
+{
+    return sb->pipe_bytes;
+}
+
+void tcp_sb_recount(const tcp_sb *sb, tcp_sb_counts *c, uint32_t *pipe_segs, uint32_t *pipe_bytes,
+                    uint32_t *pending)
+{
     memset(c, 0, sizeof *c);
+    *pipe_segs = *pipe_bytes = *pending = 0;
     for (uint32_t i = 0; i < sb->n; i++) {
         const tcp_sb_unit *u = tcp_sb_at_c(sb, i);
         uint32_t len = u->end - u->start;
@@ -328,6 +439,19 @@ void tcp_sb_count(const tcp_sb *sb, tcp_sb_counts *c)
             c->sacked_segs += u->segs;
             c->sacked_bytes += len;
             c->high_sacked = u->end;
+        } else {
+            /* RFC 6675 SetPipe: one for the original unless it is lost, one more for a
+             * retransmission in flight */
+            if (!(u->flags & TCP_SB_LOST)) {
+                *pipe_segs += u->segs;
+                *pipe_bytes += len;
+            }
+            if (u->flags & TCP_SB_RETRANS) {
+                *pipe_segs += u->segs;
+                *pipe_bytes += len;
+            }
+            if ((u->flags & TCP_SB_LOST) && !(u->flags & TCP_SB_RETRANS))
+                (*pending)++;
         }
         if (u->flags & TCP_SB_LOST) {
             c->lost_segs += u->segs;
@@ -338,39 +462,6 @@ void tcp_sb_count(const tcp_sb *sb, tcp_sb_counts *c)
             c->retrans_bytes += len;
         }
     }
-}
-
-/* RFC 6675 SetPipe: for each unit not SACKed, one for the original unless it is lost, one more
- * for a retransmission in flight. */
-uint32_t tcp_sb_pipe_segs(const tcp_sb *sb)
-{
-    uint32_t pipe = 0;
-    for (uint32_t i = 0; i < sb->n; i++) {
-        const tcp_sb_unit *u = tcp_sb_at_c(sb, i);
-        if (u->flags & TCP_SB_SACKED)
-            continue;
-        if (!(u->flags & TCP_SB_LOST))
-            pipe += u->segs;
-        if (u->flags & TCP_SB_RETRANS)
-            pipe += u->segs;
-    }
-    return pipe;
-}
-
-uint32_t tcp_sb_pipe_bytes(const tcp_sb *sb)
-{
-    uint32_t pipe = 0;
-    for (uint32_t i = 0; i < sb->n; i++) {
-        const tcp_sb_unit *u = tcp_sb_at_c(sb, i);
-        uint32_t len = u->end - u->start;
-        if (u->flags & TCP_SB_SACKED)
-            continue;
-        if (!(u->flags & TCP_SB_LOST))
-            pipe += len;
-        if (u->flags & TCP_SB_RETRANS)
-            pipe += len;
-    }
-    return pipe;
 }
 
 /* ---- receiver side ------------------------------------------------------------------------ */

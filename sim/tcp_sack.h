@@ -16,6 +16,9 @@
  * how recently they changed (RFC 2018 section 4), after a D-SACK range when there is one
  * (RFC 2883 section 4).
  *
+ * Units change only through these functions, which keep the counts, the pipe and the number of
+ * units waiting for a retransmission up to date: asking them costs O(1), whatever the window.
+ *
  * Memory is bounded: at most TCP_SB_MAX units.  tcp_sb_push fails when the scoreboard is full and
  * the sender then holds new data back until acknowledgments free units.
  */
@@ -48,11 +51,23 @@ typedef struct tcp_sb_unit {
     uint16_t flags;      /* TCP_SB_* */
 } tcp_sb_unit;
 
+/* Counts over the units. */
+typedef struct tcp_sb_counts {
+    uint32_t segs_out, sacked_segs, lost_segs, retrans_segs;
+    uint32_t bytes_out, sacked_bytes, lost_bytes, retrans_bytes;
+    uint32_t high_sacked; /* end of the highest SACKed unit (valid if sacked_segs) */
+} tcp_sb_counts;
+
 typedef struct tcp_sb {
     tcp_sb_unit u[TCP_SB_MAX];
     uint32_t first, n; /* a ring: unit i is u[(first + i) % TCP_SB_MAX], in sequence order */
     uint32_t smss;     /* segment size used to split units */
     uint32_t clock;    /* the next transmission's order */
+    /* kept up to date by every change, so that the questions asked per ACK and per segment
+     * sent cost O(1): the counts, the pipe, the units waiting for a retransmission */
+    tcp_sb_counts cnt;
+    uint32_t pipe_segs, pipe_bytes;
+    uint32_t pending; /* units lost, not SACKed and not retransmitted */
 } tcp_sb;
 
 /* What an ACK delivered: filled by tcp_sb_ack and tcp_sb_sack (both add to it).  `visit`, when
@@ -113,14 +128,14 @@ uint32_t tcp_sb_mark_lost(tcp_sb *sb, uint32_t i);
 int tcp_sb_first_lost(const tcp_sb *sb);
 /* Unit i was retransmitted at `now` (split it first to retransmit part of it). */
 void tcp_sb_retransmitted(tcp_sb *sb, uint32_t i, uint64_t now);
+/* Marks unit i lost again after its retransmission was lost too (RFC 8985 6.2: a retransmission
+ * is judged by its own send time); returns the segments marked, 0 if it is SACKed. */
+uint32_t tcp_sb_mark_relost(tcp_sb *sb, uint32_t i);
 
-/* Counts over the units. */
-typedef struct tcp_sb_counts {
-    uint32_t segs_out, sacked_segs, lost_segs, retrans_segs;
-    uint32_t bytes_out, sacked_bytes, lost_bytes, retrans_bytes;
-    uint32_t high_sacked; /* end of the highest SACKed unit (valid if sacked_segs) */
-} tcp_sb_counts;
 void tcp_sb_count(const tcp_sb *sb, tcp_sb_counts *c);
+/* The same, computed afresh from the units (for tests of the kept counts). */
+void tcp_sb_recount(const tcp_sb *sb, tcp_sb_counts *c, uint32_t *pipe_segs, uint32_t *pipe_bytes,
+                    uint32_t *pending);
 /* RFC 6675 SetPipe in segments (Linux tcp_packets_in_flight) and in bytes. */
 uint32_t tcp_sb_pipe_segs(const tcp_sb *sb);
 uint32_t tcp_sb_pipe_bytes(const tcp_sb *sb);

@@ -160,6 +160,117 @@ static void test_sb_split_merge_keep_fin_and_mark(void **state)
 
 /* RFC 2018 4: the first block holds the most recent segment, the others follow by how recently
  * they changed; a D-SACK block (RFC 2883) goes first; three blocks fit beside timestamps. */
+/* The counts, the pipe and the number of units waiting for a retransmission are kept as the
+ * units change (so that asking costs O(1)); after every operation of a long random sequence
+ * (pushes, cumulative ACKs, SACK blocks, loss marks, retransmissions, splits, merges) they equal
+ * what a walk over the units finds. */
+static void expect_kept_counts(const tcp_sb *sb)
+{
+    tcp_sb_counts kept, walk;
+    uint32_t ps, pb, pend;
+    tcp_sb_count(sb, &kept);
+    tcp_sb_recount(sb, &walk, &ps, &pb, &pend);
+    assert_int_equal(kept.segs_out, walk.segs_out);
+    assert_int_equal(kept.bytes_out, walk.bytes_out);
+    assert_int_equal(kept.sacked_segs, walk.sacked_segs);
+    assert_int_equal(kept.sacked_bytes, walk.sacked_bytes);
+    assert_int_equal(kept.lost_segs, walk.lost_segs);
+    assert_int_equal(kept.lost_bytes, walk.lost_bytes);
+    assert_int_equal(kept.retrans_segs, walk.retrans_segs);
+    assert_int_equal(kept.retrans_bytes, walk.retrans_bytes);
+    if (walk.sacked_segs)
+        assert_int_equal(kept.high_sacked, walk.high_sacked);
+    assert_int_equal(tcp_sb_pipe_segs(sb), ps);
+    assert_int_equal(tcp_sb_pipe_bytes(sb), pb);
+    assert_int_equal(sb->pending, pend);
+    assert_int_equal(tcp_sb_first_lost(sb) >= 0, pend > 0);
+}
+
+static void test_sb_kept_counts(void **state)
+{
+    (void)state;
+    static tcp_sb sb;
+    tcp_sb_init(&sb, M);
+    uint32_t una = 0xFFFF0000u, nxt = una; /* wraps */
+    uint64_t rng = 12345, now = 0;
+    for (int step = 0; step < 20000; step++) {
+        rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+        uint32_t r = (uint32_t)(rng >> 33);
+        now++;
+        switch (r % 10) {
+        case 0:
+        case 1:
+        case 2: { /* a unit of 1 to 4 segments, sometimes a short one or a FIN */
+            uint32_t segs = 1 + (r >> 4) % 4;
+            uint32_t len = (r >> 8) % 7 == 0 ? 300 : segs * M;
+            uint16_t fl = (r >> 12) % 29 == 0 ? TCP_SB_FIN : 0;
+            if (fl)
+                len += 1;
+            if (tcp_sb_push(&sb, nxt, nxt + len, (uint16_t)(len >= M ? segs : 1), fl, now) == 0)
+                nxt += len;
+            break;
+        }
+        case 3: { /* a cumulative ACK somewhere in what is out */
+            uint32_t out = nxt - una;
+            if (out) {
+                uint32_t a = una + (r >> 4) % (out + 1);
+                tcp_sb_delivery d = {0};
+                tcp_sb_ack(&sb, a, &d);
+                una = a;
+            }
+            break;
+        }
+        case 4:
+        case 5: { /* one or two SACK blocks, edges anywhere, D-SACKs included */
+            uint32_t out = nxt - una;
+            if (out) {
+                tcp_sack_block b[2];
+                for (int k = 0; k < 2; k++) {
+                    uint32_t x = una + (r >> (4 + k)) % out, y = x + 1 + (r >> (9 + k)) % (3 * M);
+                    b[k].left = x;
+                    b[k].right = y;
+                }
+                tcp_sb_delivery d = {0};
+                tcp_sb_sack(&sb, b, 1 + (r >> 20) % 2, una, nxt, &d);
+            }
+            break;
+        }
+        case 6:
+            if ((r >> 4) % 3 == 0)
+                tcp_sb_mark_lost_6675(&sb, 3);
+            else if ((r >> 4) % 3 == 1)
+                tcp_sb_mark_head_lost(&sb);
+            else if (sb.n)
+                tcp_sb_mark_relost(&sb, (r >> 6) % sb.n);
+            break;
+        case 7: { /* retransmit the first lost unit, or part of it */
+            int i = tcp_sb_first_lost(&sb);
+            if (i >= 0) {
+                const tcp_sb_unit *u = tcp_sb_at_c(&sb, (uint32_t)i);
+                if (u->segs > 1 && (r >> 4) % 2)
+                    (void)tcp_sb_split(&sb, (uint32_t)i, u->start + M);
+                tcp_sb_retransmitted(&sb, (uint32_t)i, now);
+            }
+            break;
+        }
+        case 8:
+            if (sb.n > 1 && (r >> 4) % 2)
+                (void)tcp_sb_merge(&sb, (r >> 6) % (sb.n - 1));
+            else if ((r >> 4) % 50 == 0)
+                tcp_sb_mark_all_lost(&sb);
+            break;
+        default:
+            if (sb.n && (r >> 4) % 20 == 0) {
+                const tcp_sb_unit *u = tcp_sb_at_c(&sb, sb.n - 1);
+                nxt = u->start;
+                tcp_sb_pop_back(&sb);
+            }
+            break;
+        }
+        expect_kept_counts(&sb);
+    }
+}
+
 static void test_sack_build_order(void **state)
 {
     (void)state;
@@ -376,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_sb_dsack_and_invalid_blocks),
         cmocka_unit_test(test_sb_islost_and_pipe),
         cmocka_unit_test(test_sb_split_merge_keep_fin_and_mark),
+        cmocka_unit_test(test_sb_kept_counts),
         cmocka_unit_test(test_sack_build_order),
         cmocka_unit_test(test_syn_sack_permitted_negotiated),
         cmocka_unit_test(test_established_receiver_sack_blocks),
