@@ -294,8 +294,11 @@ typedef struct tcp_endpoint {
     bool comp_pending;       /* the delayed-ACK timer runs for a compressed SACK */
     /* receiver, Linux window (tcp_rwnd.c) */
     uint32_t rmem;          /* receive buffer charged: bytes held plus per-segment overhead */
+    uint32_t rmem_ooo;      /* the part of rmem charged for out-of-order data, */
+    uint32_t ooo_charged;   /* and the bytes it was charged for */
     uint32_t rcv_ssthresh;  /* the window's growth limit (tcp_grow_window) */
     uint16_t scaling_ratio; /* bytes of window per 256 bytes of buffer (tcp_win_from_space) */
+    uint32_t rcv_clamp;     /* the window clamp once the ratio was measured (0: not yet) */
 } tcp_endpoint;
 
 /* One segment on its way to an observer endpoint. */
@@ -467,6 +470,11 @@ uint32_t tcp_rwnd_linux(tcp_endpoint *ep, bool commit);
 /* Charges the receive buffer for `len` bytes arriving in one segment (Linux counts each
  * segment's truesize) and lets the window's growth limit rise (tcp_grow_window). */
 void tcp_rwnd_charge(tcp_endpoint *ep, uint32_t len, bool in_order);
+/* len bytes held out of order became part of the stream (their charge goes with them). */
+void tcp_rwnd_ooo_drained(tcp_endpoint *ep, uint32_t len);
+/* tcp_measure_rcv_mss's part: the scaling ratio from an in-order segment of len bytes (before
+ * rcv_mss is updated from it). */
+void tcp_rwnd_measure(tcp_endpoint *ep, uint32_t len);
 /* The application read `n` of the `held` bytes the buffer held: uncharges their share. */
 void tcp_rwnd_release(tcp_endpoint *ep, uint32_t n, uint32_t held);
 /* Forgets all outstanding timers and queued output (entering CLOSED or TIME-WAIT). */

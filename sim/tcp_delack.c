@@ -99,6 +99,7 @@ static void schedule_delayed(tcp_endpoint *ep, uint64_t now)
 /* tcp_event_data_recv: the segment size, the ATO, and quick ACKs at the start or after idle. */
 static void data_recv(tcp_endpoint *ep, uint64_t now, uint32_t len)
 {
+    tcp_rwnd_measure(ep, len);
     if (len >= ep->rcv_mss) {
         ep->rcv_mss = len < ep->smss ? len : ep->smss;
     } else {

@@ -73,7 +73,17 @@ static void take_syn_options(tcp_endpoint *ep, const tcp_seg *s)
         if (ep->smss > 64 + 12)
             ep->smss -= 12;
     }
+    /* the receiver's estimate of the peer's segment size: with Linux's engines it starts at
+     * 536 (tcp_initialize_rcv_mss: TCP_MSS_DEFAULT, at most the MSS and half the window) and
+     * follows the segments that arrive (tcp_measure_rcv_mss) */
     ep->rcv_mss = ep->smss;
+    if (ep->cfg.rwnd == TCP_RWND_LINUX || ep->cfg.quickack) {
+        uint32_t hint = ep->smss < 536 ? ep->smss : 536;
+        uint32_t half = tcp_rcv_window(ep, false) / 2;
+        if (half < hint)
+            hint = half;
+        ep->rcv_mss = hint < 88 ? 88 : hint;
+    }
     /* the scoreboard sender takes over when a mechanism needs it (tcp_xmit.c) */
     const tcp_config *c = &ep->cfg;
     ep->engine = ep->sb != NULL && !ep->observer &&
@@ -357,6 +367,7 @@ static bool ooo_drain(tcp_endpoint *ep)
             if (ep->fin_seen && tcp_seq_gt(r.end, ep->fin_seq))
                 r.end = ep->fin_seq; /* a FIN held out of order is not data */
             if (tcp_seq_leq(r.start, ep->rcv_nxt)) {
+                tcp_rwnd_ooo_drained(ep, ep->ooo[i].end - ep->ooo[i].start);
                 if (tcp_seq_gt(r.end, ep->rcv_nxt)) {
                     uint32_t n = r.end - ep->rcv_nxt;
                     ep->rcv_nxt = r.end;

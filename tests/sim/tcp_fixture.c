@@ -57,6 +57,10 @@ tcp_seg fx_seg(const fx *f, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t 
     }
     if ((flags & TCP_SYN) && f->peer_sack)
         s.sack_perm = true;
+    if ((flags & TCP_SYN) && f->peer_ws) {
+        s.has_wscale = true;
+        s.wscale = f->peer_ws_shift;
+    }
     if (f->peer_ts) {
         s.has_ts = true;
         s.tsval = (uint32_t)(f->now / 1000u) + 1u;

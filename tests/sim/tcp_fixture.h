@@ -42,12 +42,14 @@ typedef struct fx {
     tcp_sb sb; /* the endpoint's scoreboard */
     trace_buf tb;
     uint64_t now;
-    size_t mark;        /* trace events before this index belong to earlier steps */
-    uint32_t isn;       /* our ISN (cfg.isn) */
-    uint32_t peer;      /* the imaginary peer's ISN */
-    uint16_t peer_mss;  /* MSS option on the peer's SYN; 0 = no option */
-    uint32_t peer_win;  /* window on every segment the fixture builds */
-    bool peer_sack;     /* the peer's SYN carries SACK-permitted */
+    size_t mark;       /* trace events before this index belong to earlier steps */
+    uint32_t isn;      /* our ISN (cfg.isn) */
+    uint32_t peer;     /* the imaginary peer's ISN */
+    uint16_t peer_mss; /* MSS option on the peer's SYN; 0 = no option */
+    uint32_t peer_win; /* window on every segment the fixture builds */
+    bool peer_sack;    /* the peer's SYN carries SACK-permitted */
+    bool peer_ws;      /* the peer's SYN carries window scale peer_ws_shift */
+    uint8_t peer_ws_shift;
     bool peer_ts;       /* the peer's segments carry timestamps: TSval = its clock (ms + 1),
                            TSecr = the last TSval we sent */
     uint32_t our_tsval; /* the last TSval we sent (fx_drain records it) */

@@ -298,6 +298,76 @@ static void test_linux_receive_window_closes_by_truesize(void **state)
     fx_free(&f);
 }
 
+/* The window as Linux computes it from the true size of what it holds (tcp_rwnd.c), checked
+ * against the kernel's own ACKs in tests/kernel (plain, loss2, synloss, Linux 6.18, window scale
+ * 7, tcp_rmem[1] = 131072, nothing read yet):
+ *   - ten 1448-byte segments: each costs 2304 bytes of buffer (a TUN device's allocation), the
+ *     first sets the ratio to 1448 x 256 / 2304 = 160 (tcp_measure_rcv_mss); the window grows by
+ *     two segments per segment (tcp_grow_window) until the free space, falling by 1440 bytes per
+ *     segment held, is smaller: 532, 555, 577, 595, then 584 ... 529 units of 128;
+ *   - the second of them lost: the eight after it are held out of order and still grow the
+ *     window (tcp_data_queue_ofo), which keeps its right edge: 532, 555, 577, then 595 (that
+ *     limit is the free space before the segment is charged); the application reads the
+ *     first segment, and when the hole is filled the nine held segments leave 539; read and
+ *     closed, the FIN offers 600;
+ *   - one 1000-byte segment sets the ratio to 111, which lowers the clamp below the window
+ *     offered; the right edge does not move back: 64256 (502 units), as Linux's ACK shows. */
+static void test_linux_receive_window_from_truesize(void **state)
+{
+    (void)state;
+    static const uint32_t plain[10] = {532, 555, 577, 595, 584, 573, 562, 551, 540, 529};
+    static const uint32_t loss2[9] = {532, 555, 577, 595, 595, 595, 595, 595, 595};
+    for (int lose = 0; lose <= 1; lose++) {
+        tcp_config c = linux_cfg();
+        fx f;
+        fx_init(&f, TRACE_SERVER, I, P, &c);
+        f.peer_ts = true;
+        f.peer_sack = true;
+        f.peer_ws = true;
+        f.peer_ws_shift = 7;
+        fx_server_established(&f);
+        uint32_t k_acks = 0;
+        for (uint32_t k = 0; k < 10; k++) {
+            if (lose && k == 1)
+                continue;
+            fx_send_seg(&f, FX_MS(300), TCP_ACK, P + 1 + 1448 * k, I + 1, 1448);
+            assert_int_equal(fx_drain(&f), 1); /* quick ACKs, or duplicate ACKs */
+            assert_int_equal(f.out[0].win_raw, lose ? loss2[k_acks] : plain[k_acks]);
+            k_acks++;
+        }
+        if (lose) {
+            /* the application reads the first segment after the burst; then the hole fills */
+            assert_int_equal(tcp_recv(&f.ep, FX_MS(300), 100000), 1448);
+            assert_int_equal(fx_drain(&f), 0);
+            fx_send_seg(&f, FX_MS(400), TCP_ACK, P + 1 + 1448, I + 1, 1448);
+            assert_int_equal(fx_drain(&f), 1);
+            assert_int_equal(f.out[0].ack, P + 1 + 10 * 1448);
+            assert_int_equal(f.out[0].win_raw, 539);
+            /* all read, the server closes: its FIN shows what the window grew to, 600 */
+            assert_int_equal(tcp_recv(&f.ep, FX_MS(400), 100000), 9 * 1448);
+            fx_drain(&f);
+            assert_int_equal(tcp_close(&f.ep, FX_MS(400)), TCP_EOK);
+            assert_int_equal(fx_drain(&f), 1);
+            assert_int_equal(f.out[0].flags, TCP_ACK | TCP_FIN);
+            assert_int_equal(f.out[0].win_raw, 600);
+        }
+        fx_free(&f);
+    }
+    tcp_config c = linux_cfg();
+    fx f;
+    fx_init(&f, TRACE_SERVER, I, P, &c);
+    f.peer_ts = true;
+    f.peer_sack = true;
+    f.peer_ws = true;
+    f.peer_ws_shift = 7;
+    fx_server_established(&f);
+    fx_send_seg(&f, FX_MS(300), TCP_ACK | TCP_PSH, P + 1, I + 1, 1000);
+    assert_int_equal(fx_drain(&f), 1);
+    assert_int_equal(f.ep.scaling_ratio, 111);
+    assert_int_equal(f.out[0].win, 64256);
+    fx_free(&f);
+}
+
 /* tcp_incr_quickack and tcp_event_data_recv: the first data of a connection gets quick ACKs, as
  * many as half the advertised window in segments (at most 16): with the 65160-byte window every
  * one of ten segments is acknowledged at once; with the textbook rules (quickack off) every
@@ -379,7 +449,8 @@ static void test_established_fin_ack_delayed_to_ride_on_answer(void **state)
 
 /* Linux's SACK compression (__tcp_ack_snd_check): once quick ACKs are over, out-of-order
  * segments at one RCV.NXT get three immediate duplicate ACKs; the next ones are folded into one
- * sent 1 ms later (or 5 % of the RTT if less). */
+ * sent 1 ms later (or 5 % of the RTT if less).  The window is at its limit here: an out-of-order
+ * segment that grows it (tcp_data_queue_ofo calls tcp_grow_window) earns a quick ACK. */
 static void test_established_sack_compression(void **state)
 {
     (void)state;
@@ -391,6 +462,7 @@ static void test_established_sack_compression(void **state)
     fx_server_established(&f);
     f.ep.quick = 0;
     f.ep.ato = 40000;
+    f.ep.rcv_ssthresh = 1u << 30;
     int acks = 0;
     for (uint32_t k = 1; k <= 6; k++) {
         fx_send_seg(&f, FX_MS(200), TCP_ACK, P + 1 + 1448 * k, I + 1, 1448);
@@ -480,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_established_zero_window_probe_linux),
         cmocka_unit_test(test_linux_initial_windows),
         cmocka_unit_test(test_linux_receive_window_closes_by_truesize),
+        cmocka_unit_test(test_linux_receive_window_from_truesize),
         cmocka_unit_test(test_established_quick_acks_at_start),
         cmocka_unit_test(test_established_delayed_ack_ato_doubles),
         cmocka_unit_test(test_established_fin_ack_delayed_to_ride_on_answer),
