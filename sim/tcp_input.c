@@ -210,7 +210,8 @@ static void eng_process_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         uint32_t acked = s->ack - ep->snd_una;
         uint32_t data_end = tcp_data_end(ep);
         uint32_t ctl = 0;
-        if (ep->snd_una == ep->iss)
+        bool syn_acked = ep->snd_una == ep->iss;
+        if (syn_acked)
             ctl++; /* our SYN */
         if (ep->fin_queued && tcp_seq_leq(ep->snd_una, data_end) && tcp_seq_gt(s->ack, data_end))
             ctl++; /* our FIN */
@@ -218,7 +219,10 @@ static void eng_process_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         ep->snd_una = s->ack;
         if (tcp_seq_lt(ep->snd_nxt, ep->snd_una))
             ep->snd_nxt = ep->snd_una;
-        if (ep->cfg.rto_est != TCP_RTO_LINUX)
+        /* Linux times the handshake from the SYN,ACK's send time, with or without timestamps
+         * (tcp_synack_rtt_meas; Karn's rule: not after a retransmission); the rest of its
+         * samples come from the scoreboard (tcp_eng_ack) */
+        if (ep->cfg.rto_est != TCP_RTO_LINUX || syn_acked)
             rtt_measure(ep, now, s->ack);
         ep->retries = 0;
         if (ep->cfg.rto_est == TCP_RTO_LINUX)
@@ -272,7 +276,8 @@ static bool process_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         uint32_t data_end = tcp_data_end(ep);
         /* sequence space of the SYN and FIN is not data */
         uint32_t ctl = 0;
-        if (ep->snd_una == ep->iss)
+        bool syn_acked = ep->snd_una == ep->iss;
+        if (syn_acked)
             ctl++; /* our SYN */
         if (ep->fin_queued && tcp_seq_leq(ep->snd_una, data_end) && tcp_seq_gt(s->ack, data_end))
             ctl++; /* our FIN */

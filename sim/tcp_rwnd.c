@@ -4,16 +4,16 @@
  * window of our SYN in both modes.  The RFC window (free buffer space with the receiver SWS
  * avoidance of RFC 1122 4.2.3.3) is tcp_rcv_window in tcp.c.
  *
- * Linux charges its receive buffer with each segment's truesize (the data and the buffer that
+ * Linux charges its receive buffer with each segment's truesize (the data and the memory that
  * holds it), not with the data alone, and turns buffer space into window with a scaling ratio
  * (bytes of window per 256 bytes of buffer): half before any data arrived, then the ratio of
- * data to truesize of the segments seen.  The model here charges len + TCP_RX_OVERHEAD for a
- * segment of len bytes, which gives 1448-byte segments the ratio Linux measures on a TUN or veth
- * path (about 0.64); the window then behaves as Linux's does: it starts at the buffer's half
- * rounded down to whole segments (64240 with MSS 1460, 65160 with timestamps), grows by two
- * segments per segment received while there is room (rcv_ssthresh), is rounded up to the
- * window scale's unit, never shrinks its right edge, and is closed to zero when less than one
- * segment would fit.  Linux's buffer autotuning (tcp_rcv_space_adjust) is not modelled.
+ * data to truesize of the last in-order segment of a new size (tcp_measure_rcv_mss).  The
+ * truesize here is what a TUN device allocates (rx_truesize); the window then behaves as Linux's
+ * does: it starts at the buffer's half rounded down to whole segments (64240 with MSS 1460,
+ * 65160 with timestamps), grows by two segments per segment received, in order or not, while
+ * there is room (rcv_ssthresh), is rounded up to the window scale's unit, never shrinks its
+ * right edge, and is closed to zero when less than one segment would fit.  Linux's buffer
+ * autotuning (tcp_rcv_space_adjust) is not modelled.
  */
 #include "tcp.h"
 

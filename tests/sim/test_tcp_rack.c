@@ -291,6 +291,37 @@ static void test_linux_rto_estimator(void **state)
     assert_int_equal(s.rto, 220000);
 }
 
+/* tcp_synack_rtt_meas: Linux times the handshake from the SYN,ACK's send time, with timestamps
+ * or without (net.ipv4.tcp_timestamps=0): the server's RTO after the handshake is SRTT +
+ * max(4 mdev, 200 ms) = 300 ms, not the initial 1 s; after a retransmitted SYN,ACK there is no
+ * sample without timestamps (Karn's rule). */
+static void test_linux_rtt_handshake_sample_without_timestamps(void **state)
+{
+    (void)state;
+    for (int rexmit = 0; rexmit <= 1; rexmit++) {
+        tcp_config c = linux_cfg();
+        c.timestamps = false;
+        fx f;
+        fx_init(&f, TRACE_SERVER, I, P, &c);
+        f.peer_sack = true;
+        fx_server_syn_received(&f);
+        uint64_t t = f.now + FX_RTT;
+        if (rexmit) {
+            fx_tick(&f, tcp_next_deadline(&f.ep)); /* the SYN,ACK again, after 1 s */
+            expect_seg(&f, TCP_SYN | TCP_ACK, I, P + 1, 0);
+            t = f.now + FX_RTT;
+        }
+        fx_send_seg(&f, t, TCP_ACK, P + 1, I + 1, 0);
+        assert_int_equal(f.ep.state, TCP_ESTABLISHED);
+        assert_int_equal(f.ep.rto.has_sample, !rexmit);
+        if (!rexmit) {
+            assert_int_equal(f.ep.rto.srtt, FX_RTT);
+            assert_int_equal(f.ep.rto.rto, FX_MS(300));
+        }
+        fx_free(&f);
+    }
+}
+
 /* Linux takes an RTT sample from every ACK of new data (the earliest newly acknowledged segment
  * never retransmitted): ten ACKs, ten samples; RFC 6298 times one segment per round trip. */
 static void test_linux_rtt_sample_per_ack(void **state)
@@ -323,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_cubic),
         cmocka_unit_test(test_linux_rto_estimator),
         cmocka_unit_test(test_linux_rtt_sample_per_ack),
+        cmocka_unit_test(test_linux_rtt_handshake_sample_without_timestamps),
     };
     return cmocka_run_group_tests_name("tcp_rack", tests, NULL, NULL);
 }
