@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "cli_settings.h"
+#include "tcp_mech.h"
 
 const char *const cli_synopsis[] = {
     "tcpsim --scenario NAME [-o FILE] [-w FILE] [options]",
@@ -177,9 +178,10 @@ const cli_optdef cli_optdefs[] = {
     {.lng = "profile",
      .code = O_PROFILE,
      .arg = "rfc|linux",
-     .help = "rfc (default): RFC 6298 minimum RTO 1s, MSL 60s, initial window per RFC 5681; "
-             "linux: minimum RTO 200ms, MSL 30s so TIME-WAIT lasts 60s, initial window 10 "
-             "segments, kept after a single SYN timeout (--syn-loss-iw 2)"},
+     .help = "rfc (default): the RFCs' values and mechanisms (minimum RTO 1s, MSL 60s, initial "
+             "window per RFC 5681); linux: what Linux puts on the wire: minimum RTO 200ms, MSL "
+             "30s, initial window 10 kept after one SYN timeout, a 131072-byte receive buffer, "
+             "and every mechanism below on (docs/linux-profile.md)"},
     {.lng = "rtt", .code = O_RTT, .arg = "DUR", .help = "round-trip propagation delay (100ms)"},
     {.lng = "bandwidth", .code = O_BW, .arg = "RATE", .help = "link rate, e.g. 10Mbit (unlimited)"},
     {.lng = "loss", .code = O_LOSS, .arg = "P", .help = "random segment loss, e.g. 1% or 0.01 (0)"},
@@ -258,6 +260,88 @@ const cli_optdef cli_optdefs[] = {
      .code = O_UNTIL,
      .arg = "DUR",
      .help = "stop the simulation at this time (3600s)"},
+
+    {.heading = "Mechanisms",
+     .help = "Each of these is also a scenario-file setting; --profile linux turns them all on "
+             "(docs/linux-profile.md); the defaults are the RFC behaviour."},
+    {.lng = "sack",
+     .code = O_MECH + TCP_MECH_SACK,
+     .arg = "on|off",
+     .help = "SACK (RFC 2018) with RFC 6675 loss recovery (off)"},
+    {.lng = "timestamps",
+     .code = O_MECH + TCP_MECH_TIMESTAMPS,
+     .arg = "on|off",
+     .help = "TCP timestamps (RFC 7323): 12 bytes of every segment, RTT from TSecr, PAWS (off)"},
+    {.lng = "cc",
+     .code = O_MECH + TCP_MECH_CC,
+     .arg = "newreno|cubic",
+     .help = "congestion control: NewReno (RFC 5681, RFC 6582) or CUBIC (RFC 9438) (newreno)"},
+    {.lng = "rack",
+     .code = O_MECH + TCP_MECH_RACK,
+     .arg = "on|off",
+     .help = "RACK: losses detected by time (RFC 8985 section 6; needs SACK) (off)"},
+    {.lng = "tlp",
+     .code = O_MECH + TCP_MECH_TLP,
+     .arg = "on|off",
+     .help = "tail loss probes (RFC 8985 section 7; needs SACK) (off)"},
+    {.lng = "prr",
+     .code = O_MECH + TCP_MECH_PRR,
+     .arg = "on|off",
+     .help = "proportional rate reduction during fast recovery (RFC 6937) (off)"},
+    {.lng = "quickack",
+     .code = O_MECH + TCP_MECH_QUICKACK,
+     .arg = "on|off",
+     .help = "Linux's ACK engine: quick ACKs at the start and after idle, adaptive delayed-ACK "
+             "timeout, delayed ACK of a FIN (off)"},
+    {.lng = "nagle",
+     .code = O_MECH + TCP_MECH_NAGLE,
+     .arg = "on|off|minshall",
+     .help = "Nagle's algorithm: RFC 896, none, or Linux's (a small segment waits only while "
+             "another small one is unacknowledged) (on)"},
+    {.lng = "psh",
+     .code = O_MECH + TCP_MECH_PSH,
+     .arg = "write|linux",
+     .help = "where PSH goes: on the segment that empties the send queue, or where Linux's "
+             "write path and GSO put it (write)"},
+    {.lng = "rto-estimator",
+     .code = O_MECH + TCP_MECH_RTO_ESTIMATOR,
+     .arg = "rfc|linux",
+     .help = "RTO from RFC 6298 (one timed segment per RTT), or Linux's (a sample per ACK, the "
+             "minimum RTO bounding the variance term) (rfc)"},
+    {.lng = "cwnd-unit",
+     .code = O_MECH + TCP_MECH_CWND_UNIT,
+     .arg = "bytes|packets",
+     .help = "count the congestion window in bytes (RFC 5681) or in packets, as Linux does, so "
+             "that the FIN waits for it like data (bytes)"},
+    {.lng = "zero-window-probe",
+     .code = O_MECH + TCP_MECH_ZWP,
+     .arg = "rfc|linux",
+     .help = "probe a zero window with one octet of new data (RFC 9293), or as Linux does, with "
+             "no data at SND.UNA - 1, timed from each answer (rfc)"},
+    {.lng = "rcv-window",
+     .code = O_MECH + TCP_MECH_RCV_WINDOW,
+     .arg = "rfc|linux",
+     .help = "receive window: the free buffer (RFC 1122 SWS avoidance), or Linux's (buffer "
+             "charged per segment, growth limit, --rcv-buf as SO_RCVBUF takes it) (rfc)"},
+    {.lng = "dup-syn",
+     .code = O_MECH + TCP_MECH_DUP_SYN,
+     .arg = "ack|syn-ack",
+     .help = "answer a duplicate SYN in SYN-RECEIVED with an ACK (RFC 9293) or with the SYN,ACK "
+             "again (Linux) (ack)"},
+    {.lng = "syn-linear-timeouts",
+     .code = O_MECH + TCP_MECH_SYN_LINEAR,
+     .arg = "N",
+     .help = "SYN timeouts before the RTO starts doubling (0, RFC 6298 5.5; Linux: 4)"},
+    {.lng = "wscale",
+     .code = O_MECH + TCP_MECH_WSCALE,
+     .arg = "SHIFT",
+     .help = "window scale offered: auto (the least the buffer needs), linux (7, or what a set "
+             "--rcv-buf needs) or 0 to 14 (auto)"},
+    {.lng = "hz",
+     .code = O_MECH + TCP_MECH_HZ,
+     .arg = "HZ",
+     .help = "fire timers as Linux's timer wheel does at 100, 250, 300 or 1000 HZ, or off "
+             "(off; Linux: 250)"},
     {0},
 };
 

@@ -8,6 +8,7 @@
 #include "cli_opts.h"
 #include "cli_parse.h"
 #include "cli_settings.h"
+#include "tcp_mech.h"
 
 static void apply_profile(sim_scenario *sc, const char *profile)
 {
@@ -54,6 +55,13 @@ static int apply_one(sim_scenario *sc, int opt, const char *arg, char *err, size
     default:
         break;
     }
+    if (opt >= O_MECH && opt < O_MECH + TCP_MECH_COUNT) {
+        const tcp_mech *m = tcp_mech_at(opt - O_MECH);
+        for (int i = 0; i < 2; i++)
+            if (tcp_mech_apply(&sc->tcp[i], m, arg, err, errlen) < 0)
+                return -1;
+        return 0;
+    }
     for (int i = 0; i < 2; i++) {
         tcp_config *c = &sc->tcp[i];
         switch (opt) {
@@ -75,6 +83,8 @@ static int apply_one(sim_scenario *sc, int opt, const char *arg, char *err, size
                 return -1;
             }
             *(opt == O_RCVBUF ? &c->rcv_buf : &c->snd_buf) = (uint32_t)u;
+            if (opt == O_RCVBUF)
+                c->rcv_buf_set = true;
             break;
         case O_MSL:
             if (cli_parse_duration(arg, &c->msl, err, errlen))

@@ -12,8 +12,12 @@
  * text and JSON writers into /dev/null, and through the pcap exporter (--write-pcap, vantage and
  * framing picked by the input's size) into a scratch file that is replayed at once: a capture
  * tcpsim wrote itself must read to its end, every frame must be a TCP segment with a good
- * checksum.  Files that would need long runs are only parsed: a slow simulation of a scenario
- * that asks for one is not a bug.
+ * checksum.  The options the endpoints put on their segments keep RFC 7323 and RFC 2018's
+ * promises whatever the settings (`sack`, `timestamps`, `profile linux`...): a segment other
+ * than a SYN carries timestamps or SACK blocks only when a SYN from each end offered them, its
+ * SACK blocks are never empty or wrapped, and they all fit in the 40 bytes of options the
+ * exporter writes (three with timestamps, four without).  Files that would need long runs are
+ * only parsed: a slow simulation of a scenario that asks for one is not a bug.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +26,7 @@
 #include <unistd.h>
 
 #include "cap_export.h"
+#include "cap_export_int.h"
 #include "cap_replay.h"
 #include "cap_source.h"
 #include "cli_json.h"
@@ -162,6 +167,34 @@ static void check_errors(const sim_script *s, int rc)
     }
 }
 
+/* The options' promises over a whole trace (see the file comment). */
+static void check_options(const trace_buf *tb)
+{
+    bool ts_syn[2] = {false, false}, sack_syn[2] = {false, false};
+    for (size_t i = 0; i < tb->n; i++) {
+        const trace_event *ev = &tb->ev[i];
+        if (ev->kind != TRACE_SEND || ev->ep > 1)
+            continue;
+        const tcp_seg *s = &ev->seg;
+        if (s->flags & TCP_SYN) {
+            ts_syn[ev->ep] |= s->has_ts;
+            sack_syn[ev->ep] |= s->sack_perm;
+            continue;
+        }
+        if (s->has_ts)
+            CHECK(ts_syn[0] && ts_syn[1]);
+        CHECK(s->nsack <= TCP_MAX_SACK);
+        if (s->nsack > 0)
+            CHECK(sack_syn[0] && sack_syn[1]);
+        for (unsigned k = 0; k < s->nsack; k++)
+            CHECK((int32_t)(s->sack[k].right - s->sack[k].left) > 0);
+        uint8_t opt[CAP_EXPORT_OPT_MAX];
+        unsigned fit = 0;
+        cap_export_tcp_options(s, opt, &fit);
+        CHECK(fit == s->nsack);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > SIM_PARSE_FILE_MAX + 16)
@@ -207,6 +240,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(sim_net_run(&net) == 0);
     CHECK(net.now <= a.sc.until);
     sim_net_free(&net);
+    check_options(&tb);
     for (size_t i = 0; i < a.n_expect; i++) {
         char why[SIM_EXPECT_WHY];
         memset(why, 0x55, sizeof why);

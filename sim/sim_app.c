@@ -128,6 +128,12 @@ static void run_action(sim_net *net, const sim_action *a)
             app->eof_seen = true;
         }
         emit_app(net, i, TCP_CALL_READ, got, got, false, pv);
+        if (got > 0 && !app->eof_seen && tcp_eof(ep) && (a->bytes == 0 || got < a->bytes)) {
+            /* what had arrived ended with the peer's FIN: reading on until the socket would
+             * block meets the end of file in the same call (as tests/kernel's kt_peer reads) */
+            app->eof_seen = true;
+            emit_app(net, i, TCP_CALL_READ, 0, 0, false, "end of file");
+        }
         break;
     }
     case TCP_CALL_SHUTDOWN:

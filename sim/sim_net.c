@@ -46,8 +46,10 @@ void sim_net_init(sim_net *net, const sim_scenario *sc, trace_sink sink)
     net->rng.s = sc->seed;
     sim_heap_init(&net->heap);
     net->ep_sink = sink.emit ? (trace_sink){ep_emit, net} : sink;
-    for (uint8_t i = 0; i < 2; i++)
+    for (uint8_t i = 0; i < 2; i++) {
         tcp_init(&net->ep[i], &sc->tcp[i], i, net->ep_sink);
+        tcp_attach_sb(&net->ep[i], &net->sb[i]);
+    }
     for (uint32_t k = 0; k < sc->n_actions; k++) {
         sim_event ev;
         memset(&ev, 0, sizeof ev);
@@ -63,24 +65,55 @@ void sim_net_free(sim_net *net)
     sim_heap_free(&net->heap);
 }
 
+/* Sends everything endpoint i has to send now; returns -1 on allocation failure, else whether
+ * anything was sent. */
+static int drain(sim_net *net, uint8_t i)
+{
+    int sent = 0;
+    tcp_seg seg;
+    for (;;) {
+        net->holding = true;
+        bool have = tcp_output(&net->ep[i], net->now, &seg);
+        net->holding = false;
+        if (!have) {
+            release_held(net);
+            return sent;
+        }
+        int rc = sim_link_send(net, i, &seg);
+        release_held(net);
+        if (rc < 0)
+            return -1;
+        sent = 1;
+    }
+}
+
+/* True when the next event is another segment arriving at endpoint i at this very time: with
+ * Linux's ACK engine the application then waits, as a reader does while the kernel's softirq
+ * takes a burst of packets (and acknowledges each) before the reading thread runs. */
+static bool batch_pending(const sim_net *net, uint8_t i)
+{
+    const sim_event *top = sim_heap_top(&net->heap);
+    return top != NULL && top->t == net->now && top->type == SIM_EV_ARRIVE && top->to == i;
+}
+
 static int pump(sim_net *net)
 {
     for (int round = 0; round < 16; round++) {
         bool progress = false;
         for (uint8_t i = 0; i < 2; i++) {
-            if (sim_app_react(net, i))
+            /* Linux answers a segment in the same softirq that took it, before the application
+             * runs: with its ACK engine (quickack) an endpoint sends first, then its application
+             * reacts; the textbook endpoint lets the application act first, so that an answer
+             * can carry the ACK */
+            int rc;
+            if (net->ep[i].cfg.quickack && (rc = drain(net, i)) != 0) {
+                if (rc < 0)
+                    return -1;
                 progress = true;
-            tcp_seg seg;
-            for (;;) {
-                net->holding = true;
-                bool have = tcp_output(&net->ep[i], net->now, &seg);
-                net->holding = false;
-                if (!have) {
-                    release_held(net);
-                    break;
-                }
-                int rc = sim_link_send(net, i, &seg);
-                release_held(net);
+            }
+            if (!(net->ep[i].cfg.quickack && batch_pending(net, i)) && sim_app_react(net, i))
+                progress = true;
+            if ((rc = drain(net, i)) != 0) {
                 if (rc < 0)
                     return -1;
                 progress = true;

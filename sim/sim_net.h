@@ -55,6 +55,7 @@ typedef struct sim_stats {
 typedef struct sim_net {
     sim_scenario sc;
     tcp_endpoint ep[2];
+    tcp_sb sb[2]; /* the endpoints' SACK scoreboards (tcp_attach_sb) */
     sim_app app[2];
     sim_textlog textlog[2];
     sim_heap heap;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sim_parse_int.h"
+#include "tcp_mech.h"
 
 int sim_parse_rule(sim_pctx *c); /* sim_parse_rule.c */
 
@@ -138,7 +139,6 @@ enum setting_id {
     S_RTO_MAX,
     S_CLOCK_G,
     S_DELACK,
-    S_NAGLE,
     S_IW,
     S_SYN_LOSS_IW,
     S_SYN_RETRIES,
@@ -174,7 +174,6 @@ static const struct setting {
     {"rto-max", S_RTO_MAX, SIDES, "a duration"},
     {"clock-granularity", S_CLOCK_G, SIDES, "a duration"},
     {"delack", S_DELACK, SIDES, "a duration or off"},
-    {"nagle", S_NAGLE, SIDES, "on or off"},
     {"iw", S_IW, SIDES, "a number of segments"},
     {"syn-loss-iw", S_SYN_LOSS_IW, SIDES, "a number of SYN timeouts (0: never)"},
     {"syn-retries", S_SYN_RETRIES, SIDES, "a number"},
@@ -314,7 +313,6 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
             return sim_perr(c, v->col, "delack must be at most 500ms (RFC 1122 4.2.3.2), got '%s'",
                             sim_tok_show(v, b, sizeof b));
         break;
-    case S_NAGLE:
     case S_AUTO_READ:
     case S_ECHO:
         if (sim_val_onoff(c, v, key, &on) < 0)
@@ -351,6 +349,7 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
             break;
         case S_RCV_BUF:
             cfg->rcv_buf = (uint32_t)u;
+            cfg->rcv_buf_set = true;
             break;
         case S_SND_BUF:
             cfg->snd_buf = (uint32_t)u;
@@ -372,9 +371,6 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
             break;
         case S_DELACK:
             cfg->delack = on ? u : 0;
-            break;
-        case S_NAGLE:
-            cfg->nagle = on;
             break;
         case S_IW:
             cfg->iw_segments = (uint32_t)u;
@@ -408,41 +404,23 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
     return 0;
 }
 
-static const char *const statements[] = {"name",
-                                         "summary",
-                                         "description",
-                                         "at",
-                                         "drop",
-                                         "delay",
-                                         "duplicate",
-                                         "expect",
-                                         "client",
-                                         "server",
-                                         "rtt",
-                                         "bandwidth",
-                                         "loss",
-                                         "reorder",
-                                         "reorder-delay",
-                                         "seed",
-                                         "until",
-                                         "isn",
-                                         "mss",
-                                         "rcv-buf",
-                                         "snd-buf",
-                                         "msl",
-                                         "rto-min",
-                                         "rto-initial",
-                                         "rto-max",
-                                         "clock-granularity",
-                                         "delack",
-                                         "nagle",
-                                         "iw",
-                                         "syn-retries",
-                                         "max-retries",
-                                         "profile",
-                                         "auto-read",
-                                         "echo",
-                                         "close-after-eof",
+static const char *const statements[] = {"name",          "summary",
+                                         "description",   "at",
+                                         "drop",          "delay",
+                                         "duplicate",     "expect",
+                                         "client",        "server",
+                                         "rtt",           "bandwidth",
+                                         "loss",          "reorder",
+                                         "reorder-delay", "seed",
+                                         "until",         "isn",
+                                         "mss",           "rcv-buf",
+                                         "snd-buf",       "msl",
+                                         "rto-min",       "rto-initial",
+                                         "rto-max",       "clock-granularity",
+                                         "delack",        "iw",
+                                         "syn-retries",   "max-retries",
+                                         "profile",       "auto-read",
+                                         "echo",          "close-after-eof",
                                          "address"};
 
 static int unknown(sim_pctx *c, const sim_tok *t, const char *what, const char *const *words,
@@ -460,6 +438,27 @@ static int unknown(sim_pctx *c, const sim_tok *t, const char *what, const char *
     return sim_perr(c, t->col, "unknown %s '%s'", what, sim_tok_show(t, b, sizeof b));
 }
 
+/* [client|server] MECHANISM VALUE: the settings of tcp_mech.c (sack, cc, nagle, ...). */
+static int mechanism(sim_pctx *c, const tcp_mech *m, size_t i, int side)
+{
+    if (c->n < i + 2)
+        return sim_need(c, i + 1, m->key, m->values);
+    if (sim_no_more(c, i + 2, m->key) < 0)
+        return -1;
+    const sim_tok *v = &c->tok[i + 1];
+    char err[160];
+    tcp_config probe = c->out->sc.tcp[0];
+    if (v->quoted || tcp_mech_apply(&probe, m, v->s, err, sizeof err) < 0) {
+        char b[48];
+        return sim_perr(c, v->col, "%s must be %s, got '%s'", m->key, m->values,
+                        sim_tok_show(v, b, sizeof b));
+    }
+    for (int s = 0; s < 2; s++)
+        if (side < 0 || side == s)
+            (void)tcp_mech_apply(&c->out->sc.tcp[s], m, v->s, err, sizeof err);
+    return 0;
+}
+
 /* [client|server] KEY VALUE */
 static int st_setting(sim_pctx *c)
 {
@@ -473,14 +472,25 @@ static int st_setting(sim_pctx *c)
     }
     const sim_tok *k = &c->tok[i];
     const struct setting *st = find_setting(k);
+    if (st == NULL && !k->quoted) {
+        const tcp_mech *m = tcp_mech_find(k->s, k->len);
+        if (m)
+            return mechanism(c, m, i, side);
+    }
     if (st == NULL) {
+        enum { NS = sizeof statements / sizeof statements[0] };
+        const char *keys[N_SETTINGS + TCP_MECH_COUNT + NS];
+        size_t n = 0;
         if (side >= 0) {
-            const char *keys[N_SETTINGS];
             for (size_t j = 0; j < N_SETTINGS; j++)
-                keys[j] = settings[j].key;
-            return unknown(c, k, "setting", keys, N_SETTINGS);
+                keys[n++] = settings[j].key;
+        } else {
+            for (size_t j = 0; j < NS; j++)
+                keys[n++] = statements[j];
         }
-        return unknown(c, k, "statement", statements, sizeof statements / sizeof statements[0]);
+        for (int j = 0; j < TCP_MECH_COUNT; j++)
+            keys[n++] = tcp_mech_at(j)->key;
+        return unknown(c, k, side >= 0 ? "setting" : "statement", keys, n);
     }
     if (side >= 0 && st->scope == LINK)
         return sim_perr(c, c->tok[0].col, "%s is a setting of the link, not of one side", st->key);

@@ -65,7 +65,7 @@ static int timer_word(sim_pctx *c, const sim_tok *t)
     for (int k = TCP_TIMER_RTO; k < TCP_TIMER_COUNT; k++)
         if (sim_tok_is(t, tcp_timer_name((tcp_timer_kind)k)))
             return k;
-    return sim_perr(c, t->col, "unknown timer '%s' (rto, persist, delack, time-wait)",
+    return sim_perr(c, t->col, "unknown timer '%s' (rto, persist, delack, time-wait, tlp, reorder)",
                     sim_tok_show(t, b, sizeof b));
 }
 
@@ -204,7 +204,8 @@ static int body(sim_pctx *c, size_t i, sim_expect *e, int at_col)
         if (count_word(c, &i, e) < 0)
             return -1;
         if (i >= c->n)
-            return sim_need(c, i, "arms", "a timer (rto, persist, delack, time-wait)");
+            return sim_need(c, i, "arms",
+                            "a timer (rto, persist, delack, time-wait, tlp, reorder)");
         int k = timer_word(c, &c->tok[i]);
         if (k < 0)
             return -1;

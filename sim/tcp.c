@@ -27,6 +27,12 @@ void tcp_config_default(tcp_config *cfg)
     cfg->max_retries = 15;
     cfg->iw_segments = 0;
     cfg->syn_loss_iw = 1; /* RFC 5681 3.1 */
+    cfg->cc_algo = TCP_CCA_NEWRENO;
+    cfg->psh = TCP_PSH_WRITE;
+    cfg->rto_est = TCP_RTO_RFC6298;
+    cfg->zwp = TCP_ZWP_RFC;
+    cfg->rwnd = TCP_RWND_RFC;
+    cfg->wscale = -1; /* RFC 7323 2.3: the least shift that covers the buffer */
 }
 
 void tcp_config_profile(tcp_config *cfg, bool linux_like)
@@ -35,6 +41,35 @@ void tcp_config_profile(tcp_config *cfg, bool linux_like)
     cfg->msl = linux_like ? 30000000 : 60000000;  /* Linux TCP_TIMEWAIT_LEN is 60 s = 2 x 30 s */
     cfg->iw_segments = linux_like ? 10 : 0;       /* TCP_INIT_CWND (RFC 6928); RFC 5681 */
     cfg->syn_loss_iw = linux_like ? 2 : 1;        /* tcp_init_transfer: total_retrans > 1 */
+    /* the mechanisms of docs/linux-profile.md, with Linux's sysctl defaults */
+    cfg->sack = linux_like;       /* net.ipv4.tcp_sack = 1 */
+    cfg->timestamps = linux_like; /* net.ipv4.tcp_timestamps = 1 */
+    cfg->cc_algo = linux_like ? TCP_CCA_CUBIC : TCP_CCA_NEWRENO;
+    cfg->rack = linux_like; /* net.ipv4.tcp_recovery = 1 */
+    cfg->tlp = linux_like;  /* net.ipv4.tcp_early_retrans = 3 */
+    cfg->prr = linux_like;
+    cfg->quickack = linux_like;
+    cfg->nagle_minshall = linux_like;
+    cfg->psh = linux_like ? TCP_PSH_LINUX : TCP_PSH_WRITE;
+    cfg->rto_est = linux_like ? TCP_RTO_LINUX : TCP_RTO_RFC6298;
+    cfg->cwnd_packets = linux_like;
+    cfg->zwp = linux_like ? TCP_ZWP_LINUX : TCP_ZWP_RFC;
+    cfg->rwnd = linux_like ? TCP_RWND_LINUX : TCP_RWND_RFC;
+    cfg->dup_syn_synack = linux_like;
+    cfg->syn_linear = linux_like ? 4 : 0; /* net.ipv4.tcp_syn_linear_timeouts = 4 */
+    /* tcp_rmem[1] = 131072 is the buffer a socket starts with; tcp_rmem[2] = 6 MB (the kernel's
+     * default) gives window scale 7 */
+    cfg->rcv_buf = linux_like ? 131072 : 65535;
+    cfg->wscale = linux_like ? TCP_WSCALE_LINUX : TCP_WSCALE_AUTO;
+    cfg->rcv_buf_set = false;
+    cfg->hz = linux_like ? 250 : 0; /* CONFIG_HZ_250, Debian's and this machine's */
+}
+
+void tcp_attach_sb(tcp_endpoint *ep, tcp_sb *sb)
+{
+    ep->sb = sb;
+    if (sb)
+        tcp_sb_init(sb, ep->smss);
 }
 
 static uint8_t wscale_for(uint32_t rcv_buf)
@@ -57,12 +92,19 @@ void tcp_init(tcp_endpoint *ep, const tcp_config *cfg, uint8_t id, trace_sink si
     ep->iss = cfg->isn;
     ep->snd_una = ep->snd_nxt = ep->snd_max = cfg->isn;
     ep->smss = ep->cfg.mss;
-    ep->rcv_shift = wscale_for(cfg->rcv_buf);
+    if (cfg->wscale >= 0)
+        ep->rcv_shift = (uint8_t)(cfg->wscale > 14 ? 14 : cfg->wscale);
+    else if (cfg->wscale == TCP_WSCALE_LINUX)
+        ep->rcv_shift = tcp_rwnd_linux_wscale(cfg);
+    else
+        ep->rcv_shift = wscale_for(cfg->rcv_buf);
     ep->timer = TCP_TIMER_NONE;
     ep->timer_at = TCP_NEVER;
     ep->delack_at = TCP_NEVER;
     tcp_rto_init(&ep->rto, cfg->rto_initial, cfg->rto_min, cfg->rto_max, cfg->clock_g);
+    ep->rto.linux_est = cfg->rto_est == TCP_RTO_LINUX;
     tcp_cc_init(&ep->cc, ep->smss, cfg->iw_segments, cfg->isn);
+    ep->scaling_ratio = 128; /* Linux TCP_DEFAULT_SCALING_RATIO: half the buffer is window */
 }
 
 bool tcp_synchronized(tcp_state s)
@@ -143,13 +185,37 @@ static void emit_timer(tcp_endpoint *ep, uint64_t now, tcp_timer_kind k, trace_t
 
 /* ---- timers --------------------------------------------------------------------------- */
 
+/* Linux's timers are counted in jiffies and kept in a timer wheel (kernel/time/timer.c): the
+ * duration is rounded up to whole jiffies (usecs_to_jiffies), and a timer due D jiffies ahead
+ * lands in the level whose buckets cover it: level 0 for D < 63 (1 jiffy granularity), level 1
+ * below 504 (8 jiffies), level 2 below 4032 (64), and so on; it fires at the first bucket boundary
+ * after its expiry (calc_index rounds up, so it never fires early).  The wheel's phase matters:
+ * here t = 0 is 0.75 ms after a tick whose number is a multiple of 4096, the phase at which
+ * tests/kernel starts its kernel runs. */
+#define WHEEL_PHASE_US 750u
+
+uint64_t tcp_timer_when(const tcp_endpoint *ep, uint64_t now, uint64_t after)
+{
+    if (ep->cfg.hz == 0)
+        return now + after;
+    uint64_t tick = 1000000u / ep->cfg.hz;
+    uint64_t j = (now + WHEEL_PHASE_US) / tick;
+    uint64_t d = (after + tick - 1) / tick;
+    unsigned shift = 0;
+    for (uint64_t start = 63; d >= start && shift < 21; start <<= 3)
+        shift += 3;
+    uint64_t bucket = (((j + d) >> shift) + 1) << shift;
+    uint64_t at = bucket * tick - WHEEL_PHASE_US;
+    return at > now + after ? at : now + after;
+}
+
 void tcp_timer_set(tcp_endpoint *ep, uint64_t now, tcp_timer_kind k, uint64_t after)
 {
     if (ep->observer)
         return;
     ep->timer = k;
     ep->timer_started = now;
-    ep->timer_at = now + after;
+    ep->timer_at = tcp_timer_when(ep, now, after);
     emit_timer(ep, now, k, TRACE_TIMER_ARM, ep->timer_at, after);
 }
 
@@ -164,11 +230,16 @@ void tcp_timer_stop(tcp_endpoint *ep, uint64_t now)
 
 void tcp_delack_set(tcp_endpoint *ep, uint64_t now)
 {
+    tcp_delack_set_for(ep, now, ep->cfg.delack);
+}
+
+void tcp_delack_set_for(tcp_endpoint *ep, uint64_t now, uint64_t after)
+{
     if (ep->observer || ep->delack_at != TCP_NEVER)
         return;
     ep->delack_started = now;
-    ep->delack_at = now + ep->cfg.delack;
-    emit_timer(ep, now, TCP_TIMER_DELACK, TRACE_TIMER_ARM, ep->delack_at, ep->cfg.delack);
+    ep->delack_at = tcp_timer_when(ep, now, after);
+    emit_timer(ep, now, TCP_TIMER_DELACK, TRACE_TIMER_ARM, ep->delack_at, after);
 }
 
 void tcp_delack_stop(tcp_endpoint *ep, uint64_t now)
@@ -210,6 +281,8 @@ uint32_t tcp_data_end(const tcp_endpoint *ep)
 
 uint32_t tcp_rcv_window(tcp_endpoint *ep, bool commit)
 {
+    if (ep->cfg.rwnd == TCP_RWND_LINUX)
+        return tcp_rwnd_linux(ep, commit);
     uint32_t space = ep->cfg.rcv_buf > ep->rcv_unread ? ep->cfg.rcv_buf - ep->rcv_unread : 0;
     uint32_t max_adv = 65535u << ep->rcv_shift;
     if (space > max_adv)

@@ -47,7 +47,7 @@ tcp_cc_action tcp_cc_on_new_ack(tcp_cc *cc, uint32_t ack, uint32_t acked, uint32
         }
         /* RFC 6582 3.2 step 3, partial acknowledgment: deflate by the amount acked, add back
          * one SMSS if at least one SMSS was acked; retransmit; restart the timer the first
-         * time. */
+         * time ("for the first partial ACK that arrives during fast recovery"). */
         cc->cwnd = cc->cwnd > acked ? cc->cwnd - acked : 0;
         if (acked >= smss)
             cc->cwnd += smss;
@@ -81,7 +81,7 @@ tcp_cc_action tcp_cc_on_dupack(tcp_cc *cc, uint32_t ack, uint32_t snd_max, uint3
     }
     if (cc->dupacks != 3)
         return TCP_CC_NONE;
-    /* RFC 6582 3.2 step 1: enter recovery only if the ACK covers more than "recover"; this
+    /* RFC 6582 3.2 step 2: enter recovery only if the ACK covers more than "recover"; this
      * keeps a second loss in the same window from halving ssthresh twice. */
     if (!tcp_seq_gt(ack, cc->recover))
         return TCP_CC_NONE;

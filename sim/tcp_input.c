@@ -61,8 +61,38 @@ static void take_syn_options(tcp_endpoint *ep, const tcp_seg *s)
         ep->snd_shift = 0;
         ep->rcv_shift = 0;
     }
+    /* RFC 2018 2: SACK is used when both SYNs carry SACK-permitted */
+    ep->sack_ok = ep->cfg.sack && s->sack_perm && (ep->state == TCP_LISTEN || ep->sack_offered);
+    /* RFC 7323 3.2: timestamps when both SYNs carry the option; TS.Recent starts at the
+     * peer's TSval */
+    ep->ts_ok = ep->cfg.timestamps && s->has_ts && (ep->state == TCP_LISTEN || ep->ts_offered);
+    if (ep->ts_ok) {
+        ep->ts_recent = s->tsval;
+        /* RFC 6691: the data of a segment shrinks by the 12 bytes of the option (MSS 1460
+         * carries 1448) */
+        if (ep->smss > 64 + 12)
+            ep->smss -= 12;
+    }
+    /* the receiver's estimate of the peer's segment size: with Linux's engines it starts at
+     * 536 (tcp_initialize_rcv_mss: TCP_MSS_DEFAULT, at most the MSS and half the window) and
+     * follows the segments that arrive (tcp_measure_rcv_mss) */
+    ep->rcv_mss = ep->smss;
+    if (ep->cfg.rwnd == TCP_RWND_LINUX || ep->cfg.quickack) {
+        uint32_t hint = ep->smss < 536 ? ep->smss : 536;
+        uint32_t half = tcp_rcv_window(ep, false) / 2;
+        if (half < hint)
+            hint = half;
+        ep->rcv_mss = hint < 88 ? 88 : hint;
+    }
+    /* the scoreboard sender takes over when a mechanism needs it (tcp_xmit.c) */
+    const tcp_config *c = &ep->cfg;
+    ep->engine = ep->sb != NULL && !ep->observer &&
+                 (ep->sack_ok || c->psh == TCP_PSH_LINUX || c->cwnd_packets ||
+                  c->rto_est == TCP_RTO_LINUX || c->nagle_minshall || c->prr);
     /* the congestion window starts in units of the negotiated SMSS */
     tcp_cc_init(&ep->cc, ep->smss, ep->cfg.iw_segments, ep->iss);
+    if (ep->engine)
+        tcp_eng_init(ep);
 }
 
 static void emit_rtt(tcp_endpoint *ep, uint64_t now, uint64_t sample)
@@ -80,16 +110,43 @@ static void emit_rtt(tcp_endpoint *ep, uint64_t now, uint64_t sample)
     trace_sink_put(&ep->sink, &ev);
 }
 
+/* One RTT sample into the estimator of cfg.rto_est, traced. */
+void tcp_rtt_sample(tcp_endpoint *ep, uint64_t now, uint64_t r)
+{
+    if (ep->cfg.rto_est == TCP_RTO_LINUX)
+        tcp_rto_sample_linux(&ep->rto, r, ep->snd_una, ep->snd_max);
+    else
+        tcp_rto_sample(&ep->rto, r);
+    if (ep->min_rtt == 0 || r < ep->min_rtt)
+        ep->min_rtt = r;
+    emit_rtt(ep, now, r);
+}
+
 /* Ends a running RTT measurement if this ACK covers the timed segment (RFC 6298 section 3:
- * Karn's rule is kept by never timing a retransmitted segment, see tcp_output.c). */
+ * Karn's rule is kept by never timing a retransmitted segment, see tcp_output.c).  With
+ * timestamps every ACK of new data gives a sample from its TSecr instead (RFC 7323 4.2, RTTM),
+ * retransmitted or not; the scoreboard sender takes its samples in tcp_recovery.c. */
 static void rtt_measure(tcp_endpoint *ep, uint64_t now, uint32_t ack)
 {
-    if (!ep->rtt_timing || !tcp_seq_gt(ack, ep->rtt_seq))
+    if (ep->rtt_taken)
         return;
-    ep->rtt_timing = false;
-    uint64_t r = now - ep->rtt_start;
-    tcp_rto_sample(&ep->rto, r);
-    emit_rtt(ep, now, r);
+    ep->rtt_taken = true;
+    bool timed = ep->rtt_timing && tcp_seq_gt(ack, ep->rtt_seq);
+    if (timed)
+        ep->rtt_timing = false;
+    uint64_t r = 0;
+    if (ep->ts_ok && ep->cfg.rto_est == TCP_RTO_RFC6298 && tcp_ts_rtt(ep, now, &r)) {
+        tcp_rtt_sample(ep, now, r);
+        return;
+    }
+    if (timed) {
+        tcp_rtt_sample(ep, now, now - ep->rtt_start);
+        return;
+    }
+    /* Linux: a handshake whose SYN (or SYN,ACK) was retransmitted is timed by TSecr */
+    if (ep->cfg.rto_est == TCP_RTO_LINUX && !ep->rto.has_sample && ep->ts_ok &&
+        tcp_ts_rtt(ep, now, &r))
+        tcp_rtt_sample(ep, now, r);
 }
 
 /* Our SYN (or SYN,ACK) timed out and the handshake is now complete.  RFC 6298 5.7: data transfer
@@ -98,11 +155,13 @@ static void rtt_measure(tcp_endpoint *ep, uint64_t now, uint32_t ack)
  * correctly transmitted SYN MUST be one segment" -- after cfg.syn_loss_iw timeouts: 1 by
  * default, 2 with the Linux profile (Linux keeps its initial window after a single SYN
  * retransmission).  Both changes are traced. */
-static void start_after_syn_timeout(tcp_endpoint *ep, uint64_t now)
+static void start_after_syn_timeout(tcp_endpoint *ep, uint64_t now, bool sample)
 {
     if (ep->syn_timeouts == 0)
         return;
-    if (tcp_rto_reset_after_syn_timeout(&ep->rto))
+    /* with timestamps the handshake gives an RTT sample all the same: the RTO is that one
+     * (Linux's tcp_init_metrics falls back to 3 s only without a sample) */
+    if (!sample && !ep->rto.has_sample && tcp_rto_reset_after_syn_timeout(&ep->rto))
         tcp_emit_note(ep, now, "RTO 3 s: the SYN timed out (RFC 6298 5.7)");
     tcp_cc_init(&ep->cc, ep->smss, ep->cfg.iw_segments, ep->iss);
     if (ep->cfg.syn_loss_iw == 0 || ep->syn_timeouts < ep->cfg.syn_loss_iw) {
@@ -115,8 +174,11 @@ static void start_after_syn_timeout(tcp_endpoint *ep, uint64_t now)
 
 static void update_window(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 {
-    /* RFC 9293 3.10.7.4 fifth, ESTABLISHED: update the send window if
-     * SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK) */
+    /* RFC 9293 3.10.7.4 fifth, ESTABLISHED: "If SND.UNA =< SEG.ACK =< SND.NXT, the send window
+     * should be updated.  If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK))"
+     * (SND.UNA has already moved to SEG.ACK for an ACK of new data) */
+    if (tcp_seq_lt(s->ack, ep->snd_una))
+        return; /* an old ACK: its window is older than the one we hold */
     if (tcp_seq_lt(ep->snd_wl1, s->seq) ||
         (ep->snd_wl1 == s->seq && tcp_seq_leq(ep->snd_wl2, s->ack))) {
         uint32_t old = ep->snd_wnd;
@@ -125,12 +187,55 @@ static void update_window(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         ep->snd_wl2 = s->ack;
         if (ep->snd_wnd > ep->max_snd_wnd)
             ep->max_snd_wnd = ep->snd_wnd;
-        if (old == 0 && ep->snd_wnd > 0 && ep->timer == TCP_TIMER_PERSIST) {
+        if (old == 0 && ep->snd_wnd > 0 && ep->timer == TCP_TIMER_PERSIST &&
+            !(ep->engine && ep->cfg.zwp == TCP_ZWP_LINUX && ep->snd_wnd < ep->smss &&
+              tcp_data_end(ep) - ep->snd_nxt >= ep->smss)) {
             /* RFC 9293 3.8.6.1: the window opened, stop probing */
             tcp_timer_stop(ep, now);
             ep->probe_pending = false;
             ep->persist_backoff = 0;
         }
+    }
+}
+
+/* The ACK field for the scoreboard sender: SND.UNA moves here, the rest is tcp_eng_ack. */
+static void eng_process_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
+{
+    uint32_t prior_una = ep->snd_una;
+    /* RFC 5681 section 2 (and RFC 6675 2 with SACK): a duplicate acknowledgment */
+    bool dup = s->ack == ep->snd_una && ep->snd_max != ep->snd_una && s->len == 0 &&
+               !(s->flags & (TCP_SYN | TCP_FIN)) && seg_window(ep, s) == ep->snd_wnd &&
+               ep->snd_wnd > 0 && ep->timer != TCP_TIMER_PERSIST;
+    if (tcp_seq_gt(s->ack, ep->snd_una)) {
+        uint32_t acked = s->ack - ep->snd_una;
+        uint32_t data_end = tcp_data_end(ep);
+        uint32_t ctl = 0;
+        bool syn_acked = ep->snd_una == ep->iss;
+        if (syn_acked)
+            ctl++; /* our SYN */
+        if (ep->fin_queued && tcp_seq_leq(ep->snd_una, data_end) && tcp_seq_gt(s->ack, data_end))
+            ctl++; /* our FIN */
+        ep->snd_acked += acked - ctl;
+        ep->snd_una = s->ack;
+        if (tcp_seq_lt(ep->snd_nxt, ep->snd_una))
+            ep->snd_nxt = ep->snd_una;
+        /* Linux times the handshake from the SYN,ACK's send time, with or without timestamps
+         * (tcp_synack_rtt_meas; Karn's rule: not after a retransmission); the rest of its
+         * samples come from the scoreboard (tcp_eng_ack) */
+        if (ep->cfg.rto_est != TCP_RTO_LINUX || syn_acked)
+            rtt_measure(ep, now, s->ack);
+        ep->retries = 0;
+        if (ep->cfg.rto_est == TCP_RTO_LINUX)
+            ep->persist_backoff = 0;
+    }
+    update_window(ep, now, s);
+    tcp_eng_ack(ep, now, s, prior_una, dup);
+    /* tcp_ack_probe: an answer to a zero-window probe with the window still closed */
+    if (ep->sb->n == 0 && ep->timer == TCP_TIMER_PERSIST) {
+        uint32_t unsent = tcp_data_end(ep) - ep->snd_nxt;
+        uint32_t need = unsent < ep->smss ? unsent : ep->smss;
+        if (ep->snd_wnd < need || ep->snd_wnd == 0)
+            tcp_probe_answered(ep, now);
     }
 }
 
@@ -162,12 +267,17 @@ static bool process_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         if (!tcp_seq_gt(s->ack, ep->probe_seq) && ep->snd_max == ep->probe_seq + 1)
             ep->snd_max = ep->probe_seq;
     }
+    if (ep->engine) {
+        eng_process_ack(ep, now, s);
+        return true;
+    }
     if (tcp_seq_gt(s->ack, ep->snd_una)) {
         uint32_t acked = s->ack - ep->snd_una;
         uint32_t data_end = tcp_data_end(ep);
         /* sequence space of the SYN and FIN is not data */
         uint32_t ctl = 0;
-        if (ep->snd_una == ep->iss)
+        bool syn_acked = ep->snd_una == ep->iss;
+        if (syn_acked)
             ctl++; /* our SYN */
         if (ep->fin_queued && tcp_seq_leq(ep->snd_una, data_end) && tcp_seq_gt(s->ack, data_end))
             ctl++; /* our FIN */
@@ -221,23 +331,33 @@ static void start_time_wait(tcp_endpoint *ep, uint64_t now, const char *cause)
     tcp_timer_set(ep, now, TCP_TIMER_TIME_WAIT, 2 * ep->cfg.msl);
 }
 
-/* Adds [start, end) to the out-of-order list, merging neighbours. */
-static void ooo_add(tcp_endpoint *ep, uint32_t start, uint32_t end)
+/* Adds [start, end) to the out-of-order list, merging neighbours; the range it ends up in
+ * becomes the most recent (RFC 2018 4: its SACK block goes first).  Returns false if the text
+ * was already held (a duplicate). */
+static bool ooo_add(tcp_endpoint *ep, uint32_t start, uint32_t end)
 {
+    for (uint32_t i = 0; i < ep->n_ooo; i++)
+        if (tcp_seq_leq(ep->ooo[i].start, start) && tcp_seq_leq(end, ep->ooo[i].end))
+            return false;
     for (uint32_t i = 0; i < ep->n_ooo;) {
         tcp_range *r = &ep->ooo[i];
         if (tcp_seq_leq(start, r->end) && tcp_seq_leq(r->start, end)) {
             start = tcp_seq_min(start, r->start);
             end = tcp_seq_max(end, r->end);
-            ep->ooo[i] = ep->ooo[--ep->n_ooo];
+            --ep->n_ooo;
+            ep->ooo[i] = ep->ooo[ep->n_ooo];
+            ep->ooo_age[i] = ep->ooo_age[ep->n_ooo];
             i = 0;
             continue;
         }
         i++;
     }
-    if (ep->n_ooo < TCP_OOO_MAX)
+    if (ep->n_ooo < TCP_OOO_MAX) {
+        ep->ooo_age[ep->n_ooo] = ++ep->ooo_clock;
         ep->ooo[ep->n_ooo++] = (tcp_range){start, end};
+    }
     /* else: like a receiver out of reassembly memory, forget it; the sender will resend */
+    return true;
 }
 
 /* Moves data that became contiguous from the out-of-order list into the stream.  Returns
@@ -249,14 +369,19 @@ static bool ooo_drain(tcp_endpoint *ep)
         again = false;
         for (uint32_t i = 0; i < ep->n_ooo; i++) {
             tcp_range r = ep->ooo[i];
+            if (ep->fin_seen && tcp_seq_gt(r.end, ep->fin_seq))
+                r.end = ep->fin_seq; /* a FIN held out of order is not data */
             if (tcp_seq_leq(r.start, ep->rcv_nxt)) {
+                tcp_rwnd_ooo_drained(ep, ep->ooo[i].end - ep->ooo[i].start);
                 if (tcp_seq_gt(r.end, ep->rcv_nxt)) {
                     uint32_t n = r.end - ep->rcv_nxt;
                     ep->rcv_nxt = r.end;
                     ep->rcv_unread += n;
                     ep->rcv_total += n;
                 }
-                ep->ooo[i] = ep->ooo[--ep->n_ooo];
+                --ep->n_ooo;
+                ep->ooo[i] = ep->ooo[ep->n_ooo];
+                ep->ooo_age[i] = ep->ooo_age[ep->n_ooo];
                 used = again = true;
                 break;
             }
@@ -274,21 +399,16 @@ static void receive_text(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         ep->rcv_unread += s->len;
         ep->rcv_total += s->len;
         bool filled = ooo_drain(ep);
-        ep->unacked_segs += s->len >= ep->smss ? 2 : 1;
-        if (had_gap || filled || ep->cfg.delack == 0) {
-            ep->ack_now = true; /* RFC 5681 4.2: ACK at once when a gap is (partly) filled */
-        } else if (ep->unacked_segs >= 4) {
-            /* RFC 1122 4.2.3.2 / RFC 5681 4.2: at least every second full-sized segment (a
-             * full-sized segment counts 2, a smaller one 1) */
-            ep->ack_now = true;
-        } else {
-            tcp_delack_set(ep, now);
-        }
+        tcp_ack_on_text(ep, now, s->len, had_gap, filled, ep->n_ooo > 0);
     } else {
         /* RFC 5681 4.2: an out-of-order segment is answered at once with a duplicate ACK */
-        ooo_add(ep, s->seq, s->seq + s->len);
-        ep->ack_now = true;
-        ep->ack_tags |= TCP_TAG_DUP_ACK;
+        if (ooo_add(ep, s->seq, s->seq + s->len)) {
+            tcp_rwnd_charge(ep, s->len, false);
+            tcp_ack_on_ooo(ep, now);
+        } else {
+            tcp_ack_on_duplicate(ep, now, s->seq, s->seq + s->len);
+            ep->ack_tags |= TCP_TAG_DUP_ACK;
+        }
     }
 }
 
@@ -297,8 +417,10 @@ static void receive_fin(tcp_endpoint *ep, uint64_t now)
 {
     ep->rcv_nxt += 1;
     ep->fin_rcvd = true;
-    ep->ack_now = true;
-    tcp_delack_stop(ep, now);
+    tcp_state to = ep->state == TCP_FIN_WAIT_1   ? TCP_CLOSING
+                   : ep->state == TCP_FIN_WAIT_2 ? TCP_TIME_WAIT
+                                                 : TCP_CLOSE_WAIT;
+    tcp_ack_on_fin(ep, now, to);
     switch (ep->state) {
     case TCP_SYN_RECEIVED: /* fall through: same as ESTABLISHED */
     case TCP_ESTABLISHED:
@@ -341,6 +463,7 @@ static void input_listen(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
     ep->rcv_nxt = s->seq + 1;
     ep->rcv_adv = ep->rcv_nxt;
     take_syn_options(ep, s);
+    tcp_ts_note(ep, s);
     ep->snd_una = ep->snd_nxt = ep->snd_max = ep->iss;
     ep->snd_wnd = seg_window(ep, s);
     ep->max_snd_wnd = ep->snd_wnd;
@@ -379,8 +502,10 @@ static void input_syn_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
     ep->irs = s->seq;
     ep->rcv_nxt = s->seq + 1;
     /* the window our SYN offered (never scaled) now starts at RCV.NXT */
-    ep->rcv_adv = ep->rcv_nxt + (ep->cfg.rcv_buf > 65535 ? 65535u : ep->cfg.rcv_buf);
+    ep->rcv_adv = ep->rcv_nxt + tcp_rwnd_syn(ep, false);
+    ep->rcv_wup = ep->rcv_nxt;
     take_syn_options(ep, s);
+    tcp_ts_note(ep, s);
     ep->snd_wnd = seg_window(ep, s);
     ep->max_snd_wnd = ep->snd_wnd;
     ep->snd_wl1 = s->seq;
@@ -395,7 +520,7 @@ static void input_syn_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
         /* our SYN has been acknowledged: ESTABLISHED, send <SEQ=SND.NXT><ACK=RCV.NXT><ACK> */
         tcp_timer_stop(ep, now);
         ep->retries = 0;
-        start_after_syn_timeout(ep, now);
+        start_after_syn_timeout(ep, now, false);
         tcp_set_state(ep, now, TCP_ESTABLISHED, "recv SYN,ACK");
         ep->ack_now = true;
         /* "If there are other controls or text in the segment, then continue processing at the
@@ -436,6 +561,12 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
     tcp_seg s = *in;
     uint32_t wnd = tcp_seq_gt(ep->rcv_adv, ep->rcv_nxt) ? ep->rcv_adv - ep->rcv_nxt : 0;
 
+    /* RFC 7323 5.3 R1 (PAWS): a TSval older than TS.Recent marks an old duplicate: ACK, drop */
+    if (tcp_ts_paws_reject(ep, &s)) {
+        ep->ack_now = true;
+        return;
+    }
+
     /* TIME-WAIT: "the only thing that can arrive in this state is a retransmission of the
      * remote FIN. Acknowledge it, and restart the 2 MSL timeout" (3.10.7.4 fifth, eighth). */
     if (ep->state == TCP_TIME_WAIT && (s.flags & TCP_FIN) && !(s.flags & (TCP_RST | TCP_SYN)) &&
@@ -444,6 +575,18 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
         tcp_timer_stop(ep, now);
         tcp_timer_set(ep, now, TCP_TIMER_TIME_WAIT, 2 * ep->cfg.msl);
         tcp_emit_note(ep, now, "retransmitted FIN in TIME-WAIT: re-ACK, restart 2MSL");
+        return;
+    }
+
+    /* Linux (tcp_check_req): the peer's SYN again in SYN-RECEIVED means our SYN,ACK was lost:
+     * send it again at once and restart its timer (RFC 9293 would answer with an ACK) */
+    if (ep->cfg.dup_syn_synack && ep->state == TCP_SYN_RECEIVED && ep->passive &&
+        (s.flags & TCP_SYN) && !(s.flags & (TCP_ACK | TCP_RST)) && s.seq == ep->irs &&
+        ep->snd_una == ep->iss) {
+        if (ep->seg_ts)
+            ep->ts_recent = s.tsval; /* the new SYN,ACK echoes this SYN */
+        ep->snd_nxt = ep->iss;
+        tcp_timer_stop(ep, now);
         return;
     }
 
@@ -466,9 +609,13 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
         } else {
             if (!(s.flags & TCP_RST))
                 ep->ack_now = true; /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, then drop */
+            if (!(s.flags & (TCP_RST | TCP_SYN)) && s.len > 0 &&
+                tcp_seq_leq(s.seq + s.len, ep->rcv_nxt))
+                tcp_ack_on_duplicate(ep, now, s.seq, s.seq + s.len); /* old text again */
             return;
         }
     }
+    tcp_ts_update_recent(ep, &s); /* RFC 7323 4.3: an acceptable segment */
     if (zero_wnd_allowance) {
         s.len = 0;
         s.flags &= (uint8_t)~TCP_FIN;
@@ -477,6 +624,11 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
         /* trim the front (old data) and the tail (beyond the window) */
         if (tcp_seq_lt(s.seq, ep->rcv_nxt)) {
             uint32_t d = ep->rcv_nxt - s.seq;
+            if (s.len > 0 && !(s.flags & TCP_SYN) && ep->sack_ok) {
+                ep->dsack_pending = true; /* RFC 2883 4: the old part is a duplicate */
+                ep->dsack.left = s.seq;
+                ep->dsack.right = ep->rcv_nxt;
+            }
             if (s.flags & TCP_SYN) {
                 s.flags &= (uint8_t)~TCP_SYN;
                 d--;
@@ -554,7 +706,11 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
         ep->max_snd_wnd = ep->snd_wnd > ep->max_snd_wnd ? ep->snd_wnd : ep->max_snd_wnd;
         ep->snd_wl1 = s.seq;
         ep->snd_wl2 = s.ack;
-        start_after_syn_timeout(ep, now);
+        /* the ACK gives the handshake's RTT sample (in process_ack, below) if the SYN,ACK was
+         * timed or if timestamps time it */
+        bool sample = (ep->rtt_timing && tcp_seq_gt(s.ack, ep->rtt_seq)) ||
+                      (ep->ts_ok && ep->seg_ts && ep->seg_tsecr != 0);
+        start_after_syn_timeout(ep, now, sample);
         tcp_set_state(ep, now, ep->fin_queued ? TCP_FIN_WAIT_1 : TCP_ESTABLISHED, "recv ACK");
     }
     if (!process_ack(ep, now, &s))
@@ -614,7 +770,11 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
         ep->fin_seen = true;
         ep->fin_seq = s.seq + s.len;
         if (ep->fin_seq != ep->rcv_nxt && !ep->fin_rcvd) {
-            /* a FIN beyond a gap is out of order too: duplicate ACK at once (RFC 5681 4.2) */
+            /* a FIN beyond a gap is out of order too: duplicate ACK at once (RFC 5681 4.2);
+             * with SACK its sequence number is reported like text (Linux queues it out of
+             * order) */
+            if (ep->sack_ok)
+                (void)ooo_add(ep, ep->fin_seq, ep->fin_seq + 1);
             ep->ack_now = true;
             ep->ack_tags |= TCP_TAG_DUP_ACK;
         }
@@ -627,6 +787,8 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
 
 void tcp_input(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg)
 {
+    tcp_ts_note(ep, seg);
+    ep->rtt_taken = false;
     switch (ep->state) {
     case TCP_CLOSED: /* 3.10.7.1 */
         input_closed(ep, seg);

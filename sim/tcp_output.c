@@ -11,7 +11,23 @@
 
 #include "tcp_seq.h"
 
-static void put_ack(tcp_endpoint *ep, uint64_t now, tcp_seg *s)
+/* RFC 2018 4: the SACK blocks of an ACK, the block with the latest segment first; a D-SACK
+ * block (RFC 2883) before them; three blocks fit beside timestamps, four without. */
+static void put_sack(tcp_endpoint *ep, tcp_seg *s)
+{
+    if (!ep->sack_ok || (ep->n_ooo == 0 && !ep->dsack_pending))
+        return;
+    tcp_sack_block r[TCP_OOO_MAX];
+    for (uint32_t i = 0; i < ep->n_ooo; i++) {
+        r[i].left = ep->ooo[i].start;
+        r[i].right = ep->ooo[i].end;
+    }
+    s->nsack = tcp_sack_build(r, ep->ooo_age, ep->n_ooo, ep->dsack_pending ? &ep->dsack : NULL,
+                              ep->ts_ok ? 3u : 4u, s->sack);
+    ep->dsack_pending = false;
+}
+
+void tcp_put_ack(tcp_endpoint *ep, uint64_t now, tcp_seg *s)
 {
     s->flags |= TCP_ACK;
     s->ack = ep->rcv_nxt;
@@ -24,12 +40,15 @@ static void put_ack(tcp_endpoint *ep, uint64_t now, tcp_seg *s)
     if (s->ack != ep->last_ack_sent || s->len > 0 || (s->flags & (TCP_SYN | TCP_FIN)))
         tags &= ~(uint32_t)TCP_TAG_DUP_ACK; /* only a repeat of the last ACK is a duplicate */
     s->tags |= tags;
+    tcp_ack_sent(ep, now);
     ep->ack_tags = 0;
     ep->ack_now = false;
     ep->unacked_segs = 0;
     tcp_delack_stop(ep, now);
     ep->last_ack_sent = s->ack;
     ep->last_win_sent = win;
+    put_sack(ep, s);
+    tcp_ts_put(ep, now, s);
 }
 
 /* Karn's rule (RFC 6298 section 3): a retransmitted segment gives no RTT sample. */
@@ -39,10 +58,12 @@ static void karn(tcp_endpoint *ep, uint32_t seq, uint32_t seqlen)
         ep->rtt_timing = false;
 }
 
-static void sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, bool rexmit)
+void tcp_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, bool rexmit)
 {
     uint32_t seqlen = tcp_seg_seqlen(s);
     ep->segs_out++;
+    if (s->len > 0)
+        tcp_ack_data_sent(ep, now);
     if (rexmit) {
         ep->retrans_segs++;
         karn(ep, s->seq, seqlen);
@@ -54,7 +75,8 @@ static void sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, bool rexmit)
     if (tcp_seq_gt(s->seq + seqlen, ep->snd_max))
         ep->snd_max = s->seq + seqlen;
     /* RFC 6298 5.1: start the timer if it is not running (a persist timer gives way) */
-    if (seqlen > 0 && ep->timer != TCP_TIMER_RTO) {
+    if (seqlen > 0 && ep->timer != TCP_TIMER_RTO && ep->timer != TCP_TIMER_TLP &&
+        ep->timer != TCP_TIMER_REORDER) {
         if (ep->timer == TCP_TIMER_PERSIST)
             tcp_timer_stop(ep, now);
         tcp_timer_set(ep, now, TCP_TIMER_RTO, ep->rto.rto);
@@ -77,27 +99,49 @@ static bool send_syn(tcp_endpoint *ep, uint64_t now, tcp_seg *s, bool synack)
         s->has_wscale = true; /* answer an offer, even with shift 0 (RFC 7323 2.2) */
         s->wscale = ep->rcv_shift;
     }
+    if (!synack && ep->cfg.wscale != TCP_WSCALE_AUTO && !s->has_wscale) {
+        s->has_wscale = true; /* an explicit scale is always offered (Linux offers even 0) */
+        s->wscale = ep->rcv_shift;
+        ep->wscale_offered = true;
+    }
+    /* RFC 2018 2: SACK-permitted only on SYNs; on a SYN,ACK only if the SYN offered it */
+    if (ep->cfg.sack && (!synack || ep->sack_ok)) {
+        s->sack_perm = true;
+        ep->sack_offered = true;
+    }
+    /* RFC 7323 3.2: the SYN offers timestamps, the SYN,ACK answers an offer */
+    if (ep->cfg.timestamps && (!synack || ep->ts_ok)) {
+        s->has_ts = true;
+        s->tsval = tcp_ts_clock(now);
+        s->tsecr = synack ? ep->ts_recent : 0;
+        ep->ts_offered = true;
+    }
     /* the window of a SYN is never scaled (RFC 7323 2.2) */
-    uint32_t win = ep->cfg.rcv_buf > 65535 ? 65535 : ep->cfg.rcv_buf;
+    uint32_t win = tcp_rwnd_syn(ep, synack);
     s->win_raw = (uint16_t)win;
     s->win = win;
+    if (ep->rcv_ssthresh == 0)
+        ep->rcv_ssthresh = win; /* Linux: the window's growth starts from the first offer */
     if (synack) {
         s->flags |= TCP_ACK;
         s->ack = ep->rcv_nxt;
         ep->rcv_adv = ep->rcv_nxt + win;
+        ep->rcv_wup = ep->rcv_nxt;
         ep->ack_now = false;
         ep->last_ack_sent = s->ack;
     }
     bool rexmit = tcp_seq_gt(ep->snd_max, ep->iss) && !ep->synack_fresh;
     ep->synack_fresh = false;
+    if (!rexmit)
+        ep->syn_first = now;
     if (rexmit)
         s->tags |= TCP_TAG_RETRANSMISSION;
     ep->snd_nxt = ep->iss + 1;
-    sent(ep, now, s, rexmit);
+    tcp_sent(ep, now, s, rexmit);
     return true;
 }
 
-static uint64_t persist_interval(const tcp_endpoint *ep)
+uint64_t tcp_persist_interval(const tcp_endpoint *ep)
 {
     /* RFC 1122 4.2.2.17: first probe after one RTO, then exponentially longer */
     uint64_t v = ep->rto.rto;
@@ -128,8 +172,8 @@ static bool send_data(tcp_endpoint *ep, uint64_t now, tcp_seg *s)
             if (len > 0 && len == avail)
                 s->flags |= TCP_PSH;
             s->tags |= TCP_TAG_FAST_RETRANSMISSION;
-            put_ack(ep, now, s);
-            sent(ep, now, s, true);
+            tcp_put_ack(ep, now, s);
+            tcp_sent(ep, now, s, true);
             return true;
         }
     }
@@ -143,7 +187,7 @@ static bool send_data(tcp_endpoint *ep, uint64_t now, tcp_seg *s)
             s->seq = ep->snd_nxt;
             s->len = 1;
             s->tags |= TCP_TAG_ZERO_WINDOW_PROBE;
-            put_ack(ep, now, s);
+            tcp_put_ack(ep, now, s);
             bool rexmit = tcp_seq_lt(s->seq, ep->snd_max);
             ep->segs_out++;
             if (rexmit)
@@ -153,7 +197,7 @@ static bool send_data(tcp_endpoint *ep, uint64_t now, tcp_seg *s)
                 ep->snd_max = s->seq + 1;
             ep->probe_out = true;
             ep->probe_seq = s->seq;
-            tcp_timer_set(ep, now, TCP_TIMER_PERSIST, persist_interval(ep));
+            tcp_timer_set(ep, now, TCP_TIMER_PERSIST, tcp_persist_interval(ep));
             return true;
         }
         /* a small but open window: RFC 1122 4.2.3.4 (4), the override timeout sends what
@@ -193,7 +237,7 @@ static bool send_data(tcp_endpoint *ep, uint64_t now, tcp_seg *s)
             usable < ep->smss) {
             /* RFC 9293 3.8.6.1: the window is (nearly) closed and nothing is in flight to
              * bring an update: start the persist timer */
-            tcp_timer_set(ep, now, TCP_TIMER_PERSIST, persist_interval(ep));
+            tcp_timer_set(ep, now, TCP_TIMER_PERSIST, tcp_persist_interval(ep));
         }
         return false;
     }
@@ -206,9 +250,9 @@ static bool send_data(tcp_endpoint *ep, uint64_t now, tcp_seg *s)
         s->flags |= TCP_FIN;
     if (rexmit)
         s->tags |= TCP_TAG_RETRANSMISSION;
-    put_ack(ep, now, s);
+    tcp_put_ack(ep, now, s);
     ep->snd_nxt += tcp_seg_seqlen(s);
-    sent(ep, now, s, rexmit);
+    tcp_sent(ep, now, s, rexmit);
     return true;
 }
 
@@ -246,7 +290,7 @@ bool tcp_output(tcp_endpoint *ep, uint64_t now, tcp_seg *out)
             return send_syn(ep, now, out, true); /* closed while the SYN,ACK was pending */
         /* fall through */
     default:
-        if (send_data(ep, now, out))
+        if (ep->engine ? tcp_xmit(ep, now, out) : send_data(ep, now, out))
             return true;
         break;
     }
@@ -259,7 +303,7 @@ bool tcp_output(tcp_endpoint *ep, uint64_t now, tcp_seg *out)
      * unacceptable here: an endless ACK exchange.  (4.4BSD tcp_output does the same.)  While a
      * zero-window probe octet is outstanding, SND.NXT is the number the peer expects. */
     out->seq = ep->probe_out ? ep->snd_nxt : ep->snd_max;
-    put_ack(ep, now, out);
+    tcp_put_ack(ep, now, out);
     ep->segs_out++;
     return true;
 }

@@ -48,6 +48,55 @@ void tcp_rto_sample(tcp_rto *r, uint64_t rtt)
     r->rto = clamp_rto(r, r->srtt + (var > r->g ? var : r->g));
 }
 
+static bool seq_after(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) > 0;
+}
+
+void tcp_rto_sample_linux(tcp_rto *r, uint64_t rtt, uint32_t snd_una, uint32_t snd_nxt)
+{
+    if (rtt == 0)
+        rtt = 1;
+    if (!r->has_sample) {
+        /* the first sample: SRTT = R, mdev = R / 2, so that 4 x mdev = 2 R and RTO = 3 R
+         * unless the minimum is larger */
+        r->srtt = rtt;
+        r->mdev = rtt / 2;
+        r->var4 = 4 * r->mdev > r->min ? 4 * r->mdev : r->min;
+        r->mdev_max = r->var4;
+        r->rtt_seq = snd_nxt;
+        r->has_sample = true;
+    } else {
+        int64_t err = (int64_t)rtt - (int64_t)r->srtt;
+        /* SRTT += err / 8 */
+        int64_t srtt = (int64_t)r->srtt + err / 8;
+        r->srtt = srtt > 0 ? (uint64_t)srtt : 1;
+        int64_t dev = err < 0 ? -err : err;
+        int64_t m = dev - (int64_t)r->mdev;
+        if (err < 0 && m > 0)
+            m /= 8; /* the RTT fell: let the deviation grow only slowly (Eifel-like) */
+        int64_t mdev = (int64_t)r->mdev + m / 4;
+        r->mdev = mdev > 0 ? (uint64_t)mdev : 0;
+        if (4 * r->mdev > r->mdev_max) {
+            r->mdev_max = 4 * r->mdev;
+            if (r->mdev_max > r->var4)
+                r->var4 = r->mdev_max;
+        }
+        if (seq_after(snd_una, r->rtt_seq)) {
+            /* a round trip ended: var4 decays a quarter of the way toward this trip's max */
+            if (r->mdev_max < r->var4)
+                r->var4 -= (r->var4 - r->mdev_max) / 4;
+            r->rtt_seq = snd_nxt;
+            r->mdev_max = r->min;
+        }
+    }
+    r->rttvar = r->var4 / 4;
+    uint64_t v = r->srtt + r->var4;
+    if (r->g > 1) /* Linux keeps the RTO in jiffies, rounded up (usecs_to_jiffies) */
+        v = (v + r->g - 1) / r->g * r->g;
+    r->rto = v > r->max ? r->max : v;
+}
+
 void tcp_rto_backoff(tcp_rto *r)
 {
     uint64_t v = r->rto > r->max / 2 ? r->max : r->rto * 2;

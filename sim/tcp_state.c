@@ -27,7 +27,8 @@ int tcp_state_parse(const char *name)
 
 const char *tcp_timer_name(tcp_timer_kind k)
 {
-    static const char *const n[TCP_TIMER_COUNT] = {"none", "rto", "persist", "delack", "time-wait"};
+    static const char *const n[TCP_TIMER_COUNT] = {"none",      "rto", "persist", "delack",
+                                                   "time-wait", "tlp", "reorder"};
     return (unsigned)k < TCP_TIMER_COUNT ? n[k] : "?";
 }
 

@@ -26,6 +26,8 @@ typedef enum tcp_timer_kind {
     TCP_TIMER_PERSIST,   /* zero-window probe timer (RFC 9293 3.8.6.1) */
     TCP_TIMER_DELACK,    /* delayed acknowledgment (RFC 1122 4.2.3.2) */
     TCP_TIMER_TIME_WAIT, /* 2 x MSL (RFC 9293 3.6) */
+    TCP_TIMER_TLP,       /* tail loss probe (RFC 8985 7.2) */
+    TCP_TIMER_REORDER,   /* RACK reordering window (RFC 8985 6.3) */
     TCP_TIMER_COUNT
 } tcp_timer_kind;
 
@@ -44,7 +46,7 @@ typedef enum tcp_call {
 const char *tcp_state_name(tcp_state s);
 /* Parses an RFC state name; returns -1 if unknown. */
 int tcp_state_parse(const char *name);
-/* "rto", "persist", "delack", "time-wait". */
+/* "rto", "persist", "delack", "time-wait", "tlp", "reorder". */
 const char *tcp_timer_name(tcp_timer_kind k);
 /* "listen", "connect", "write", ... */
 const char *tcp_call_name(tcp_call c);

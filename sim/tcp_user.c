@@ -54,7 +54,9 @@ uint64_t tcp_send(tcp_endpoint *ep, uint64_t now, uint64_t bytes)
         return 0; /* "connection closing" */
     uint64_t space = tcp_send_space(ep);
     uint64_t take = bytes < space ? bytes : space;
+    uint32_t start = tcp_data_end(ep);
     ep->snd_queued += take;
+    tcp_wq_write(ep, start, (uint32_t)take); /* Linux's buffers and PSH marks (tcp_xmit.c) */
     return take;
 }
 
@@ -71,12 +73,18 @@ bool tcp_eof(const tcp_endpoint *ep)
 /* RFC 9293 3.10.3 RECEIVE; reading frees buffer space and may open the window. */
 uint64_t tcp_recv(tcp_endpoint *ep, uint64_t now, uint64_t max)
 {
-    (void)now;
     uint32_t take = max < ep->rcv_unread ? (uint32_t)max : ep->rcv_unread;
     if (take == 0)
         return 0;
     uint32_t cur = tcp_seq_gt(ep->rcv_adv, ep->rcv_nxt) ? ep->rcv_adv - ep->rcv_nxt : 0;
+    tcp_rwnd_release(ep, take, ep->rcv_unread);
     ep->rcv_unread -= take;
+    if (ep->cfg.quickack && ep->cfg.delack) {
+        /* Linux's tcp_cleanup_rbuf decides (tcp_delack.c) */
+        if (tcp_synchronized(ep->state))
+            tcp_ack_on_read(ep, now, take, cur);
+        return take;
+    }
     if (tcp_synchronized(ep->state) && !ep->fin_rcvd && cur < ep->smss) {
         /* RFC 1122 4.2.3.3: announce a window that opened from (nearly) closed at once */
         if (tcp_rcv_window(ep, false) > cur) {
@@ -133,11 +141,12 @@ int tcp_shutdown(tcp_endpoint *ep, uint64_t now)
     return start_close(ep, now, false, "app shutdown");
 }
 
-static void send_rst(tcp_endpoint *ep)
+static void send_rst(tcp_endpoint *ep, uint64_t now)
 {
     tcp_seg rst = {0};
     rst.seq = ep->snd_max; /* 3.10.5: <SEQ=SND.NXT><CTL=RST>, SND.MAX after a go-back */
     rst.flags = TCP_RST;
+    tcp_ts_put(ep, now, &rst); /* a connection's own RST carries its timestamps (Linux) */
     tcp_queue_ctl(ep, &rst);
 }
 
@@ -161,7 +170,7 @@ void tcp_abort(tcp_endpoint *ep, uint64_t now)
     case TCP_FIN_WAIT_1:
     case TCP_FIN_WAIT_2:
     case TCP_CLOSE_WAIT:
-        send_rst(ep);
+        send_rst(ep, now);
         break;
     default: /* LISTEN, SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: just delete the TCB */
         break;

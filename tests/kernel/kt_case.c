@@ -140,6 +140,7 @@ static int kt_check(kt_case *kc, const char *text, FILE *err)
         cfg_set[ep][1] = mine.snd_buf != want.snd_buf;
         cfg_set[ep][2] = mine.nagle != want.nagle;
         want.rcv_buf = mine.rcv_buf;
+        want.rcv_buf_set = mine.rcv_buf_set; /* rcv-buf says SO_RCVBUF was set */
         want.snd_buf = mine.snd_buf;
         want.nagle = mine.nagle;
         if (memcmp(&mine, &want, sizeof mine) != 0) {

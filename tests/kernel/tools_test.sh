@@ -118,7 +118,7 @@ export_pcap "$T/plain-eth.pcap" plain --pcap-link ether
 export_pcap "$T/plain-104.pcap" plain --rtt 104ms
 export_pcap "$T/plain-110.pcap" plain --rtt 110ms
 export_pcap "$T/plain-130.pcap" plain --rtt 130ms
-export_pcap "$T/plain-rfc.pcap" plain --profile rfc
+export_pcap "$T/plain-iw3.pcap" plain --iw 3
 export_pcap "$T/plain-mss.pcap" plain --mss 1448
 export_pcap "$T/plain-srv.pcap" plain --vantage server
 export_pcap "$T/loss2.pcap" loss2
@@ -150,11 +150,11 @@ expect_rc 0 "kt_compare: --tolerance 0 --hz 100: 20 ms" \
 expect_rc 1 "kt_compare: --tolerance 0 --hz 1000: 9 ms" \
     "$KT/kt_compare" --tolerance 0 --hz 1000 "$T/plain.pcap" "$T/plain-110.pcap"
 expect_grep "$T/out" "(tolerance 9 ms)" "kt_compare: --hz 1000"
-expect_rc 1 "kt_compare: initial window 3 against 10" "$KT/kt_compare" "$T/plain.pcap" "$T/plain-rfc.pcap"
-expect_line "$T/out" "segments: differ: c>s #6: time +0.0 ms vs +100.0 ms after c>s #5 (tolerance 18 ms)" \
-    "kt_compare: the 4th data segment waits for an ACK with IW 3"
+expect_rc 1 "kt_compare: initial window 3 against 10" "$KT/kt_compare" "$T/plain.pcap" "$T/plain-iw3.pcap"
+expect_line "$T/out" "segments: differ: c>s #6: flags PSH,ACK vs ACK" \
+    "kt_compare: with IW 3 the 4th data segment leaves alone, after an ACK"
 expect_rc 1 "kt_compare: MSS 1460 against 1448" "$KT/kt_compare" "$T/plain.pcap" "$T/plain-mss.pcap"
-expect_line "$T/out" "segments: differ: c>s #3: len 1460 vs 1448" "kt_compare: length"
+expect_line "$T/out" "segments: differ: c>s #3: len 1448 vs 1436" "kt_compare: length"
 expect_line "$T/out" "options: differ: c>s #1: mss 1460 vs 1448" "kt_compare: the MSS option's value"
 expect_rc 1 "kt_compare: a lost segment" "$KT/kt_compare" "$T/plain.pcap" "$T/loss2.pcap"
 expect_grep "$T/out" "segments: differ: " "kt_compare: a lost segment"
@@ -163,12 +163,13 @@ expect_line "$T/out" "segments: differ: c>s #2: c>s only in kernel (SYN seq 0 le
     "kt_compare: the earliest difference of the two directions"
 expect_rc 1 "kt_compare: flags" "$KT/kt_compare" "$T/refused.pcap" "$T/synloss.pcap"
 expect_line "$T/out" "segments: differ: s>c #1: flags RST,ACK vs SYN,ACK" "kt_compare: flags"
-expect_line "$T/out" "options: differ: s>c #1: mss no vs yes" "kt_compare: options"
+expect_line "$T/out" "options: differ: s>c #1: mss no vs yes; sackOK no vs yes; TS no vs yes; wscale no vs yes" \
+    "kt_compare: options"
 expect_rc 1 "kt_compare -v lists every segment" "$KT/kt_compare" -v "$T/plain.pcap" "$T/plain-mss.pcap"
 [ "$(grep -c '^    kernel ' "$T/out")" -ge 19 ] && ok || bad "kt_compare -v: $(head -5 "$T/out")"
 expect_rc 1 "kt_compare --names" "$KT/kt_compare" --names run1,run2 "$T/plain.pcap" "$T/plain-mss.pcap"
 expect_grep "$T/out" "    run2     c>s #3" "kt_compare --names"
-head -c 100 "$T/plain.pcap" >"$T/cut.pcap"
+head -c 120 "$T/plain.pcap" >"$T/cut.pcap"
 expect_rc 2 "kt_compare: a cut capture" "$KT/kt_compare" "$T/plain.pcap" "$T/cut.pcap"
 expect_grep "$T/err" "cut.pcap: packet 2:" "kt_compare: a cut capture names the packet"
 expect_rc 2 "kt_compare: a missing capture" "$KT/kt_compare" "$T/plain.pcap" "$T/none.pcap"
@@ -176,11 +177,11 @@ expect_rc 2 "kt_compare: usage" "$KT/kt_compare" "$T/plain.pcap"
 
 # ---------------------------------------------------------------------------------------- kt_path
 expect_rc 0 "kt_path: tcpsim's 50 ms" "$KT/kt_path" "$T/plain.pcap" "$T/plain-srv.pcap" 50000
-expect_grep "$T/out" "19 packets, largest deviation from 50.000 ms: 0.000 ms" "kt_path: every packet"
+expect_grep "$T/out" "26 packets, largest deviation from 50.000 ms: 0.000 ms" "kt_path: every packet"
 expect_rc 1 "kt_path: 3 ms off" "$KT/kt_path" "$T/plain.pcap" "$T/plain-srv.pcap" 47000
 expect_rc 0 "kt_path: 3 ms off with --slack 3000" "$KT/kt_path" --slack 3000 "$T/plain.pcap" "$T/plain-srv.pcap" 47000
 expect_rc 1 "kt_path: a packet missing at the receiver" "$KT/kt_path" "$T/loss2.pcap" "$T/loss2-srv.pcap" 50000
-expect_grep "$T/out" "is not packet 5 of" "kt_path: a packet missing at the receiver"
+expect_grep "$T/out" "is not packet 6 of" "kt_path: a packet missing at the receiver"
 expect_rc 2 "kt_path: a missing capture" "$KT/kt_path" "$T/plain.pcap" "$T/none.pcap" 50000
 expect_rc 2 "kt_path: usage" "$KT/kt_path" "$T/plain.pcap" "$T/plain-srv.pcap"
 

@@ -152,6 +152,52 @@ static void test_profile(void **state)
     assert_int_equal(S.sc.tcp[1].syn_loss_iw, 1);
 }
 
+/* The mechanisms of docs/linux-profile.md (sim/tcp_mech.c): each its own setting, for both
+ * sides or one; profile linux turns them all on, profile rfc off again. */
+static void test_mechanisms(void **state)
+{
+    (void)state;
+    ok("sack on\ntimestamps on\nclient cc cubic\nrack on\ntlp on\nprr on\nquickack on\n"
+       "server nagle minshall\npsh linux\nrto-estimator linux\ncwnd-unit packets\n"
+       "zero-window-probe linux\nrcv-window linux\ndup-syn syn-ack\nsyn-linear-timeouts 4\n"
+       "client wscale 9\nserver wscale linux\nhz 250\n");
+    for (int i = 0; i < 2; i++) {
+        const tcp_config *c = &S.sc.tcp[i];
+        assert_true(c->sack && c->timestamps && c->rack && c->tlp && c->prr && c->quickack);
+        assert_int_equal(c->psh, TCP_PSH_LINUX);
+        assert_int_equal(c->rto_est, TCP_RTO_LINUX);
+        assert_true(c->cwnd_packets && c->dup_syn_synack);
+        assert_int_equal(c->zwp, TCP_ZWP_LINUX);
+        assert_int_equal(c->rwnd, TCP_RWND_LINUX);
+        assert_int_equal(c->syn_linear, 4);
+        assert_int_equal(c->hz, 250);
+    }
+    assert_int_equal(S.sc.tcp[0].cc_algo, TCP_CCA_CUBIC);
+    assert_int_equal(S.sc.tcp[1].cc_algo, TCP_CCA_NEWRENO);
+    assert_false(S.sc.tcp[0].nagle_minshall);
+    assert_true(S.sc.tcp[1].nagle_minshall);
+    assert_int_equal(S.sc.tcp[0].wscale, 9);
+    assert_int_equal(S.sc.tcp[1].wscale, TCP_WSCALE_LINUX);
+    ok("profile linux\n");
+    const tcp_config *l = &S.sc.tcp[0];
+    assert_true(l->sack && l->timestamps && l->rack && l->tlp && l->prr && l->quickack &&
+                l->nagle_minshall && l->cwnd_packets && l->dup_syn_synack);
+    assert_int_equal(l->cc_algo, TCP_CCA_CUBIC);
+    assert_int_equal(l->rcv_buf, 131072);
+    assert_int_equal(l->hz, 250);
+    ok("profile linux\nnagle off\nprofile rfc\n");
+    l = &S.sc.tcp[1];
+    assert_false(l->sack || l->timestamps || l->rack || l->tlp || l->prr || l->quickack ||
+                 l->nagle_minshall || l->cwnd_packets || l->dup_syn_synack);
+    assert_true(l->nagle == false); /* profile rfc leaves nagle as it was set */
+    assert_int_equal(l->psh, TCP_PSH_WRITE);
+    assert_int_equal(l->hz, 0);
+    assert_int_equal(l->wscale, TCP_WSCALE_AUTO);
+    /* rcv-buf records that it was set (SO_RCVBUF for rcv-window linux) */
+    ok("rcv-buf 4096\n");
+    assert_true(S.sc.tcp[0].rcv_buf_set);
+}
+
 static void test_applications(void **state)
 {
     (void)state;
@@ -426,7 +472,16 @@ static void test_errors_values(void **state)
         "bandwidth: unknown unit in '10furlongs' (use bit, kbit, Mbit or Gbit)");
     ERR("bandwidth 0bit\n", 1, 11,
         "bandwidth must be a whole number of bit/s from 1bit to 10000Gbit, got '0bit'");
-    ERR("nagle maybe\n", 1, 7, "nagle must be on or off, got 'maybe'");
+    ERR("nagle maybe\n", 1, 7, "nagle must be on, off or minshall, got 'maybe'");
+    ERR("sack yes\n", 1, 6, "sack must be on or off, got 'yes'");
+    ERR("client cc vegas\n", 1, 11, "cc must be newreno or cubic, got 'vegas'");
+    ERR("wscale 15\n", 1, 8, "wscale must be auto, linux or a number 0 to 14, got '15'");
+    ERR("hz 251\n", 1, 4, "hz must be off or 100, 250, 300 or 1000, got '251'");
+    ERR("psh \"linux\"\n", 1, 5, "psh must be write or linux, got '\"linux\"'");
+    ERR("tlp\n", 1, 4, "tlp needs on or off");
+    ERR("rack on off\n", 1, 9, "unexpected 'off' after rack");
+    ERR("sackk on\n", 1, 1, "unknown statement 'sackk' (did you mean 'sack'?)");
+    ERR("server quickak on\n", 1, 8, "unknown setting 'quickak' (did you mean 'quickack'?)");
     ERR("delack 600ms\n", 1, 8, "delack must be at most 500ms (RFC 1122 4.2.3.2), got '600ms'");
     ERR("rto-initial 0\n", 1, 13, "rto-initial must be more than 0");
     ERR("profile bsd\n", 1, 9, "profile must be rfc or linux, got 'bsd'");
@@ -582,7 +637,7 @@ static void test_errors_expectations(void **state)
     ERR("expect client timeouts none 1s\n", 1, 29, "unexpected '1s' after none");
     ERR("expect client timeouts 1s 2\n", 1, 27, "a timeout: '2' needs a unit (us, ms, s or m)");
     ERR("expect client arms keepalive\n", 1, 20,
-        "unknown timer 'keepalive' (rto, persist, delack, time-wait)");
+        "unknown timer 'keepalive' (rto, persist, delack, time-wait, tlp, reorder)");
     ERR("expect client arms rto for\n", 1, 27, "for needs a duration");
     ERR("expect client reads lots\n", 1, 21, "reads must be a number, got 'lots'");
     ERR("expect client reads eof 5\n", 1, 25, "unexpected '5' after eof");
@@ -769,6 +824,15 @@ static void test_random_words(void **state)
                                         "1%",
                                         "profile",
                                         "linux",
+                                        "sack",
+                                        "cc",
+                                        "cubic",
+                                        "nagle",
+                                        "minshall",
+                                        "wscale",
+                                        "hz",
+                                        "psh",
+                                        "tlp",
                                         "name",
                                         "summary",
                                         "description",
@@ -819,6 +883,7 @@ int main(void)
         cmocka_unit_test(test_link_settings),
         cmocka_unit_test(test_side_settings),
         cmocka_unit_test(test_profile),
+        cmocka_unit_test(test_mechanisms),
         cmocka_unit_test(test_applications),
         cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_actions),

@@ -27,6 +27,7 @@ void fx_init(fx *f, uint8_t id, uint32_t isn, uint32_t peer_isn, const tcp_confi
     f->peer_win = 65535;
     trace_buf_init(&f->tb);
     tcp_init(&f->ep, &c, id, trace_buf_sink(&f->tb));
+    tcp_attach_sb(&f->ep, &f->sb);
 }
 
 void fx_free(fx *f)
@@ -54,6 +55,28 @@ tcp_seg fx_seg(const fx *f, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t 
         s.has_mss = true;
         s.mss = f->peer_mss;
     }
+    if ((flags & TCP_SYN) && f->peer_sack)
+        s.sack_perm = true;
+    if ((flags & TCP_SYN) && f->peer_ws) {
+        s.has_wscale = true;
+        s.wscale = f->peer_ws_shift;
+    }
+    if (f->peer_ts) {
+        s.has_ts = true;
+        s.tsval = (uint32_t)(f->now / 1000u) + 1u;
+        s.tsecr = (flags & TCP_ACK) ? f->our_tsval : 0;
+    }
+    return s;
+}
+
+tcp_seg fx_seg_sack(const fx *f, uint32_t seq, uint32_t ack, const uint32_t *blocks, int n)
+{
+    tcp_seg s = fx_seg(f, TCP_ACK, seq, ack, 0);
+    for (int k = 0; k < n && k < TCP_MAX_SACK; k++) {
+        s.sack[k].left = blocks[2 * k];
+        s.sack[k].right = blocks[2 * k + 1];
+    }
+    s.nsack = (uint8_t)(n < TCP_MAX_SACK ? n : TCP_MAX_SACK);
     return s;
 }
 
@@ -94,6 +117,8 @@ int fx_drain(fx *f)
     while (tcp_output(&f->ep, f->now, &s)) {
         /* an endpoint that never stops producing output is a bug the test must report */
         assert_true(f->n_out < FX_MAX_OUT);
+        if (s.has_ts)
+            f->our_tsval = s.tsval;
         f->out[f->n_out++] = s;
     }
     return f->n_out;

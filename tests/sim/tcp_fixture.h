@@ -39,6 +39,7 @@
 
 typedef struct fx {
     tcp_endpoint ep;
+    tcp_sb sb; /* the endpoint's scoreboard */
     trace_buf tb;
     uint64_t now;
     size_t mark;       /* trace events before this index belong to earlier steps */
@@ -46,6 +47,12 @@ typedef struct fx {
     uint32_t peer;     /* the imaginary peer's ISN */
     uint16_t peer_mss; /* MSS option on the peer's SYN; 0 = no option */
     uint32_t peer_win; /* window on every segment the fixture builds */
+    bool peer_sack;    /* the peer's SYN carries SACK-permitted */
+    bool peer_ws;      /* the peer's SYN carries window scale peer_ws_shift */
+    uint8_t peer_ws_shift;
+    bool peer_ts;       /* the peer's segments carry timestamps: TSval = its clock (ms + 1),
+                           TSecr = the last TSval we sent */
+    uint32_t our_tsval; /* the last TSval we sent (fx_drain records it) */
     tcp_seg out[FX_MAX_OUT];
     int n_out; /* segments collected by the last fx_drain */
 } fx;
@@ -60,6 +67,8 @@ void fx_free(fx *f);
 
 /* A segment from the peer: win and win_raw both set to the fixture's peer window. */
 tcp_seg fx_seg(const fx *f, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len);
+/* A segment from the peer with SACK blocks (left, right pairs, at most 4). */
+tcp_seg fx_seg_sack(const fx *f, uint32_t seq, uint32_t ack, const uint32_t *blocks, int n);
 /* The same with an explicit window (win and win_raw; the window must fit 16 bits). */
 tcp_seg fx_segw(uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len, uint16_t win);
 

@@ -344,6 +344,8 @@ static void test_syn_loss_iw_linux_profile(void **state)
             tcp_config_profile(&cfg, true);
             assert_int_equal(cfg.syn_loss_iw, 2);
             cfg.syn_loss_iw = rule;
+            cfg.hz = 0;         /* timers at their exact times (the wheel is tested apart) */
+            cfg.syn_linear = 0; /* the RTO doubles: 1 s, 2 s */
             fx f;
             fx_init(&f, TRACE_CLIENT, I, P, &cfg);
             fx_client_syn_sent(&f);
