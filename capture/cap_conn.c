@@ -64,107 +64,9 @@ void cap_conn_init(cap_conn *c, uint32_t id, const cap_packet *p, uint64_t t, tr
 
 /* ---- per-direction analysis ---------------------------------------------------------------- */
 
-/* The ring of recent segments: CAP_RING entries inside cap_dir, grown on the heap (doubling, up
- * to CAP_RING_MAX) when it is full and its oldest entry is still unacknowledged, so that a bulk
- * transfer's whole flight is remembered and its losses can be found. */
-static uint32_t ring_mask(const cap_dir *d)
-{
-    return (d->ring_big ? d->ring_cap : CAP_RING) - 1;
-}
-
-static cap_sent *ring_at(cap_dir *d, uint32_t k)
-{
-    cap_sent *r = d->ring_big ? d->ring_big : d->ring_small;
-    return &r[(d->ring_head + k) & ring_mask(d)];
-}
-
-/* Entries in grown rings, all connections together: at most CAP_RING_BUDGET (about 14 MiB), so
- * that memory stays bounded however many connections have large windows at once. */
-static size_t ring_entries;
-
 size_t cap_conn_ring_entries(void)
 {
-    return ring_entries;
-}
-
-static bool ring_grow(cap_dir *d)
-{
-    uint32_t cap = ring_mask(d) + 1;
-    size_t had = d->ring_big ? cap : 0;
-    if (cap >= CAP_RING_MAX || ring_entries - had + 2 * cap > CAP_RING_BUDGET)
-        return false;
-    cap_sent *big = malloc(2 * cap * sizeof *big);
-    if (big == NULL)
-        return false;
-    ring_entries = ring_entries - had + 2 * cap;
-    for (uint32_t k = 0; k < d->n_ring; k++)
-        big[k] = *ring_at(d, k);
-    free(d->ring_big);
-    d->ring_big = big;
-    d->ring_cap = 2 * cap;
-    d->ring_head = 0;
-    return true;
-}
-
-static void ring_pop(cap_dir *d)
-{
-    if (!ring_at(d, 0)->acked)
-        d->n_unacked--;
-    d->ring_head = (d->ring_head + 1) & ring_mask(d);
-    d->n_ring--;
-}
-
-static cap_sent *ring_find(cap_dir *d, uint32_t seq)
-{
-    for (uint32_t k = 0; k < d->n_ring; k++) {
-        cap_sent *e = ring_at(d, k);
-        if (e->seq == seq)
-            return e;
-    }
-    return NULL;
-}
-
-static void ring_add(cap_dir *d, const cap_sent *e)
-{
-    if (d->n_ring == ring_mask(d) + 1 && (ring_at(d, 0)->acked || !ring_grow(d)))
-        ring_pop(d); /* forget the oldest */
-    if (!e->acked)
-        d->n_unacked++;
-    d->n_ring++;
-    *ring_at(d, d->n_ring - 1) = *e;
-}
-
-static void ring_remove_at(cap_dir *d, uint32_t k)
-{
-    if (!ring_at(d, k)->acked)
-        d->n_unacked--;
-    /* shift the later entries down by one */
-    for (uint32_t j = k; j + 1 < d->n_ring; j++)
-        *ring_at(d, j) = *ring_at(d, j + 1);
-    d->n_ring--;
-}
-
-/* The other side acknowledged up to `ack` (and the SACK blocks): forget what it covers. */
-static void ring_acked(cap_dir *d, uint32_t ack, const tcp_seg *s)
-{
-    uint32_t left = d->n_unacked; /* unacknowledged entries still to look at */
-    for (uint32_t k = 0; k < d->n_ring && left > 0; k++) {
-        cap_sent *e = ring_at(d, k);
-        if (e->acked)
-            continue;
-        left--;
-        bool covered = tcp_seq_leq(e->end, ack);
-        for (unsigned b = 0; !covered && b < s->nsack && b < TCP_MAX_SACK; b++)
-            covered = tcp_seq_geq(e->seq, s->sack[b].left) && tcp_seq_leq(e->end, s->sack[b].right);
-        if (covered) {
-            e->acked = true;
-            d->n_unacked--;
-        }
-    }
-    /* acknowledged entries are kept for intervals and duplicates, CAP_RING of them are enough:
-     * a grown ring must not make every ACK walk a long acknowledged past */
-    while (d->n_ring > CAP_RING && ring_at(d, 0)->acked)
-        ring_pop(d);
+    return tcp_obs_flight_entries();
 }
 
 static void rtt_sample(cap_rtt *r, uint64_t sample)
@@ -176,6 +78,35 @@ static void rtt_sample(cap_rtt *r, uint64_t sample)
     if (sample > r->max)
         r->max = sample;
     tcp_rto_sample(&r->est, sample);
+}
+
+/* One earlier copy found lost after the capture point: counted, reported, remembered for a
+ * D-SACK that may take it back, and the receiver is told it never arrived. */
+struct lost_ctx {
+    cap_conn *c;
+    int dir;
+    uint64_t t, t_snd;
+    const cap_emit *emit;
+};
+
+static void report_lost(void *ctx, const tcp_obs_seen *e)
+{
+    struct lost_ctx *l = ctx;
+    cap_conn *c = l->c;
+    cap_dir *d = &c->d[l->dir];
+    tcp_seg lost;
+    memset(&lost, 0, sizeof lost);
+    lost.seq = e->seq;
+    lost.len = e->len;
+    lost.flags = e->flags;
+    lost.ack = e->ack;
+    lost.win = e->win;
+    d->lost++;
+    if (l->emit && l->emit->lost)
+        l->emit->lost(l->emit->ctx, l->dir, e->id, &lost, l->t_snd);
+    d->lost_rec[d->n_lost_rec++ % CAP_LOST_KEPT] = (struct cap_lost_rec){e->seq, e->end, e->id};
+    c->ep[1 - l->dir].obs_ref = l->t;
+    tcp_obs_not_arrived(&c->ep[1 - l->dir], l->t + c->delay[1 - l->dir], &lost);
 }
 
 /* Before a retransmission reaches its receiver: what it says about the earlier copies.  If the
@@ -192,7 +123,8 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
     cap_dir *d = &c->d[dir], *o = &c->d[1 - dir];
     uint32_t end = s->seq + seqlen;
     uint64_t t_snd = t >= c->delay[dir] ? t - c->delay[dir] : 0; /* the sender's time */
-    cap_sent *prev = ring_find(d, s->seq);
+    /* the receiver's endpoint keeps what was seen going to it until it proves it received */
+    const tcp_obs_seen *prev = tcp_obs_flight_find(&c->ep[1 - dir], s->seq);
     if (prev && d->n_retx_interval < CAP_RETX_INTERVALS)
         d->retx_interval[d->n_retx_interval++] = t - prev->t;
     if (prev && !(tags & TCP_TAG_FAST_RETRANSMISSION) && t - prev->t >= 200000)
@@ -211,28 +143,8 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
         }
         return;
     }
-    for (uint32_t k = 0; k < d->n_ring;) {
-        cap_sent *e = ring_at(d, k);
-        if (!e->acked && tcp_seq_lt(e->seq, end) && tcp_seq_gt(e->end, s->seq)) {
-            tcp_seg lost;
-            memset(&lost, 0, sizeof lost);
-            lost.seq = e->seq;
-            lost.len = e->len;
-            lost.flags = e->flags;
-            lost.ack = e->ack;
-            lost.win = e->win;
-            d->lost++;
-            if (emit && emit->lost)
-                emit->lost(emit->ctx, dir, e->id, &lost, t_snd);
-            d->lost_rec[d->n_lost_rec++ % CAP_LOST_KEPT] =
-                (struct cap_lost_rec){e->seq, e->end, e->id};
-            c->ep[1 - dir].obs_ref = t;
-            tcp_obs_not_arrived(&c->ep[1 - dir], t + c->delay[1 - dir], &lost);
-            ring_remove_at(d, k);
-            continue;
-        }
-        k++;
-    }
+    struct lost_ctx lc = {c, dir, t, t_snd, emit};
+    tcp_obs_find_lost(&c->ep[1 - dir], s, report_lost, &lc);
 }
 
 /* An ACK from `dir` with a D-SACK block (RFC 2883 section 4: the first SACK block lies at or
@@ -420,7 +332,6 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
             r->timing = false;
             rtt_sample(r, t - r->start);
         }
-        ring_acked(o, s->ack, s);
         undo_losses(c, dir, s, t, emit);
     }
 
@@ -436,18 +347,6 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
         d->rtt.end = end;
         d->rtt.start = t;
     }
-    cap_sent e = {.id = id,
-                  .t = t,
-                  .seq = s->seq,
-                  .end = end,
-                  .len = s->len,
-                  .ack = s->ack,
-                  .win = s->win,
-                  .tsval = s->tsval,
-                  .flags = s->flags,
-                  .has_ts = s->has_ts,
-                  .acked = false};
-    ring_add(d, &e);
 }
 
 /* The same frame captured again (a mirrored port, a capture on a bridge, an 802.11 MAC retry):
@@ -556,7 +455,7 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
     if (emit && emit->hold)
         emit->hold(emit->ctx, false);
     /* on its way to the receiver: it arrives one delay after the capture */
-    tcp_obs_arrive(rcv, t_rcv_now, t + c->delay[1 - dir], t, &seg);
+    tcp_obs_arrive(rcv, t_rcv_now, t + c->delay[1 - dir], t, id, &seg);
     uint64_t missed = d->missed_bytes + c->d[1 - dir].missed_bytes;
     analyse(c, dir, &seg, tags, t, id, emit);
     cap_zeek_pkt zp = {.orig = dir == 0,
@@ -657,13 +556,8 @@ void cap_conn_flush(cap_conn *c, uint64_t now)
 
 void cap_conn_free(cap_conn *c)
 {
-    for (int ep = 0; ep < 2; ep++) {
-        if (c->d[ep].ring_big)
-            ring_entries -= c->d[ep].ring_cap;
-        free(c->d[ep].ring_big);
-        c->d[ep].ring_big = NULL;
+    for (int ep = 0; ep < 2; ep++)
         tcp_obs_free(&c->ep[ep]);
-    }
 }
 
 /* ---- verdicts ------------------------------------------------------------------------------- */

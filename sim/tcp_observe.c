@@ -23,6 +23,8 @@
 
 #define BIG_WINDOW 0x40000000u
 
+static void fl_proven(tcp_obs_flight *f, const tcp_seg *s);
+
 static bool is_retx_tag(uint32_t tags)
 {
     return (tags & (TCP_TAG_RETRANSMISSION | TCP_TAG_FAST_RETRANSMISSION)) != 0;
@@ -503,6 +505,7 @@ uint32_t tcp_obs_sent_at(tcp_endpoint *ep, uint64_t now, uint64_t ref, const tcp
 {
     uint32_t tags = 0;
     tcp_obs_before_send(ep, now, s);
+    fl_proven(&ep->obs_fl, s);
     ep->obs_ref = ref;
     ep->obs_arrival = false;
     if (ep->state == TCP_SYN_SENT && (s->flags & TCP_ACK) && !(s->flags & (TCP_SYN | TCP_RST)) &&
@@ -638,6 +641,153 @@ void tcp_obs_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg)
     ep->ack_tags = 0;
 }
 
+/* ---- the flight: segments seen going to this endpoint, until it proves them received ------
+ *
+ * A ring of TCP_OBS_FLIGHT entries inside the endpoint, grown on the heap (doubling, up to
+ * TCP_OBS_FLIGHT_MAX) when it is full and its oldest entry is still unproven, so that a bulk
+ * transfer's whole flight is remembered and its losses can be found.  Entries are marked when the
+ * endpoint's own segment proves them (the same rule as for the arrival queue: its cumulative ACK
+ * or a SACK block covers them); the proven ones are kept a while for the retransmission
+ * intervals. */
+
+static uint32_t fl_mask(const tcp_obs_flight *f)
+{
+    return (f->big ? f->cap : TCP_OBS_FLIGHT) - 1;
+}
+
+static tcp_obs_seen *fl_at(tcp_obs_flight *f, uint32_t k)
+{
+    tcp_obs_seen *r = f->big ? f->big : f->small;
+    return &r[(f->head + k) & fl_mask(f)];
+}
+
+static const tcp_obs_seen *fl_at_c(const tcp_obs_flight *f, uint32_t k)
+{
+    const tcp_obs_seen *r = f->big ? f->big : f->small;
+    return &r[(f->head + k) & fl_mask(f)];
+}
+
+/* Entries in grown flights, all endpoints together: at most TCP_OBS_FLIGHT_BUDGET (12 MiB), so
+ * that memory stays bounded however many connections have large windows at once. */
+static size_t fl_entries;
+
+size_t tcp_obs_flight_entries(void)
+{
+    return fl_entries;
+}
+
+static bool fl_grow(tcp_obs_flight *f)
+{
+    uint32_t cap = fl_mask(f) + 1;
+    size_t had = f->big ? cap : 0;
+    if (cap >= TCP_OBS_FLIGHT_MAX || fl_entries - had + 2 * cap > TCP_OBS_FLIGHT_BUDGET)
+        return false;
+    tcp_obs_seen *big = malloc(2 * cap * sizeof *big);
+    if (big == NULL)
+        return false;
+    fl_entries = fl_entries - had + 2 * cap;
+    for (uint32_t k = 0; k < f->n; k++)
+        big[k] = *fl_at(f, k);
+    free(f->big);
+    f->big = big;
+    f->cap = 2 * cap;
+    f->head = 0;
+    return true;
+}
+
+static void fl_pop(tcp_obs_flight *f)
+{
+    if (!fl_at(f, 0)->acked)
+        f->unacked--;
+    f->head = (f->head + 1) & fl_mask(f);
+    f->n--;
+}
+
+static void fl_add(tcp_obs_flight *f, const tcp_obs_seen *e)
+{
+    if (f->n == fl_mask(f) + 1 && (fl_at(f, 0)->acked || !fl_grow(f)))
+        fl_pop(f); /* forget the oldest */
+    if (!e->acked)
+        f->unacked++;
+    f->n++;
+    *fl_at(f, f->n - 1) = *e;
+}
+
+static void fl_remove_at(tcp_obs_flight *f, uint32_t k)
+{
+    if (!fl_at(f, k)->acked)
+        f->unacked--;
+    for (uint32_t j = k; j + 1 < f->n; j++) /* shift the later entries down by one */
+        *fl_at(f, j) = *fl_at(f, j + 1);
+    f->n--;
+}
+
+/* The endpoint sent `s`: what its ACK and SACK blocks cover has arrived. */
+static void fl_proven(tcp_obs_flight *f, const tcp_seg *s)
+{
+    if (!(s->flags & TCP_ACK))
+        return;
+    /* proven entries sit mostly at the front: start at the first unproven one */
+    uint32_t k = 0;
+    while (k < f->n && fl_at(f, k)->acked)
+        k++;
+    for (uint32_t left = f->unacked; k < f->n && left > 0; k++) {
+        tcp_obs_seen *e = fl_at(f, k);
+        if (e->acked)
+            continue;
+        left--;
+        bool covered = tcp_seq_leq(e->end, s->ack);
+        for (unsigned b = 0; !covered && b < s->nsack && b < TCP_MAX_SACK; b++)
+            covered = tcp_seq_geq(e->seq, s->sack[b].left) && tcp_seq_leq(e->end, s->sack[b].right);
+        if (covered) {
+            e->acked = true;
+            f->unacked--;
+        }
+    }
+    /* proven entries are kept for intervals and duplicates, TCP_OBS_FLIGHT of them are enough:
+     * a grown ring must not make every ACK walk a long proven past */
+    while (f->n > TCP_OBS_FLIGHT && fl_at(f, 0)->acked)
+        fl_pop(f);
+}
+
+const tcp_obs_seen *tcp_obs_flight_find(const tcp_endpoint *ep, uint32_t seq)
+{
+    const tcp_obs_flight *f = &ep->obs_fl;
+    for (uint32_t k = 0; k < f->n; k++)
+        if (fl_at_c(f, k)->seq == seq)
+            return fl_at_c(f, k);
+    return NULL;
+}
+
+uint32_t tcp_obs_find_lost(tcp_endpoint *ep, const tcp_seg *s,
+                           void (*lost)(void *ctx, const tcp_obs_seen *e), void *ctx)
+{
+    tcp_obs_flight *f = &ep->obs_fl;
+    uint32_t n = 0, end = s->seq + tcp_seg_seqlen(s);
+    for (uint32_t k = 0; k < f->n;) {
+        tcp_obs_seen *e = fl_at(f, k);
+        if (!e->acked && tcp_seq_lt(e->seq, end) && tcp_seq_gt(e->end, s->seq)) {
+            tcp_obs_seen copy = *e;
+            fl_remove_at(f, k);
+            n++;
+            if (lost)
+                lost(ctx, &copy);
+            continue;
+        }
+        k++;
+    }
+    return n;
+}
+
+static void fl_free(tcp_obs_flight *f)
+{
+    if (f->big)
+        fl_entries -= f->cap;
+    free(f->big);
+    f->big = NULL;
+    f->cap = f->n = f->head = f->unacked = 0;
+}
+
 /* ---- segments on their way to an endpoint far from the capture point ----------------------
  *
  * Near the client, the server receives a captured packet one one-way delay after the capture,
@@ -685,8 +835,32 @@ static bool q_grow(tcp_endpoint *ep)
     return true;
 }
 
-void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+                   const tcp_seg *seg);
+
+void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref, uint64_t id,
                     const tcp_seg *seg)
+{
+    arrive(ep, now, t_arrival, ref, seg);
+    uint32_t seqlen = tcp_seg_seqlen(seg);
+    if (seqlen == 0 || (seg->tags & (TCP_TAG_KEEP_ALIVE | TCP_TAG_ZERO_WINDOW_PROBE)))
+        return;
+    tcp_obs_seen e = {.id = id,
+                      .t = ref,
+                      .seq = seg->seq,
+                      .end = seg->seq + seqlen,
+                      .len = seg->len,
+                      .ack = seg->ack,
+                      .win = seg->win,
+                      .tsval = seg->tsval,
+                      .flags = seg->flags,
+                      .has_ts = seg->has_ts,
+                      .acked = false};
+    fl_add(&ep->obs_fl, &e);
+}
+
+static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+                   const tcp_seg *seg)
 {
     tcp_obs_advance(ep, now);
     if (ep->obs_q_n == 0 && t_arrival <= now) {
@@ -764,6 +938,7 @@ uint32_t tcp_obs_queued(const tcp_endpoint *ep)
 
 void tcp_obs_free(tcp_endpoint *ep)
 {
+    fl_free(&ep->obs_fl);
     free(ep->obs_q);
     ep->obs_q = NULL;
     ep->obs_q_cap = ep->obs_q_n = ep->obs_q_head = 0;
