@@ -138,6 +138,7 @@ typedef struct tcp_range {
 #define TCP_OBS_FLIGHT        16         /* entries kept inside the endpoint */
 #define TCP_OBS_FLIGHT_MAX    1024       /* ...grown on the heap up to this many */
 #define TCP_OBS_FLIGHT_BUDGET (1u << 18) /* entries of grown flights, all endpoints together */
+#define TCP_OBS_SB_BUDGET     512        /* observer scoreboards at once (32 KiB each) */
 
 typedef struct tcp_obs_seen { /* fields ordered by size: 48 bytes */
     uint64_t id;              /* the caller's packet number */
@@ -251,7 +252,12 @@ typedef struct tcp_endpoint {
     bool obs_peer_fin_known; /* the peer was seen sending its FIN (accepted or not) */
     uint32_t obs_peer_fin_seq;
     tcp_obs_flight obs_fl; /* segments seen going to it, until it proves them received */
-    bool obs_hole;         /* it sent beyond a hole [obs_hole_start, obs_hole_end)... */
+    /* its own segments on the SACK scoreboard of tcp_sack.c, marked by the peer's ACKs and SACK
+     * blocks as they arrive: allocated once SACK is seen in use (the peer's SYN offered it, or
+     * its segments carry blocks), at most TCP_OBS_SB_BUDGET at once (tcp_observe.c) */
+    tcp_sb *obs_sb;
+    bool obs_sack_seen;
+    bool obs_hole; /* it sent beyond a hole [obs_hole_start, obs_hole_end)... */
     uint32_t obs_hole_start, obs_hole_end;
     uint64_t obs_hole_t; /* ...at this time */
 
@@ -447,6 +453,8 @@ uint32_t tcp_obs_find_lost(tcp_endpoint *ep, const tcp_seg *seg,
 const tcp_obs_seen *tcp_obs_flight_find(const tcp_endpoint *ep, uint32_t seq);
 /* Entries of grown flights, all endpoints together (at most TCP_OBS_FLIGHT_BUDGET); for tests. */
 size_t tcp_obs_flight_entries(void);
+/* Observer scoreboards allocated, all endpoints together (at most TCP_OBS_SB_BUDGET); for tests. */
+uint32_t tcp_obs_sb_count(void);
 /* Applies the queued arrivals due by `now`, each at its own estimated arrival time. */
 void tcp_obs_advance(tcp_endpoint *ep, uint64_t now);
 /* Applies every queued arrival at its estimated time (the capture ended). */

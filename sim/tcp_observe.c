@@ -24,6 +24,110 @@
 #define BIG_WINDOW 0x40000000u
 
 static void fl_proven(tcp_obs_flight *f, const tcp_seg *s);
+static bool is_retx_tag(uint32_t tags);
+
+/* ---- the sender's scoreboard (RFC 6675 over tcp_sack.c) -------------------------------------
+ *
+ * Where the capture carries SACK blocks, each observer endpoint keeps its own segments on the
+ * scoreboard the simulator's sender uses: units pushed as it is seen sending new data, marked by
+ * the cumulative ACK and SACK blocks of the peer's segments when they arrive at it (at their
+ * estimated arrival time), so that what it knew when it retransmitted is what the scoreboard
+ * says.  A retransmission of a segment that RFC 6675's IsLost holds lost (DupThresh SACKed
+ * segments above it, or more than (DupThresh - 1) * SMSS SACKed bytes) is a fast retransmission,
+ * even when fewer than three duplicate ACKs came (one ACK can SACK several segments). */
+
+#define OBS_DUPTHRESH 3
+
+static uint32_t sb_count;
+
+uint32_t tcp_obs_sb_count(void)
+{
+    return sb_count;
+}
+
+static void sb_attach(tcp_endpoint *ep)
+{
+    if (ep->obs_sb != NULL || sb_count >= TCP_OBS_SB_BUDGET)
+        return;
+    ep->obs_sb = malloc(sizeof *ep->obs_sb);
+    if (ep->obs_sb == NULL)
+        return;
+    sb_count++;
+    tcp_sb_init(ep->obs_sb, ep->smss ? ep->smss : 536);
+}
+
+static void sb_free(tcp_endpoint *ep)
+{
+    if (ep->obs_sb == NULL)
+        return;
+    free(ep->obs_sb);
+    ep->obs_sb = NULL;
+    sb_count--;
+}
+
+/* The unit holding sequence number seq, or -1. */
+static int sb_find(tcp_sb *sb, uint32_t seq)
+{
+    for (uint32_t i = 0; i < sb->n; i++) {
+        const tcp_sb_unit *u = tcp_sb_at_c(sb, i);
+        if (tcp_seq_geq(seq, u->start) && tcp_seq_lt(seq, u->end))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Is the segment at seq lost by RFC 6675's IsLost, as the sender's scoreboard stands? */
+static bool sb_is_lost(tcp_endpoint *ep, uint32_t seq)
+{
+    tcp_sb *sb = ep->obs_sb;
+    if (sb == NULL || sb->cnt.sacked_segs == 0)
+        return false;
+    tcp_sb_mark_lost_6675(sb, OBS_DUPTHRESH);
+    int i = sb_find(sb, seq);
+    return i >= 0 && (tcp_sb_at_c(sb, (uint32_t)i)->flags & TCP_SB_LOST) != 0;
+}
+
+/* It sent s (tags already given): new data becomes a unit, a retransmission marks its unit. */
+static void sb_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint32_t tags)
+{
+    uint32_t seqlen = tcp_seg_seqlen(s);
+    if (seqlen == 0 || (s->flags & TCP_SYN) ||
+        (tags & (TCP_TAG_KEEP_ALIVE | TCP_TAG_ZERO_WINDOW_PROBE)))
+        return;
+    if (ep->obs_sb == NULL && ep->obs_sack_seen)
+        sb_attach(ep);
+    tcp_sb *sb = ep->obs_sb;
+    if (sb == NULL)
+        return;
+    if (is_retx_tag(tags)) {
+        int i = sb_find(sb, s->seq);
+        if (i >= 0)
+            tcp_sb_retransmitted(sb, (uint32_t)i, now);
+        return;
+    }
+    const tcp_sb_unit *last = sb->n ? tcp_sb_at_c(sb, sb->n - 1) : NULL;
+    if (last == NULL || tcp_seq_geq(s->seq, last->end))
+        tcp_sb_push(sb, s->seq, s->seq + seqlen, 1, (s->flags & TCP_FIN) ? TCP_SB_FIN : 0, now);
+}
+
+/* The peer's segment s arrives: its ACK and SACK blocks mark the scoreboard. */
+static void sb_arrived(tcp_endpoint *ep, const tcp_seg *s)
+{
+    if ((s->flags & TCP_SYN) && s->sack_perm)
+        ep->obs_sack_seen = true;
+    if (s->nsack > 0 && !ep->obs_sack_seen) {
+        ep->obs_sack_seen = true;
+        sb_attach(ep); /* late: it holds what is sent from now on */
+    }
+    tcp_sb *sb = ep->obs_sb;
+    if (sb == NULL || !(s->flags & TCP_ACK) || (s->flags & TCP_RST))
+        return;
+    tcp_sb_delivery d;
+    memset(&d, 0, sizeof d);
+    tcp_sb_ack(sb, s->ack, &d);
+    if (s->nsack > 0)
+        tcp_sb_sack(sb, s->sack, s->nsack, s->ack, ep->snd_max, &d);
+}
 
 static bool is_retx_tag(uint32_t tags)
 {
@@ -419,7 +523,7 @@ static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint
         } else if (tcp_seq_lt(s->seq, ep->snd_max)) {
             if (ep->snd_wnd == 0 && s->len == 1 && s->seq == ep->snd_una && !(s->flags & TCP_FIN))
                 tags |= TCP_TAG_ZERO_WINDOW_PROBE; /* RFC-style probe, sent again */
-            else if (ep->cc.dupacks >= 3 || ep->cc.in_recovery)
+            else if (ep->cc.dupacks >= 3 || ep->cc.in_recovery || sb_is_lost(ep, s->seq))
                 tags |= TCP_TAG_FAST_RETRANSMISSION;
             else
                 tags |= TCP_TAG_RETRANSMISSION;
@@ -468,6 +572,7 @@ static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint
             fin_not_acked(ep, now, fin_seq);
         }
     }
+    sb_sent(ep, now, s, tags);
     return tags;
 }
 
@@ -629,6 +734,7 @@ void tcp_obs_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg)
         ep->obs_peer_fin_known = true;
         ep->obs_peer_fin_seq = s.seq + s.len + ((s.flags & TCP_SYN) ? 1u : 0u);
     }
+    sb_arrived(ep, &s);
     bool had_fin = ep->fin_rcvd;
     ep->obs_arrival = true;
     tcp_input(ep, now, &s);
@@ -939,6 +1045,7 @@ uint32_t tcp_obs_queued(const tcp_endpoint *ep)
 void tcp_obs_free(tcp_endpoint *ep)
 {
     fl_free(&ep->obs_fl);
+    sb_free(ep);
     free(ep->obs_q);
     ep->obs_q = NULL;
     ep->obs_q_cap = ep->obs_q_n = ep->obs_q_head = 0;

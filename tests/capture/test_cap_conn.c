@@ -315,6 +315,64 @@ static void test_grown_rings_stay_in_budget(void **state)
     assert_int_equal(cap_conn_ring_entries(), 0);
 }
 
+/* ---- the sender's SACK scoreboard (RFC 6675 IsLost) ---------------------------------------- */
+
+/* One ACK that SACKs three segments above a hole: no duplicate ACK at all (it moves the
+ * cumulative ACK), but RFC 6675's IsLost holds the hole lost (DupThresh SACKed segments above
+ * it): its retransmission is a fast one, as Linux counts it (TcpExtTCPFastRetrans). */
+static void test_sack_scoreboard_fast_retransmission(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40011);
+    for (unsigned k = 0; k < 6; k++)
+        data(&r, k);
+    ack(&r, 1, 2, 5, -1); /* segment 1 missing; 2, 3 and 4 SACKed */
+    data(&r, 1);
+    assert_true(r.last_tags & TCP_TAG_FAST_RETRANSMISSION);
+    assert_int_equal(r.c->d[0].fast_retrans, 1);
+    assert_int_equal(r.s.lost, 1);
+    assert_int_equal(tcp_obs_sb_count(), 1); /* the client's: only it sent data */
+    finish(&r);
+    assert_int_equal(tcp_obs_sb_count(), 0);
+}
+
+/* Two SACKed segments above the hole are not enough (DupThresh 3, and 2 x 1000 bytes is not more
+ * than (DupThresh - 1) * SMSS): the retransmission is not a fast one. */
+static void test_sack_scoreboard_below_dupthresh(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40012);
+    for (unsigned k = 0; k < 6; k++)
+        data(&r, k);
+    ack(&r, 1, 2, 4, -1); /* segments 2 and 3 SACKed */
+    data(&r, 1);
+    assert_true(tcp_obs_is_retransmission(r.last_tags));
+    assert_false(r.last_tags & TCP_TAG_FAST_RETRANSMISSION);
+    assert_int_equal(r.c->d[0].fast_retrans, 0);
+    finish(&r);
+}
+
+/* A segment the receiver SACKed, sent again, was not lost: nothing is reported; the hole's
+ * segment is. */
+static void test_sacked_segment_not_reported_lost(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40013);
+    for (unsigned k = 0; k < 6; k++)
+        data(&r, k);
+    ack(&r, 1, 2, 6, -1);
+    data(&r, 3); /* SACKed: its first copy arrived */
+    assert_int_equal(r.s.lost, 0);
+    assert_int_equal(r.c->d[0].lost, 0);
+    data(&r, 1);
+    assert_int_equal(r.s.lost, 1);
+    assert_int_equal(r.s.lost_seq, CISN + 1 + MSS);
+    finish(&r);
+}
+
 /* ---- finding 1: far-end arrivals at their estimated time, and never lost ------------------- */
 
 #define MS 1000u
@@ -762,6 +820,9 @@ int main(void)
         cmocka_unit_test(test_dsack_inside_second_block),
         cmocka_unit_test(test_dsack_of_other_data_keeps_the_loss),
         cmocka_unit_test(test_grown_rings_stay_in_budget),
+        cmocka_unit_test(test_sack_scoreboard_fast_retransmission),
+        cmocka_unit_test(test_sack_scoreboard_below_dupthresh),
+        cmocka_unit_test(test_sacked_segment_not_reported_lost),
         cmocka_unit_test(test_far_arrival_at_its_estimated_time),
         cmocka_unit_test(test_far_arrival_proven_by_its_ack),
         cmocka_unit_test(test_fin_outside_window_covered_by_ack),
