@@ -130,11 +130,12 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
     if (prev && !(tags & TCP_TAG_FAST_RETRANSMISSION) && t - prev->t >= 200000)
         d->rto_stall_us += t - prev->t; /* a timeout: the sender waited, nothing moved */
     if (tags & TCP_TAG_SPURIOUS) {
-        /* the ACK that covered it was lost on its way back, unless this very packet acknowledges
-         * that ACK's segment (then it arrived: the retransmission had another cause) */
-        uint32_t alen = tcp_seg_seqlen(&o->ack_pkt);
-        bool arrived =
-            alen > 0 && (s->flags & TCP_ACK) && tcp_seq_geq(s->ack, o->ack_pkt.seq + alen);
+        /* the ACK that covered it was lost on its way back, unless this packet or an earlier one
+         * of its sender acknowledges that ACK's segment (then it arrived: the retransmission had
+         * another cause, or it is a stale copy of an earlier frame) */
+        uint32_t alen = tcp_seg_seqlen(&o->ack_pkt), aend = o->ack_pkt.seq + alen;
+        bool arrived = alen > 0 && (((s->flags & TCP_ACK) && tcp_seq_geq(s->ack, aend)) ||
+                                    (d->have_ack_pkt && tcp_seq_geq(d->ack_pkt.ack, aend)));
         if (o->have_ack_pkt && !o->ack_pkt_lost && !arrived && tcp_seq_geq(o->ack_pkt.ack, end)) {
             o->ack_pkt_lost = true;
             o->lost++;
@@ -362,6 +363,22 @@ static bool is_duplicate(const cap_dir *d, const cap_packet *p, uint64_t t)
            t - d->last_t < CAP_DUP_WINDOW;
 }
 
+/* A one-way delay, or 0 when it is below CAP_NEAR. */
+static uint64_t near_or(uint64_t d)
+{
+    return d < CAP_NEAR ? 0 : d;
+}
+
+/* The server's first answer to the last SYN, captured at t: its distance from the capture point
+ * is half that round trip, and the SYN waiting for the answer arrived then. */
+static void server_answers(cap_conn *c, uint64_t t)
+{
+    if (t < c->t_syn)
+        return;
+    c->delay[1] = near_or((t - c->t_syn) / 2);
+    tcp_obs_retime(&c->ep[1], c->delay[1]);
+}
+
 uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t id,
                          const cap_emit *emit)
 {
@@ -379,6 +396,8 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
         if ((seg.flags & TCP_ACK) && !c->have_synack) {
             c->t_synack = t;
             c->have_synack = true;
+            if (c->have_syn && dir == 1)
+                server_answers(c, t);
         }
         if (!c->syn_seen[dir])
             c->isn[dir] = seg.seq;
@@ -394,11 +413,25 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
         uint64_t rtt = cap_conn_handshake_rtt(c), ow = 0;
         c->ep[0].obs_rtt = c->ep[1].obs_rtt = rtt;
         int v = cap_conn_vantage(c, &ow);
-        if (v == TRACE_CLIENT)
+        /* each half of the handshake is a round trip between the capture point and one end:
+         * SYN to SYN,ACK to the server and back, SYN,ACK to ACK to the client and back.  Near
+         * one end the other is the whole one-way delay away; in the middle each end is half its
+         * own round trip away (a half below CAP_NEAR is only the end's processing time) */
+        if (v == TRACE_CLIENT) {
             c->delay[1] = ow; /* the server is one one-way delay from the capture point */
-        else if (v == TRACE_SERVER)
+            c->delay[0] = 0;
+        } else if (v == TRACE_SERVER) {
             c->delay[0] = ow;
+            c->delay[1] = 0;
+        } else {
+            c->delay[1] = near_or((c->t_synack - c->t_syn) / 2);
+            c->delay[0] = near_or((c->t_ack - c->t_synack) / 2);
+        }
+        tcp_obs_retime(&c->ep[0], c->delay[0]); /* the SYN,ACK waiting for this ACK */
     }
+    if (dir == 1 && (seg.flags & TCP_RST) && (seg.flags & TCP_ACK) && c->have_syn &&
+        !c->have_synack && seg.ack == c->isn[0] + 1)
+        server_answers(c, t); /* refused: the RST answers the SYN as a SYN,ACK would */
     if (seg.flags & TCP_FIN)
         c->fin_seen[dir] = true;
     if (seg.flags & TCP_RST)
@@ -455,7 +488,17 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
     if (emit && emit->hold)
         emit->hold(emit->ctx, false);
     /* on its way to the receiver: it arrives one delay after the capture */
-    tcp_obs_arrive(rcv, t_rcv_now, t + c->delay[1 - dir], t, id, &seg);
+    uint64_t t_arr = t + c->delay[1 - dir];
+    if ((seg.flags & TCP_SYN) && !(seg.flags & TCP_ACK) && dir == 0 && !c->have_synack)
+        /* the same for the SYN: the server's SYN,ACK proves it and places the capture */
+        t_arr = t + CAP_SYNACK_WAIT;
+    else if (dir == 1 && (seg.flags & TCP_SYN) && (seg.flags & TCP_ACK) && c->have_syn &&
+             !c->have_ack)
+        /* how far the client is from the capture point is known only from its ACK of this
+         * SYN,ACK: the SYN,ACK waits for that ACK, which proves it arrived and is applied no later
+         * than the ACK left (CAP_SYNACK_WAIT at most, when no ACK comes) */
+        t_arr = t + CAP_SYNACK_WAIT;
+    tcp_obs_arrive(rcv, t_rcv_now, t_arr, t, id, &seg);
     uint64_t missed = d->missed_bytes + c->d[1 - dir].missed_bytes;
     analyse(c, dir, &seg, tags, t, id, emit);
     cap_zeek_pkt zp = {.orig = dir == 0,

@@ -444,6 +444,9 @@ void tcp_obs_before_send(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
  * received. */
 void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref, uint64_t id,
                     const tcp_seg *seg);
+/* The distance to this endpoint became known: every queued arrival still waiting beyond its
+ * capture time (`ref`) + `delay` arrives at that time instead. */
+void tcp_obs_retime(tcp_endpoint *ep, uint64_t delay);
 /* The peer sent `seg` again (a retransmission): every segment of the flight it overlaps that this
  * endpoint never proved received was lost on its way here.  Each is taken out of the flight and
  * given to `lost` (which may call tcp_obs_not_arrived).  Returns how many. */

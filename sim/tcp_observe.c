@@ -647,7 +647,11 @@ uint32_t tcp_obs_sent_at(tcp_endpoint *ep, uint64_t now, uint64_t ref, const tcp
         ep->obs_sent_any && s->ack == ep->obs_last_ack && !(tags & TCP_TAG_KEEP_ALIVE) &&
         !(tags & TCP_TAG_ZERO_WINDOW_PROBE)) {
         if (s->win_raw == ep->obs_last_win) {
-            if (ep->n_ooo > 0 || tcp_seq_gt(ep->rcv_nxt, s->ack) || ep->fin_seen)
+            /* evidence of a gap: data held above the ACK, or a SACK block above it (RFC 2018:
+             * the receiver holds what the block covers; a block at or below the ACK is a
+             * D-SACK, RFC 2883) */
+            bool sack_gap = s->nsack > 0 && tcp_seq_gt(s->sack[0].left, s->ack);
+            if (ep->n_ooo > 0 || tcp_seq_gt(ep->rcv_nxt, s->ack) || ep->fin_seen || sack_gap)
                 tags |= TCP_TAG_DUP_ACK;
         } else if (s->win_raw > ep->obs_last_win) {
             tags |= TCP_TAG_WINDOW_UPDATE;
@@ -1028,6 +1032,19 @@ void tcp_obs_before_send(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg)
     for (uint32_t k = 0; k < last; k++) {
         uint64_t t = q_at(ep, 0)->t;
         q_apply_first(ep, t < now ? t : now);
+    }
+}
+
+void tcp_obs_retime(tcp_endpoint *ep, uint64_t delay)
+{
+    uint64_t floor = 0; /* keep the queue in order of arrival */
+    for (uint32_t k = 0; k < ep->obs_q_n; k++) {
+        tcp_obs_arrival *a = q_at(ep, k);
+        if (a->t > a->ref + delay)
+            a->t = a->ref + delay;
+        if (a->t < floor)
+            a->t = floor;
+        floor = a->t;
     }
 }
 
