@@ -209,6 +209,9 @@ static uint32_t segments_of(const cap_conn *c, int dir, const tcp_seg *s)
 static void hole_add(cap_dir *d, uint32_t start, uint32_t end)
 {
     d->missed_bytes += end - start;
+    /* what the capture missed may hold the ACK that ended the RTT measurement: a later ACK
+     * would make one sample of the gap (Karn's rule's spirit: no sample that may be wrong) */
+    d->rtt.timing = false;
     if (d->n_holes == CAP_HOLES) { /* the oldest stays missed for good */
         memmove(d->holes, d->holes + 1, (CAP_HOLES - 1) * sizeof d->holes[0]);
         d->n_holes--;
@@ -233,6 +236,18 @@ static uint64_t seen_bytes(cap_dir *d, const tcp_seg *s)
     if (tcp_seq_gt(start, d->hi)) {
         hole_add(d, d->hi, start);
         d->hi = start;
+    }
+    /* holes more than CAP_HOLE_FAR behind the highest sequence number cannot be told from
+     * sequence space a wrap later (a capture that skips gigabytes, zeek_ftp-bigtransfer.pcap):
+     * they stay missed for good */
+    for (uint32_t k = 0; k < d->n_holes;) {
+        if (d->hi - d->holes[k].end > CAP_HOLE_FAR ||
+            d->holes[k].end - d->holes[k].start > CAP_HOLE_FAR) {
+            memmove(&d->holes[k], &d->holes[k + 1], (d->n_holes - k - 1) * sizeof d->holes[0]);
+            d->n_holes--;
+            continue;
+        }
+        k++;
     }
     for (uint32_t k = 0; k < d->n_holes && tcp_seq_lt(start, end);) {
         struct cap_hole *h = &d->holes[k];
@@ -327,11 +342,18 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
         d->ack_pkt = *s;
     }
     if (s->flags & TCP_ACK) {
+        /* an ACK of sequence space the capture never showed (beyond what it saw, or a hole in
+         * it): the capture missed packets, among them perhaps the ACK that ended the
+         * measurement; no sample from this one */
+        bool beyond = o->have_hi && tcp_seq_gt(s->ack, o->hi + 1);
+        for (uint32_t k = 0; k < o->n_holes && !beyond; k++)
+            beyond = tcp_seq_lt(o->holes[k].start, s->ack); /* it covers what was not seen */
         acked_unseen(o, s->ack);
         cap_rtt *r = &o->rtt;
         if (r->timing && tcp_seq_geq(s->ack, r->end)) {
             r->timing = false;
-            rtt_sample(r, t - r->start);
+            if (!beyond)
+                rtt_sample(r, t - r->start);
         }
         undo_losses(c, dir, s, t, emit);
     }

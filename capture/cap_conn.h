@@ -25,8 +25,9 @@
 #define CAP_RING        TCP_OBS_FLIGHT
 #define CAP_RING_MAX    TCP_OBS_FLIGHT_MAX
 #define CAP_RING_BUDGET TCP_OBS_FLIGHT_BUDGET
-#define CAP_DUP_WINDOW  10000   /* a duplicate frame comes within 10 ms of the original */
-#define CAP_HOLES       16      /* holes in a side's sequence space remembered for filling */
+#define CAP_DUP_WINDOW  10000       /* a duplicate frame comes within 10 ms of the original */
+#define CAP_HOLES       16          /* holes in a side's sequence space remembered for filling */
+#define CAP_HOLE_FAR    0x40000000u /* a hole this far behind (1 GiB) is never filled */
 #define CAP_LOST_KEPT   16      /* inferred losses kept per direction, for D-SACKs undoing them */
 #define CAP_NEAR        1000    /* an end less than 1 ms from the capture point is at it */
 #define CAP_SYNACK_WAIT 3000000 /* a SYN,ACK waits this long at most for the ACK proving it */

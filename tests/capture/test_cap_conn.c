@@ -668,6 +668,42 @@ static void test_unique_and_missed_bytes(void **state)
     finish(&r);
 }
 
+/* A capture that skips gigabytes (zeek_ftp-bigtransfer.pcap: 5.4 GB sent, 24 KB captured):
+ * sequence space wraps between the segments seen, the same sequence numbers come back a wrap
+ * later as other bytes, and a hole far behind is never taken to be filled.  Unique bytes are
+ * what was captured, missed bytes the rest; no RTT sample spans a gap of the capture. */
+static void test_gigabyte_gaps_and_wraps(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40052);
+    const uint32_t jump = 0x60000000u; /* 1.5 GiB: three of them wrap the sequence space */
+    uint32_t seq = CISN + 1;
+    uint64_t missed = 0;
+    for (int k = 0; k < 4; k++) {
+        cap_packet p = packet(&r, 1, seq, SISN + 1, TCP_ACK, MSS);
+        put(&r, &p);
+        cap_packet a = packet(&r, 0, SISN + 1, seq + MSS, TCP_ACK, 0);
+        put_at(&r, &a, r.t + 10 * MS); /* the ACK of each: 10 ms */
+        seq += MSS + jump;
+        missed += jump;
+    }
+    missed -= jump; /* no jump after the last */
+    assert_int_equal(r.c->d[0].unique_bytes, 4 * MSS);
+    assert_int_equal(r.c->d[0].missed_bytes, missed);
+    /* a segment, a gap of the capture, and an ACK covering both 20 s later: no sample */
+    uint64_t n = r.c->d[0].rtt.n;
+    cap_packet p = packet(&r, 1, seq - jump, SISN + 1, TCP_ACK, MSS);
+    put(&r, &p);
+    p = packet(&r, 1, seq - jump + 2 * MSS, SISN + 1, TCP_ACK, MSS); /* one segment missed */
+    put(&r, &p);
+    cap_packet a = packet(&r, 0, SISN + 1, seq - jump + 3 * MSS, TCP_ACK, 0);
+    put_at(&r, &a, r.t + 20000 * MS);
+    assert_int_equal(r.c->d[0].rtt.n, n);
+    assert_true(r.c->d[0].rtt.max < 11 * MS);
+    finish(&r);
+}
+
 /* A super-packet of three segments (TSO/GSO before segmentation) counts three, as the kernel
  * counts TcpOutSegs and TcpRetransSegs. */
 static void test_super_packets_count_segments(void **state)
@@ -834,6 +870,7 @@ int main(void)
         cmocka_unit_test(test_refuted_correction_undone),
         cmocka_unit_test(test_unique_and_missed_bytes),
         cmocka_unit_test(test_super_packets_count_segments),
+        cmocka_unit_test(test_gigabyte_gaps_and_wraps),
         cmocka_unit_test(test_fast_retransmit_needs_three_dup_acks),
         cmocka_unit_test(test_dup_ack_needs_a_gap),
         cmocka_unit_test(test_keep_alive_at_snd_una_minus_1),
