@@ -257,7 +257,8 @@ typedef struct tcp_endpoint {
      * its segments carry blocks), at most TCP_OBS_SB_BUDGET at once (tcp_observe.c) */
     tcp_sb *obs_sb;
     bool obs_sack_seen;
-    bool obs_hole; /* it sent beyond a hole [obs_hole_start, obs_hole_end)... */
+    bool obs_syn_assumed; /* SYN-SENT assumed from the peer's SYN,ACK; its SYN not yet seen */
+    bool obs_hole;        /* it sent beyond a hole [obs_hole_start, obs_hole_end)... */
     uint32_t obs_hole_start, obs_hole_end;
     uint64_t obs_hole_t; /* ...at this time */
 

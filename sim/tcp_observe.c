@@ -192,6 +192,7 @@ void tcp_obs_init_syn_sent(tcp_endpoint *ep, uint8_t id, trace_sink sink, uint32
     ep->state = TCP_SYN_SENT;
     ep->obs_path[0] = TCP_SYN_SENT;
     ep->obs_hinted[0] = true;
+    ep->obs_syn_assumed = true;
     emit_assumed(ep, now, TCP_SYN_SENT, "assumed: its SYN was not captured");
 }
 
@@ -414,8 +415,16 @@ static uint32_t sent_syn(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
     bool again = ep->obs_snd_known && s->seq == ep->iss;
     if (!(s->flags & TCP_ACK)) {
         if (!again) {
+            ep->obs_syn_assumed = false;
             open_active(ep, now, s);
             return 0;
+        }
+        if (ep->obs_syn_assumed) {
+            /* the SYN the peer's SYN,ACK answered, captured after it: sent first and reordered
+             * on its way to the capture point (zeek_tcp-handshake-reorder.pcap), not sent again;
+             * nothing to correct */
+            ep->obs_syn_assumed = false;
+            return TCP_TAG_OUT_OF_ORDER;
         }
         if (ep->state != TCP_SYN_SENT)
             obs_revert(ep, now, TCP_SYN_SENT, 0, "it sends its SYN again: no SYN,ACK arrived");

@@ -6,7 +6,7 @@
  * out-of-order and not a retransmission (issue 10 finding 3); equal IPv4 identifications on
  * atomic datagrams (RFC 6864) do not make a retransmission 300 ms later a duplicate frame, a copy
  * of the same bytes 20 us later is one, and two ACKs that differ only in their SACK blocks are two
- * ACKs (finding 4).
+ * ACKs (finding 4); a SYN captured after the SYN,ACK that answers it is no retransmission.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -126,7 +126,7 @@ static void handshake(void)
 
 typedef struct result {
     uint32_t tags[MAXP + 1]; /* send tags by packet number */
-    unsigned lost;
+    unsigned lost, corrections;
     const cap_conn *c;
     uint64_t retrans[2], ooo[2], unique[2], dups[2], dup_acks[2];
 } result;
@@ -138,6 +138,8 @@ static void on_event(void *ctx, const trace_event *ev)
         r->tags[ev->id] = ev->seg.tags;
     if (ev->kind == TRACE_DROP)
         r->lost++;
+    if (ev->kind == TRACE_STATE && ev->u.state.correction)
+        r->corrections++;
 }
 
 static void on_conn(void *ctx, const cap_conn *c)
@@ -265,6 +267,22 @@ static void test_acks_differing_in_sack_blocks(void **state)
     assert_int_equal(r.dup_acks[1], 2);
 }
 
+/* The SYN,ACK captured before the SYN it answers (the SYN overtaken on its way to the capture
+ * point): the SYN is out-of-order, no retransmission, and the client's path has no correction. */
+static void test_synack_before_syn(void **state)
+{
+    (void)state;
+    cap_open();
+    seg(false, 0, 1, SISN, CISN + 1, TCP_SYN | TCP_ACK, 0, NULL, 0); /* 1 */
+    seg(true, 260, 1, CISN, 0, TCP_SYN, 0, NULL, 0);                 /* 2 */
+    seg(true, 294, 2, CISN + 1, SISN + 1, TCP_ACK, 0, NULL, 0);      /* 3 */
+    result r;
+    replay(&r);
+    assert_int_equal(r.tags[2], TCP_TAG_OUT_OF_ORDER);
+    assert_int_equal(r.retrans[0], 0);
+    assert_int_equal(r.corrections, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_late_segment_with_newer_id_is_retransmission),
         cmocka_unit_test(test_repeated_ip_ids),
         cmocka_unit_test(test_acks_differing_in_sack_blocks),
+        cmocka_unit_test(test_synack_before_syn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
