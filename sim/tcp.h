@@ -157,6 +157,7 @@ typedef struct tcp_obs_flight {
     tcp_obs_seen *big;                  /* ...then a heap array of cap (a power of two) */
     uint32_t cap;
     uint32_t n, head, unacked;
+    uint32_t lead; /* entries at the front all proven (the walk of each ACK starts after them) */
 } tcp_obs_flight;
 
 typedef struct tcp_endpoint {

@@ -818,6 +818,8 @@ static void fl_pop(tcp_obs_flight *f)
 {
     if (!fl_at(f, 0)->acked)
         f->unacked--;
+    else if (f->lead > 0)
+        f->lead--;
     f->head = (f->head + 1) & fl_mask(f);
     f->n--;
 }
@@ -836,6 +838,8 @@ static void fl_remove_at(tcp_obs_flight *f, uint32_t k)
 {
     if (!fl_at(f, k)->acked)
         f->unacked--;
+    if (k < f->lead)
+        f->lead--;
     for (uint32_t j = k; j + 1 < f->n; j++) /* shift the later entries down by one */
         *fl_at(f, j) = *fl_at(f, j + 1);
     f->n--;
@@ -846,10 +850,8 @@ static void fl_proven(tcp_obs_flight *f, const tcp_seg *s)
 {
     if (!(s->flags & TCP_ACK))
         return;
-    /* proven entries sit mostly at the front: start at the first unproven one */
-    uint32_t k = 0;
-    while (k < f->n && fl_at(f, k)->acked)
-        k++;
+    /* proven entries sit mostly at the front: start after them */
+    uint32_t k = f->lead;
     for (uint32_t left = f->unacked; k < f->n && left > 0; k++) {
         tcp_obs_seen *e = fl_at(f, k);
         if (e->acked)
@@ -867,6 +869,8 @@ static void fl_proven(tcp_obs_flight *f, const tcp_seg *s)
      * a grown ring must not make every ACK walk a long proven past */
     while (f->n > TCP_OBS_FLIGHT && fl_at(f, 0)->acked)
         fl_pop(f);
+    while (f->lead < f->n && fl_at(f, f->lead)->acked)
+        f->lead++;
 }
 
 const tcp_obs_seen *tcp_obs_flight_find(const tcp_endpoint *ep, uint32_t seq)
@@ -904,7 +908,7 @@ static void fl_free(tcp_obs_flight *f)
         fl_entries -= f->cap;
     free(f->big);
     f->big = NULL;
-    f->cap = f->n = f->head = f->unacked = 0;
+    f->cap = f->n = f->head = f->unacked = f->lead = 0;
 }
 
 /* ---- segments on their way to an endpoint far from the capture point ----------------------
