@@ -38,11 +38,34 @@ static void release_held(sim_net *net)
     net->n_held = 0;
 }
 
+/* The scenario is one connection: number 1 (docs/trace-format.md). */
+static void stamp_emit(void *ctx, const trace_event *ev)
+{
+    sim_net *net = ctx;
+    trace_event e = *ev;
+    e.conn = 1;
+    trace_sink_put(&net->out, &e);
+}
+
+/* The record that opens connection 1: its two addresses. */
+static void emit_conn(sim_net *net)
+{
+    if (!trace_sink_on(&net->sink))
+        return;
+    trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = TRACE_CONN;
+    ev.ep = TRACE_CLIENT;
+    trace_set_text(&ev, "%s %s", net->sc.addr[0], net->sc.addr[1]);
+    trace_sink_put(&net->sink, &ev);
+}
+
 void sim_net_init(sim_net *net, const sim_scenario *sc, trace_sink sink)
 {
     memset(net, 0, sizeof *net);
     net->sc = *sc;
-    net->sink = sink;
+    net->out = sink;
+    net->sink = sink.emit ? (trace_sink){stamp_emit, net} : sink;
     net->rng.s = sc->seed;
     sim_heap_init(&net->heap);
     net->ep_sink = sink.emit ? (trace_sink){ep_emit, net} : sink;
@@ -141,6 +164,7 @@ static void emit_recv(sim_net *net, const sim_event *ev)
 
 int sim_net_run(sim_net *net)
 {
+    emit_conn(net);
     if (pump(net) < 0)
         return -1;
     for (;;) {

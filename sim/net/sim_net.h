@@ -60,7 +60,8 @@ typedef struct sim_net {
     sim_textlog textlog[2];
     sim_heap heap;
     sim_rng rng;
-    trace_sink sink;
+    trace_sink sink; /* stamps each event with conn 1 and passes it to `out` */
+    trace_sink out;  /* the caller's sink */
     uint64_t now;
     uint64_t seg_id;
     uint64_t sent_in_dir[2];

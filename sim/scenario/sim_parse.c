@@ -540,7 +540,7 @@ static int st_at(sim_pctx *c)
                         "abort)");
     const sim_tok *k = &c->tok[3];
     int call = -1;
-    for (int j = 0; j < TCP_CALL_COUNT; j++)
+    for (int j = 0; j < (int)(sizeof calls / sizeof calls[0]); j++)
         if (sim_tok_is(k, calls[j]))
             call = j;
     if (call < 0)

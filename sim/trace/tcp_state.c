@@ -34,8 +34,9 @@ const char *tcp_timer_name(tcp_timer_kind k)
 
 const char *tcp_call_name(tcp_call c)
 {
-    static const char *const n[TCP_CALL_COUNT] = {"listen",   "connect", "write", "read",
-                                                  "shutdown", "close",   "abort"};
+    static const char *const n[TCP_CALL_COUNT] = {
+        "listen", "connect", "write",  "read", "shutdown", "close",  "abort",
+        "socket", "bind",    "accept", "poll", "nonblock", "sendto", "recvfrom"};
     return (unsigned)c < TCP_CALL_COUNT ? n[c] : "?";
 }
 
