@@ -80,6 +80,8 @@ void cli_json_segment(FILE *out, const tcp_seg *s)
 static void json_socket_call(FILE *out, const trace_event *ev)
 {
     static const char *const phase[] = {"done", "blocks", "returns"};
+    fputs(",\"host\":", out);
+    cli_json_string(out, ev->u.app.host);
     fputs(",\"sock\":", out);
     cli_json_string(out, ev->u.app.sock);
     fprintf(out, ",\"phase\":\"%s\"", phase[ev->u.app.phase % 3]);
@@ -117,7 +119,7 @@ void cli_json_emit(void *ctx, const trace_event *ev)
     fprintf(out, "{\"t\":%" PRIu64, ev->t);
     if (w->with_conn) /* a capture: when the packet behind the event was captured */
         fprintf(out, ",\"t_capture\":%" PRIu64 ",\"conn\":%" PRIu32, ev->t_capture, ev->conn);
-    else if (ev->conn) /* a simulation: the connection of the event */
+    else /* a simulation: the connection of the event (0: a socket call outside any) */
         fprintf(out, ",\"conn\":%" PRIu32, ev->conn);
     fprintf(out, ",\"ep\":\"%s\",\"ev\":\"%s\"", trace_ep_name(ev->ep),
             trace_kind_name((trace_kind)ev->kind));

@@ -113,15 +113,20 @@ void cli_text_learn(cli_text *w, const trace_event *ev)
 static size_t socket_call(char *line, size_t size, size_t u, const trace_event *ev)
 {
     const char *call = tcp_call_name((tcp_call)ev->u.app.call);
-    const char *arg =
-        ev->u.app.call == TCP_CALL_WRITE || ev->u.app.call == TCP_CALL_SENDTO ? ", n" : "";
+    char arg[32] = "";
+    if (ev->u.app.call == TCP_CALL_WRITE || ev->u.app.call == TCP_CALL_SENDTO ||
+        ev->u.app.call == TCP_CALL_LISTEN)
+        snprintf(arg, sizeof arg, ", %" PRIu64, ev->u.app.bytes);
     if (ev->u.app.phase == TRACE_CALL_BLOCKS)
-        return add(line, size, u, "app   %s(%s%s) blocks", call, ev->u.app.sock, arg);
-    u = add(line, size, u, "app   %s(%s%s) %s= %" PRId64, call, ev->u.app.sock, arg,
-            ev->u.app.phase == TRACE_CALL_RETURNS ? "returns " : "", ev->u.app.ret);
+        return add(line, size, u, "app   %s: %s(%s%s) blocks", ev->u.app.host, call, ev->u.app.sock,
+                   arg);
+    u = add(line, size, u, "app   %s: %s(%s%s) %s= %" PRId64, ev->u.app.host, call, ev->u.app.sock,
+            arg, ev->u.app.phase == TRACE_CALL_RETURNS ? "returns " : "", ev->u.app.ret);
     const char *e = ev->u.app.ret < 0 ? trace_errno_name((int)-ev->u.app.ret) : NULL;
     if (e)
         u = add(line, size, u, " %s", e);
+    if (ev->u.app.ret == 0 && strcmp(ev->text, "end of file") == 0)
+        u = add(line, size, u, ", end of file");
     return u;
 }
 

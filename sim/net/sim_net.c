@@ -197,6 +197,8 @@ int sim_net_run(sim_net *net)
             case SIM_EV_CLOSE:
                 sim_app_close(net, ev.to);
                 break;
+            case SIM_EV_TIMER: /* only scenarios with hosts queue timers */
+                break;
             }
         } else {
             for (int i = 0; i < 2; i++)

@@ -87,6 +87,12 @@ int sim_pattern_check(sim_pctx *c, int col, const sim_pattern *p);
 
 /* ---- statements ---- */
 int sim_parse_expect(sim_pctx *c);
+/* host NAME ADDRESS (sim_parse_sock.c) */
+int sim_parse_host(sim_pctx *c);
+/* The socket call of `at TIME HOST ...` (words 3 on), for host index `host` at time t. */
+int sim_parse_sock_action(sim_pctx *c, uint64_t t, int host);
+/* Index of the host named `name`, or -1. */
+int sim_host_find(const sim_scenario *sc, const char *name);
 /* The closest known word to s within edit distance 2 among words[], or NULL. */
 const char *sim_suggest(const char *s, const char *const *words, size_t n);
 

@@ -77,6 +77,8 @@ const char *trace_timer_action_name(trace_timer_action a)
 const char *trace_errno_name(int e)
 {
     switch (e) {
+    case TRACE_EBADF:
+        return "EBADF";
     case TRACE_EAGAIN:
         return "EAGAIN";
     case TRACE_EINVAL:

@@ -47,6 +47,7 @@ typedef enum trace_timer_action {
 enum { TRACE_CALL_DONE, TRACE_CALL_BLOCKS, TRACE_CALL_RETURNS };
 /* Socket calls' error returns (u.app.ret = -TRACE_Exxx), numbered as Linux numbers errno. */
 enum {
+    TRACE_EBADF = 9,
     TRACE_EAGAIN = 11,
     TRACE_EINVAL = 22,
     TRACE_EPIPE = 32,
@@ -87,6 +88,7 @@ typedef struct trace_event {
             uint8_t phase;  /* TRACE_CALL_DONE, _BLOCKS or _RETURNS */
             int64_t ret;    /* what the call returns: >= 0, or -errno (TRACE_E*) */
             char sock[8];   /* the socket's name in the scenario */
+            char host[16];  /* the host that made the call */
         } app;
         struct {
             bool udp; /* a datagram flow (SOCK_DGRAM), not a TCP connection */
