@@ -142,11 +142,29 @@ static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *k
         perror("tcpsim: writing the trace");
         rc = CLI_EXIT_RUNTIME;
     }
-    if (rc == 0 && o->output)
-        rc = cli_render(tb, o, o->output, conn);
-    if (rc == 0 && o->write_pcap) {
-        fprintf(stderr, "tcpsim: --write-pcap of a scenario with hosts is not supported yet\n");
-        rc = CLI_EXIT_USAGE;
+    if (rc == 0 && o->output) { /* one connection: --flow N, or the first */
+        trace_buf one;
+        if (trace_buf_select(tb, conn == RND_CONN_FIRST ? TRACE_SELECT_ANY : conn, &one) == 0) {
+            fprintf(stderr, "tcpsim: %s: no connection %s to draw\n", sc->name,
+                    o->flow ? o->flow : "");
+            rc = CLI_EXIT_USAGE;
+        } else {
+            rc = one.oom ? CLI_EXIT_RUNTIME : cli_render(&one, o, o->output, RND_CONN_FIRST);
+        }
+        trace_buf_free(&one);
+    }
+    if (rc == 0 && o->write_pcap) { /* one TCP connection: --flow N, or the first */
+        trace_buf one;
+        if (trace_buf_select(tb, conn == RND_CONN_FIRST ? 0 : conn, &one) == 0) {
+            fprintf(stderr,
+                    "tcpsim: %s: no TCP connection %s to write (--write-pcap writes one TCP "
+                    "connection of a scenario with hosts)\n",
+                    sc->name, o->flow ? o->flow : "");
+            rc = CLI_EXIT_USAGE;
+        } else {
+            rc = one.oom ? CLI_EXIT_RUNTIME : cli_export_pcap(&one, o);
+        }
+        trace_buf_free(&one);
     }
     trace_buf_free(&own);
     return rc;

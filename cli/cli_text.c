@@ -37,6 +37,10 @@ void cli_text_segment(const tcp_seg *s, uint32_t seq_base, uint32_t ack_base, ch
     char flags[48];
     tcp_flags_str(s->flags, flags, sizeof flags);
     size_t u = 0;
+    if (s->tags & TCP_TAG_DATAGRAM) { /* UDP: no flags, no ACK, no window */
+        add(buf, size, u, "%-11s off=%-10" PRIu32 " len=%" PRIu32, "UDP", s->seq, s->len);
+        return;
+    }
     u = add(buf, size, u, "%-11s seq=%-10" PRIu32, flags, s->seq - seq_base);
     if (s->flags & TCP_ACK)
         u = add(buf, size, u, " ack=%-10" PRIu32, s->ack - ack_base);

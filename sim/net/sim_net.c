@@ -4,6 +4,10 @@
  */
 #include "sim_net.h"
 
+#include <stdlib.h>
+
+#include "sim_sock.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -66,6 +70,11 @@ void sim_net_init(sim_net *net, const sim_scenario *sc, trace_sink sink)
     net->sc = *sc;
     net->out = sink;
     net->sink = sink.emit ? (trace_sink){stamp_emit, net} : sink;
+    if (sc->n_hosts > 0) {
+        net->world = malloc(sizeof *net->world);
+        net->world_failed = net->world == NULL || sim_world_init(net->world, sc, sink) < 0;
+        return;
+    }
     net->rng.s = sc->seed;
     sim_heap_init(&net->heap);
     net->ep_sink = sink.emit ? (trace_sink){ep_emit, net} : sink;
@@ -86,6 +95,11 @@ void sim_net_init(sim_net *net, const sim_scenario *sc, trace_sink sink)
 void sim_net_free(sim_net *net)
 {
     sim_heap_free(&net->heap);
+    if (net->world) {
+        sim_world_free(net->world);
+        free(net->world);
+        net->world = NULL;
+    }
 }
 
 /* Sends everything endpoint i has to send now; returns -1 on allocation failure, else whether
@@ -164,6 +178,14 @@ static void emit_recv(sim_net *net, const sim_event *ev)
 
 int sim_net_run(sim_net *net)
 {
+    if (net->world || net->world_failed) {
+        int rc = net->world_failed ? -1 : sim_world_run(net->world);
+        if (net->world) {
+            net->stats = net->world->stats;
+            net->now = net->world->now;
+        }
+        return rc;
+    }
     emit_conn(net);
     if (pump(net) < 0)
         return -1;

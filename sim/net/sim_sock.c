@@ -485,7 +485,8 @@ static bool run_call(sim_world *w, uint32_t index, bool first)
         return true;
     }
     if (first)
-        emit_call(w, x.s, a, TRACE_CALL_BLOCKS, 0, x.a->bytes, x.a->text);
+        emit_call(w, x.s, a, TRACE_CALL_BLOCKS, 0, a->call == TCP_CALL_WRITE ? a->bytes : 0,
+                  a->call == TCP_CALL_WRITE ? a->text : NULL);
     return false;
 }
 
@@ -556,5 +557,62 @@ void sim_sock_auto(sim_world *w, uint32_t c, uint8_t side)
             (void)tcp_close(ep, w->now);
             so->closed = true;
         }
+    }
+}
+
+/* ---- many connections without a program (bench/sock_bench.c) ------------------------------ */
+
+int32_t sim_sock_listen_auto(sim_world *w, uint8_t host, uint16_t port, uint32_t backlog)
+{
+    int32_t l = new_sock(w, host, 0);
+    if (l < 0)
+        return -1;
+    sim_wsock *so = &w->sock[l];
+    so->port = port;
+    so->listening = true;
+    so->role = TRACE_SERVER;
+    so->backlog = backlog;
+    so->auto_read = true;
+    return l;
+}
+
+int32_t sim_sock_connect_auto(sim_world *w, uint8_t host, uint8_t peer, uint16_t port,
+                              uint64_t bytes)
+{
+    int32_t s = new_sock(w, host, 0);
+    if (s < 0)
+        return -1;
+    sim_wsock *so = &w->sock[s];
+    so->role = TRACE_CLIENT;
+    so->auto_write = bytes;
+    if ((so->port = pick_port(w, host)) == 0)
+        return -1;
+    int32_t c = sim_world_open(w, s, peer, port, false);
+    tcp_endpoint *ep = c >= 0 ? sim_world_new_ep(w, (uint32_t)c, TRACE_CLIENT) : NULL;
+    if (ep == NULL)
+        return -1;
+    so->conn = c;
+    (void)tcp_open_active(ep, w->now);
+    sim_world_touch(w, (uint32_t)c, TRACE_CLIENT);
+    return s;
+}
+
+void sim_sock_auto_accept(sim_world *w, int32_t listener)
+{
+    int32_t c;
+    while ((c = sim_world_accept(w, listener)) >= 0) {
+        sim_wsock *l = &w->sock[listener];
+        uint8_t host = l->host;
+        uint16_t port = l->port;
+        int32_t n = new_sock(w, host, 0);
+        if (n < 0)
+            return;
+        sim_wsock *so = &w->sock[n];
+        so->conn = c;
+        so->role = TRACE_SERVER;
+        so->port = port;
+        so->auto_read = true;
+        w->conn[c].sock[TRACE_SERVER] = n;
+        sim_world_touch(w, (uint32_t)c, TRACE_SERVER);
     }
 }

@@ -142,6 +142,14 @@ void sim_world_touch(sim_world *w, uint32_t c, uint8_t side);
 int32_t sim_world_flow(sim_world *w, int32_t s, uint8_t host, uint16_t port, uint8_t *side);
 /* Standing behaviour of the socket on side `side` of c (bench: write, read, close). */
 void sim_sock_auto(sim_world *w, uint32_t c, uint8_t side);
+/* Without a program (bench/sock_bench.c): a listener on host:port that accepts every connection
+ * at once and reads what arrives (closing at end of file); a client socket on `host` that
+ * connects to peer:port from an ephemeral port, writes `bytes` and closes.  -1: no memory/port. */
+int32_t sim_sock_listen_auto(sim_world *w, uint8_t host, uint16_t port, uint32_t backlog);
+int32_t sim_sock_connect_auto(sim_world *w, uint8_t host, uint8_t peer, uint16_t port,
+                              uint64_t bytes);
+/* Accepts what waits in an auto listener's queue. */
+void sim_sock_auto_accept(sim_world *w, int32_t listener);
 /* Sends a datagram of n bytes from side `side` of flow c. */
 void sim_world_dgram(sim_world *w, uint32_t c, uint8_t side, uint64_t n);
 /* Emits an event stamped with connection c (UINT32_MAX: none). */

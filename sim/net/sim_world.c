@@ -359,6 +359,7 @@ void sim_world_dgram(sim_world *w, uint32_t c, uint8_t side, uint64_t n)
     memset(&s, 0, sizeof s);
     s.seq = (uint32_t)w->conn[c].dgram_off[side]; /* where its bytes start in the flow */
     s.len = (uint32_t)n;
+    s.tags = TCP_TAG_DATAGRAM;
     w->conn[c].dgram_off[side] += n;
     link_send(w, c, side, &s);
 }
@@ -526,7 +527,7 @@ static void arrive_server(sim_world *w, uint32_t c, const tcp_seg *seg)
         tcp_endpoint *old = sim_world_ep(w, (uint32_t)t, TRACE_SERVER);
         if (old->state == TCP_TIME_WAIT && tw_accepts(old, seg)) {
             note(w, (uint32_t)t, TRACE_SERVER,
-                 "SYN for this tuple beyond the old connection: TIME-WAIT ends (RFC 6191)");
+                 "new SYN beyond the old connection: TIME-WAIT ends (RFC 6191)");
             tcp_clear_timers(old, w->now);
             tcp_set_state(old, w->now, TCP_CLOSED, "new SYN for the tuple (RFC 6191)");
             free_ep(w, (uint32_t)t, TRACE_SERVER);
@@ -619,6 +620,8 @@ static void settle(sim_world *w, uint32_t c, uint8_t side)
             w->oom = true;
         } else {
             x->queue = SIM_Q_ACCEPT;
+            if (l->auto_read) /* a listener without a program accepts at once */
+                sim_sock_auto_accept(w, x->listener);
         }
     }
     if (ep->state == TCP_CLOSED) {
@@ -709,8 +712,15 @@ int sim_world_init(sim_world *w, const sim_scenario *sc, trace_sink sink)
         ev.index = k;
         if (sim_heap_push(&w->heap, &ev) < 0)
             return -1;
-        if (sc->actions[k].call == TCP_CALL_LISTEN && sc->actions[k].ep < SIM_MAX_HOSTS)
-            w->host[sc->actions[k].ep].role = TRACE_SERVER;
+        /* a host that listens, or binds and never connects, serves */
+        uint8_t h = sc->actions[k].ep, call = sc->actions[k].call;
+        if (h < SIM_MAX_HOSTS && (call == TCP_CALL_LISTEN || call == TCP_CALL_BIND))
+            w->host[h].role = TRACE_SERVER;
+    }
+    for (uint32_t k = 0; k < sc->n_actions; k++) {
+        uint8_t h = sc->actions[k].ep, call = sc->actions[k].call;
+        if (h < SIM_MAX_HOSTS && call == TCP_CALL_CONNECT)
+            w->host[h].role = TRACE_CLIENT;
     }
     return tab_grow(w);
 }

@@ -555,11 +555,46 @@ static int st_setting(sim_pctx *c)
 static const char *const calls[] = {"listen",   "connect", "write", "read",
                                     "shutdown", "close",   "abort"};
 
+/* at TIME HOST CALL SOCKET [ARGS], in a scenario with hosts: times go forward per host. */
+static int st_at_host(sim_pctx *c)
+{
+    sim_scenario *sc = &c->out->sc;
+    char b1[32], b2[32], hb[48];
+    if (c->n < 3)
+        return sim_need(c, c->n, "at", c->n < 2 ? "a time" : "a host name");
+    const sim_tok *h = &c->tok[2];
+    int host = h->quoted ? -1 : sim_host_find(sc, h->s);
+    if (host < 0)
+        return sim_perr(c, h->col, "unknown host '%s' (define it with host NAME ADDRESS)",
+                        sim_tok_show(h, hb, sizeof hb));
+    uint64_t t = 0;
+    bool rel = false;
+    if (sim_val_time(c, &c->tok[1], "the time", &t, &rel) < 0)
+        return -1;
+    if (rel)
+        t += c->host_have[host] ? c->host_prev[host] : 0;
+    if (t > SIM_DUR_MAX)
+        return sim_perr(c, c->tok[1].col, "the time is too late (at most 1000000s)");
+    if (c->host_have[host] && t < c->host_prev[host])
+        return sim_perr(c, c->tok[1].col,
+                        "time goes backwards: %s is before %s's previous action (%s, line %d)",
+                        sim_fmt_duration(t, b1, sizeof b1), sc->hosts[host].name,
+                        sim_fmt_duration(c->host_prev[host], b2, sizeof b2), c->host_line[host]);
+    if (sim_parse_sock_action(c, t, host) < 0)
+        return -1;
+    c->host_have[host] = true;
+    c->host_prev[host] = t;
+    c->host_line[host] = c->line;
+    return 0;
+}
+
 /* at TIME SIDE CALL [ARG] */
 static int st_at(sim_pctx *c)
 {
     sim_scenario *sc = &c->out->sc;
     char b1[32], b2[32];
+    if (sc->n_hosts > 0)
+        return st_at_host(c);
     if (c->n < 2)
         return sim_need(c, 1, "at", "a time (e.g. at 200ms, at +50ms)");
     uint64_t t = 0;
@@ -578,21 +613,6 @@ static int st_at(sim_pctx *c)
     if (c->n < 3)
         return sim_need(c, 2, "an action",
                         sc->n_hosts ? "a host name" : "a side (client or server)");
-    if (sc->n_hosts > 0) { /* a scenario with hosts: socket calls */
-        const sim_tok *h = &c->tok[2];
-        int host = h->quoted ? -1 : sim_host_find(sc, h->s);
-        if (host < 0) {
-            char hb[48];
-            return sim_perr(c, h->col, "unknown host '%s' (define it with host NAME ADDRESS)",
-                            sim_tok_show(h, hb, sizeof hb));
-        }
-        if (sim_parse_sock_action(c, t, host) < 0)
-            return -1;
-        c->have_prev = true;
-        c->prev_t = t;
-        c->prev_line = c->line;
-        return 0;
-    }
     int side = sim_val_side(c, &c->tok[2], "an action");
     if (side < 0)
         return -1;

@@ -34,6 +34,9 @@ typedef struct sim_pctx {
     bool have_prev; /* an action was read: its time bounds the next one */
     uint64_t prev_t;
     int prev_line;
+    bool host_have[SIM_MAX_HOSTS]; /* scenarios with hosts: the same per host */
+    uint64_t host_prev[SIM_MAX_HOSTS];
+    int host_line[SIM_MAX_HOSTS];
 } sim_pctx;
 
 /* Records an error at (c->line, col); returns -1. */

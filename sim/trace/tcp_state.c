@@ -111,6 +111,8 @@ const char *tcp_tag_name(uint32_t bit)
         return "previous-segment-not-seen";
     case TCP_TAG_SPURIOUS:
         return "spurious-retransmission";
+    case TCP_TAG_DATAGRAM:
+        return "datagram";
     case TCP_TAG_DUPLICATE:
         return "duplicate-frame";
     case TCP_TAG_OPTIONS_CUT:

@@ -161,6 +161,13 @@ void trace_tee_emit(void *ctx, const trace_event *ev); /* ctx is a trace_tee */
 /* Adds a sink; returns -1 when full. */
 int trace_tee_add(trace_tee *t, trace_sink s);
 
+/* Copies connection `conn` of `in` (0: its first TCP connection; TRACE_SELECT_ANY: that, or
+ * its first datagram flow) into `out` (initialised here, to be freed), with out->meta about it:
+ * addresses from its conn record, ISNs from its SYNs.  Returns the connection's number, or 0 if
+ * there is no such connection (trace_select.c). */
+#define TRACE_SELECT_ANY UINT32_MAX
+uint32_t trace_buf_select(const trace_buf *in, uint32_t conn, trace_buf *out);
+
 /* "send", "recv", ... */
 const char *trace_kind_name(trace_kind k);
 /* "arm", "fire", "cancel" */
