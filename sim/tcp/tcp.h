@@ -132,6 +132,33 @@ typedef struct tcp_range {
     uint32_t start, end; /* [start, end) in sequence space */
 } tcp_range;
 
+/* Observer mode: segments seen on their way to an endpoint, kept until its own segments prove
+ * them received (their ACK or a SACK block covers them), so that a retransmission of one that was
+ * never proven received shows it lost after the capture point (tcp_observe.c). */
+#define TCP_OBS_FLIGHT        16         /* entries kept inside the endpoint */
+#define TCP_OBS_FLIGHT_MAX    1024       /* ...grown on the heap up to this many */
+#define TCP_OBS_FLIGHT_BUDGET (1u << 18) /* entries of grown flights, all endpoints together */
+#define TCP_OBS_SB_BUDGET     512        /* observer scoreboards at once (32 KiB each) */
+
+typedef struct tcp_obs_seen { /* fields ordered by size: 48 bytes */
+    uint64_t id;              /* the caller's packet number */
+    uint64_t t;               /* the caller's time (capture time) of its last transmission */
+    uint32_t seq, end;        /* sequence space [seq, end) */
+    uint32_t len;
+    uint32_t ack, win; /* for reporting the segment if it is found lost */
+    uint32_t tsval;
+    uint8_t flags;
+    bool has_ts;
+    bool acked; /* proven received (kept a while for intervals) */
+} tcp_obs_seen;
+
+typedef struct tcp_obs_flight {
+    tcp_obs_seen small[TCP_OBS_FLIGHT]; /* the ring while these are enough */
+    tcp_obs_seen *big;                  /* ...then a heap array of cap (a power of two) */
+    uint32_t cap;
+    uint32_t n, head, unacked;
+} tcp_obs_flight;
+
 typedef struct tcp_endpoint {
     tcp_config cfg;
     uint8_t id; /* TRACE_CLIENT or TRACE_SERVER: the trace's name for this endpoint */
@@ -224,7 +251,14 @@ typedef struct tcp_endpoint {
     uint64_t obs_ref;        /* the caller's reference (capture time) of the input in hand */
     bool obs_peer_fin_known; /* the peer was seen sending its FIN (accepted or not) */
     uint32_t obs_peer_fin_seq;
-    bool obs_hole; /* it sent beyond a hole [obs_hole_start, obs_hole_end)... */
+    tcp_obs_flight obs_fl; /* segments seen going to it, until it proves them received */
+    /* its own segments on the SACK scoreboard of tcp_sack.c, marked by the peer's ACKs and SACK
+     * blocks as they arrive: allocated once SACK is seen in use (the peer's SYN offered it, or
+     * its segments carry blocks), at most TCP_OBS_SB_BUDGET at once (tcp_observe.c) */
+    tcp_sb *obs_sb;
+    bool obs_sack_seen;
+    bool obs_syn_assumed; /* SYN-SENT assumed from the peer's SYN,ACK; its SYN not yet seen */
+    bool obs_hole;        /* it sent beyond a hole [obs_hole_start, obs_hole_end)... */
     uint32_t obs_hole_start, obs_hole_end;
     uint64_t obs_hole_t; /* ...at this time */
 
@@ -405,9 +439,26 @@ uint32_t tcp_obs_sent_at(tcp_endpoint *ep, uint64_t now, uint64_t ref, const tcp
 /* Only the first step of tcp_obs_sent_at: the arrivals that are due or that `seg` proves. */
 void tcp_obs_before_send(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
 /* `seg` from the peer will reach this endpoint at `t_arrival` (estimated); `ref` is given back in
- * obs_ref while it is applied.  Applied at once when nothing is queued and it is due by `now`. */
-void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+ * obs_ref while it is applied.  Applied at once when nothing is queued and it is due by `now`.
+ * A segment with sequence space (not a keep-alive or zero-window probe, by seg->tags) is also
+ * kept in the endpoint's flight as packet `id` sent at `ref`, until the endpoint proves it
+ * received. */
+void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref, uint64_t id,
                     const tcp_seg *seg);
+/* The distance to this endpoint became known: every queued arrival still waiting beyond its
+ * capture time (`ref`) + `delay` arrives at that time instead. */
+void tcp_obs_retime(tcp_endpoint *ep, uint64_t delay);
+/* The peer sent `seg` again (a retransmission): every segment of the flight it overlaps that this
+ * endpoint never proved received was lost on its way here.  Each is taken out of the flight and
+ * given to `lost` (which may call tcp_obs_not_arrived).  Returns how many. */
+uint32_t tcp_obs_find_lost(tcp_endpoint *ep, const tcp_seg *seg,
+                           void (*lost)(void *ctx, const tcp_obs_seen *e), void *ctx);
+/* The flight's entry for the transmission of the peer that started at `seq`, or NULL. */
+const tcp_obs_seen *tcp_obs_flight_find(const tcp_endpoint *ep, uint32_t seq);
+/* Entries of grown flights, all endpoints together (at most TCP_OBS_FLIGHT_BUDGET); for tests. */
+size_t tcp_obs_flight_entries(void);
+/* Observer scoreboards allocated, all endpoints together (at most TCP_OBS_SB_BUDGET); for tests. */
+uint32_t tcp_obs_sb_count(void);
 /* Applies the queued arrivals due by `now`, each at its own estimated arrival time. */
 void tcp_obs_advance(tcp_endpoint *ep, uint64_t now);
 /* Applies every queued arrival at its estimated time (the capture ended). */

@@ -23,6 +23,112 @@
 
 #define BIG_WINDOW 0x40000000u
 
+static void fl_proven(tcp_obs_flight *f, const tcp_seg *s);
+static bool is_retx_tag(uint32_t tags);
+
+/* ---- the sender's scoreboard (RFC 6675 over tcp_sack.c) -------------------------------------
+ *
+ * Where the capture carries SACK blocks, each observer endpoint keeps its own segments on the
+ * scoreboard the simulator's sender uses: units pushed as it is seen sending new data, marked by
+ * the cumulative ACK and SACK blocks of the peer's segments when they arrive at it (at their
+ * estimated arrival time), so that what it knew when it retransmitted is what the scoreboard
+ * says.  A retransmission of a segment that RFC 6675's IsLost holds lost (DupThresh SACKed
+ * segments above it, or more than (DupThresh - 1) * SMSS SACKed bytes) is a fast retransmission,
+ * even when fewer than three duplicate ACKs came (one ACK can SACK several segments). */
+
+#define OBS_DUPTHRESH 3
+
+static uint32_t sb_count;
+
+uint32_t tcp_obs_sb_count(void)
+{
+    return sb_count;
+}
+
+static void sb_attach(tcp_endpoint *ep)
+{
+    if (ep->obs_sb != NULL || sb_count >= TCP_OBS_SB_BUDGET)
+        return;
+    ep->obs_sb = malloc(sizeof *ep->obs_sb);
+    if (ep->obs_sb == NULL)
+        return;
+    sb_count++;
+    tcp_sb_init(ep->obs_sb, ep->smss ? ep->smss : 536);
+}
+
+static void sb_free(tcp_endpoint *ep)
+{
+    if (ep->obs_sb == NULL)
+        return;
+    free(ep->obs_sb);
+    ep->obs_sb = NULL;
+    sb_count--;
+}
+
+/* The unit holding sequence number seq, or -1. */
+static int sb_find(tcp_sb *sb, uint32_t seq)
+{
+    for (uint32_t i = 0; i < sb->n; i++) {
+        const tcp_sb_unit *u = tcp_sb_at_c(sb, i);
+        if (tcp_seq_geq(seq, u->start) && tcp_seq_lt(seq, u->end))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Is the segment at seq lost by RFC 6675's IsLost, as the sender's scoreboard stands? */
+static bool sb_is_lost(tcp_endpoint *ep, uint32_t seq)
+{
+    tcp_sb *sb = ep->obs_sb;
+    if (sb == NULL || sb->cnt.sacked_segs == 0)
+        return false;
+    tcp_sb_mark_lost_6675(sb, OBS_DUPTHRESH);
+    int i = sb_find(sb, seq);
+    return i >= 0 && (tcp_sb_at_c(sb, (uint32_t)i)->flags & TCP_SB_LOST) != 0;
+}
+
+/* It sent s (tags already given): new data becomes a unit, a retransmission marks its unit. */
+static void sb_sent(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint32_t tags)
+{
+    uint32_t seqlen = tcp_seg_seqlen(s);
+    if (seqlen == 0 || (s->flags & TCP_SYN) ||
+        (tags & (TCP_TAG_KEEP_ALIVE | TCP_TAG_ZERO_WINDOW_PROBE)))
+        return;
+    if (ep->obs_sb == NULL && ep->obs_sack_seen)
+        sb_attach(ep);
+    tcp_sb *sb = ep->obs_sb;
+    if (sb == NULL)
+        return;
+    if (is_retx_tag(tags)) {
+        int i = sb_find(sb, s->seq);
+        if (i >= 0)
+            tcp_sb_retransmitted(sb, (uint32_t)i, now);
+        return;
+    }
+    const tcp_sb_unit *last = sb->n ? tcp_sb_at_c(sb, sb->n - 1) : NULL;
+    if (last == NULL || tcp_seq_geq(s->seq, last->end))
+        tcp_sb_push(sb, s->seq, s->seq + seqlen, 1, (s->flags & TCP_FIN) ? TCP_SB_FIN : 0, now);
+}
+
+/* The peer's segment s arrives: its ACK and SACK blocks mark the scoreboard. */
+static void sb_arrived(tcp_endpoint *ep, const tcp_seg *s)
+{
+    if ((s->flags & TCP_SYN) && s->sack_perm)
+        ep->obs_sack_seen = true;
+    if (s->nsack > 0 && !ep->obs_sack_seen) {
+        ep->obs_sack_seen = true;
+        sb_attach(ep); /* late: it holds what is sent from now on */
+    }
+    tcp_sb *sb = ep->obs_sb;
+    if (sb == NULL || !(s->flags & TCP_ACK) || (s->flags & TCP_RST))
+        return;
+    tcp_sb_delivery d;
+    memset(&d, 0, sizeof d);
+    tcp_sb_ack(sb, s->ack, &d);
+    if (s->nsack > 0)
+        tcp_sb_sack(sb, s->sack, s->nsack, s->ack, ep->snd_max, &d);
+}
+
 static bool is_retx_tag(uint32_t tags)
 {
     return (tags & (TCP_TAG_RETRANSMISSION | TCP_TAG_FAST_RETRANSMISSION)) != 0;
@@ -86,6 +192,7 @@ void tcp_obs_init_syn_sent(tcp_endpoint *ep, uint8_t id, trace_sink sink, uint32
     ep->state = TCP_SYN_SENT;
     ep->obs_path[0] = TCP_SYN_SENT;
     ep->obs_hinted[0] = true;
+    ep->obs_syn_assumed = true;
     emit_assumed(ep, now, TCP_SYN_SENT, "assumed: its SYN was not captured");
 }
 
@@ -308,8 +415,16 @@ static uint32_t sent_syn(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
     bool again = ep->obs_snd_known && s->seq == ep->iss;
     if (!(s->flags & TCP_ACK)) {
         if (!again) {
+            ep->obs_syn_assumed = false;
             open_active(ep, now, s);
             return 0;
+        }
+        if (ep->obs_syn_assumed) {
+            /* the SYN the peer's SYN,ACK answered, captured after it: sent first and reordered
+             * on its way to the capture point (zeek_tcp-handshake-reorder.pcap), not sent again;
+             * nothing to correct */
+            ep->obs_syn_assumed = false;
+            return TCP_TAG_OUT_OF_ORDER;
         }
         if (ep->state != TCP_SYN_SENT)
             obs_revert(ep, now, TCP_SYN_SENT, 0, "it sends its SYN again: no SYN,ACK arrived");
@@ -417,7 +532,7 @@ static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint
         } else if (tcp_seq_lt(s->seq, ep->snd_max)) {
             if (ep->snd_wnd == 0 && s->len == 1 && s->seq == ep->snd_una && !(s->flags & TCP_FIN))
                 tags |= TCP_TAG_ZERO_WINDOW_PROBE; /* RFC-style probe, sent again */
-            else if (ep->cc.dupacks >= 3 || ep->cc.in_recovery)
+            else if (ep->cc.dupacks >= 3 || ep->cc.in_recovery || sb_is_lost(ep, s->seq))
                 tags |= TCP_TAG_FAST_RETRANSMISSION;
             else
                 tags |= TCP_TAG_RETRANSMISSION;
@@ -466,6 +581,7 @@ static uint32_t sent_data(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, uint
             fin_not_acked(ep, now, fin_seq);
         }
     }
+    sb_sent(ep, now, s, tags);
     return tags;
 }
 
@@ -503,6 +619,7 @@ uint32_t tcp_obs_sent_at(tcp_endpoint *ep, uint64_t now, uint64_t ref, const tcp
 {
     uint32_t tags = 0;
     tcp_obs_before_send(ep, now, s);
+    fl_proven(&ep->obs_fl, s);
     ep->obs_ref = ref;
     ep->obs_arrival = false;
     if (ep->state == TCP_SYN_SENT && (s->flags & TCP_ACK) && !(s->flags & (TCP_SYN | TCP_RST)) &&
@@ -539,7 +656,11 @@ uint32_t tcp_obs_sent_at(tcp_endpoint *ep, uint64_t now, uint64_t ref, const tcp
         ep->obs_sent_any && s->ack == ep->obs_last_ack && !(tags & TCP_TAG_KEEP_ALIVE) &&
         !(tags & TCP_TAG_ZERO_WINDOW_PROBE)) {
         if (s->win_raw == ep->obs_last_win) {
-            if (ep->n_ooo > 0 || tcp_seq_gt(ep->rcv_nxt, s->ack) || ep->fin_seen)
+            /* evidence of a gap: data held above the ACK, or a SACK block above it (RFC 2018:
+             * the receiver holds what the block covers; a block at or below the ACK is a
+             * D-SACK, RFC 2883) */
+            bool sack_gap = s->nsack > 0 && tcp_seq_gt(s->sack[0].left, s->ack);
+            if (ep->n_ooo > 0 || tcp_seq_gt(ep->rcv_nxt, s->ack) || ep->fin_seen || sack_gap)
                 tags |= TCP_TAG_DUP_ACK;
         } else if (s->win_raw > ep->obs_last_win) {
             tags |= TCP_TAG_WINDOW_UPDATE;
@@ -626,6 +747,7 @@ void tcp_obs_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg)
         ep->obs_peer_fin_known = true;
         ep->obs_peer_fin_seq = s.seq + s.len + ((s.flags & TCP_SYN) ? 1u : 0u);
     }
+    sb_arrived(ep, &s);
     bool had_fin = ep->fin_rcvd;
     ep->obs_arrival = true;
     tcp_input(ep, now, &s);
@@ -636,6 +758,153 @@ void tcp_obs_arrived(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg)
     ep->n_ctl = 0;
     ep->ack_now = false;
     ep->ack_tags = 0;
+}
+
+/* ---- the flight: segments seen going to this endpoint, until it proves them received ------
+ *
+ * A ring of TCP_OBS_FLIGHT entries inside the endpoint, grown on the heap (doubling, up to
+ * TCP_OBS_FLIGHT_MAX) when it is full and its oldest entry is still unproven, so that a bulk
+ * transfer's whole flight is remembered and its losses can be found.  Entries are marked when the
+ * endpoint's own segment proves them (the same rule as for the arrival queue: its cumulative ACK
+ * or a SACK block covers them); the proven ones are kept a while for the retransmission
+ * intervals. */
+
+static uint32_t fl_mask(const tcp_obs_flight *f)
+{
+    return (f->big ? f->cap : TCP_OBS_FLIGHT) - 1;
+}
+
+static tcp_obs_seen *fl_at(tcp_obs_flight *f, uint32_t k)
+{
+    tcp_obs_seen *r = f->big ? f->big : f->small;
+    return &r[(f->head + k) & fl_mask(f)];
+}
+
+static const tcp_obs_seen *fl_at_c(const tcp_obs_flight *f, uint32_t k)
+{
+    const tcp_obs_seen *r = f->big ? f->big : f->small;
+    return &r[(f->head + k) & fl_mask(f)];
+}
+
+/* Entries in grown flights, all endpoints together: at most TCP_OBS_FLIGHT_BUDGET (12 MiB), so
+ * that memory stays bounded however many connections have large windows at once. */
+static size_t fl_entries;
+
+size_t tcp_obs_flight_entries(void)
+{
+    return fl_entries;
+}
+
+static bool fl_grow(tcp_obs_flight *f)
+{
+    uint32_t cap = fl_mask(f) + 1;
+    size_t had = f->big ? cap : 0;
+    if (cap >= TCP_OBS_FLIGHT_MAX || fl_entries - had + 2 * cap > TCP_OBS_FLIGHT_BUDGET)
+        return false;
+    tcp_obs_seen *big = malloc(2 * cap * sizeof *big);
+    if (big == NULL)
+        return false;
+    fl_entries = fl_entries - had + 2 * cap;
+    for (uint32_t k = 0; k < f->n; k++)
+        big[k] = *fl_at(f, k);
+    free(f->big);
+    f->big = big;
+    f->cap = 2 * cap;
+    f->head = 0;
+    return true;
+}
+
+static void fl_pop(tcp_obs_flight *f)
+{
+    if (!fl_at(f, 0)->acked)
+        f->unacked--;
+    f->head = (f->head + 1) & fl_mask(f);
+    f->n--;
+}
+
+static void fl_add(tcp_obs_flight *f, const tcp_obs_seen *e)
+{
+    if (f->n == fl_mask(f) + 1 && (fl_at(f, 0)->acked || !fl_grow(f)))
+        fl_pop(f); /* forget the oldest */
+    if (!e->acked)
+        f->unacked++;
+    f->n++;
+    *fl_at(f, f->n - 1) = *e;
+}
+
+static void fl_remove_at(tcp_obs_flight *f, uint32_t k)
+{
+    if (!fl_at(f, k)->acked)
+        f->unacked--;
+    for (uint32_t j = k; j + 1 < f->n; j++) /* shift the later entries down by one */
+        *fl_at(f, j) = *fl_at(f, j + 1);
+    f->n--;
+}
+
+/* The endpoint sent `s`: what its ACK and SACK blocks cover has arrived. */
+static void fl_proven(tcp_obs_flight *f, const tcp_seg *s)
+{
+    if (!(s->flags & TCP_ACK))
+        return;
+    /* proven entries sit mostly at the front: start at the first unproven one */
+    uint32_t k = 0;
+    while (k < f->n && fl_at(f, k)->acked)
+        k++;
+    for (uint32_t left = f->unacked; k < f->n && left > 0; k++) {
+        tcp_obs_seen *e = fl_at(f, k);
+        if (e->acked)
+            continue;
+        left--;
+        bool covered = tcp_seq_leq(e->end, s->ack);
+        for (unsigned b = 0; !covered && b < s->nsack && b < TCP_MAX_SACK; b++)
+            covered = tcp_seq_geq(e->seq, s->sack[b].left) && tcp_seq_leq(e->end, s->sack[b].right);
+        if (covered) {
+            e->acked = true;
+            f->unacked--;
+        }
+    }
+    /* proven entries are kept for intervals and duplicates, TCP_OBS_FLIGHT of them are enough:
+     * a grown ring must not make every ACK walk a long proven past */
+    while (f->n > TCP_OBS_FLIGHT && fl_at(f, 0)->acked)
+        fl_pop(f);
+}
+
+const tcp_obs_seen *tcp_obs_flight_find(const tcp_endpoint *ep, uint32_t seq)
+{
+    const tcp_obs_flight *f = &ep->obs_fl;
+    for (uint32_t k = 0; k < f->n; k++)
+        if (fl_at_c(f, k)->seq == seq)
+            return fl_at_c(f, k);
+    return NULL;
+}
+
+uint32_t tcp_obs_find_lost(tcp_endpoint *ep, const tcp_seg *s,
+                           void (*lost)(void *ctx, const tcp_obs_seen *e), void *ctx)
+{
+    tcp_obs_flight *f = &ep->obs_fl;
+    uint32_t n = 0, end = s->seq + tcp_seg_seqlen(s);
+    for (uint32_t k = 0; k < f->n;) {
+        tcp_obs_seen *e = fl_at(f, k);
+        if (!e->acked && tcp_seq_lt(e->seq, end) && tcp_seq_gt(e->end, s->seq)) {
+            tcp_obs_seen copy = *e;
+            fl_remove_at(f, k);
+            n++;
+            if (lost)
+                lost(ctx, &copy);
+            continue;
+        }
+        k++;
+    }
+    return n;
+}
+
+static void fl_free(tcp_obs_flight *f)
+{
+    if (f->big)
+        fl_entries -= f->cap;
+    free(f->big);
+    f->big = NULL;
+    f->cap = f->n = f->head = f->unacked = 0;
 }
 
 /* ---- segments on their way to an endpoint far from the capture point ----------------------
@@ -685,8 +954,32 @@ static bool q_grow(tcp_endpoint *ep)
     return true;
 }
 
-void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+                   const tcp_seg *seg);
+
+void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref, uint64_t id,
                     const tcp_seg *seg)
+{
+    arrive(ep, now, t_arrival, ref, seg);
+    uint32_t seqlen = tcp_seg_seqlen(seg);
+    if (seqlen == 0 || (seg->tags & (TCP_TAG_KEEP_ALIVE | TCP_TAG_ZERO_WINDOW_PROBE)))
+        return;
+    tcp_obs_seen e = {.id = id,
+                      .t = ref,
+                      .seq = seg->seq,
+                      .end = seg->seq + seqlen,
+                      .len = seg->len,
+                      .ack = seg->ack,
+                      .win = seg->win,
+                      .tsval = seg->tsval,
+                      .flags = seg->flags,
+                      .has_ts = seg->has_ts,
+                      .acked = false};
+    fl_add(&ep->obs_fl, &e);
+}
+
+static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+                   const tcp_seg *seg)
 {
     tcp_obs_advance(ep, now);
     if (ep->obs_q_n == 0 && t_arrival <= now) {
@@ -751,6 +1044,19 @@ void tcp_obs_before_send(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg)
     }
 }
 
+void tcp_obs_retime(tcp_endpoint *ep, uint64_t delay)
+{
+    uint64_t floor = 0; /* keep the queue in order of arrival */
+    for (uint32_t k = 0; k < ep->obs_q_n; k++) {
+        tcp_obs_arrival *a = q_at(ep, k);
+        if (a->t > a->ref + delay)
+            a->t = a->ref + delay;
+        if (a->t < floor)
+            a->t = floor;
+        floor = a->t;
+    }
+}
+
 void tcp_obs_flush(tcp_endpoint *ep)
 {
     while (ep->obs_q_n > 0)
@@ -764,6 +1070,8 @@ uint32_t tcp_obs_queued(const tcp_endpoint *ep)
 
 void tcp_obs_free(tcp_endpoint *ep)
 {
+    fl_free(&ep->obs_fl);
+    sb_free(ep);
     free(ep->obs_q);
     ep->obs_q = NULL;
     ep->obs_q_cap = ep->obs_q_n = ep->obs_q_head = 0;
