@@ -42,7 +42,8 @@ check 2 "option '-w' needs a value" --scenario loss -w
 check 2 "unknown option '-x'" -x
 check 2 "^tcpsim: two filters: -f 'tcp' and, after the options, 'port ...' (quote an expression of several words: -f 'tcp port 80')" -r x.pcap -f tcp port 80
 check 2 "^tcpsim: x.pcap: cannot read capture" -r x.pcap tcp port 80
-check 2 "^tcpsim: -f, -c, --summary, --flow and --max-conns go with --pcap or --live" --scenario loss -c 3
+check 2 "^tcpsim: -f, -c, --summary and --max-conns go with --pcap or --live" --scenario loss -c 3
+check 2 "^tcpsim: bad --flow 'x': a scenario's connections are numbered from 1" --scenario loss --flow x
 check 2 "^tcpsim: -w/--write-pcap, --vantage and --pcap-link go with a scenario (tcpsim writes the packets it simulates; to copy a capture's packets, use tcpdump -r IN -w OUT)" -r x.pcap -w y.pcap
 check 2 "^tcpsim: unknown pcap-link 'ppp' (use ether or raw)" --scenario loss -w y.pcap --pcap-link ppp
 check 2 "^tcpsim: unknown graph 'pie' (use tseq or ladder)" --scenario loss -o x.png --graph pie
@@ -50,7 +51,7 @@ check 0 "" --help
 check 0 "" --version
 check 0 "" --list-scenarios
 n=$("$tcpsim" --list-scenarios | wc -l)
-[ "$n" -eq 16 ] || { echo "FAIL: --list-scenarios printed $n lines, expected 16"; fail=1; }
+[ "$n" -eq 22 ] || { echo "FAIL: --list-scenarios printed $n lines, expected 22"; fail=1; }
 "$tcpsim" --version | grep -q '^tcpsim [0-9]' || { echo "FAIL: --version"; fail=1; }
 "$tcpsim" -V | grep -q '^libpcap version [0-9]' || { echo "FAIL: -V names no libpcap version"; fail=1; }
 # every JSON line has t, ep and ev

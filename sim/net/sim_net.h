@@ -60,7 +60,8 @@ typedef struct sim_net {
     sim_textlog textlog[2];
     sim_heap heap;
     sim_rng rng;
-    trace_sink sink;
+    trace_sink sink; /* stamps each event with conn 1 and passes it to `out` */
+    trace_sink out;  /* the caller's sink */
     uint64_t now;
     uint64_t seg_id;
     uint64_t sent_in_dir[2];
@@ -74,9 +75,13 @@ typedef struct sim_net {
     bool holding;
     trace_event held[8];
     uint32_t n_held;
+    /* a scenario with hosts runs on a world of hosts and sockets (sim_sock.h) instead */
+    struct sim_world *world;
+    bool world_failed;
 } sim_net;
 
-/* Sets up the network for a scenario (copied); the sink receives the trace. */
+/* Sets up the network for a scenario (copied); the sink receives the trace.  A scenario with
+ * hosts (sc->n_hosts > 0) is played by sim_world_run (sim_sock.h); stats and now follow it. */
 void sim_net_init(sim_net *net, const sim_scenario *sc, trace_sink sink);
 /* Runs to the end (nothing left to happen, or the time limit).  Returns 0, or -1 if memory ran
  * out. */

@@ -57,7 +57,7 @@ int trace_tee_add(trace_tee *t, trace_sink s)
 const char *trace_kind_name(trace_kind k)
 {
     static const char *const n[TRACE_KIND_COUNT] = {"send", "recv", "drop", "state", "timer",
-                                                    "app",  "rtt",  "cwnd", "note"};
+                                                    "app",  "rtt",  "cwnd", "note",  "conn"};
     return (unsigned)k < TRACE_KIND_COUNT ? n[k] : "?";
 }
 
@@ -72,6 +72,38 @@ const char *trace_timer_action_name(trace_timer_action a)
         return "cancel";
     }
     return "?";
+}
+
+const char *trace_errno_name(int e)
+{
+    switch (e) {
+    case TRACE_EBADF:
+        return "EBADF";
+    case TRACE_EAGAIN:
+        return "EAGAIN";
+    case TRACE_EINVAL:
+        return "EINVAL";
+    case TRACE_EPIPE:
+        return "EPIPE";
+    case TRACE_EADDRINUSE:
+        return "EADDRINUSE";
+    case TRACE_ECONNRESET:
+        return "ECONNRESET";
+    case TRACE_EISCONN:
+        return "EISCONN";
+    case TRACE_ENOTCONN:
+        return "ENOTCONN";
+    case TRACE_ETIMEDOUT:
+        return "ETIMEDOUT";
+    case TRACE_ECONNREFUSED:
+        return "ECONNREFUSED";
+    case TRACE_EALREADY:
+        return "EALREADY";
+    case TRACE_EINPROGRESS:
+        return "EINPROGRESS";
+    default:
+        return NULL;
+    }
 }
 
 const char *trace_ep_name(unsigned ep)

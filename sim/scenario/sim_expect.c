@@ -404,7 +404,9 @@ static bool check_reads(const sim_expect *e, const trace_buf *tb, msg *m)
     bool eof = false;
     for (size_t k = 0; k < tb->n; k++) {
         const trace_event *ev = &tb->ev[k];
-        if (ev->kind != TRACE_APP || ev->ep != e->ep || ev->u.app.call != TCP_CALL_READ)
+        if (ev->kind != TRACE_APP || ev->ep != e->ep ||
+            (ev->u.app.call != TCP_CALL_READ && ev->u.app.call != TCP_CALL_RECVFROM) ||
+            (ev->u.app.has_ret && ev->u.app.phase == TRACE_CALL_BLOCKS))
             continue;
         total += ev->u.app.bytes;
         if (ev->u.app.bytes == 0 && strcmp(ev->text, "end of file") == 0)
@@ -422,9 +424,40 @@ static bool check_reads(const sim_expect *e, const trace_buf *tb, msg *m)
     return false;
 }
 
+/* `expect conn N ...`: the same check on connection N's events alone, with its ISNs. */
+static bool check_conn(const sim_expect *e, const sim_scenario *sc, const trace_buf *tb, char *why,
+                       size_t whylen)
+{
+    trace_buf one;
+    trace_buf_init(&one);
+    static sim_scenario sc1;
+    sc1 = *sc;
+    bool isn_seen[2] = {false, false};
+    for (size_t k = 0; k < tb->n; k++) {
+        const trace_event *ev = &tb->ev[k];
+        if (ev->conn != e->conn)
+            continue;
+        trace_buf_emit(&one, ev);
+        if (ev->kind == TRACE_SEND && (ev->seg.flags & TCP_SYN) && ev->ep < 2 &&
+            !isn_seen[ev->ep]) {
+            isn_seen[ev->ep] = true;
+            sc1.tcp[ev->ep].isn = ev->seg.seq;
+        }
+    }
+    sim_expect e1 = *e;
+    e1.conn = 0;
+    bool ok = !one.oom && sim_expect_check(&e1, &sc1, &one, why, whylen);
+    if (one.oom && whylen)
+        snprintf(why, whylen, "out of memory while checking");
+    trace_buf_free(&one);
+    return ok;
+}
+
 bool sim_expect_check(const sim_expect *e, const sim_scenario *sc, const trace_buf *tb, char *why,
                       size_t whylen)
 {
+    if (e->conn)
+        return check_conn(e, sc, tb, why, whylen);
     msg m = {why, whylen, 0, false};
     if (whylen)
         why[0] = '\0';

@@ -31,6 +31,7 @@ typedef enum trace_kind {
     TRACE_RTT,   /* an RFC 6298 RTT sample and the new SRTT/RTTVAR/RTO: u.rtt */
     TRACE_CWND,  /* congestion window or slow-start threshold changed: u.cwnd, cause in text */
     TRACE_NOTE,  /* free text about ep (inference remarks, errors reported to the application) */
+    TRACE_CONN,  /* connection `conn` begins: text is "CLIENT-ADDR:PORT SERVER-ADDR:PORT" */
     TRACE_KIND_COUNT
 } trace_kind;
 
@@ -42,9 +43,27 @@ typedef enum trace_timer_action {
 
 #define TRACE_TEXT_MAX 64
 
+/* u.app.phase of a socket call: it returned at once, it blocks, or it returns after blocking. */
+enum { TRACE_CALL_DONE, TRACE_CALL_BLOCKS, TRACE_CALL_RETURNS };
+/* Socket calls' error returns (u.app.ret = -TRACE_Exxx), numbered as Linux numbers errno. */
+enum {
+    TRACE_EBADF = 9,
+    TRACE_EAGAIN = 11,
+    TRACE_EINVAL = 22,
+    TRACE_EPIPE = 32,
+    TRACE_EADDRINUSE = 98,
+    TRACE_ECONNRESET = 104,
+    TRACE_EISCONN = 106,
+    TRACE_ENOTCONN = 107,
+    TRACE_ETIMEDOUT = 110,
+    TRACE_ECONNREFUSED = 111,
+    TRACE_EALREADY = 114,
+    TRACE_EINPROGRESS = 115,
+};
+
 typedef struct trace_event {
     uint64_t t;    /* microseconds since the start of the trace */
-    uint32_t conn; /* connection number (replay); 0 in the simulator */
+    uint32_t conn; /* connection number from 1 (replay and simulator); 0: unknown */
     uint8_t ep;    /* TRACE_CLIENT or TRACE_SERVER */
     uint8_t kind;  /* trace_kind */
     uint64_t id;   /* send/recv/drop: segment id (simulator) or packet number from 1 (replay) */
@@ -65,7 +84,15 @@ typedef struct trace_event {
             uint64_t bytes; /* write/read: bytes asked for (write) or read */
             uint64_t done;  /* write: bytes the send buffer took now */
             bool blocked;   /* write: the call blocks on a full send buffer */
+            bool has_ret;   /* socket calls (hosts and sockets, sim_sock.c): ret and phase */
+            uint8_t phase;  /* TRACE_CALL_DONE, _BLOCKS or _RETURNS */
+            int64_t ret;    /* what the call returns: >= 0, or -errno (TRACE_E*) */
+            char sock[8];   /* the socket's name in the scenario */
+            char host[16];  /* the host that made the call */
         } app;
+        struct {
+            bool udp; /* a datagram flow (SOCK_DGRAM), not a TCP connection */
+        } conn;
         struct {
             uint64_t sample, srtt, rttvar, rto; /* microseconds */
         } rtt;
@@ -134,10 +161,19 @@ void trace_tee_emit(void *ctx, const trace_event *ev); /* ctx is a trace_tee */
 /* Adds a sink; returns -1 when full. */
 int trace_tee_add(trace_tee *t, trace_sink s);
 
+/* Copies connection `conn` of `in` (0: its first TCP connection; TRACE_SELECT_ANY: that, or
+ * its first datagram flow) into `out` (initialised here, to be freed), with out->meta about it:
+ * addresses from its conn record, ISNs from its SYNs.  Returns the connection's number, or 0 if
+ * there is no such connection (trace_select.c). */
+#define TRACE_SELECT_ANY UINT32_MAX
+uint32_t trace_buf_select(const trace_buf *in, uint32_t conn, trace_buf *out);
+
 /* "send", "recv", ... */
 const char *trace_kind_name(trace_kind k);
 /* "arm", "fire", "cancel" */
 const char *trace_timer_action_name(trace_timer_action a);
+/* "EAGAIN", "EINPROGRESS", ... for a TRACE_E* value; NULL if unknown. */
+const char *trace_errno_name(int e);
 /* "client" / "server" */
 const char *trace_ep_name(unsigned ep);
 /* Copies at most TRACE_TEXT_MAX-1 bytes of a printf result into ev->text. */

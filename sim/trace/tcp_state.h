@@ -39,6 +39,14 @@ typedef enum tcp_call {
     TCP_CALL_SHUTDOWN,
     TCP_CALL_CLOSE,
     TCP_CALL_ABORT,
+    /* the socket API of scenarios with hosts (sim/net/sim_sock.c) */
+    TCP_CALL_SOCKET,
+    TCP_CALL_BIND,
+    TCP_CALL_ACCEPT,
+    TCP_CALL_POLL,
+    TCP_CALL_NONBLOCK,
+    TCP_CALL_SENDTO,
+    TCP_CALL_RECVFROM,
     TCP_CALL_COUNT
 } tcp_call;
 
@@ -48,7 +56,7 @@ const char *tcp_state_name(tcp_state s);
 int tcp_state_parse(const char *name);
 /* "rto", "persist", "delack", "time-wait", "tlp", "reorder". */
 const char *tcp_timer_name(tcp_timer_kind k);
-/* "listen", "connect", "write", ... */
+/* "listen", "connect", "write", ..., "socket", "bind", "accept", "poll", ... */
 const char *tcp_call_name(tcp_call c);
 
 #endif

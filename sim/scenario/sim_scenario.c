@@ -21,6 +21,8 @@ void sim_scenario_default(sim_scenario *sc)
     sc->reorder_delay = 10000;
     for (int i = 0; i < 2; i++)
         sc->app[i].auto_read = true;
+    sc->port_lo = 32768;
+    sc->port_hi = 60999;
 }
 
 int sim_scenario_add_action(sim_scenario *sc, uint64_t t, uint8_t ep, tcp_call call, uint64_t bytes,

@@ -34,8 +34,9 @@ const char *tcp_timer_name(tcp_timer_kind k)
 
 const char *tcp_call_name(tcp_call c)
 {
-    static const char *const n[TCP_CALL_COUNT] = {"listen",   "connect", "write", "read",
-                                                  "shutdown", "close",   "abort"};
+    static const char *const n[TCP_CALL_COUNT] = {
+        "listen", "connect", "write",  "read", "shutdown", "close",  "abort",
+        "socket", "bind",    "accept", "poll", "nonblock", "sendto", "recvfrom"};
     return (unsigned)c < TCP_CALL_COUNT ? n[c] : "?";
 }
 
@@ -110,6 +111,8 @@ const char *tcp_tag_name(uint32_t bit)
         return "previous-segment-not-seen";
     case TCP_TAG_SPURIOUS:
         return "spurious-retransmission";
+    case TCP_TAG_DATAGRAM:
+        return "datagram";
     case TCP_TAG_DUPLICATE:
         return "duplicate-frame";
     case TCP_TAG_OPTIONS_CUT:

@@ -55,12 +55,33 @@ typedef struct sim_rule {
 
 typedef struct sim_action {
     uint64_t t;              /* when, in us */
-    uint8_t ep;              /* TRACE_CLIENT or TRACE_SERVER */
+    uint8_t ep;              /* TRACE_CLIENT or TRACE_SERVER; with hosts: the host's index */
     uint8_t call;            /* tcp_call */
-    uint64_t bytes;          /* write: byte count; read: at most this many (0 = all there is) */
+    uint64_t bytes;          /* write: byte count; read: at most this many (0 = all there is);
+                                listen: the backlog; bind: the port */
     char text[SIM_TEXT_MAX]; /* write: the text written (bytes = its length) */
     int line;
+    /* scenarios with hosts (sim_sock.c): the socket call's operands */
+    uint8_t sock;      /* the socket's name (index into sim_scenario.sock_names) */
+    uint8_t sock2;     /* accept: the name the new socket gets */
+    uint8_t peer_host; /* connect, sendto: the host called */
+    uint16_t port;     /* connect, sendto: the port called */
+    uint8_t opt;       /* socket: SIM_SOCK_DGRAM; poll: SIM_POLL_* */
 } sim_action;
+
+#define SIM_MAX_HOSTS 16
+#define SIM_MAX_SOCKS 32
+#define SIM_NAME_MAX  8
+
+/* sim_action.opt */
+enum { SIM_SOCK_STREAM = 0, SIM_SOCK_DGRAM = 1 };
+enum { SIM_POLL_READABLE = 1, SIM_POLL_WRITABLE = 2, SIM_POLL_CONNECTED = 3, SIM_POLL_ACCEPT = 4 };
+
+/* A host of a scenario with hosts: its name in the scenario and its IP address. */
+typedef struct sim_host {
+    char name[16];
+    char ip[48];
+} sim_host;
 
 typedef struct sim_app_cfg {
     bool auto_read;       /* read everything as soon as it arrives */
@@ -87,6 +108,15 @@ typedef struct sim_scenario {
     size_t n_actions;
     sim_rule rules[SIM_MAX_RULES];
     size_t n_rules;
+    /* hosts and sockets (sim/net/sim_sock.c): set by `host` statements; with none, the scenario
+     * is the one connection between client and server above */
+    sim_host hosts[SIM_MAX_HOSTS];
+    uint8_t n_hosts;
+    char sock_names[SIM_MAX_SOCKS][SIM_NAME_MAX];
+    uint8_t n_socks;
+    uint16_t port_lo, port_hi; /* ephemeral ports (Linux ip_local_port_range: 32768-60999) */
+    bool listen_linux;         /* the listener's queues behave as Linux's (profile linux) */
+    bool abort_on_overflow;    /* Linux tcp_abort_on_overflow: RST when the accept queue is full */
 } sim_scenario;
 
 /* Defaults: RFC-default TCP on both sides (ISNs 1000 and 2000), RTT 100 ms, no loss, seed 1,

@@ -44,7 +44,8 @@ enum {
     TCP_TAG_SPURIOUS = 1u << 10,     /* capture: retransmission of data the peer had acked */
     TCP_TAG_DUPLICATE = 1u << 11,    /* capture: the same frame captured twice */
     TCP_TAG_OPTIONS_CUT = 1u << 12,  /* capture: snaplen cut the TCP options */
-    TCP_TAG_COUNT = 13
+    TCP_TAG_DATAGRAM = 1u << 13,     /* a UDP datagram (seq: its first byte's offset in the flow) */
+    TCP_TAG_COUNT = 14
 };
 
 #define TCP_MAX_SACK 4

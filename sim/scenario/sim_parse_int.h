@@ -34,6 +34,9 @@ typedef struct sim_pctx {
     bool have_prev; /* an action was read: its time bounds the next one */
     uint64_t prev_t;
     int prev_line;
+    bool host_have[SIM_MAX_HOSTS]; /* scenarios with hosts: the same per host */
+    uint64_t host_prev[SIM_MAX_HOSTS];
+    int host_line[SIM_MAX_HOSTS];
 } sim_pctx;
 
 /* Records an error at (c->line, col); returns -1. */
@@ -87,6 +90,12 @@ int sim_pattern_check(sim_pctx *c, int col, const sim_pattern *p);
 
 /* ---- statements ---- */
 int sim_parse_expect(sim_pctx *c);
+/* host NAME ADDRESS (sim_parse_sock.c) */
+int sim_parse_host(sim_pctx *c);
+/* The socket call of `at TIME HOST ...` (words 3 on), for host index `host` at time t. */
+int sim_parse_sock_action(sim_pctx *c, uint64_t t, int host);
+/* Index of the host named `name`, or -1. */
+int sim_host_find(const sim_scenario *sc, const char *name);
 /* The closest known word to s within edit distance 2 among words[], or NULL. */
 const char *sim_suggest(const char *s, const char *const *words, size_t n);
 

@@ -54,10 +54,11 @@ typedef enum sim_expect_kind {
 typedef enum sim_seg_verb { SIM_VERB_SENDS, SIM_VERB_RECEIVES, SIM_VERB_LOSES } sim_seg_verb;
 
 typedef struct sim_expect {
-    uint8_t kind; /* sim_expect_kind */
-    uint8_t ep;   /* TRACE_CLIENT or TRACE_SERVER */
-    int line;     /* scenario file line */
-    bool has_at;  /* `at T` was given */
+    uint8_t kind;  /* sim_expect_kind */
+    uint8_t ep;    /* TRACE_CLIENT or TRACE_SERVER */
+    uint32_t conn; /* `conn N`: only connection N's events (0: all) */
+    int line;      /* scenario file line */
+    bool has_at;   /* `at T` was given */
     uint64_t at;
     bool has_count; /* a count N (or `no`) was given: exactly N, else at least one */
     uint32_t count;

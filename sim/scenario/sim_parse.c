@@ -147,7 +147,9 @@ enum setting_id {
     S_AUTO_READ,
     S_ECHO,
     S_CLOSE_AFTER_EOF,
-    S_ADDRESS
+    S_ADDRESS,
+    S_EPHEMERAL,
+    S_ABORT_OVERFLOW
 };
 enum scope { LINK, SIDES, ONE_SIDE }; /* no side; optional side (both if none); side required */
 
@@ -183,6 +185,8 @@ static const struct setting {
     {"echo", S_ECHO, SIDES, "on or off"},
     {"close-after-eof", S_CLOSE_AFTER_EOF, SIDES, "a duration or off"},
     {"address", S_ADDRESS, ONE_SIDE, "an address such as 192.0.2.1:49152"},
+    {"ephemeral-ports", S_EPHEMERAL, LINK, "a port range such as 32768-60999"},
+    {"abort-on-overflow", S_ABORT_OVERFLOW, LINK, "on or off"},
 };
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
 
@@ -235,6 +239,22 @@ static int address(sim_pctx *c, const sim_tok *t, char *dst, size_t size)
     return 0;
 }
 
+/* LO-HI, 1 <= LO <= HI <= 65535: the ephemeral port range. */
+static int port_range(sim_pctx *c, const sim_tok *v, sim_scenario *sc)
+{
+    unsigned lo = 0, hi = 0;
+    int used = 0;
+    char b[48];
+    if (v->quoted || sscanf(v->s, "%5u-%5u%n", &lo, &hi, &used) != 2 || (size_t)used != v->len ||
+        lo < 1 || hi > 65535 || lo > hi)
+        return sim_perr(c, v->col,
+                        "ephemeral-ports must be LO-HI with 1 <= LO <= HI <= 65535, got '%s'",
+                        sim_tok_show(v, b, sizeof b));
+    sc->port_lo = (uint16_t)lo;
+    sc->port_hi = (uint16_t)hi;
+    return 0;
+}
+
 /* Reads the value word v of setting st into the scenario, for side `side` (-1: both). */
 static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int side)
 {
@@ -268,6 +288,10 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
         return sim_val_duration(c, v, key, &sc->until);
     case S_ADDRESS:
         return address(c, v, sc->addr[side], sizeof sc->addr[side]);
+    case S_ABORT_OVERFLOW:
+        return sim_val_onoff(c, v, key, &sc->abort_on_overflow);
+    case S_EPHEMERAL:
+        return port_range(c, v, sc);
     default:
         break;
     }
@@ -386,6 +410,8 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
             break;
         case S_PROFILE:
             tcp_config_profile(cfg, on);
+            if (i == TRACE_SERVER)
+                sc->listen_linux = on; /* the listener's queues too */
             break;
         case S_AUTO_READ:
             app->auto_read = on;
@@ -404,24 +430,44 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
     return 0;
 }
 
-static const char *const statements[] = {"name",          "summary",
-                                         "description",   "at",
-                                         "drop",          "delay",
-                                         "duplicate",     "expect",
-                                         "client",        "server",
-                                         "rtt",           "bandwidth",
-                                         "loss",          "reorder",
-                                         "reorder-delay", "seed",
-                                         "until",         "isn",
-                                         "mss",           "rcv-buf",
-                                         "snd-buf",       "msl",
-                                         "rto-min",       "rto-initial",
-                                         "rto-max",       "clock-granularity",
-                                         "delack",        "iw",
-                                         "syn-retries",   "max-retries",
-                                         "profile",       "auto-read",
-                                         "echo",          "close-after-eof",
-                                         "address"};
+static const char *const statements[] = {"name",
+                                         "summary",
+                                         "description",
+                                         "at",
+                                         "drop",
+                                         "delay",
+                                         "duplicate",
+                                         "expect",
+                                         "client",
+                                         "server",
+                                         "rtt",
+                                         "bandwidth",
+                                         "loss",
+                                         "reorder",
+                                         "reorder-delay",
+                                         "seed",
+                                         "until",
+                                         "isn",
+                                         "mss",
+                                         "rcv-buf",
+                                         "snd-buf",
+                                         "msl",
+                                         "rto-min",
+                                         "rto-initial",
+                                         "rto-max",
+                                         "clock-granularity",
+                                         "delack",
+                                         "iw",
+                                         "syn-retries",
+                                         "max-retries",
+                                         "profile",
+                                         "auto-read",
+                                         "echo",
+                                         "close-after-eof",
+                                         "address",
+                                         "host",
+                                         "ephemeral-ports",
+                                         "abort-on-overflow"};
 
 static int unknown(sim_pctx *c, const sim_tok *t, const char *what, const char *const *words,
                    size_t n)
@@ -509,11 +555,46 @@ static int st_setting(sim_pctx *c)
 static const char *const calls[] = {"listen",   "connect", "write", "read",
                                     "shutdown", "close",   "abort"};
 
+/* at TIME HOST CALL SOCKET [ARGS], in a scenario with hosts: times go forward per host. */
+static int st_at_host(sim_pctx *c)
+{
+    sim_scenario *sc = &c->out->sc;
+    char b1[32], b2[32], hb[48];
+    if (c->n < 3)
+        return sim_need(c, c->n, "at", c->n < 2 ? "a time" : "a host name");
+    const sim_tok *h = &c->tok[2];
+    int host = h->quoted ? -1 : sim_host_find(sc, h->s);
+    if (host < 0)
+        return sim_perr(c, h->col, "unknown host '%s' (define it with host NAME ADDRESS)",
+                        sim_tok_show(h, hb, sizeof hb));
+    uint64_t t = 0;
+    bool rel = false;
+    if (sim_val_time(c, &c->tok[1], "the time", &t, &rel) < 0)
+        return -1;
+    if (rel)
+        t += c->host_have[host] ? c->host_prev[host] : 0;
+    if (t > SIM_DUR_MAX)
+        return sim_perr(c, c->tok[1].col, "the time is too late (at most 1000000s)");
+    if (c->host_have[host] && t < c->host_prev[host])
+        return sim_perr(c, c->tok[1].col,
+                        "time goes backwards: %s is before %s's previous action (%s, line %d)",
+                        sim_fmt_duration(t, b1, sizeof b1), sc->hosts[host].name,
+                        sim_fmt_duration(c->host_prev[host], b2, sizeof b2), c->host_line[host]);
+    if (sim_parse_sock_action(c, t, host) < 0)
+        return -1;
+    c->host_have[host] = true;
+    c->host_prev[host] = t;
+    c->host_line[host] = c->line;
+    return 0;
+}
+
 /* at TIME SIDE CALL [ARG] */
 static int st_at(sim_pctx *c)
 {
     sim_scenario *sc = &c->out->sc;
     char b1[32], b2[32];
+    if (sc->n_hosts > 0)
+        return st_at_host(c);
     if (c->n < 2)
         return sim_need(c, 1, "at", "a time (e.g. at 200ms, at +50ms)");
     uint64_t t = 0;
@@ -530,7 +611,8 @@ static int st_at(sim_pctx *c)
                         sim_fmt_duration(t, b1, sizeof b1),
                         sim_fmt_duration(c->prev_t, b2, sizeof b2), c->prev_line);
     if (c->n < 3)
-        return sim_need(c, 2, "an action", "a side (client or server)");
+        return sim_need(c, 2, "an action",
+                        sc->n_hosts ? "a host name" : "a side (client or server)");
     int side = sim_val_side(c, &c->tok[2], "an action");
     if (side < 0)
         return -1;
@@ -540,7 +622,7 @@ static int st_at(sim_pctx *c)
                         "abort)");
     const sim_tok *k = &c->tok[3];
     int call = -1;
-    for (int j = 0; j < TCP_CALL_COUNT; j++)
+    for (int j = 0; j < (int)(sizeof calls / sizeof calls[0]); j++)
         if (sim_tok_is(k, calls[j]))
             call = j;
     if (call < 0)
@@ -599,6 +681,8 @@ static int statement(sim_pctx *c)
                                c->out->sc.description);
     if (sim_tok_is(t, "at"))
         return st_at(c);
+    if (sim_tok_is(t, "host"))
+        return sim_parse_host(c);
     if (sim_tok_is(t, "expect"))
         return sim_parse_expect(c);
     if (sim_tok_is(t, "drop") || sim_tok_is(t, "delay"))

@@ -16,6 +16,7 @@ typedef enum sim_event_type {
     SIM_EV_ARRIVE, /* a segment reaches endpoint `to` */
     SIM_EV_ACTION, /* scenario action number `index` is due */
     SIM_EV_CLOSE,  /* an application closes after its close delay (endpoint `to`) */
+    SIM_EV_TIMER,  /* hosts (sim_world.c): side `to` of connection `index` may have a timer due */
 } sim_event_type;
 
 typedef struct sim_event {
@@ -23,7 +24,7 @@ typedef struct sim_event {
     uint64_t order; /* tie-breaker: insertion counter */
     uint8_t type;   /* sim_event_type */
     uint8_t to;     /* receiving endpoint */
-    uint32_t index; /* action index */
+    uint32_t index; /* action index; hosts: connection index */
     uint64_t id;    /* segment id */
     tcp_seg seg;
 } sim_event;

@@ -242,14 +242,23 @@ int sim_parse_expect(sim_pctx *c)
     e.line = c->line;
     size_t i = 1;
     int at_col = 0;
-    if (sim_tok_is(sim_tok_at(c, 1), "at")) {
-        at_col = c->tok[1].col;
-        if (c->n < 3)
-            return sim_need(c, 2, "at", "a time");
-        if (sim_val_duration(c, &c->tok[2], "the time", &e.at) < 0)
+    if (sim_tok_is(sim_tok_at(c, i), "conn")) { /* expect conn N ...: one connection's events */
+        uint64_t n = 0;
+        if (c->n < i + 2)
+            return sim_need(c, i + 1, "conn", "a connection number");
+        if (sim_val_uint(c, &c->tok[i + 1], 1, UINT32_MAX - 1, "conn", &n) < 0)
+            return -1;
+        e.conn = (uint32_t)n;
+        i += 2;
+    }
+    if (sim_tok_is(sim_tok_at(c, i), "at")) {
+        at_col = c->tok[i].col;
+        if (c->n < i + 2)
+            return sim_need(c, i + 1, "at", "a time");
+        if (sim_val_duration(c, &c->tok[i + 1], "the time", &e.at) < 0)
             return -1;
         e.has_at = true;
-        i = 3;
+        i += 2;
     }
     if (i >= c->n)
         return sim_need(c, i, "expect", "a side (client or server)");
