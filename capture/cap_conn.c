@@ -139,6 +139,8 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
         if (o->have_ack_pkt && !o->ack_pkt_lost && !arrived && tcp_seq_geq(o->ack_pkt.ack, end)) {
             o->ack_pkt_lost = true;
             o->lost++;
+            if (alen == 0)
+                o->lost_acks++;
             if (emit && emit->lost)
                 emit->lost(emit->ctx, 1 - dir, o->ack_pkt_id, &o->ack_pkt, t_snd);
         }
@@ -638,6 +640,12 @@ uint64_t cap_conn_data_segments(const cap_conn *c, int dir)
     return c->d[dir].data_segs;
 }
 
+uint64_t cap_conn_lost_data(const cap_conn *c, int dir)
+{
+    const cap_dir *d = &c->d[dir];
+    return d->lost >= d->lost_acks ? d->lost - d->lost_acks : 0;
+}
+
 const char *cap_conn_problem(const cap_conn *c)
 {
     const char *zs = cap_zeek_conn_state(&c->zeek);
@@ -653,7 +661,7 @@ const char *cap_conn_problem(const cap_conn *c)
         stall += c->d[i].rto_stall_us;
         uint64_t z = cap_conn_zero_window_time(c, i);
         zw = z > zw ? z : zw;
-        lost += c->d[i].lost;
+        lost += cap_conn_lost_data(c, i);
         segs += c->d[i].data_segs;
         retx += c->d[i].retrans_segs;
         missed += c->d[i].missed_bytes;
@@ -664,7 +672,7 @@ const char *cap_conn_problem(const cap_conn *c)
     if (zw > 0 && zw * 10 >= dur)
         return "receiver-limited";
     /* 1 % of the segments or more lost or sent again */
-    if (segs > 0 && ((lost + 0) * 100 >= segs || retx * 100 >= 2 * segs) && retx > 0)
+    if (segs > 0 && (lost * 100 >= segs || retx * 100 >= 2 * segs) && retx > 0)
         return "lossy";
     if (missed > 0)
         return "capture-gaps";

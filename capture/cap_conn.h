@@ -51,6 +51,7 @@ typedef struct cap_dir {
     uint64_t dup_acks;
     uint64_t zero_windows;
     uint64_t lost;           /* inferred lost after the capture point */
+    uint64_t lost_acks;      /* ...of them pure ACKs (no sequence space): not in loss rates */
     uint64_t duplicates;     /* frames captured twice (not retransmissions) */
     uint64_t segments;       /* segments as the kernel counts them: a TSO/GSO super-packet of n
                                 MSS-sized pieces counts n (packets counts it once) */
@@ -170,6 +171,9 @@ uint64_t cap_conn_handshake_rtt(const cap_conn *c);
 uint64_t cap_conn_zero_window_time(const cap_conn *c, int dir);
 /* Segments of side `dir` that carried sequence space (SYN, data, FIN), as the kernel counts. */
 uint64_t cap_conn_data_segments(const cap_conn *c, int dir);
+/* Segments carrying sequence space that side `dir` sent and that were inferred lost (the
+ * numerator of its loss rate: lost pure ACKs are left out, as data_segs counts no ACKs). */
+uint64_t cap_conn_lost_data(const cap_conn *c, int dir);
 /* The connection's main problem in one word: "refused", "no-reply", "reset", "rto-stall",
  * "receiver-limited", "lossy", "capture-gaps", or "none" (docs/replay.md says when). */
 const char *cap_conn_problem(const cap_conn *c);

@@ -611,6 +611,10 @@ static void test_spurious_retx_acks_the_blamed_segment(void **state)
     data(&r, 0);
     assert_int_equal(r.s.lost, 1);
     assert_int_equal(r.c->d[1].lost, 1);
+    /* a lost pure ACK is counted, but not in the server's data loss rate */
+    assert_int_equal(r.c->d[1].lost_acks, 1);
+    assert_int_equal(cap_conn_lost_data(r.c, 1), 0);
+    assert_int_equal(cap_conn_lost_data(r.c, 0), 0);
     finish(&r);
 }
 
