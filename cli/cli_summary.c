@@ -181,8 +181,8 @@ void cli_summary_json(FILE *out, const cap_conn *c)
 void cli_capture_text(FILE *out, const cap_replay *r)
 {
     const cap_stats *s = &r->stats;
-    fprintf(out, "capture: %" PRIu64 " packets, %" PRIu64 " TCP, %" PRIu64 " connections",
-            s->packets, s->tcp, r->conns);
+    fprintf(out, "capture: %" PRIu64 " packets, %" PRIu64 " TCP, %" PRIu64 " connection%s",
+            s->packets, s->tcp, r->conns, r->conns == 1 ? "" : "s");
     uint64_t skipped = cap_stats_skipped(s);
     if (skipped) {
         fprintf(out, "; skipped %" PRIu64 ":", skipped);
