@@ -188,6 +188,7 @@ int cli_run_pcap(const cli_pcap_opts *o)
     cap_replay_opts_default(&ro);
     if (o->max_conns)
         ro.max_conns = o->max_conns;
+    ro.tcb = o->verbose;
     if (o->flow && cli_parse_flow(o->flow, &ro, err, sizeof err) < 0) {
         fprintf(stderr, "tcpsim: %s\n", err);
         return EXIT_BADINPUT;
@@ -215,7 +216,7 @@ int cli_run_pcap(const cli_pcap_opts *o)
                      .relative_seq = !o->absolute,
                      .isn_cache = isn_cache,
                      .verbose = o->verbose};
-    cli_json json = {.out = stdout, .with_conn = true};
+    cli_json json = {.out = stdout, .with_conn = true, .tcb = o->verbose};
     trace_tee tee = {.n = 0};
     range_ctx range = {.o = o};
     if (!o->quiet && !o->summary) {

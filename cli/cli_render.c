@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli_parse.h"
 #include "rnd.h"
@@ -59,6 +60,14 @@ static int fill(const cli_options *o, rnd_options *ro, char *err, size_t errlen)
         ro->seq = RND_SEQ_ABSOLUTE;
     ro->title = o->title;
     return 0;
+}
+
+bool cli_render_is_html(const char *path)
+{
+    if (path == NULL)
+        return false;
+    const char *dot = strrchr(path, '.');
+    return dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0);
 }
 
 int cli_render_check(const cli_options *o)

@@ -7,6 +7,7 @@
 #ifndef TCPSIM_CLI_RENDER_H
 #define TCPSIM_CLI_RENDER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cli_opts.h"
@@ -18,6 +19,8 @@ int cli_render_check(const cli_options *o);
 /* The --from/--to range as times (us) and packet numbers (defaults: everything); -1 if bad. */
 int cli_render_range(const cli_options *o, uint64_t *from_us, uint64_t *to_us, uint64_t *from_pkt,
                      uint64_t *to_pkt);
+/* True when path names an HTML page (.html or .htm, any case): the explorer (cli_html.c). */
+bool cli_render_is_html(const char *path);
 /* Draws `tb` (connection `conn`, or RND_CONN_FIRST) into `path`; returns an exit status. */
 int cli_render(const trace_buf *tb, const cli_options *o, const char *path, uint32_t conn);
 

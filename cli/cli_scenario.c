@@ -49,7 +49,8 @@ static int load(sim_scenario *sc, const char *name, const cli_options *o)
 }
 
 /* Simulates sc into the sink (and into tb if not NULL); 0 or an exit status. */
-static int simulate(const sim_scenario *sc, trace_sink sink, trace_buf *tb, sim_net *net)
+static int simulate(const sim_scenario *sc, trace_sink sink, trace_buf *tb, sim_net *net,
+                    bool tcb)
 {
     trace_tee tee = {.n = 0};
     if (sink.emit)
@@ -60,6 +61,7 @@ static int simulate(const sim_scenario *sc, trace_sink sink, trace_buf *tb, sim_
     }
     trace_sink all = tee.n ? (trace_sink){trace_tee_emit, &tee} : (trace_sink){NULL, NULL};
     sim_net_init(net, sc, all);
+    net->tcb = tcb;
     int rc = sim_net_run(net);
     if (rc < 0 || (tb && tb->oom)) {
         fprintf(stderr, "tcpsim: out of memory while simulating '%s'\n", sc->name);
@@ -73,7 +75,7 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
     trace_meta meta;
     sim_net_meta(sc, &meta);
     cli_text text = {.out = stdout, .meta = &meta, .verbose = o->verbose};
-    cli_json json = {.out = stdout};
+    cli_json json = {.out = stdout, .tcb = o->verbose};
     trace_sink sink = {NULL, NULL};
     /* --write-pcap - puts the capture on standard output: no trace there then */
     bool quiet = o->quiet || (o->write_pcap && strcmp(o->write_pcap, "-") == 0);
@@ -88,7 +90,7 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
     trace_buf_init(&own);
     trace_buf *tb = keep ? keep : ((o->output || o->write_pcap) ? &own : NULL);
     static sim_net net;
-    int rc = simulate(sc, sink, tb, &net);
+    int rc = simulate(sc, sink, tb, &net, o->verbose || cli_render_is_html(o->output));
     if (rc == 0 && !quiet && !o->json)
         print_summary(&net);
     sim_net_free(&net);
@@ -160,7 +162,7 @@ int cli_run_all_scenarios(const cli_options *o)
         trace_buf tb;
         trace_buf_init(&tb);
         static sim_net net;
-        rc = simulate(&sc, (trace_sink){NULL, NULL}, &tb, &net);
+        rc = simulate(&sc, (trace_sink){NULL, NULL}, &tb, &net, false);
         sim_net_free(&net);
         static const char *const ext[] = {"png", "svg"};
         for (int k = 0; k < 2 && rc == 0; k++) {

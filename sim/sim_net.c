@@ -4,6 +4,8 @@
  */
 #include "sim_net.h"
 
+#include "tcp_tcbrec.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +31,24 @@ static void ep_emit(void *ctx, const trace_event *ev)
         return;
     }
     trace_sink_put(&net->sink, ev);
+}
+
+void sim_net_tcb(sim_net *net, uint8_t i)
+{
+    const sim_app *a = &net->app[i];
+    uint8_t blocked = a->connecting ? TCP_CALL_CONNECT
+                      : a->blocked  ? TCP_CALL_WRITE
+                                    : TRACE_TCB_NO_CALL;
+    tcp_tcb_report(&net->ep[i], net->now, blocked);
+}
+
+/* Both endpoints' TCBs, after an input whose effects may reach either. */
+static void tcb_both(sim_net *net)
+{
+    if (net->tcb) {
+        sim_net_tcb(net, 0);
+        sim_net_tcb(net, 1);
+    }
 }
 
 static void release_held(sim_net *net)
@@ -83,6 +103,8 @@ static int drain(sim_net *net, uint8_t i)
         release_held(net);
         if (rc < 0)
             return -1;
+        if (net->tcb)
+            sim_net_tcb(net, i);
         sent = 1;
     }
 }
@@ -111,8 +133,10 @@ static int pump(sim_net *net)
                     return -1;
                 progress = true;
             }
-            if (!(net->ep[i].cfg.quickack && batch_pending(net, i)) && sim_app_react(net, i))
+            if (!(net->ep[i].cfg.quickack && batch_pending(net, i)) && sim_app_react(net, i)) {
                 progress = true;
+                tcb_both(net);
+            }
             if ((rc = drain(net, i)) != 0) {
                 if (rc < 0)
                     return -1;
@@ -141,6 +165,7 @@ static void emit_recv(sim_net *net, const sim_event *ev)
 
 int sim_net_run(sim_net *net)
 {
+    tcb_both(net);
     if (pump(net) < 0)
         return -1;
     for (;;) {
@@ -179,6 +204,7 @@ int sim_net_run(sim_net *net)
                 if (tcp_next_deadline(&net->ep[i]) <= net->now)
                     tcp_tick(&net->ep[i], net->now);
         }
+        tcb_both(net);
         if (pump(net) < 0)
             return -1;
     }
