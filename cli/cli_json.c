@@ -123,10 +123,19 @@ void cli_json_tcb(FILE *out, const trace_tcb *b)
         fputs(",\"blocked\":null", out);
     if (b->inferred) {
         /* the JSON names of the fields each TRACE_TCB_* bit covers */
-        static const char *const names[TRACE_TCB_FIELD_COUNT] = {
-            "\"state\"",   "\"iss\"",     "\"irs\"",      "\"snd_una\"",         "\"snd_nxt\"",
-            "\"snd_wnd\"", "\"rcv_nxt\"", "\"rcv_wnd\"",  "\"cwnd\"",            "\"ssthresh\"",
-            "\"srtt\",\"rttvar\"",      "\"rto\"",      "\"snd_buf\",\"rcv_buf\""};
+        static const char *const names[TRACE_TCB_FIELD_COUNT] = {"\"state\"",
+                                                                 "\"iss\"",
+                                                                 "\"irs\"",
+                                                                 "\"snd_una\"",
+                                                                 "\"snd_nxt\"",
+                                                                 "\"snd_wnd\"",
+                                                                 "\"rcv_nxt\"",
+                                                                 "\"rcv_wnd\"",
+                                                                 "\"cwnd\"",
+                                                                 "\"ssthresh\"",
+                                                                 "\"srtt\",\"rttvar\"",
+                                                                 "\"rto\"",
+                                                                 "\"snd_buf\",\"rcv_buf\""};
         fputs(",\"inferred\":[", out);
         sep = "";
         for (unsigned i = 0; i < TRACE_TCB_FIELD_COUNT; i++) {

@@ -81,8 +81,9 @@ int cli_render_check(const cli_options *o)
     if ((o->from || o->to) && !o->output && !o->pcap && !o->live)
         return cli_usage_error("%s", "--from and --to need -o FILE, or a capture (--pcap, --live)");
     if (o->output && !(o->scenario && strcmp(o->scenario, "all") == 0) &&
-        rnd_format_from_path(o->output) < 0)
-        return cli_usage_error("cannot tell the format of '%s': use .png, .svg or .pdf", o->output);
+        !cli_render_is_html(o->output) && rnd_format_from_path(o->output) < 0)
+        return cli_usage_error("cannot tell the format of '%s': use .png, .svg, .pdf or .html",
+                               o->output);
     return -1;
 }
 

@@ -155,7 +155,8 @@ static size_t tcb_line(char *line, size_t size, size_t u, const trace_tcb *b, ui
         u = add(line, size, u, " delack@%s", a);
     }
     if (k & TRACE_TCB_BUFFERS)
-        u = add(line, size, u, " send(unsent=%" PRIu32 " flight=%" PRIu32 ") recv(unread=%" PRIu32 ")",
+        u = add(line, size, u,
+                " send(unsent=%" PRIu32 " flight=%" PRIu32 ") recv(unread=%" PRIu32 ")",
                 b->snd_unsent, b->snd_in_flight, b->rcv_unread);
     if (b->blocked != TRACE_TCB_NO_CALL)
         u = add(line, size, u, " [%s() blocked]", tcp_call_name((tcp_call)b->blocked));
