@@ -86,7 +86,7 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
     }
     trace_buf own;
     trace_buf_init(&own);
-    trace_buf *tb = keep ? keep : ((o->output || o->write_pcap) ? &own : NULL);
+    trace_buf *tb = keep ? keep : ((o->output || o->write_pcap || o->layout_json) ? &own : NULL);
     static sim_net net;
     int rc = simulate(sc, sink, tb, &net);
     if (rc == 0 && !quiet && !o->json)
@@ -96,7 +96,7 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
         perror("tcpsim: writing the trace");
         rc = CLI_EXIT_RUNTIME;
     }
-    if (rc == 0 && o->output)
+    if (rc == 0 && (o->output || o->layout_json))
         rc = cli_render(tb, o, o->output, RND_CONN_FIRST);
     if (rc == 0 && o->write_pcap)
         rc = cli_export_pcap(tb, o);
@@ -166,7 +166,7 @@ int cli_run_all_scenarios(const cli_options *o)
         for (int k = 0; k < 2 && rc == 0; k++) {
             char path[4200];
             snprintf(path, sizeof path, "%s/%s.%s", dir, b->name, ext[k]);
-            rc = cli_render(&tb, o, path, RND_CONN_FIRST);
+            rc = cli_render(&tb, o, path, RND_CONN_FIRST); /* no --layout-json here (checked) */
             if (rc == 0 && !o->quiet)
                 fprintf(stderr, "wrote %s\n", path);
         }
