@@ -126,6 +126,17 @@ const cli_optdef cli_optdefs[] = {
      .arg = "X",
      .help = "end them at this point: a time or a packet number, as --from"},
     {.lng = "title", .code = O_TITLE, .arg = "TEXT", .help = "the diagram's title"},
+    {.lng = "layout-json",
+     .code = O_LAYOUT_JSON,
+     .arg = "FILE",
+     .ext = "json",
+     .help = "write the ladder diagram's layout as JSON (format tcpsim-ladder-layout, see "
+             "docs/diagrams.md), with or without -o; - for standard output"},
+    {.lng = "time-axis",
+     .code = O_TIME_AXIS,
+     .arg = "events|true",
+     .help = "what the vertical axis of a ladder diagram follows: true, time to scale within each "
+             "stretch, or events, one row per event (true)"},
 
     {.heading = "Captures",
      .help = "pcap or pcapng; link types Ethernet with VLANs, Linux SLL/SLL2, raw IP, BSD "

@@ -83,6 +83,26 @@ static int simulate(const sim_scenario *sc, trace_sink sink, trace_buf *tb, sim_
     return 0;
 }
 
+/* cli_render on tb without its TCB records (the layout's event numbers are those of --json). */
+static int cli_render_no_tcb(const trace_buf *tb, const cli_options *o, const char *path)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < tb->n; i++)
+        n += tb->ev[i].kind == TRACE_TCB;
+    if (n == 0)
+        return cli_render(tb, o, path, RND_CONN_FIRST);
+    trace_buf copy;
+    trace_buf_init(&copy);
+    copy.meta = tb->meta;
+    for (size_t i = 0; i < tb->n; i++)
+        no_tcb_emit(&copy, &tb->ev[i]);
+    int rc = copy.oom ? CLI_EXIT_RUNTIME : cli_render(&copy, o, path, RND_CONN_FIRST);
+    if (copy.oom)
+        fprintf(stderr, "tcpsim: out of memory\n");
+    trace_buf_free(&copy);
+    return rc;
+}
+
 int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
 {
     trace_meta meta;
@@ -101,7 +121,7 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
     }
     trace_buf own;
     trace_buf_init(&own);
-    trace_buf *tb = keep ? keep : ((o->output || o->write_pcap) ? &own : NULL);
+    trace_buf *tb = keep ? keep : ((o->output || o->write_pcap || o->layout_json) ? &own : NULL);
     static sim_net net;
     bool html = cli_render_is_html(o->output);
     int rc = simulate(sc, sink, tb, &net, o->verbose || html, html);
@@ -112,9 +132,10 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
         perror("tcpsim: writing the trace");
         rc = CLI_EXIT_RUNTIME;
     }
-    if (rc == 0 && o->output)
-        rc = html ? cli_html_write(tb, o, o->output, sc->description, NULL, 0)
-                  : cli_render(tb, o, o->output, RND_CONN_FIRST);
+    if (rc == 0 && html)
+        rc = cli_html_write(tb, o, o->output, sc->description, NULL, 0);
+    if (rc == 0 && ((o->output && !html) || o->layout_json))
+        rc = cli_render_no_tcb(tb, o, html ? NULL : o->output);
     if (rc == 0 && o->write_pcap)
         rc = cli_export_pcap(tb, o);
     trace_buf_free(&own);
@@ -187,7 +208,7 @@ int cli_run_all_scenarios(const cli_options *o)
             char path[4200];
             snprintf(path, sizeof path, "%s/%s.%s", dir, b->name, ext[k]);
             rc = k == 2 ? cli_html_write(&tb, o, path, sc.description, NULL, 0)
-                        : cli_render(&tb, o, path, RND_CONN_FIRST);
+                        : cli_render(&tb, o, path, RND_CONN_FIRST); /* no --layout-json here */
             if (rc == 0 && !o->quiet)
                 fprintf(stderr, "wrote %s\n", path);
         }

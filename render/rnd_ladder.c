@@ -48,6 +48,7 @@ int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *p
     if (rc != 0)
         return rc;
     rnd_style_default(&st);
+    st.time_axis = (uint8_t)opts->time_axis;
     if (rnd_fonts_init(&fonts, &st) != 0) {
         if (err != NULL && errlen > 0)
             snprintf(err, errlen, "cannot write %s: cairo has no usable font", path);

@@ -71,7 +71,7 @@ typedef struct lctx {
     double bracket_dx; /* timer brackets sit this far outside the lifeline */
     double margin_w[2];
     size_t cap_rows, cap_arrows, cap_labels, cap_sboxes, cap_brackets, cap_notes, cap_breaks,
-        cap_ticks;
+        cap_ticks, cap_tmarks;
     size_t *label_of_seg; /* label index of each segment */
 } lctx;
 
@@ -441,10 +441,25 @@ static bool bracket_kind(uint8_t k)
     return k == TCP_TIMER_RTO || k == TCP_TIMER_PERSIST || k == TCP_TIMER_TIME_WAIT;
 }
 
+static int add_mark(lctx *c, size_t b, int64_t t, double y, rnd_tmark_kind k, uint64_t d)
+{
+    rnd_layout *L = c->lay;
+    rnd_tmark *mk = PUSH(L->tmarks, L->ntmarks, c->cap_tmarks);
+    if (mk == NULL)
+        return -1;
+    *mk = (rnd_tmark){.bracket = b, .t = t, .y = y, .kind = (uint8_t)k, .duration = d};
+    return 0;
+}
+
 static int make_brackets(lctx *c, double y_top, double y_end)
 {
     rnd_layout *L = c->lay;
     size_t open[2][TCP_TIMER_COUNT];
+    int64_t fired_at[2][TCP_TIMER_COUNT]; /* when the timer last expired, or -1 */
+    L->ntmarks = 0;
+    for (int e = 0; e < 2; e++)
+        for (int k = 0; k < TCP_TIMER_COUNT; k++)
+            fired_at[e][k] = -1;
     for (int e = 0; e < 2; e++)
         for (int k = 0; k < TCP_TIMER_COUNT; k++)
             open[e][k] = SIZE_MAX;
@@ -460,6 +475,9 @@ static int make_brackets(lctx *c, double y_top, double y_end)
             continue;
         o = &open[r->ep][e->u.timer.timer];
         if (e->u.timer.action == TRACE_TIMER_ARM) {
+            rnd_tmark_kind mk = *o != SIZE_MAX                              ? RND_TMARK_RESTART
+                                : fired_at[r->ep][e->u.timer.timer] == r->t ? RND_TMARK_BACKOFF
+                                                                            : RND_TMARK_ARM;
             if (*o == SIZE_MAX) {
                 b = PUSH(L->brackets, L->nbrackets, c->cap_brackets);
                 if (b == NULL)
@@ -473,6 +491,8 @@ static int make_brackets(lctx *c, double y_top, double y_end)
                 *o = L->nbrackets - 1;
             }
             L->brackets[*o].duration = e->u.timer.duration;
+            if (add_mark(c, *o, r->t, timer_y(L, i), mk, e->u.timer.duration) != 0)
+                return -1;
             continue;
         }
         if (*o == SIZE_MAX) { /* armed before the selection */
@@ -495,6 +515,11 @@ static int make_brackets(lctx *c, double y_top, double y_end)
         b->fired = e->u.timer.action == TRACE_TIMER_FIRE;
         if (b->fired && e->u.timer.duration > 0)
             b->duration = e->u.timer.duration;
+        if (add_mark(c, *o, r->t, b->y1, b->fired ? RND_TMARK_EXPIRY : RND_TMARK_CANCEL,
+                     b->fired ? e->u.timer.duration : 0) != 0)
+            return -1;
+        if (b->fired)
+            fired_at[r->ep][e->u.timer.timer] = r->t;
         *o = SIZE_MAX;
     }
     for (int e = 0; e < 2; e++)
@@ -544,6 +569,7 @@ static int make_notes(lctx *c)
         n->ep = r->ep;
         n->font = RND_FONT_NOTE;
         n->anchor_y = r->y;
+        n->ev = (size_t)(c->m->ev[r->ref] - c->m->base);
         rnd_fmt_app(c->m->ev[r->ref], n->text, sizeof n->text);
     }
     for (size_t i = 0; i < L->nbrackets; i++) {
@@ -556,6 +582,7 @@ static int make_notes(lctx *c)
             return -1;
         memset(n, 0, sizeof *n);
         n->ep = b->ep;
+        n->ev = SIZE_MAX;
         n->font = RND_FONT_SMALL;
         /* an RTO's label goes by its expiry, where the retransmission follows; others centred */
         n->anchor_y = b->timer == TCP_TIMER_RTO ||
@@ -738,6 +765,7 @@ static void make_ticks(lctx *c)
         memcpy(tk->text, txt, sizeof txt);
         memcpy(prev, txt, sizeof txt);
         tk->y = r->y;
+        tk->t = r->t;
         tk->box.w = tw(c, RND_FONT_SMALL, txt);
         tk->box.h = h;
         tk->box.x = L->axis_x - tk->box.w;
@@ -794,6 +822,7 @@ void rnd_layout_free(rnd_layout *lay)
     free(lay->labels);
     free(lay->sboxes);
     free(lay->brackets);
+    free(lay->tmarks);
     free(lay->notes);
     free(lay->breaks);
     free(lay->ticks);
@@ -854,6 +883,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     }
     st = style;
     lay->style = *st;
+    lay->axis = RND_AXIS_EVENTS;
     memset(&c, 0, sizeof c);
     c.lay = lay;
     c.m = m;
@@ -1058,6 +1088,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             b->ep = (uint8_t)ep;
             b->state = (uint8_t)m->init_state[ep];
             b->initial = true;
+            b->ev = SIZE_MAX;
             b->corrected = false;
             snprintf(b->caption, sizeof b->caption, "%s", m->init_assumed[ep] ? "assumed" : "");
             set_caption(&c, b);
@@ -1080,6 +1111,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             b->ep = r->ep;
             b->state = e->u.state.to;
             b->initial = false;
+            b->ev = (size_t)(e - m->base);
             b->corrected = (m->ev_flags[r->ref] & RND_EVF_CORRECTED) != 0;
             snprintf(b->caption, sizeof b->caption, "%s", b->corrected ? "corrected" : "");
             set_caption(&c, b);

@@ -35,15 +35,16 @@ typedef double (*rnd_measure_fn)(void *ctx, rnd_font f, const char *text);
 
 typedef struct rnd_style {
     double font_size[RND_FONT_COUNT];
-    double line_h;    /* line height as a multiple of the font size (1.25) */
-    double margin;    /* around the canvas (16) */
-    double pad;       /* small gap between things (4) */
-    double delay_px;  /* vertical extent of one one-way delay when shown to scale (96) */
-    double gap_max;   /* quiet stretches taller than this are compressed (4 x delay_px) */
-    double break_h;   /* height of a compressed break (34) */
-    double min_lanes; /* smallest distance between the lifelines (420) */
-    double min_slant; /* an arrival is at least this far below its send (10) */
-    double page_h;    /* PDF page height; 0 = width x sqrt(2) */
+    double line_h;     /* line height as a multiple of the font size (1.25) */
+    double margin;     /* around the canvas (16) */
+    double pad;        /* small gap between things (4) */
+    double delay_px;   /* vertical extent of one one-way delay when shown to scale (96) */
+    double gap_max;    /* quiet stretches taller than this are compressed (4 x delay_px) */
+    double break_h;    /* height of a compressed break (34) */
+    double min_lanes;  /* smallest distance between the lifelines (420) */
+    double min_slant;  /* an arrival is at least this far below its send (10) */
+    double page_h;     /* PDF page height; 0 = width x sqrt(2) */
+    uint8_t time_axis; /* rnd_time_axis (rnd.h) */
 } rnd_style;
 
 void rnd_style_default(rnd_style *s);
@@ -103,6 +104,7 @@ typedef struct rnd_sbox {
     bool initial;     /* the state at the start of a partial selection, or assumed by the replay */
     bool corrected;   /* capture: reached by the replay's correction of a wrong inference */
     char caption[16]; /* "assumed", "corrected" or "" */
+    size_t ev;        /* index in the trace of its state event, or SIZE_MAX (initial) */
     rnd_rect caption_box; /* under the box */
 } rnd_sbox;
 
@@ -117,12 +119,31 @@ typedef struct rnd_bracket {
     size_t note;       /* its label among notes, or SIZE_MAX */
 } rnd_bracket;
 
+/* What happened to a timer at one instant of its bracket (layout JSON "marks"). */
+typedef enum rnd_tmark_kind {
+    RND_TMARK_ARM,     /* armed: the bracket starts */
+    RND_TMARK_RESTART, /* armed again while running (RFC 6298 5.3: new data acknowledged) */
+    RND_TMARK_BACKOFF, /* armed again right after it expired, with the backed-off value */
+    RND_TMARK_EXPIRY,  /* fired: the bracket ends */
+    RND_TMARK_CANCEL,  /* stopped: the bracket ends */
+    RND_TMARK_COUNT
+} rnd_tmark_kind;
+
+typedef struct rnd_tmark {
+    size_t bracket;
+    int64_t t;
+    double y;
+    uint8_t kind;      /* rnd_tmark_kind */
+    uint64_t duration; /* arm, restart, backoff: the timeout set; expiry: how long it ran */
+} rnd_tmark;
+
 typedef struct rnd_note {
     rnd_rect box;
     double anchor_y; /* the event's y; the note may sit lower to avoid another */
     uint8_t ep;
     uint8_t font; /* RND_FONT_NOTE for app calls, RND_FONT_SMALL for timer labels */
     bool right;   /* text right-aligned in its box (client side) */
+    size_t ev;    /* index in the trace of its app event, or SIZE_MAX (a timer's label) */
     char text[96];
 } rnd_note;
 
@@ -136,6 +157,7 @@ typedef struct rnd_break {
 typedef struct rnd_tick {
     rnd_rect box; /* the text */
     double y;
+    int64_t t; /* the time it names (us) */
     char text[24];
 } rnd_tick;
 
@@ -162,6 +184,7 @@ typedef struct rnd_page {
 
 typedef struct rnd_layout {
     rnd_style style;
+    uint8_t axis; /* rnd_time_axis that was built */
     double width, height;
     double lane_x[2];
     double body_y0, body_y1; /* lifelines run from body_y0 to body_y1 */
@@ -185,6 +208,8 @@ typedef struct rnd_layout {
     size_t nsboxes;
     rnd_bracket *brackets;
     size_t nbrackets;
+    rnd_tmark *tmarks; /* in time order */
+    size_t ntmarks;
     rnd_note *notes;
     size_t nnotes;
     rnd_break *breaks;

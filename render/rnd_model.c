@@ -545,6 +545,7 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         rnd_options_default(&def);
         opts = &def;
     }
+    m->base = tr->ev;
     m->conn = opts->conn == RND_CONN_FIRST ? rnd_first_conn(tr) : opts->conn;
     m->capture = meta->capture;
     m->one_way = meta->one_way;
@@ -623,6 +624,8 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
             }
             memset(s, 0, sizeof *s);
             s->id = e->id;
+            s->ev_send = i;
+            s->ev_arr[0] = s->ev_arr[1] = s->ev_drop = SIZE_MAX;
             s->ep = ep;
             s->seg = e->seg;
             s->t_send = (int64_t)e->t;
@@ -637,14 +640,18 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         }
         case TRACE_RECV: {
             size_t k = idmap_get(&map, e->id);
-            if (k != SIZE_MAX && x.all[k].n_arr < 2)
+            if (k != SIZE_MAX && x.all[k].n_arr < 2) {
+                x.all[k].ev_arr[x.all[k].n_arr] = i;
                 x.all[k].t_arr[x.all[k].n_arr++] = (int64_t)e->t;
+            }
             break;
         }
         case TRACE_DROP: {
             size_t k = idmap_get(&map, e->id);
-            if (k != SIZE_MAX)
+            if (k != SIZE_MAX) {
                 x.all[k].lost = true;
+                x.all[k].ev_drop = i;
+            }
             break;
         }
         case TRACE_NOTE: { /* a note about a segment: the replay taking back an inferred loss */

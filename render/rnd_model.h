@@ -39,6 +39,9 @@ typedef struct rnd_mseg {
     tcp_seg seg;         /* as sent */
     uint32_t dseq, dack; /* sequence and acknowledgment numbers to print */
     char tag[64];        /* second label line ("RTO retransmission, RTO 1.0 s"), or "" */
+    size_t ev_send;      /* index in the trace of the send event */
+    size_t ev_arr[2];    /* of the arrival events (SIZE_MAX: none) */
+    size_t ev_drop;      /* of the drop event (SIZE_MAX: none) */
 } rnd_mseg;
 
 /* rnd_model.ev_flags */
@@ -51,10 +54,11 @@ enum {
 typedef struct rnd_model {
     rnd_mseg *seg;
     size_t nseg;
-    const trace_event **ev; /* state, timer and app events of the selection, in time order */
-    int64_t *ev_t;          /* their times on the diagram (captures: moved like the segments) */
-    uint8_t *ev_flags;      /* RND_EVF_* */
-    size_t *ev_seg;         /* captures: the segment (index in seg) that caused it, or SIZE_MAX */
+    const trace_event *base; /* the trace's first event: ev[i] - base is its index in the trace */
+    const trace_event **ev;  /* state, timer and app events of the selection, in time order */
+    int64_t *ev_t;           /* their times on the diagram (captures: moved like the segments) */
+    uint8_t *ev_flags;       /* RND_EVF_* */
+    size_t *ev_seg;          /* captures: the segment (index in seg) that caused it, or SIZE_MAX */
     size_t nev;
     int64_t t_first, t_last; /* span of everything selected */
     uint32_t conn;
