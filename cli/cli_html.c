@@ -151,7 +151,8 @@ static int put_data(FILE *out, const trace_buf *tb, const cli_options *o, const 
                      .header_done = true};
     for (size_t i = 0; i < tb->n; i++) {
         cli_json_emit(&json, &tb->ev[i]);
-        cli_text_emit(&text, &tb->ev[i]);
+        if (tb->ev[i].kind != TRACE_TCB) /* the list shows events; the panels show the TCBs */
+            cli_text_emit(&text, &tb->ev[i]);
     }
     int rc = 0;
     if (fclose(jm) != 0 || fclose(tm) != 0)

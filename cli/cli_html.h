@@ -1,7 +1,7 @@
 /*
  * cli_html.h - `-o FILE.html`: the explorer page of a trace (docs/explorer.md).  The page's data
  * is the trace as tcpsim prints it: every record of `--json -v` (events and TCB records), the
- * line of the text trace of each, and the TCP header bytes of every segment (capture/
+ * line of the text trace of each event, and the TCP header bytes of every segment (capture/
  * cap_export.h); render/rnd_html.h writes the page around it.
  */
 #ifndef TCPSIM_CLI_HTML_H

@@ -100,10 +100,12 @@ static int drain(sim_net *net, uint8_t i)
             return sent;
         }
         int rc = sim_link_send(net, i, &seg);
+        if (net->tcb && rc >= 0) /* the TCB as the segment leaves (SND.NXT past it), then */
+            sim_net_tcb(net, i);
         release_held(net);
         if (rc < 0)
             return -1;
-        if (net->tcb)
+        if (net->tcb) /* with what producing it did (a timer armed) */
             sim_net_tcb(net, i);
         sent = 1;
     }

@@ -80,6 +80,7 @@
   /* ---- page head ---------------------------------------------------------------------- */
   $('title').textContent = D.title || 'tcpsim';
   $('subtitle').textContent = D.description || '';
+  $('top').querySelector('.title').title = (D.title || '') + ': ' + (D.description || '');
   var connSel = $('conn');
   connList.forEach(function (c) {
     var a = D.conns && D.conns[c];
@@ -183,15 +184,22 @@
       if (L.title) g.appendChild(sv('text', { x: 12, y: 24, 'font-size': 15, 'font-weight': 700 }, L.title));
       if (L.subtitle) g.appendChild(sv('text', { x: 12, y: 42, 'font-size': 11, fill: '#6b7280' }, L.subtitle));
     }
+    var conn = D.conns && D.conns[c];
     L.lanes.forEach(function (ln) {
       var y1 = L.body ? L.body.y1 : 0, y2 = L.body ? L.body.y2 : L.canvas.h;
       g.appendChild(sv('line', { x1: ln.x, x2: ln.x, y1: Math.max(y1, top), y2: Math.min(y2, bot),
                                  stroke: ln.name === 'client' ? 'var(--client)' : 'var(--server)', 'stroke-width': 2 }));
-      var hy = Math.max(top + 14, y1 - 26);
-      g.appendChild(sv('text', { x: ln.x, y: hy, 'text-anchor': 'middle', 'font-size': 13, 'font-weight': 700,
-                                 fill: ln.name === 'client' ? 'var(--client)' : 'var(--server)' }, ln.head || ln.name));
-      if (ln.addr) g.appendChild(sv('text', { x: ln.x, y: hy + 13, 'text-anchor': 'middle', 'font-size': 10, fill: '#6b7280' }, ln.addr));
     });
+    function heads(parent, hy) {
+      L.lanes.forEach(function (ln) {
+        var addr = conn ? conn[ln.name] : ln.addr;
+        parent.appendChild(sv('text', { x: ln.x, y: hy, 'text-anchor': 'middle', 'font-size': 13, 'font-weight': 700,
+                                        fill: ln.name === 'client' ? 'var(--client)' : 'var(--server)' }, ln.head || ln.name));
+        if (addr) parent.appendChild(sv('text', { x: ln.x, y: hy + 13, 'text-anchor': 'middle', 'font-size': 10, fill: '#6b7280' }, addr));
+      });
+    }
+    var y1b = L.body ? L.body.y1 : 60;
+    if (top < y1b - 30) heads(g, y1b - 26);
     (L.breaks || []).forEach(function (b) {
       if (b.y2 < top || b.y1 > bot) return;
       g.appendChild(sv('rect', { x: 0, y: b.y1, width: w, height: b.y2 - b.y1, fill: '#eef0f3' }));
@@ -253,6 +261,13 @@
       else if (a.tag) ga.appendChild(sv('text', { x: tx, y: ty + 12, 'text-anchor': anchor, 'font-size': 10, fill: '#b91c1c' }, a.tag));
       g.appendChild(ga);
     });
+    if (top >= y1b - 30) { /* scrolled: the lane heads stay at the top */
+      var band = sv('g', {});
+      band.appendChild(sv('rect', { x: 0, y: top, width: w, height: 36, fill: '#fff' }));
+      band.appendChild(sv('line', { x1: 0, x2: w, y1: top + 36, y2: top + 36, stroke: '#e5e7eb' }));
+      heads(band, top + 14);
+      g.appendChild(band);
+    }
   }
   function localIndex(k) {
     var evs = connEvents[evConn[k]];
@@ -289,7 +304,7 @@
       var r = rec(k);
       var d = el('div', { 'class': 'ev ' + r.ep + (k === sel ? ' sel' : '') + (hitSet && hitSet.has(k) ? ' hit' : ''), 'data-i': k });
       d.appendChild(el('span', { 'class': 'n' }, '#' + k));
-      d.appendChild(document.createTextNode(texts[evRec[k]]));
+      d.appendChild(document.createTextNode(texts[k]));
       evRows.appendChild(d);
     }
   }
@@ -310,7 +325,7 @@
     var q = search.value.toLowerCase();
     if (!q) { hits = hitSet = null; $('matches').textContent = ''; drawEvents(); return; }
     hits = [];
-    for (var k = 0; k < N; k++) if (texts[evRec[k]].toLowerCase().indexOf(q) >= 0) hits.push(k);
+    for (var k = 0; k < N; k++) if (texts[k].toLowerCase().indexOf(q) >= 0) hits.push(k);
     hitSet = new Set(hits);
     $('matches').textContent = hits.length + ' match' + (hits.length === 1 ? '' : 'es');
     drawEvents();
@@ -358,28 +373,29 @@
     return '';
   }
   function prevTcb(side, k) {
-    /* the snapshot of this endpoint before the one shown at event k */
-    var cur = tcbOf[side][k];
-    for (var j = k - 1; j >= 0; j--) {
-      if (evConn[j] !== evConn[k]) continue;
-      if (tcbOf[side][j] !== cur) return tcbOf[side][j] >= 0 ? recs[tcbOf[side][j]] : null;
-    }
-    return null;
+    /* the snapshot shown at the connection's previous event, when it differs from this one's:
+     * what changed at this step is highlighted */
+    var cur = tcbOf[side][k], evs = connEvents[evConn[k]], j = localIndex(k);
+    if (j === 0) return null;
+    var before = tcbOf[side][evs[j - 1]];
+    return before !== cur && before >= 0 ? recs[before] : null;
   }
   function bar(parts, marks, total) {
-    var s = sv('svg', { viewBox: '0 0 260 30', preserveAspectRatio: 'none' });
+    var s = sv('svg', { viewBox: '0 0 280 44' });
     var x = 0;
     parts.forEach(function (p) {
-      var w = total > 0 ? 260 * p[0] / total : 0;
-      if (w > 0) s.appendChild(sv('rect', { x: x, y: 6, width: w, height: 14, fill: p[1] }));
+      var w = total > 0 ? 280 * p[0] / total : 0;
+      if (w > 0) s.appendChild(sv('rect', { x: x, y: 14, width: w, height: 14, fill: p[1] }));
       x += w;
     });
-    s.appendChild(sv('rect', { x: 0.5, y: 6, width: 259, height: 14, fill: 'none', stroke: '#9aa3af' }));
-    marks.forEach(function (m) {
+    s.appendChild(sv('rect', { x: 0.5, y: 14, width: 279, height: 14, fill: 'none', stroke: '#9aa3af' }));
+    marks.forEach(function (m, n) {
       if (m[0] < 0 || total <= 0) return;
-      var mx = Math.min(259, 260 * m[0] / total);
-      s.appendChild(sv('line', { x1: mx, x2: mx, y1: 1, y2: 26, stroke: m[1], 'stroke-width': 2 }));
-      s.appendChild(sv('text', { x: Math.min(mx + 2, 220), y: 29, 'font-size': 7, fill: m[1] }, m[2]));
+      var mx = Math.min(279, 280 * m[0] / total), above = n % 2 === 0;
+      s.appendChild(sv('line', { x1: mx, x2: mx, y1: above ? 10 : 14, y2: above ? 28 : 32, stroke: m[1], 'stroke-width': 2 }));
+      var right = mx > 180;
+      s.appendChild(sv('text', { x: right ? mx - 3 : mx + 3, y: above ? 10 : 41, 'font-size': 10, fill: m[1],
+                                 'text-anchor': right ? 'end' : 'start' }, m[2]));
     });
     return s;
   }
@@ -406,6 +422,9 @@
     if (t && t.blocked) sec.appendChild(el('div', { 'class': 'blocked' }, t.blocked + '() is blocked' +
       (t.blocked === 'write' ? ': the send buffer is full' : ': waiting for the handshake')));
     if (!t) sec.appendChild(el('div', { 'class': 'note' }, 'No TCB yet: a CLOSED endpoint has none (RFC 9293 3.3.2).'));
+    else if (inferred.size) sec.appendChild(el('div', { 'class': 'note' }, '* inferred: a capture shows what an endpoint sent, not what it holds; ' +
+      'these values rest on an assumption (the model\u2019s RFC values, or a packet seen on its way in).'));
+    else if (D.capture) sec.appendChild(el('div', { 'class': 'note' }, 'The observer endpoint\u2019s values, from the capture.'));
     var tb = el('table');
     ORDER.forEach(function (name) {
       if (name === 'state') return;
@@ -460,8 +479,6 @@
       box2.appendChild(legend([['unread', '#a78bfa'], ['out of order', '#f472b6']]));
       sec.appendChild(box2);
     }
-    if (inferred.size) sec.appendChild(el('div', { 'class': 'note' }, '* inferred from the capture: the observer endpoint could only assume these values (docs/trace-format.md).'));
-    else if (D.capture) sec.appendChild(el('div', { 'class': 'note' }, 'Values of the observer endpoint that the capture shows.'));
   }
 
   /* ---- the header panel --------------------------------------------------------------- */
@@ -565,9 +582,10 @@
     var dir = sent[1] > sent[0] ? 'server' : 'client';
     $('tseq-dir').textContent = 'data sent by the ' + dir + ' (sequence numbers relative to its ISN)';
     var base = null, t0 = Infinity, t1 = -Infinity, s1 = 1;
-    var segs = [], acks = [];
+    var segs = [], acks = [], drops = [];
     evs.forEach(function (g) {
       var r = rec(g);
+      if (r.ev === 'drop' && r.ep === dir && base !== null) drops.push([r.t, (r.seg.seq - base) >>> 0]);
       if (r.ev !== 'send') return;
       if (r.ep === dir) {
         if (base === null) base = (r.seg.flags.indexOf('SYN') >= 0 ? r.seg.seq : r.seg.seq - 1);
@@ -614,12 +632,15 @@
     });
     tsSvg.appendChild(sv('path', { d: d, stroke: dir === 'client' ? '#1f5fa8' : '#a8431f', 'stroke-width': 1.6 }));
     if (dr) tsSvg.appendChild(sv('path', { d: dr, stroke: '#c81e1e', 'stroke-width': 2 }));
+    var dx = '';
+    drops.forEach(function (p) { var x = X(p[0]), y = Y(p[1]); dx += 'M' + (x - 4) + ' ' + (y - 4) + 'l8 8m0 -8l-8 8'; });
+    if (dx) tsSvg.appendChild(sv('path', { d: dx, stroke: '#c81e1e', 'stroke-width': 1.5 }));
     tsSvg.appendChild(sv('line', { id: 'tseq-cursor', x1: 0, x2: 0, y1: T, y2: H - B, stroke: '#b45309', 'stroke-width': 1.5 }));
     var lg = sv('g', { 'font-size': 9 });
     lg.appendChild(sv('text', { x: L + 6, y: T + 9, fill: dir === 'client' ? '#1f5fa8' : '#a8431f' }, '| segments'));
     lg.appendChild(sv('text', { x: L + 66, y: T + 9, fill: '#6b7280' }, '\u2014 ACK'));
     lg.appendChild(sv('text', { x: L + 106, y: T + 9, fill: '#059669' }, '- - ACK + window'));
-    lg.appendChild(sv('text', { x: L + 186, y: T + 9, fill: '#c81e1e' }, '| retransmission'));
+    lg.appendChild(sv('text', { x: L + 186, y: T + 9, fill: '#c81e1e' }, '| retransmission  \u00d7 lost'));
     tsSvg.appendChild(lg);
   }
   function moveTseqCursor(k) {
