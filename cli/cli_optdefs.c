@@ -97,16 +97,21 @@ const cli_optdef cli_optdefs[] = {
      .code = O_JSON,
      .help = "JSON Lines, one event per line (docs/trace-format.md)"},
     {.lng = "quiet", .shrt = 'q', .help = "no trace on standard output"},
-    {.lng = "verbose", .shrt = 'v', .help = "also show cwnd changes and delayed-ACK timers"},
+    {.lng = "verbose",
+     .shrt = 'v',
+     .help = "also show cwnd changes, delayed-ACK timers and the endpoints' TCBs (tcb records, "
+             "in --json too)"},
 
     {.heading = "Diagrams",
-     .help = "Drawn with cairo; the format follows the extension: .png, .svg or .pdf."},
+     .help = "Drawn with cairo; the format follows the extension: .png, .svg or .pdf; .html "
+             "writes the explorer page (docs/explorer.md)."},
     {.lng = "output",
      .shrt = 'o',
      .arg = "FILE",
-     .ext = "png|svg|pdf",
-     .help = "draw the sequence (ladder) diagram; with --scenario all, a directory that gets "
-             "every scenario as PNG and SVG and an index.md"},
+     .ext = "png|svg|pdf|html",
+     .help = "draw the sequence (ladder) diagram, or write FILE.html, a page that steps through "
+             "the trace with both endpoints' TCBs; with --scenario all, a directory that gets "
+             "every scenario as PNG, SVG and HTML, an index.md and an index.html"},
     {.lng = "graph",
      .code = O_GRAPH,
      .arg = "tseq|ladder",
