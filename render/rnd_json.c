@@ -131,6 +131,12 @@ static void write_arrows(FILE *fp, const rnd_layout *lay, const rnd_model *m)
         jnum(fp, a->to.x);
         fputs(",\"y_recv\":", fp);
         jnum(fp, a->to.y);
+        fputs(",\"y_end\":", fp);
+        jnum(fp, a->y_end);
+        fputs(",\"fan_send\":", fp);
+        jnum(fp, a->fan_from);
+        fputs(",\"fan_recv\":", fp);
+        jnum(fp, a->fan_to);
         fprintf(fp, ",\"style\":\"%s\",\"kind\":\"%s\",\"lost\":%s,\"duplicate\":%s",
                 style_name(a->style),
                 s->lost    ? "lost"
@@ -299,7 +305,16 @@ int rnd_json_write(FILE *fp, const rnd_layout *lay, const rnd_model *m)
     fputs(",\"y2\":", fp);
     jnum(fp, lay->body_y1);
     fprintf(fp, "},\"px_per_ms\":");
-    jnum(fp, lay->pxus * 1000.0);
+    fprintf(fp, "%.6f", lay->pxus * 1000.0);
+    fputs(",\"fan_step\":", fp);
+    jnum(fp, lay->fan_step);
+    fputs(",\"stretches\":[", fp);
+    for (size_t i = 0; i < lay->nstretches; i++) {
+        fprintf(fp, "%s{\"from_us\":%lld,\"to_us\":%lld,\"y\":", i ? "," : "",
+                (long long)lay->stretches[i].t0, (long long)lay->stretches[i].t1);
+        fprintf(fp, "%.4f}", lay->stretches[i].y0);
+    }
+    fputs("]", fp);
     fputs(",\n\"lanes\":[", fp);
     for (int ep = 0; ep < 2; ep++) {
         fprintf(fp, "%s{\"name\":\"%s\",\"x\":", ep ? "," : "", trace_ep_name((unsigned)ep));

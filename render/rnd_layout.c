@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rnd_layout_time.h"
+#include "rnd_place.h"
 #include "rnd_text.h"
 #include "tcp_state.h"
 
@@ -69,6 +71,7 @@ typedef struct lctx {
     double state_half; /* half the widest state box */
     double inset;      /* labels start this far from their lifeline */
     double bracket_dx; /* timer brackets sit this far outside the lifeline */
+    double note_gap;   /* margin notes start this far outside the brackets */
     double margin_w[2];
     size_t cap_rows, cap_arrows, cap_labels, cap_sboxes, cap_brackets, cap_notes, cap_breaks,
         cap_ticks, cap_tmarks;
@@ -300,6 +303,8 @@ double rnd_layout_y_of(const rnd_layout *lay, int64_t t)
 {
     size_t lo = 0, hi = lay->nrows;
     const rnd_row *r = lay->rows;
+    if (lay->nstretches > 0)
+        return rnd_time_y(lay, t);
     if (lay->nrows == 0)
         return lay->body_y0;
     if (t <= r[0].t)
@@ -534,6 +539,11 @@ static int make_brackets(lctx *c, double y_top, double y_end)
         rnd_bracket *b = &L->brackets[i];
         /* the persist timer gets its own track, so it does not run into the RTO before it */
         double dx = c->bracket_dx + (b->timer == TCP_TIMER_PERSIST ? 8.0 : 0.0);
+        if (c->lay->axis == RND_AXIS_TRUE) /* each kind its own track */
+            dx = c->bracket_dx + (b->timer == TCP_TIMER_PERSIST || b->timer == TCP_TIMER_TIME_WAIT
+                                      ? 8.0
+                                  : b->timer == TCP_TIMER_DELACK ? 16.0
+                                                                 : 0.0);
         b->x = L->lane_x[b->ep] + (b->ep == TRACE_CLIENT ? -dx : dx);
     }
     return 0;
@@ -618,7 +628,8 @@ static int place_notes(lctx *c)
         for (size_t k = 0; k < n; k++) {
             rnd_note *t = &L->notes[ord[k].i];
             double y = dmax(t->anchor_y - t->box.h / 2, bottom + 1.0);
-            double edge = L->lane_x[ep] + (ep == TRACE_CLIENT ? -1 : 1) * (c->bracket_dx + 15.0);
+            double edge =
+                L->lane_x[ep] + (ep == TRACE_CLIENT ? -1 : 1) * (c->bracket_dx + c->note_gap);
             t->box.y = y;
             t->right = ep == TRACE_CLIENT;
             t->box.x = ep == TRACE_CLIENT ? edge - t->box.w : edge;
@@ -825,6 +836,7 @@ void rnd_layout_free(rnd_layout *lay)
     free(lay->tmarks);
     free(lay->notes);
     free(lay->breaks);
+    free(lay->stretches);
     free(lay->ticks);
     free(lay->pages);
     memset(lay, 0, sizeof *lay);
@@ -873,7 +885,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     rnd_style defst;
     const rnd_style *st;
     double oneway, y, left, right, body_top, shift, head_w[2], y_end, wmax, lanes;
-    bool initial = false;
+    bool initial = false, truetime;
     int rc = RND_ERUNTIME;
 
     memset(lay, 0, sizeof *lay);
@@ -883,7 +895,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     }
     st = style;
     lay->style = *st;
-    lay->axis = RND_AXIS_EVENTS;
+    lay->axis = st->time_axis == RND_AXIS_EVENTS ? RND_AXIS_EVENTS : RND_AXIS_TRUE;
     memset(&c, 0, sizeof c);
     c.lay = lay;
     c.m = m;
@@ -900,9 +912,34 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             dmax(c.state_half, (tw(&c, RND_FONT_STATE, tcp_state_name((tcp_state)s)) + 14.0) / 2);
     c.inset = c.state_half + 8.0;
     c.bracket_dx = c.state_half + 9.0;
+    c.note_gap = 15.0;
+    truetime = lay->axis == RND_AXIS_TRUE;
+    if (truetime) { /* state boxes beside the lifeline, between it and the timer brackets */
+        c.inset = 10.0;
+        c.bracket_dx = 2 * c.state_half + 4.0 + 9.0;
+        c.note_gap = 25.0;
+    }
 
     /* vertical: rows (relative), labels */
-    if (add_rows(&c) != 0 || place_rows(&c) != 0 || make_labels(&c) != 0)
+    if (add_rows(&c) != 0)
+        goto out;
+    if (truetime) {
+        rnd_time_params tp = {.pxus = c.pxus,
+                              .gap_max = st->gap_max,
+                              .break_h = st->break_h,
+                              .fan_step = st->fan_step,
+                              .y_first = lh(&c, RND_FONT_LABEL) + lh(&c, RND_FONT_TAG) + 8.0,
+                              .pre = 16.0,
+                              .post = lh(&c, RND_FONT_LABEL) + lh(&c, RND_FONT_TAG) + 12.0,
+                              .max_body = st->max_body};
+        rnd_time_order_rows(lay, m);
+        if (rnd_time_place_rows(lay, m, &tp) != 0)
+            goto out;
+        c.pxus = lay->pxus;
+    } else if (place_rows(&c) != 0) {
+        goto out;
+    }
+    if (make_labels(&c) != 0)
         goto out;
 
     /* horizontal */
@@ -927,11 +964,18 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
         rnd_fmt_ms(m->t_first, lay->decimals, big, sizeof big);
         lay->axis_x = dmax(lay->axis_x, st->margin + tw(&c, RND_FONT_SMALL, big));
     }
-    left = lay->axis_x + 14.0 + c.margin_w[0] + 15.0 + c.bracket_dx;
+    left = lay->axis_x + 14.0 + c.margin_w[0] + c.note_gap + c.bracket_dx;
     left = dmax(left, st->margin + head_w[0] / 2);
-    right = c.bracket_dx + 15.0 + c.margin_w[1] + st->margin;
+    right = c.bracket_dx + c.note_gap + c.margin_w[1] + st->margin;
     right = dmax(right, head_w[1] / 2 + st->margin);
-    lanes = dmax(lane_distance(&c), (head_w[0] + head_w[1]) / 2 + 40.0);
+    if (truetime) { /* labels are placed along the arrows: the widest one must fit */
+        lanes = st->min_lanes_true;
+        for (size_t i = 0; i < lay->nlabels; i++)
+            lanes = dmax(lanes, lay->labels[i].box.w + 2 * c.inset + 24.0);
+    } else {
+        lanes = lane_distance(&c);
+    }
+    lanes = dmax(lanes, (head_w[0] + head_w[1]) / 2 + 40.0);
     wmax =
         dmax(tw(&c, RND_FONT_TITLE, m->title), tw(&c, RND_FONT_FOOT, m->subtitle)) + 2 * st->margin;
     if (left + lanes + right < wmax)
@@ -975,6 +1019,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     shift = body_top;
     for (size_t i = 0; i < lay->nrows; i++)
         lay->rows[i].y += shift;
+    for (size_t i = 0; i < lay->nstretches; i++)
+        lay->stretches[i].y0 += shift;
     for (size_t i = 0; i < lay->nlabels; i++) {
         rnd_label *lb = &lay->labels[i];
         lb->box.y += shift;
@@ -999,16 +1045,27 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     {
         /* the y of each segment's send and arrival rows */
         double *ys = malloc((m->nseg * 3 + 1) * sizeof *ys);
+        double *fans = calloc(m->nseg * 3 + 1, sizeof *fans);
         rnd_point cross[8]; /* the latest crosses of lost segments */
         size_t ncross = 0, ring = 0;
-        if (ys == NULL)
+        if (ys == NULL || fans == NULL) {
+            free(ys);
+            free(fans);
             goto out;
+        }
         for (size_t i = 0; i < lay->nrows; i++) {
             const rnd_row *r = &lay->rows[i];
+            size_t at = SIZE_MAX;
             if (r->kind == RND_ROW_SEND)
-                ys[r->ref * 3] = r->y;
+                at = r->ref * 3;
             else if (r->kind == RND_ROW_ARRIVE)
-                ys[(r->ref / 2) * 3 + 1 + r->ref % 2] = r->y;
+                at = (r->ref / 2) * 3 + 1 + r->ref % 2;
+            else if (r->kind == RND_ROW_MARK)
+                at = r->ref * 3 + 1;
+            if (at != SIZE_MAX && r->kind != RND_ROW_MARK)
+                ys[at] = r->y;
+            if (at != SIZE_MAX)
+                fans[at] = r->fan;
         }
         for (size_t k = 0; k < m->nseg; k++) {
             const rnd_mseg *s = &m->seg[k];
@@ -1019,13 +1076,19 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
                 rnd_arrow *a = &lay->arrows[lay->narrows++];
                 int64_t t_end = s->lost ? s->t_lost : s->t_send + (int64_t)m->one_way;
                 /* to scale, even if a compressed gap follows the send */
-                double yend = dmax(rnd_layout_y_of(lay, t_end),
-                                   from.y + (double)(t_end - s->t_send) * lay->pxus);
+                double yend = truetime ? rnd_layout_y_of(lay, t_end) + fans[k * 3 + 1]
+                                       : dmax(rnd_layout_y_of(lay, t_end),
+                                              from.y + (double)(t_end - s->t_send) * lay->pxus);
                 /* a lost segment ends part-way; crosses of losses sent close together are
                  * staggered along their arrows so that they do not sit on each other */
                 static const double fs[] = {0.55, 0.4, 0.7, 0.28, 0.82};
                 double f = 1.0;
-                yend = dmax(yend, from.y + 12.0);
+                if (!truetime)
+                    yend = dmax(yend, from.y + 12.0);
+                a->y_end = yend;
+                a->t_end = t_end;
+                a->fan_from = fans[k * 3];
+                a->fan_to = fans[k * 3 + 1];
                 if (!s->lost)
                     y_end = dmax(y_end, yend + 6.0);
                 for (size_t q = 0; s->lost && q < sizeof fs / sizeof fs[0]; q++) {
@@ -1056,6 +1119,10 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
                 rnd_arrow *a = &lay->arrows[lay->narrows++];
                 a->from = from;
                 a->to = (rnd_point){lay->lane_x[dst], ys[k * 3 + 1 + n]};
+                a->y_end = a->to.y;
+                a->t_end = s->t_arr[n];
+                a->fan_from = fans[k * 3];
+                a->fan_to = fans[k * 3 + 1 + n];
                 a->lost = false;
                 a->style = s->style;
                 a->ep = src;
@@ -1066,6 +1133,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             }
         }
         free(ys);
+        free(fans);
     }
 
     /* state boxes */
@@ -1118,6 +1186,9 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
         }
     }
 
+    if (truetime && rnd_place_boxes(lay, 4.0) != 0)
+        goto out;
+
     /* brackets and notes again, now with real coordinates */
     lay->nbrackets = 0;
     lay->nnotes = 0;
@@ -1129,7 +1200,10 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
         y_end = dmax(y_end, lay->notes[i].box.y + lay->notes[i].box.h);
 
     make_ticks(&c);
-    settle_labels(&c);
+    if (!truetime)
+        settle_labels(&c);
+    else if (rnd_place_labels(lay, c.inset, 2.0, y_end + 2000.0) != 0)
+        goto out;
     for (size_t i = 0; i < lay->nlabels; i++)
         y_end = dmax(y_end, lay->labels[i].box.y + lay->labels[i].box.h);
     for (size_t i = 0; i < lay->narrows; i++)

@@ -35,16 +35,19 @@ typedef double (*rnd_measure_fn)(void *ctx, rnd_font f, const char *text);
 
 typedef struct rnd_style {
     double font_size[RND_FONT_COUNT];
-    double line_h;     /* line height as a multiple of the font size (1.25) */
-    double margin;     /* around the canvas (16) */
-    double pad;        /* small gap between things (4) */
-    double delay_px;   /* vertical extent of one one-way delay when shown to scale (96) */
-    double gap_max;    /* quiet stretches taller than this are compressed (4 x delay_px) */
-    double break_h;    /* height of a compressed break (34) */
-    double min_lanes;  /* smallest distance between the lifelines (420) */
-    double min_slant;  /* an arrival is at least this far below its send (10) */
-    double page_h;     /* PDF page height; 0 = width x sqrt(2) */
-    uint8_t time_axis; /* rnd_time_axis (rnd.h) */
+    double line_h;         /* line height as a multiple of the font size (1.25) */
+    double margin;         /* around the canvas (16) */
+    double pad;            /* small gap between things (4) */
+    double delay_px;       /* vertical extent of one one-way delay when shown to scale (96) */
+    double gap_max;        /* quiet stretches taller than this are compressed (4 x delay_px) */
+    double break_h;        /* height of a compressed break (34) */
+    double min_lanes;      /* smallest distance between the lifelines (420) */
+    double min_slant;      /* an arrival is at least this far below its send (10) */
+    double page_h;         /* PDF page height; 0 = width x sqrt(2) */
+    uint8_t time_axis;     /* rnd_time_axis (rnd.h) */
+    double fan_step;       /* true time: arrow ends of one microsecond fan out by this (5) */
+    double max_body;       /* true time: the scale is lowered to keep the body this tall (250000) */
+    double min_lanes_true; /* true time: smallest distance between the lifelines (540) */
 } rnd_style;
 
 void rnd_style_default(rnd_style *s);
@@ -75,7 +78,15 @@ typedef struct rnd_row {
     uint8_t pri; /* order among rows of the same time (see cmp_row) */
     size_t ord;  /* then this */
     size_t ref;  /* segment index (send/arrive: index * 2 + arrival) or model event index */
+    double fan;  /* true time: how far below the scale's y of t it sits (same-instant fan-out) */
+    size_t ev;   /* true time: index in the trace of its event, or SIZE_MAX */
 } rnd_row;
+
+/* True time: one unbroken stretch of the axis, drawn at lay->pxus from (t0, y0) to t1. */
+typedef struct rnd_stretch {
+    int64_t t0, t1;
+    double y0;
+} rnd_stretch;
 
 typedef struct rnd_label {
     rnd_rect box; /* both lines, with their halo */
@@ -85,6 +96,7 @@ typedef struct rnd_label {
     uint8_t style;        /* rnd_arrow_style */
     uint8_t ep;           /* the sender */
     size_t arrow;
+    double raised; /* true time: lifted this far above its place on the arrow (a dense sheaf) */
 } rnd_label;
 
 typedef struct rnd_arrow {
@@ -92,13 +104,16 @@ typedef struct rnd_arrow {
     uint8_t style;      /* rnd_arrow_style */
     uint8_t ep;         /* sender */
     bool lost;
-    size_t seg;   /* model segment index */
-    size_t label; /* index into labels, or SIZE_MAX for the second arrival of a duplicate */
+    size_t seg;              /* model segment index */
+    double fan_from, fan_to; /* true time: the ends' same-instant fan-out below the scale */
+    double y_end;  /* y of the time the arrow stands for at its end (= to.y unless lost) */
+    int64_t t_end; /* that time: the arrival, or when a lost segment would have arrived */
+    size_t label;  /* index into labels, or SIZE_MAX for the second arrival of a duplicate */
 } rnd_arrow;
 
 typedef struct rnd_sbox {
     rnd_rect box;
-    double cy; /* its row's y (box centre) */
+    double cy; /* its row's y (box centre); true time: beside the lifeline, maybe lower */
     int64_t t;
     uint8_t ep, state;
     bool initial;     /* the state at the start of a partial selection, or assumed by the replay */
@@ -214,6 +229,9 @@ typedef struct rnd_layout {
     size_t nnotes;
     rnd_break *breaks;
     size_t nbreaks;
+    rnd_stretch *stretches; /* true time only */
+    size_t nstretches;
+    double fan_step; /* true time: the fan-out of events of the same microsecond */
     rnd_tick *ticks;
     size_t nticks;
     rnd_legend_item legend[RND_LEGEND_MAX];

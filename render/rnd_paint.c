@@ -402,8 +402,20 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
 
     for (size_t i = 0; i < lay->nsboxes; i++) {
         const rnd_sbox *b = &lay->sboxes[i];
-        if (band_hit(b->box.y, b->box.y + b->box.h, y0, y1))
-            state_box(cr, f, st, b);
+        if (!band_hit(b->box.y, b->box.y + b->box.h, y0, y1))
+            continue;
+        if (lay->axis == RND_AXIS_TRUE && !b->initial) {
+            /* beside the lifeline: a short leader from the instant of the change */
+            double lx = lay->lane_x[b->ep],
+                   bx = b->ep == TRACE_CLIENT ? b->box.x + b->box.w : b->box.x;
+            double by = fmin(fmax(b->cy, b->box.y + 3.0), b->box.y + b->box.h - 3.0);
+            rnd_set_rgb(cr, C_BOX_LINE);
+            cairo_set_line_width(cr, 1.0);
+            cairo_move_to(cr, lx, b->cy);
+            cairo_line_to(cr, bx, by);
+            cairo_stroke(cr);
+        }
+        state_box(cr, f, st, b);
     }
 
     for (size_t i = 0; i < lay->nlabels; i++) {
@@ -412,6 +424,20 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
         double x1, x2;
         if (!band_hit(lb->box.y, lb->box.y + lb->box.h, y0, y1))
             continue;
+        if (lb->raised > 0.0) { /* lifted off a dense sheaf: a leader down to its arrow */
+            const rnd_arrow *a = &lay->arrows[lb->arrow];
+            double xe = right ? lb->box.x + lb->box.w - 4.0 : lb->box.x + 4.0;
+            double dx = lay->lane_x[1 - a->ep] - a->from.x;
+            double yl = a->from.y + (xe - a->from.x) / dx * (a->y_end - a->from.y);
+            double dash[] = {1.0, 2.0};
+            rnd_set_rgb(cr, text_of(lb->style));
+            cairo_set_line_width(cr, 0.7);
+            cairo_set_dash(cr, dash, 2, 0);
+            cairo_move_to(cr, xe, lb->box.y + lb->box.h);
+            cairo_line_to(cr, xe, yl);
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+        }
         halo(cr, lb->box);
         x1 = right ? lb->box.x + lb->box.w - 2.0 - lb->w_text : lb->box.x + 2.0;
         x2 = right ? lb->box.x + lb->box.w - 2.0 - lb->w_tag : lb->box.x + 2.0;

@@ -518,6 +518,7 @@ static void test_rnd_text_formats(void **state)
 
 int main(void)
 {
+    rnd_check_axis = RND_AXIS_EVENTS; /* this file pins the event-row layout (--time-axis events) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rnd_loss_invariants),
         cmocka_unit_test(test_rnd_loss_state_boxes_on_time),

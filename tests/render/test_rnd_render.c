@@ -259,7 +259,7 @@ static void test_rnd_png_too_large_refused(void **state)
     trace_buf b;
     char path[512], err[400] = "";
     (void)state;
-    fx_bulk(&b, 3000);
+    fx_bulk(&b, 8000); /* 8 s at 4.8 units per ms: taller than 32767 */
     snprintf(path, sizeof path, "%s/huge.png", dir);
     assert_int_equal(rnd_write_ladder(&b, NULL, path, err, sizeof err), RND_EREQUEST);
     assert_false(exists(path));
