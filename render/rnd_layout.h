@@ -123,12 +123,18 @@ typedef struct rnd_sbox {
     rnd_rect caption_box; /* under the box */
 } rnd_sbox;
 
+/* Bracket kinds beyond tcp_timer_kind: an RTT sample, from the timed segment's send to the ACK
+ * that ended the measurement (true time). */
+#define RND_BRACKET_RTT TCP_TIMER_COUNT
+
 typedef struct rnd_bracket {
     double x, y0, y1;
-    uint8_t ep, timer; /* tcp_timer_kind */
-    bool fired;        /* ends in an expiry (a bar), else cancelled or still running */
-    bool open_start;   /* was running before the selection */
-    bool open_end;     /* still running at the end of the selection */
+    uint64_t srtt, rttvar, rto; /* RTT: the estimator after the sample (duration = the sample) */
+    size_t arrow;               /* RTT: the timed segment's arrow, or SIZE_MAX */
+    uint8_t ep, timer;          /* tcp_timer_kind */
+    bool fired;                 /* ends in an expiry (a bar), else cancelled or still running */
+    bool open_start;            /* was running before the selection */
+    bool open_end;              /* still running at the end of the selection */
     int64_t t0, t1;
     uint64_t duration; /* the timeout of the last arm */
     size_t note;       /* its label among notes, or SIZE_MAX */
@@ -152,11 +158,19 @@ typedef struct rnd_tmark {
     uint64_t duration; /* arm, restart, backoff: the timeout set; expiry: how long it ran */
 } rnd_tmark;
 
+typedef enum rnd_note_kind {
+    RND_NOTE_APP,    /* an application call */
+    RND_NOTE_TIMER,  /* a timer bracket's caption */
+    RND_NOTE_RTT,    /* an RTT sample and the estimator after it (RFC 6298 2) */
+    RND_NOTE_REMARK, /* the endpoint's remark: Karn's rule, RFC 6298 5.7, a write unblocked */
+} rnd_note_kind;
+
 typedef struct rnd_note {
     rnd_rect box;
     double anchor_y; /* the event's y; the note may sit lower to avoid another */
     uint8_t ep;
     uint8_t font; /* RND_FONT_NOTE for app calls, RND_FONT_SMALL for timer labels */
+    uint8_t kind; /* rnd_note_kind */
     bool right;   /* text right-aligned in its box (client side) */
     size_t ev;    /* index in the trace of its app event, or SIZE_MAX (a timer's label) */
     char text[96];
@@ -190,6 +204,26 @@ enum {
     RND_LEGEND_TIMER
 };
 #define RND_LEGEND_MAX (RND_ARROW_STYLE_COUNT + 5)
+
+/* --show cwnd (true time): the sender's congestion window and slow-start threshold as a small
+ * track beside its lifeline, x = value / max * w from the track's lifeline-side edge. */
+typedef struct rnd_cwnd_pt {
+    int64_t t;
+    double y;
+    uint32_t cwnd, ssthresh; /* bytes; ssthresh UINT32_MAX or above max: not drawn */
+} rnd_cwnd_pt;
+
+typedef struct rnd_cwnd_track {
+    bool on;
+    uint8_t ep;
+    double x0, w; /* x0: the edge nearer the lifeline; the track grows away from it */
+    double y0, y1;
+    uint32_t max; /* bytes at the far edge */
+    rnd_rect caption_box;
+    char caption[32]; /* "cwnd (max 14.6k)" */
+    rnd_cwnd_pt *pts;
+    size_t npts;
+} rnd_cwnd_track;
 
 typedef struct rnd_page {
     double y0, y1; /* the band of the layout this page shows (first page: from 0) */
@@ -234,6 +268,7 @@ typedef struct rnd_layout {
     double fan_step; /* true time: the fan-out of events of the same microsecond */
     rnd_tick *ticks;
     size_t nticks;
+    rnd_cwnd_track cwnd;
     rnd_legend_item legend[RND_LEGEND_MAX];
     size_t nlegend;
     rnd_page *pages;

@@ -44,8 +44,13 @@ static size_t row_event(const rnd_row *r, const rnd_model *m)
         return m->seg[r->ref / 2].ev_arr[r->ref % 2];
     case RND_ROW_MARK:
         return SIZE_MAX;
-    default:
-        return (size_t)(m->ev[r->ref] - m->base);
+    default: {
+        const trace_event *e = m->ev[r->ref];
+        size_t i = rnd_model_ev_index(m, e);
+        if (i == SIZE_MAX && m->own != NULL && e >= m->own && e < m->own + m->nown)
+            i = m->own_after[e - m->own]; /* a note the model added: after its ACK's arrival */
+        return i;
+    }
     }
 }
 
@@ -56,6 +61,8 @@ static int cmp_trace_order(const void *a, const void *b)
         return x->t < y->t ? -1 : 1;
     if (x->ev != y->ev)
         return x->ev < y->ev ? -1 : 1; /* SIZE_MAX (a lost segment's mark) last */
+    if ((x->kind == RND_ROW_ARRIVE) != (y->kind == RND_ROW_ARRIVE))
+        return x->kind == RND_ROW_ARRIVE ? -1 : 1; /* an arrival before the note that follows it */
     return x->ref < y->ref ? -1 : x->ref > y->ref;
 }
 

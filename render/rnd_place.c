@@ -104,7 +104,7 @@ double rnd_place_line_y(const rnd_arrow *a, double x)
     return a->from.y + (x - a->from.x) / dx * (a->to.y - a->from.y);
 }
 
-int rnd_place_labels(rnd_layout *L, double inset, double pad, double height)
+int rnd_place_labels(rnd_layout *L, double inset, double pad, double y_min, double height)
 {
     grid g;
     rnd_rect *heads;
@@ -140,22 +140,24 @@ int rnd_place_labels(rnd_layout *L, double inset, double pad, double height)
         lb->raised = 0.0;
         for (double u = 0.0; u <= span + 1e-9 && !done; u += 10.0) {
             rnd_rect c = candidate(a, to, &lb->box, inset, pad, u);
-            if (free_at(L, heads, &g, &c, i)) {
+            if (c.y >= y_min && free_at(L, heads, &g, &c, i)) {
                 best = c;
                 done = true;
             }
         }
         /* a dense sheaf: raised in steps of 4, along the arrow again at each height */
         for (int k = 1; k <= 400 && !done; k++)
-            for (double u = 0.0; u <= span + 1e-9 && !done; u += 20.0) {
+            for (double u = 0.0; u <= span + 1e-9 && !done; u += span > 0 ? span / 2 + 1e-6 : 1) {
                 rnd_rect c = candidate(a, to, &lb->box, inset, pad, u);
                 c.y -= 4.0 * k;
-                if (free_at(L, heads, &g, &c, i)) {
+                if (c.y >= y_min && free_at(L, heads, &g, &c, i)) {
                     best = c;
                     lb->raised = 4.0 * k;
                     done = true;
                 }
             }
+        if (best.y < y_min) /* no room at all (a degenerate scale): at least on the canvas */
+            best.y = y_min;
         lb->box = best;
         rc = grid_add(&g, &lb->box, i);
     }

@@ -8,9 +8,9 @@
 #include "rnd_layout.h"
 
 /* Puts every label of L just above its arrow (box.w and box.h set, arrow set), clear of the
- * labels before it, the state boxes and the breaks.  height: the layout's height so far.
- * Returns 0 or -1 (out of memory). */
-int rnd_place_labels(rnd_layout *L, double inset, double pad, double height);
+ * labels before it, the state boxes and the breaks, never above y_min (the canvas margin).
+ * height: the layout's height so far.  Returns 0 or -1 (out of memory). */
+int rnd_place_labels(rnd_layout *L, double inset, double pad, double y_min, double height);
 
 /* Puts every state box (but the initial ones) beside its lifeline, `gap` from it, stacked, clear
  * of the breaks.  Returns 0 or -1 (out of memory). */
