@@ -142,6 +142,17 @@ const cli_optdef cli_optdefs[] = {
      .arg = "events|true",
      .help = "what the vertical axis of a ladder diagram follows: true, time to scale within each "
              "stretch, or events, one row per event (true)"},
+    {.lng = "page",
+     .code = O_PAGE,
+     .arg = "a4|letter|fit",
+     .help = "PDF pages: fit, one page of the diagram's size when it fits (else pages of A-series "
+             "proportions), or a4 or letter, the diagram scaled to that paper's width and split "
+             "into its pages (fit)"},
+    {.lng = "show",
+     .code = O_SHOW,
+     .arg = "cwnd",
+     .help = "also draw on a ladder diagram: cwnd, the sender's congestion window and slow-start "
+             "threshold as a small track beside its lifeline"},
 
     {.heading = "Captures",
      .help = "pcap or pcapng; link types Ethernet with VLANs, Linux SLL/SLL2, raw IP, BSD "

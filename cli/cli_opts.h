@@ -26,6 +26,8 @@ typedef struct cli_options {
     const char *pcap_link;     /* --pcap-link ether|raw */
     const char *layout_json;   /* --layout-json F */
     const char *time_axis;     /* --time-axis events|true */
+    const char *page;          /* --page a4|letter|fit */
+    const char *show;          /* --show cwnd */
     uint64_t count;            /* -c N: stop a capture after N packets (0: no limit) */
     bool list, help, version, json, quiet, verbose, summary, absolute;
     int n_settings;

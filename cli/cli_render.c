@@ -60,6 +60,11 @@ static int fill(const cli_options *o, rnd_options *ro, char *err, size_t errlen)
         ro->seq = RND_SEQ_ABSOLUTE;
     if (o->time_axis)
         ro->time_axis = strcmp(o->time_axis, "events") == 0 ? RND_AXIS_EVENTS : RND_AXIS_TRUE;
+    ro->show_cwnd = o->show != NULL && strcmp(o->show, "cwnd") == 0;
+    if (o->page)
+        ro->page = strcmp(o->page, "a4") == 0       ? RND_PAGE_A4
+                   : strcmp(o->page, "letter") == 0 ? RND_PAGE_LETTER
+                                                    : RND_PAGE_FIT;
     ro->title = o->title;
     return 0;
 }
@@ -78,8 +83,9 @@ int cli_render_check(const cli_options *o)
     rnd_options ro;
     if (fill(o, &ro, err, sizeof err) < 0)
         return cli_usage_error("%s", err);
-    if ((o->graph || o->scale || (o->title && !o->layout_json)) && !o->output)
-        return cli_usage_error("%s", "--graph, --scale and --title need -o FILE");
+    if ((o->graph || o->scale || o->page || ((o->title || o->show) && !o->layout_json)) &&
+        !o->output)
+        return cli_usage_error("%s", "--graph, --scale, --page, --show and --title need -o FILE");
     if ((o->from || o->to) && !o->output && !o->layout_json && !o->pcap && !o->live)
         return cli_usage_error("%s", "--from and --to need -o FILE, or a capture (--pcap, --live)");
     if (o->layout_json && o->scenario && strcmp(o->scenario, "all") == 0)

@@ -16,6 +16,7 @@
 #ifndef TCPSIM_RND_H
 #define TCPSIM_RND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,13 @@ typedef enum rnd_time_axis {
     RND_AXIS_EVENTS, /* events: one row per event (rnd_layout.c) */
 } rnd_time_axis;
 
+/* PDF pages: one page of the diagram's own size when it fits (up to 14400 points, the PDF
+ * limit), else pages of A-series proportions; or the diagram scaled to the width of A4 or US
+ * letter paper and split into pages of that paper. */
+typedef enum rnd_page_size { RND_PAGE_FIT, RND_PAGE_A4, RND_PAGE_LETTER } rnd_page_size;
+
+#define RND_PDF_MAX_PT 14400.0
+
 typedef enum rnd_dir {
     RND_DIR_AUTO = -1, /* time-sequence graph: the direction that carries more data */
     RND_DIR_CLIENT = TRACE_CLIENT,
@@ -59,6 +67,8 @@ typedef struct rnd_options {
     const char *title;         /* overrides the trace's title when not NULL */
     rnd_dir dir;               /* time-sequence graph: whose data to plot */
     rnd_time_axis time_axis;   /* ladder: true time or event rows (RND_AXIS_TRUE) */
+    rnd_page_size page;        /* ladder PDF pages (RND_PAGE_FIT) */
+    bool show_cwnd;            /* ladder, true time: the sender's cwnd and ssthresh as a track */
 } rnd_options;
 
 /* Fills o with the defaults given in the comments above. */

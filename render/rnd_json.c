@@ -131,6 +131,12 @@ static void write_arrows(FILE *fp, const rnd_layout *lay, const rnd_model *m)
         jnum(fp, a->to.x);
         fputs(",\"y_recv\":", fp);
         jnum(fp, a->to.y);
+        fputs(",\"y_end\":", fp);
+        jnum(fp, a->y_end);
+        fputs(",\"fan_send\":", fp);
+        jnum(fp, a->fan_from);
+        fputs(",\"fan_recv\":", fp);
+        jnum(fp, a->fan_to);
         fprintf(fp, ",\"style\":\"%s\",\"kind\":\"%s\",\"lost\":%s,\"duplicate\":%s",
                 style_name(a->style),
                 s->lost    ? "lost"
@@ -203,8 +209,9 @@ static void write_notes(FILE *fp, const rnd_layout *lay, const rnd_model *m)
         jrect(fp, &n->box);
         fputs(",\"anchor_y\":", fp);
         jnum(fp, n->anchor_y);
+        static const char *const kinds[] = {"app", "timer", "rtt", "remark"};
         fprintf(fp, ",\"lane\":\"%s\",\"kind\":\"%s\",\"anchor\":\"%s\",\"event\":",
-                trace_ep_name(n->ep), n->font == RND_FONT_NOTE ? "app" : "timer",
+                trace_ep_name(n->ep), n->kind < 4 ? kinds[n->kind] : "?",
                 n->right ? "end" : "start");
         jidx(fp, m, n->ev);
         fputs("}", fp);
@@ -212,13 +219,47 @@ static void write_notes(FILE *fp, const rnd_layout *lay, const rnd_model *m)
     fputs("]", fp);
 }
 
+static void write_rtt(FILE *fp, const rnd_layout *lay)
+{
+    bool first = true;
+    fputs(",\n\"rtt\":[", fp);
+    for (size_t i = 0; i < lay->nbrackets; i++) {
+        const rnd_bracket *b = &lay->brackets[i];
+        if (b->timer != RND_BRACKET_RTT)
+            continue;
+        fprintf(fp,
+                "%s{\"lane\":\"%s\",\"from_us\":%lld,\"to_us\":%lld,\"sample_us\":%llu,"
+                "\"srtt_us\":%llu,\"rttvar_us\":%llu,\"rto_us\":%llu,\"timed_arrow\":",
+                first ? "\n" : ",\n", trace_ep_name(b->ep), (long long)b->t0, (long long)b->t1,
+                (unsigned long long)b->duration, (unsigned long long)b->srtt,
+                (unsigned long long)b->rttvar, (unsigned long long)b->rto);
+        if (b->arrow == SIZE_MAX)
+            fputs("null", fp);
+        else
+            fprintf(fp, "%zu", b->arrow);
+        fputs(",\"x\":", fp);
+        jnum(fp, b->x);
+        fputs(",\"y1\":", fp);
+        jnum(fp, b->y0);
+        fputs(",\"y2\":", fp);
+        jnum(fp, b->y1);
+        fputs("}", fp);
+        first = false;
+    }
+    fputs("]", fp);
+}
+
 static void write_timers(FILE *fp, const rnd_layout *lay)
 {
+    bool any = false;
     fputs(",\n\"timers\":[", fp);
     for (size_t i = 0; i < lay->nbrackets; i++) {
         const rnd_bracket *b = &lay->brackets[i];
         bool first = true;
-        fputs(i ? ",\n" : "\n", fp);
+        if (b->timer == RND_BRACKET_RTT)
+            continue;
+        fputs(any ? ",\n" : "\n", fp);
+        any = true;
         fprintf(fp, "{\"kind\":\"%s\",\"lane\":\"%s\",\"from_us\":%lld,\"to_us\":%lld,\"x\":",
                 timer_name(b->timer), trace_ep_name(b->ep), (long long)b->t0, (long long)b->t1);
         jnum(fp, b->x);
@@ -299,7 +340,16 @@ int rnd_json_write(FILE *fp, const rnd_layout *lay, const rnd_model *m)
     fputs(",\"y2\":", fp);
     jnum(fp, lay->body_y1);
     fprintf(fp, "},\"px_per_ms\":");
-    jnum(fp, lay->pxus * 1000.0);
+    fprintf(fp, "%.6f", lay->pxus * 1000.0);
+    fputs(",\"fan_step\":", fp);
+    jnum(fp, lay->fan_step);
+    fputs(",\"stretches\":[", fp);
+    for (size_t i = 0; i < lay->nstretches; i++) {
+        fprintf(fp, "%s{\"from_us\":%lld,\"to_us\":%lld,\"y\":", i ? "," : "",
+                (long long)lay->stretches[i].t0, (long long)lay->stretches[i].t1);
+        fprintf(fp, "%.4f}", lay->stretches[i].y0);
+    }
+    fputs("]", fp);
     fputs(",\n\"lanes\":[", fp);
     for (int ep = 0; ep < 2; ep++) {
         fprintf(fp, "%s{\"name\":\"%s\",\"x\":", ep ? "," : "", trace_ep_name((unsigned)ep));
@@ -316,7 +366,26 @@ int rnd_json_write(FILE *fp, const rnd_layout *lay, const rnd_model *m)
     write_boxes(fp, lay, m);
     write_notes(fp, lay, m);
     write_timers(fp, lay);
+    write_rtt(fp, lay);
     write_breaks_ticks(fp, lay);
+    fputs(",\n\"cwnd\":", fp);
+    if (!lay->cwnd.on) {
+        fputs("null", fp);
+    } else {
+        const rnd_cwnd_track *k = &lay->cwnd;
+        fprintf(fp, "{\"lane\":\"%s\",\"x\":", trace_ep_name(k->ep));
+        jnum(fp, k->x0);
+        fputs(",\"w\":", fp);
+        jnum(fp, k->ep == TRACE_CLIENT ? -k->w : k->w);
+        fprintf(fp, ",\"max_bytes\":%lu,\"points\":[", (unsigned long)k->max);
+        for (size_t i = 0; i < k->npts; i++) {
+            fprintf(fp, "%s{\"t_us\":%lld,\"y\":", i ? "," : "", (long long)k->pts[i].t);
+            jnum(fp, k->pts[i].y);
+            fprintf(fp, ",\"cwnd\":%lu,\"ssthresh\":%lu}", (unsigned long)k->pts[i].cwnd,
+                    (unsigned long)k->pts[i].ssthresh);
+        }
+        fputs("]}", fp);
+    }
     fputs("\n}\n", fp);
     return ferror(fp) ? RND_ERUNTIME : 0;
 }

@@ -162,9 +162,12 @@
   }
   function sizeLadder() {
     var L = layoutOf(ladConn), W = ladScroll.clientWidth;
-    ladScale = Math.max(0.55, Math.min(1.4, (W - 4) / L.canvas.w));
+    /* readable text first: below 0.85 the pane scrolls sideways, centred on the lifelines */
+    ladScale = Math.max(0.85, Math.min(1.4, (W - 4) / L.canvas.w));
     ladSpacer.style.height = Math.ceil(L.canvas.h * ladScale) + 'px';
     ladSpacer.style.width = Math.ceil(L.canvas.w * ladScale) + 'px';
+    var mid = (L.lanes[0].x + L.lanes[1].x) / 2 * ladScale;
+    ladScroll.scrollLeft = Math.max(0, mid - W / 2);
   }
   function drawLadder() {
     var c = ladConn, L = layoutOf(c);
@@ -173,6 +176,7 @@
     var w = Math.max(L.canvas.w, W / ladScale);
     ladSvg.setAttribute('width', Math.max(W, L.canvas.w * ladScale));
     ladSvg.setAttribute('height', H);
+    w = Math.max(W, L.canvas.w * ladScale) / ladScale;
     ladSvg.style.top = ladScroll.scrollTop + 'px';
     ladSvg.setAttribute('viewBox', '0 ' + top + ' ' + w + ' ' + h);
     while (ladSvg.firstChild) ladSvg.removeChild(ladSvg.firstChild);

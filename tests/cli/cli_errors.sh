@@ -55,7 +55,7 @@ check 0 "" --help
 check 0 "" --version
 check 0 "" --list-scenarios
 n=$("$tcpsim" --list-scenarios | wc -l)
-[ "$n" -eq 16 ] || { echo "FAIL: --list-scenarios printed $n lines, expected 16"; fail=1; }
+[ "$n" -eq 18 ] || { echo "FAIL: --list-scenarios printed $n lines, expected 18"; fail=1; }
 "$tcpsim" --version | grep -q '^tcpsim [0-9]' || { echo "FAIL: --version"; fail=1; }
 "$tcpsim" -V | grep -q '^libpcap version [0-9]' || { echo "FAIL: -V names no libpcap version"; fail=1; }
 # every JSON line has t, ep and ev
