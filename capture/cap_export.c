@@ -85,7 +85,7 @@ static void plan_free(plan *p)
 
 /* A write the simulator reported and then took back ("write failed": the connection was not
  * open for sending); its bytes never entered the stream. */
-static bool write_failed(const trace_buf *tb, size_t i)
+bool cap_export_write_failed(const trace_buf *tb, size_t i)
 {
     const trace_event *w = &tb->ev[i];
     if (!w->u.app.blocked || w->u.app.done != 0)
@@ -143,7 +143,7 @@ static int plan_build(plan *p, const trace_buf *tb, unsigned vantage)
         unsigned ep = e->ep & 1u;
         switch ((trace_kind)e->kind) {
         case TRACE_APP:
-            if (e->u.app.call == TCP_CALL_WRITE && !write_failed(tb, i) &&
+            if (e->u.app.call == TCP_CALL_WRITE && !cap_export_write_failed(tb, i) &&
                 cap_export_stream_write(&p->stream[ep], e->u.app.bytes, e->text) < 0)
                 return -1;
             break;

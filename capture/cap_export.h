@@ -43,4 +43,21 @@ void cap_export_opts_default(cap_export_opts *o);
 int cap_export_pcap(const trace_buf *tb, const cap_export_opts *o, const char *path, char *err,
                     size_t errlen);
 
+/*
+ * The TCP headers of a trace's segments for the explorer's header panel (cap_export_hdr.c), built
+ * by the same frame builder as the pcap file.  For a simulated trace, fn is called for every
+ * "send" event with the bytes of its TCP header (options and checksum included) exactly as
+ * --write-pcap puts them on the wire (the checksum covers the payload rebuilt from the
+ * applications' writes).  Returns 0, or CAP_EXPORT_EREQUEST / CAP_EXPORT_ERUNTIME with err set.
+ */
+typedef void (*cap_export_hdr_fn)(void *ctx, size_t ev_index, const uint8_t *tcp, size_t len);
+int cap_export_headers(const trace_buf *tb, cap_export_hdr_fn fn, void *ctx, char *err,
+                       size_t errlen);
+/* The TCP header of a captured segment sent by `from` (TRACE_CLIENT or TRACE_SERVER) between the
+ * two "ADDR:PORT" ends, rebuilt from the segment's fields: the trace keeps no payload, so the
+ * checksum field is left 0.  Writes at most `size` bytes (60 are always enough); returns the
+ * header's length, or 0 when the addresses do not parse. */
+size_t cap_export_tcp_header(const char *client, const char *server, unsigned from,
+                             const tcp_seg *seg, uint8_t *out, size_t size);
+
 #endif

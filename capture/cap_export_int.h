@@ -69,6 +69,12 @@ size_t cap_export_frame(uint8_t *buf, size_t size, const cap_export_ends *e, boo
 /* The Internet checksum (RFC 1071) of n bytes, complemented, as stored in a header. */
 uint16_t cap_export_csum(const uint8_t *p, size_t n, uint32_t initial);
 
+/* ---- cap_export.c ------------------------------------------------------------------------- */
+
+/* True for the application write at tb->ev[i] that the simulator took back ("write failed": the
+ * connection was not open for sending); its bytes never entered the stream. */
+bool cap_export_write_failed(const trace_buf *tb, size_t i);
+
 /* ---- cap_export_payload.c ------------------------------------------------------------------ */
 
 /* Bytes of one direction's stream whose content is known: text one application write gave. */

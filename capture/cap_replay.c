@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cap_addr.h"
+#include "tcp_tcbrec.h"
 
 void cap_replay_opts_default(cap_replay_opts *o)
 {
@@ -153,6 +154,15 @@ static bool selected_new(const cap_replay *r, const cap_packet *p)
     return true;
 }
 
+/* The observer endpoints' TCBs after a packet (or the flush at the end), when asked. */
+static void report_tcbs(cap_replay *r, cap_conn *c, uint64_t t)
+{
+    if (!r->o.tcb || !r->cur_selected || !r->out.emit)
+        return;
+    for (int i = 0; i < 2; i++)
+        tcp_tcb_report(&c->ep[i], t, TRACE_TCB_NO_CALL);
+}
+
 static void retire(cap_replay *r, cap_conn *c)
 {
     /* what was still on its way arrives now (its events belong to this connection) */
@@ -160,6 +170,7 @@ static void retire(cap_replay *r, cap_conn *c)
     r->cur_c = c;
     r->cur_selected = cap_replay_selected(r, c);
     cap_conn_flush(c, c->last_t);
+    report_tcbs(r, c, c->last_t);
     if (r->done)
         r->done(r->done_ctx, c);
     cap_flows_remove(&r->flows, c);
@@ -258,6 +269,7 @@ void cap_replay_frame(cap_replay *r, int linktype, const cap_frame *f)
     r->cur_selected = cap_replay_selected(r, c);
     cap_emit emit = {emit_send, emit_lost, emit_hold, emit_unlost, r};
     cap_conn_packet(c, &p, t, f->index, &emit);
+    report_tcbs(r, c, t);
 }
 
 static int by_id(const void *a, const void *b)

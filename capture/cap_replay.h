@@ -25,6 +25,7 @@ typedef struct cap_replay_opts {
     uint16_t flow_port[2];
     uint32_t max_conns; /* connections tracked at once (default 10000) */
     uint64_t linger;    /* a finished connection is kept this long for late segments (10 s) */
+    bool tcb;           /* report the observer endpoints' TCBs after each packet (tcp_tcbrec.h) */
 } cap_replay_opts;
 
 void cap_replay_opts_default(cap_replay_opts *o);

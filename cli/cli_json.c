@@ -112,10 +112,85 @@ static void json_conn(FILE *out, const trace_event *ev)
         fputs(",\"proto\":\"udp\"", out);
 }
 
+static void put_u32(FILE *out, const char *name, bool known, uint32_t v)
+{
+    if (known)
+        fprintf(out, ",\"%s\":%" PRIu32, name, v);
+    else
+        fprintf(out, ",\"%s\":null", name);
+}
+
+void cli_json_tcb(FILE *out, const trace_tcb *b)
+{
+    uint32_t k = b->known;
+    fprintf(out, ",\"state\":\"%s\"", tcp_state_name((tcp_state)b->state));
+    put_u32(out, "iss", k & TRACE_TCB_ISS, b->iss);
+    put_u32(out, "irs", k & TRACE_TCB_IRS, b->irs);
+    put_u32(out, "snd_una", k & TRACE_TCB_SND_UNA, b->snd_una);
+    put_u32(out, "snd_nxt", k & TRACE_TCB_SND_NXT, b->snd_nxt);
+    put_u32(out, "snd_wnd", k & TRACE_TCB_SND_WND, b->snd_wnd);
+    put_u32(out, "rcv_nxt", k & TRACE_TCB_RCV_NXT, b->rcv_nxt);
+    put_u32(out, "rcv_wnd", k & TRACE_TCB_RCV_WND, b->rcv_wnd);
+    put_u32(out, "cwnd", k & TRACE_TCB_CWND, b->cwnd);
+    put_u32(out, "ssthresh", k & TRACE_TCB_SSTHRESH, b->ssthresh);
+    put_u32(out, "srtt", k & TRACE_TCB_RTT, b->srtt);
+    put_u32(out, "rttvar", k & TRACE_TCB_RTT, b->rttvar);
+    put_u32(out, "rto", k & TRACE_TCB_RTO, b->rto);
+    fputs(",\"timers\":{", out);
+    const char *sep = "";
+    if (b->timer != TCP_TIMER_NONE && b->timer_at != TRACE_NEVER) {
+        fprintf(out, "\"%s\":%" PRIu64, tcp_timer_name((tcp_timer_kind)b->timer), b->timer_at);
+        sep = ",";
+    }
+    if (b->delack_at != TRACE_NEVER)
+        fprintf(out, "%s\"delack\":%" PRIu64, sep, b->delack_at);
+    fputc('}', out);
+    if (k & TRACE_TCB_BUFFERS)
+        fprintf(out,
+                ",\"snd_buf\":{\"size\":%" PRIu32 ",\"acked\":%" PRIu64 ",\"in_flight\":%" PRIu32
+                ",\"unsent\":%" PRIu32 "},\"rcv_buf\":{\"size\":%" PRIu32 ",\"unread\":%" PRIu32
+                ",\"out_of_order\":%" PRIu32 "}",
+                b->snd_buf, b->snd_acked, b->snd_in_flight, b->snd_unsent, b->rcv_buf,
+                b->rcv_unread, b->rcv_ooo);
+    else
+        fputs(",\"snd_buf\":null,\"rcv_buf\":null", out);
+    if (b->blocked != TRACE_TCB_NO_CALL)
+        fprintf(out, ",\"blocked\":\"%s\"", tcp_call_name((tcp_call)b->blocked));
+    else
+        fputs(",\"blocked\":null", out);
+    if (b->inferred) {
+        /* the JSON names of the fields each TRACE_TCB_* bit covers */
+        static const char *const names[TRACE_TCB_FIELD_COUNT] = {"\"state\"",
+                                                                 "\"iss\"",
+                                                                 "\"irs\"",
+                                                                 "\"snd_una\"",
+                                                                 "\"snd_nxt\"",
+                                                                 "\"snd_wnd\"",
+                                                                 "\"rcv_nxt\"",
+                                                                 "\"rcv_wnd\"",
+                                                                 "\"cwnd\"",
+                                                                 "\"ssthresh\"",
+                                                                 "\"srtt\",\"rttvar\"",
+                                                                 "\"rto\"",
+                                                                 "\"snd_buf\",\"rcv_buf\""};
+        fputs(",\"inferred\":[", out);
+        sep = "";
+        for (unsigned i = 0; i < TRACE_TCB_FIELD_COUNT; i++) {
+            if (b->inferred & (1u << i)) {
+                fprintf(out, "%s%s", sep, names[i]);
+                sep = ",";
+            }
+        }
+        fputc(']', out);
+    }
+}
+
 void cli_json_emit(void *ctx, const trace_event *ev)
 {
     cli_json *w = ctx;
     FILE *out = w->out;
+    if (ev->kind == TRACE_TCB && !w->tcb)
+        return;
     fprintf(out, "{\"t\":%" PRIu64, ev->t);
     if (w->with_conn) /* a capture: when the packet behind the event was captured */
         fprintf(out, ",\"t_capture\":%" PRIu64 ",\"conn\":%" PRIu32, ev->t_capture, ev->conn);
@@ -182,6 +257,9 @@ void cli_json_emit(void *ctx, const trace_event *ev)
                     ev->seg.seq, ev->seg.len);
         fputs(",\"text\":", out);
         cli_json_string(out, ev->text);
+        break;
+    case TRACE_TCB:
+        cli_json_tcb(out, &ev->tcb);
         break;
     default:
         break;

@@ -97,16 +97,21 @@ const cli_optdef cli_optdefs[] = {
      .code = O_JSON,
      .help = "JSON Lines, one event per line (docs/trace-format.md)"},
     {.lng = "quiet", .shrt = 'q', .help = "no trace on standard output"},
-    {.lng = "verbose", .shrt = 'v', .help = "also show cwnd changes and delayed-ACK timers"},
+    {.lng = "verbose",
+     .shrt = 'v',
+     .help = "also show cwnd changes, delayed-ACK timers and the endpoints' TCBs (tcb records, "
+             "in --json too)"},
 
     {.heading = "Diagrams",
-     .help = "Drawn with cairo; the format follows the extension: .png, .svg or .pdf."},
+     .help = "Drawn with cairo; the format follows the extension: .png, .svg or .pdf; .html "
+             "writes the explorer page (docs/explorer.md)."},
     {.lng = "output",
      .shrt = 'o',
      .arg = "FILE",
-     .ext = "png|svg|pdf",
-     .help = "draw the sequence (ladder) diagram; with --scenario all, a directory that gets "
-             "every scenario as PNG and SVG and an index.md"},
+     .ext = "png|svg|pdf|html",
+     .help = "draw the sequence (ladder) diagram, or write FILE.html, a page that steps through "
+             "the trace with both endpoints' TCBs; with --scenario all, a directory that gets "
+             "every scenario as PNG, SVG and HTML, an index.md and an index.html"},
     {.lng = "graph",
      .code = O_GRAPH,
      .arg = "tseq|ladder",
@@ -126,6 +131,28 @@ const cli_optdef cli_optdefs[] = {
      .arg = "X",
      .help = "end them at this point: a time or a packet number, as --from"},
     {.lng = "title", .code = O_TITLE, .arg = "TEXT", .help = "the diagram's title"},
+    {.lng = "layout-json",
+     .code = O_LAYOUT_JSON,
+     .arg = "FILE",
+     .ext = "json",
+     .help = "write the ladder diagram's layout as JSON (format tcpsim-ladder-layout, see "
+             "docs/diagrams.md), with or without -o; - for standard output"},
+    {.lng = "time-axis",
+     .code = O_TIME_AXIS,
+     .arg = "events|true",
+     .help = "what the vertical axis of a ladder diagram follows: true, time to scale within each "
+             "stretch, or events, one row per event (true)"},
+    {.lng = "page",
+     .code = O_PAGE,
+     .arg = "a4|letter|fit",
+     .help = "PDF pages: fit, one page of the diagram's size when it fits (else pages of A-series "
+             "proportions), or a4 or letter, the diagram scaled to that paper's width and split "
+             "into its pages (fit)"},
+    {.lng = "show",
+     .code = O_SHOW,
+     .arg = "cwnd",
+     .help = "also draw on a ladder diagram: cwnd, the sender's congestion window and slow-start "
+             "threshold as a small track beside its lifeline"},
 
     {.heading = "Captures",
      .help = "pcap or pcapng; link types Ethernet with VLANs, Linux SLL/SLL2, raw IP, BSD "

@@ -198,6 +198,18 @@ int cli_parse_args(int argc, char **argv, cli_options *o)
         case O_PCAP_LINK:
             o->pcap_link = optarg;
             break;
+        case O_LAYOUT_JSON:
+            o->layout_json = optarg;
+            break;
+        case O_TIME_AXIS:
+            o->time_axis = optarg;
+            break;
+        case O_PAGE:
+            o->page = optarg;
+            break;
+        case O_SHOW:
+            o->show = optarg;
+            break;
         case ':':
             return cli_usage_error("option '%s' needs a value", argv[optind - 1]);
         case '?':

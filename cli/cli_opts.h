@@ -24,6 +24,10 @@ typedef struct cli_options {
     const char *write_pcap;    /* --write-pcap F */
     const char *vantage;       /* --vantage client|server */
     const char *pcap_link;     /* --pcap-link ether|raw */
+    const char *layout_json;   /* --layout-json F */
+    const char *time_axis;     /* --time-axis events|true */
+    const char *page;          /* --page a4|letter|fit */
+    const char *show;          /* --show cwnd */
     uint64_t count;            /* -c N: stop a capture after N packets (0: no limit) */
     bool list, help, version, json, quiet, verbose, summary, absolute;
     int n_settings;

@@ -17,6 +17,7 @@
 #include "cap_addr.h"
 #include "cap_replay.h"
 #include "cap_source.h"
+#include "cli_html.h"
 #include "cli_json.h"
 #include "cli_opts.h"
 #include "cli_render.h"
@@ -111,12 +112,20 @@ typedef struct run_ctx {
     trace_buf *collect; /* events of the connection to draw */
     uint32_t draw_conn; /* its number (0: the one --flow selected) */
     bool draw_found;
+    bool html;            /* -o FILE.html: every selected connection, times as traced */
+    cli_html_conn *conns; /* html: the connections' ends */
+    size_t n_conns, cap_conns;
+    bool conns_oom;
 } run_ctx;
 
 /* Keeps the events of the connection to draw. */
 static void collect_emit(void *ctx, const trace_event *ev)
 {
     run_ctx *x = ctx;
+    if (x->html) { /* the explorer shows the trace as --json -v writes it */
+        trace_buf_emit(x->collect, ev);
+        return;
+    }
     if (x->draw_conn && ev->conn != x->draw_conn)
         return;
     /* the diagram places a capture's events by the capture time of their packet and estimates
@@ -161,6 +170,24 @@ static void on_done(void *ctx, const cap_conn *c)
     }
     if (!cap_replay_selected(x->r, c))
         return;
+    if (x->html && !x->conns_oom) {
+        if (x->n_conns == x->cap_conns) {
+            size_t n = x->cap_conns ? 2 * x->cap_conns : 16;
+            cli_html_conn *p = realloc(x->conns, n * sizeof *p);
+            if (p == NULL)
+                x->conns_oom = true;
+            else
+                x->conns = p, x->cap_conns = n;
+        }
+        if (!x->conns_oom) {
+            trace_meta m;
+            cap_conn_meta(c, x->name, &m);
+            cli_html_conn *hc = &x->conns[x->n_conns++];
+            hc->id = c->id;
+            snprintf(hc->addr[0], sizeof hc->addr[0], "%s", m.addr[0]);
+            snprintf(hc->addr[1], sizeof hc->addr[1], "%s", m.addr[1]);
+        }
+    }
     x->selected_seen++;
     if (!x->o->summary || x->o->quiet)
         return;
@@ -188,6 +215,8 @@ int cli_run_pcap(const cli_pcap_opts *o)
     cap_replay_opts_default(&ro);
     if (o->max_conns)
         ro.max_conns = o->max_conns;
+    bool html = o->render && cli_render_is_html(o->render->output);
+    ro.tcb = o->verbose || html;
     if (o->flow && cli_parse_flow(o->flow, &ro, err, sizeof err) < 0) {
         fprintf(stderr, "tcpsim: %s\n", err);
         return EXIT_BADINPUT;
@@ -215,7 +244,7 @@ int cli_run_pcap(const cli_pcap_opts *o)
                      .relative_seq = !o->absolute,
                      .isn_cache = isn_cache,
                      .verbose = o->verbose};
-    cli_json json = {.out = stdout, .with_conn = true};
+    cli_json json = {.out = stdout, .with_conn = true, .tcb = o->verbose};
     trace_tee tee = {.n = 0};
     range_ctx range = {.o = o};
     if (!o->quiet && !o->summary) {
@@ -236,7 +265,8 @@ int cli_run_pcap(const cli_pcap_opts *o)
     run_ctx x = {.o = o, .r = &r, .name = name};
     if (o->render) {
         x.collect = &collect;
-        x.draw_conn = o->flow ? 0 : 1; /* without --flow, the first connection */
+        x.html = html;
+        x.draw_conn = o->flow || html ? 0 : 1; /* without --flow, the first connection */
         trace_tee_add(&tee, (trace_sink){collect_emit, &x});
     }
     trace_sink out = tee.n ? (trace_sink){trace_tee_emit, &tee} : (trace_sink){NULL, NULL};
@@ -322,13 +352,20 @@ int cli_run_pcap(const cli_pcap_opts *o)
         if (!x.draw_found) {
             fprintf(stderr, "tcpsim: %s: no TCP connection to draw\n", x.name);
             status = EXIT_BADINPUT;
-        } else if (collect.oom) {
+        } else if (collect.oom || x.conns_oom) {
             fprintf(stderr, "tcpsim: out of memory keeping the connection's events\n");
             status = EXIT_RUNTIME;
+        } else if (html) {
+            char desc[600];
+            snprintf(desc, sizeof desc, "capture %s: %zu connection%s", name, x.n_conns,
+                     x.n_conns == 1 ? "" : "s");
+            status =
+                cli_html_write(&collect, o->render, o->render->output, desc, x.conns, x.n_conns);
         } else {
             status = cli_render(&collect, o->render, o->render->output, RND_CONN_FIRST);
         }
     }
+    free(x.conns);
     trace_buf_free(&collect);
     return status;
 }

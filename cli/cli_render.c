@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli_parse.h"
 #include "rnd.h"
@@ -57,8 +58,23 @@ static int fill(const cli_options *o, rnd_options *ro, char *err, size_t errlen)
         *(to_time ? &ro->to_us : &ro->to_pkt) = to;
     if (o->absolute)
         ro->seq = RND_SEQ_ABSOLUTE;
+    if (o->time_axis)
+        ro->time_axis = strcmp(o->time_axis, "events") == 0 ? RND_AXIS_EVENTS : RND_AXIS_TRUE;
+    ro->show_cwnd = o->show != NULL && strcmp(o->show, "cwnd") == 0;
+    if (o->page)
+        ro->page = strcmp(o->page, "a4") == 0       ? RND_PAGE_A4
+                   : strcmp(o->page, "letter") == 0 ? RND_PAGE_LETTER
+                                                    : RND_PAGE_FIT;
     ro->title = o->title;
     return 0;
+}
+
+bool cli_render_is_html(const char *path)
+{
+    if (path == NULL)
+        return false;
+    const char *dot = strrchr(path, '.');
+    return dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0);
 }
 
 int cli_render_check(const cli_options *o)
@@ -67,13 +83,21 @@ int cli_render_check(const cli_options *o)
     rnd_options ro;
     if (fill(o, &ro, err, sizeof err) < 0)
         return cli_usage_error("%s", err);
-    if ((o->graph || o->scale || o->title) && !o->output)
-        return cli_usage_error("%s", "--graph, --scale and --title need -o FILE");
-    if ((o->from || o->to) && !o->output && !o->pcap && !o->live)
+    if ((o->graph || o->scale || o->page || ((o->title || o->show) && !o->layout_json)) &&
+        !o->output)
+        return cli_usage_error("%s", "--graph, --scale, --page, --show and --title need -o FILE");
+    if ((o->from || o->to) && !o->output && !o->layout_json && !o->pcap && !o->live)
         return cli_usage_error("%s", "--from and --to need -o FILE, or a capture (--pcap, --live)");
+    if (o->layout_json && o->scenario && strcmp(o->scenario, "all") == 0)
+        return cli_usage_error("%s",
+                               "--layout-json writes one diagram's layout, not --scenario all");
+    if (o->layout_json && o->graph && strcmp(o->graph, "tseq") == 0)
+        return cli_usage_error("%s",
+                               "--layout-json writes a ladder diagram's layout, not --graph tseq");
     if (o->output && !(o->scenario && strcmp(o->scenario, "all") == 0) &&
-        rnd_format_from_path(o->output) < 0)
-        return cli_usage_error("cannot tell the format of '%s': use .png, .svg or .pdf", o->output);
+        !cli_render_is_html(o->output) && rnd_format_from_path(o->output) < 0)
+        return cli_usage_error("cannot tell the format of '%s': use .png, .svg, .pdf or .html",
+                               o->output);
     return -1;
 }
 
@@ -84,9 +108,13 @@ int cli_render(const trace_buf *tb, const cli_options *o, const char *path, uint
     if (fill(o, &ro, err, sizeof err) < 0)
         return cli_usage_error("%s", err);
     ro.conn = conn;
-    int rc = (o->graph && strcmp(o->graph, "tseq") == 0)
+    int rc = 0;
+    if (path != NULL)
+        rc = (o->graph && strcmp(o->graph, "tseq") == 0)
                  ? rnd_write_tseq(tb, &ro, path, err, sizeof err)
                  : rnd_write_ladder(tb, &ro, path, err, sizeof err);
+    if (rc == 0 && o->layout_json)
+        rc = rnd_write_layout_json(tb, &ro, o->layout_json, err, sizeof err);
     if (rc == 0)
         return CLI_EXIT_OK;
     fprintf(stderr, "tcpsim: %s\n", err);

@@ -13,12 +13,16 @@
 
 #include "cli_json.h"
 #include "cli_export.h"
+#include "cli_html.h"
 #include "cli_render.h"
 #include "cli_text.h"
 #include "rnd.h"
+#include "rnd_html.h"
 #include "sim_net.h"
 #include "sim_parse.h"
 #include "sim_sock.h"
+
+#define SIM_DESC_MAX_FOR_INDEX 512
 
 static void print_summary(const sim_net *net)
 {
@@ -49,24 +53,56 @@ static int load(sim_scenario *sc, const char *name, const cli_options *o)
     return 0;
 }
 
-/* Simulates sc into the sink (and into tb if not NULL); 0 or an exit status. */
-static int simulate(const sim_scenario *sc, trace_sink sink, trace_buf *tb, sim_net *net)
+/* The trace buffer's sink, leaving out TCB records: they are for the text and JSON writers
+ * (-v) and the explorer page, not for the diagrams and expectations. */
+static void no_tcb_emit(void *ctx, const trace_event *ev)
+{
+    if (ev->kind != TRACE_TCB)
+        trace_buf_emit(ctx, ev);
+}
+
+/* Simulates sc into the sink (and into tb if not NULL); 0 or an exit status.  With `tcb` the
+ * endpoints report their TCBs; they go into tb only when `tb_tcb` is set too. */
+static int simulate(const sim_scenario *sc, trace_sink sink, trace_buf *tb, sim_net *net, bool tcb,
+                    bool tb_tcb)
 {
     trace_tee tee = {.n = 0};
     if (sink.emit)
         trace_tee_add(&tee, sink);
     if (tb) {
-        trace_tee_add(&tee, trace_buf_sink(tb));
+        trace_tee_add(&tee, tb_tcb ? trace_buf_sink(tb) : (trace_sink){no_tcb_emit, tb});
         sim_net_meta(sc, &tb->meta);
     }
     trace_sink all = tee.n ? (trace_sink){trace_tee_emit, &tee} : (trace_sink){NULL, NULL};
     sim_net_init(net, sc, all);
+    net->tcb = tcb;
     int rc = sim_net_run(net);
     if (rc < 0 || (tb && tb->oom)) {
         fprintf(stderr, "tcpsim: out of memory while simulating '%s'\n", sc->name);
         return CLI_EXIT_RUNTIME;
     }
     return 0;
+}
+
+/* cli_render on tb without its TCB records (the layout's event numbers are those of --json). */
+static int cli_render_no_tcb(const trace_buf *tb, const cli_options *o, const char *path,
+                             uint32_t draw)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < tb->n; i++)
+        n += tb->ev[i].kind == TRACE_TCB;
+    if (n == 0)
+        return cli_render(tb, o, path, draw);
+    trace_buf copy;
+    trace_buf_init(&copy);
+    copy.meta = tb->meta;
+    for (size_t i = 0; i < tb->n; i++)
+        no_tcb_emit(&copy, &tb->ev[i]);
+    int rc = copy.oom ? CLI_EXIT_RUNTIME : cli_render(&copy, o, path, draw);
+    if (copy.oom)
+        fprintf(stderr, "tcpsim: out of memory\n");
+    trace_buf_free(&copy);
+    return rc;
 }
 
 static void print_world_summary(const sim_world *w)
@@ -120,7 +156,7 @@ static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *k
     }
     trace_buf own;
     trace_buf_init(&own);
-    trace_buf *tb = keep ? keep : ((o->output || o->write_pcap) ? &own : NULL);
+    trace_buf *tb = keep ? keep : ((o->output || o->write_pcap || o->layout_json) ? &own : NULL);
     trace_tee tee = {.n = 0};
     if (sink.emit)
         trace_tee_add(&tee, sink);
@@ -142,14 +178,17 @@ static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *k
         perror("tcpsim: writing the trace");
         rc = CLI_EXIT_RUNTIME;
     }
-    if (rc == 0 && o->output) { /* one connection: --flow N, or the first */
+    bool html = cli_render_is_html(o->output);
+    if (rc == 0 && html) /* the page holds every connection */
+        rc = cli_html_write(tb, o, o->output, sc->description, NULL, 0);
+    if (rc == 0 && ((o->output && !html) || o->layout_json)) { /* one: --flow N, or the first */
         trace_buf one;
         if (trace_buf_select(tb, conn == RND_CONN_FIRST ? TRACE_SELECT_ANY : conn, &one) == 0) {
             fprintf(stderr, "tcpsim: %s: no connection %s to draw\n", sc->name,
                     o->flow ? o->flow : "");
             rc = CLI_EXIT_USAGE;
         } else {
-            rc = one.oom ? CLI_EXIT_RUNTIME : cli_render(&one, o, o->output, RND_CONN_FIRST);
+            rc = one.oom ? CLI_EXIT_RUNTIME : cli_render_no_tcb(&one, o, html ? NULL : o->output, RND_CONN_FIRST);
         }
         trace_buf_free(&one);
     }
@@ -181,7 +220,7 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
     trace_meta meta;
     sim_net_meta(sc, &meta);
     cli_text text = {.out = stdout, .meta = &meta, .verbose = o->verbose};
-    cli_json json = {.out = stdout};
+    cli_json json = {.out = stdout, .tcb = o->verbose};
     trace_sink sink = {NULL, NULL};
     /* --write-pcap - puts the capture on standard output: no trace there then */
     bool quiet = o->quiet || (o->write_pcap && strcmp(o->write_pcap, "-") == 0);
@@ -194,9 +233,10 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
     }
     trace_buf own;
     trace_buf_init(&own);
-    trace_buf *tb = keep ? keep : ((o->output || o->write_pcap) ? &own : NULL);
+    trace_buf *tb = keep ? keep : ((o->output || o->write_pcap || o->layout_json) ? &own : NULL);
     static sim_net net;
-    int rc = simulate(sc, sink, tb, &net);
+    bool html = cli_render_is_html(o->output);
+    int rc = simulate(sc, sink, tb, &net, o->verbose || html, html);
     if (rc == 0 && !quiet && !o->json)
         print_summary(&net);
     sim_net_free(&net);
@@ -204,8 +244,10 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
         perror("tcpsim: writing the trace");
         rc = CLI_EXIT_RUNTIME;
     }
-    if (rc == 0 && o->output)
-        rc = cli_render(tb, o, o->output, draw);
+    if (rc == 0 && html)
+        rc = cli_html_write(tb, o, o->output, sc->description, NULL, 0);
+    if (rc == 0 && ((o->output && !html) || o->layout_json))
+        rc = cli_render_no_tcb(tb, o, html ? NULL : o->output, draw);
     if (rc == 0 && o->write_pcap)
         rc = cli_export_pcap(tb, o);
     trace_buf_free(&own);
@@ -260,6 +302,9 @@ int cli_run_all_scenarios(const cli_options *o)
             "Time flows down; arrows slant by the one-way delay.\n\n",
             TCPSIM_VERSION);
     int rc = 0;
+    static rnd_html_entry pages[64];
+    static char page_file[64][64], page_desc[64][SIM_DESC_MAX_FOR_INDEX];
+    size_t n_pages = 0;
     for (const sim_builtin *b = sim_builtin_list(); b->name && rc == 0; b++) {
         static sim_scenario sc;
         rc = load(&sc, b->name, o);
@@ -268,15 +313,23 @@ int cli_run_all_scenarios(const cli_options *o)
         trace_buf tb;
         trace_buf_init(&tb);
         static sim_net net;
-        rc = simulate(&sc, (trace_sink){NULL, NULL}, &tb, &net);
+        rc = simulate(&sc, (trace_sink){NULL, NULL}, &tb, &net, true, true);
         sim_net_free(&net);
-        static const char *const ext[] = {"png", "svg"};
-        for (int k = 0; k < 2 && rc == 0; k++) {
+        static const char *const ext[] = {"png", "svg", "html"};
+        for (int k = 0; k < 3 && rc == 0; k++) {
             char path[4200];
             snprintf(path, sizeof path, "%s/%s.%s", dir, b->name, ext[k]);
-            rc = cli_render(&tb, o, path, RND_CONN_FIRST);
+            rc = k == 2 ? cli_html_write(&tb, o, path, sc.description, NULL, 0)
+                        : cli_render(&tb, o, path, RND_CONN_FIRST); /* no --layout-json here */
             if (rc == 0 && !o->quiet)
                 fprintf(stderr, "wrote %s\n", path);
+        }
+        if (n_pages < sizeof pages / sizeof pages[0]) {
+            rnd_html_entry *pe = &pages[n_pages++];
+            snprintf(page_file[n_pages - 1], sizeof page_file[0], "%s.html", b->name);
+            snprintf(page_desc[n_pages - 1], sizeof page_desc[0], "%s", sc.description);
+            *pe = (rnd_html_entry){b->name, page_file[n_pages - 1], b->summary,
+                                   page_desc[n_pages - 1]};
         }
         trace_buf_free(&tb);
         fprintf(idx, "## %s\n\n%s. %s\n\n![%s](%s.png)\n\n([SVG](%s.svg))\n\n", b->name, b->summary,
@@ -294,5 +347,15 @@ int cli_run_all_scenarios(const cli_options *o)
         unlink(index_tmp);
     else if (!o->quiet)
         fprintf(stderr, "wrote %s\n", index_path);
+    if (rc == 0) { /* the explorer's index: index.html beside index.md */
+        char html_index[4200], err[512];
+        snprintf(html_index, sizeof html_index, "%s/index.html", dir);
+        if (rnd_write_html_index(html_index, pages, n_pages, err, sizeof err) < 0) {
+            fprintf(stderr, "tcpsim: %s\n", err);
+            rc = CLI_EXIT_RUNTIME;
+        } else if (!o->quiet) {
+            fprintf(stderr, "wrote %s\n", html_index);
+        }
+    }
     return rc;
 }

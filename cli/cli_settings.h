@@ -51,6 +51,10 @@ enum {
     O_WRITE_PCAP,
     O_VANTAGE,
     O_PCAP_LINK,
+    O_LAYOUT_JSON,
+    O_TIME_AXIS,
+    O_PAGE,
+    O_SHOW,
     /* O_MECH + TCP_MECH_x (sim/tcp_mech.h): --sack, --cc, --nagle...; kept apart from the codes
      * above so that either list can grow */
     O_MECH = 0x1000,

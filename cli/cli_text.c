@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "tcp_tcbrec.h"
+
 static void fmt_ms(uint64_t us, char *buf, size_t size)
 {
     snprintf(buf, size, "%" PRIu64 ".%03" PRIu64, us / 1000u, us % 1000u);
@@ -134,17 +136,78 @@ static size_t socket_call(char *line, size_t size, size_t u, const trace_event *
     return u;
 }
 
+/* "tcb   ESTABLISHED SND.UNA=1 SND.NXT=1 ..." (-v): the values the snapshot knows. */
+static size_t tcb_line(char *line, size_t size, size_t u, const trace_tcb *b, uint32_t base_me,
+                       uint32_t base_peer)
+{
+    uint32_t k = b->known;
+    u = add(line, size, u, "tcb   %s", tcp_state_name((tcp_state)b->state));
+    if (k & TRACE_TCB_ISS)
+        u = add(line, size, u, " ISS=%" PRIu32, b->iss - base_me);
+    if (k & TRACE_TCB_IRS)
+        u = add(line, size, u, " IRS=%" PRIu32, b->irs - base_peer);
+    if (k & TRACE_TCB_SND_UNA)
+        u = add(line, size, u, " SND.UNA=%" PRIu32 " SND.NXT=%" PRIu32, b->snd_una - base_me,
+                b->snd_nxt - base_me);
+    if (k & TRACE_TCB_SND_WND)
+        u = add(line, size, u, " SND.WND=%" PRIu32, b->snd_wnd);
+    if (k & TRACE_TCB_RCV_NXT)
+        u = add(line, size, u, " RCV.NXT=%" PRIu32 " RCV.WND=%" PRIu32, b->rcv_nxt - base_peer,
+                b->rcv_wnd);
+    if (k & TRACE_TCB_CWND) {
+        u = add(line, size, u, " cwnd=%" PRIu32, b->cwnd);
+        if (b->ssthresh >= 0x3fffffffu)
+            u = add(line, size, u, " ssthresh=-");
+        else
+            u = add(line, size, u, " ssthresh=%" PRIu32, b->ssthresh);
+    }
+    char a[32], c[32];
+    if (k & TRACE_TCB_RTT) {
+        fmt_ms(b->srtt, a, sizeof a);
+        fmt_ms(b->rttvar, c, sizeof c);
+        u = add(line, size, u, " SRTT=%s RTTVAR=%s", a, c);
+    }
+    if (k & TRACE_TCB_RTO) {
+        fmt_ms(b->rto, a, sizeof a);
+        u = add(line, size, u, " RTO=%s", a);
+    }
+    if (b->timer != TCP_TIMER_NONE && b->timer_at != TRACE_NEVER) {
+        fmt_ms(b->timer_at, a, sizeof a);
+        u = add(line, size, u, " %s@%s", tcp_timer_name((tcp_timer_kind)b->timer), a);
+    }
+    if (b->delack_at != TRACE_NEVER) {
+        fmt_ms(b->delack_at, a, sizeof a);
+        u = add(line, size, u, " delack@%s", a);
+    }
+    if (k & TRACE_TCB_BUFFERS)
+        u = add(line, size, u,
+                " send(unsent=%" PRIu32 " flight=%" PRIu32 ") recv(unread=%" PRIu32 ")",
+                b->snd_unsent, b->snd_in_flight, b->rcv_unread);
+    if (b->blocked != TRACE_TCB_NO_CALL)
+        u = add(line, size, u, " [%s() blocked]", tcp_call_name((tcp_call)b->blocked));
+    if (b->inferred) {
+        u = add(line, size, u, " [inferred:");
+        for (uint32_t bit = 1; bit < (1u << TRACE_TCB_FIELD_COUNT); bit <<= 1)
+            if (b->inferred & bit)
+                u = add(line, size, u, " %s", tcp_tcb_field_name(bit));
+        u = add(line, size, u, "]");
+    }
+    return u;
+}
+
 void cli_text_emit(void *ctx, const trace_event *ev)
 {
     cli_text *w = ctx;
     if (ev->kind == TRACE_CONN && !w->show_conn)
         return; /* one connection: the heading names it */
+    if (!w->verbose && ev->kind == TRACE_TCB)
+        return;
     if (!w->verbose && ev->kind == TRACE_CWND)
         return;
     if (!w->verbose && ev->kind == TRACE_TIMER && ev->u.timer.timer == TCP_TIMER_DELACK)
         return;
     header(w);
-    char t[32], line[512];
+    char t[32], line[640];
     fmt_ms(ev->t, t, sizeof t);
     size_t u = 0;
     line[0] = '\0';
@@ -265,6 +328,9 @@ void cli_text_emit(void *ctx, const trace_event *ev)
                     ev->seg.seq - base_me, ev->seg.len, ev->text);
         else
             u = add(line, sizeof line, u, "note  %s", ev->text);
+        break;
+    case TRACE_TCB:
+        u = tcb_line(line, sizeof line, u, &ev->tcb, base_me, base_peer);
         break;
     default:
         u = add(line, sizeof line, u, "?");

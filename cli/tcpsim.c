@@ -46,7 +46,9 @@ static int run_capture(const cli_options *o)
     }
     if (o->output && o->live)
         return cli_usage_error("%s", "-o draws a capture file, not a live capture");
-    p.render = o->output ? o : NULL;
+    if (o->layout_json && o->live)
+        return cli_usage_error("%s", "--layout-json draws a capture file, not a live capture");
+    p.render = (o->output || o->layout_json) ? o : NULL;
     if ((o->from || o->to) &&
         cli_render_range(o, &p.from_us, &p.to_us, &p.from_pkt, &p.to_pkt) == 0)
         p.range = true;

@@ -6,7 +6,8 @@
  * and pagination, and the time-sequence graph (rnd_tseq_build).  Nothing is painted (cairo is
  * slow and is not where input is interpreted).  Whatever a capture holds, these stages must
  * return 0 or RND_EREQUEST with a one-line message, never crash; the layout's numbers must be
- * finite.  The input's size picks relative or absolute sequence numbers and a packet range.
+ * finite.  The input's size picks relative or absolute sequence numbers, a packet range and the
+ * time axis (true, or events one time in five); the layout JSON writer runs on every layout.
  */
 #define _GNU_SOURCE /* memfd_create */
 
@@ -22,6 +23,7 @@
 #include "cap_replay.h"
 #include "cap_source.h"
 #include "rnd.h"
+#include "rnd_json.h"
 #include "rnd_layout.h"
 #include "rnd_model.h"
 #include "rnd_tseq.h"
@@ -136,10 +138,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_message(rc, err);
         if (rc == 0) {
             rnd_layout lay;
+            rnd_style st;
+            rnd_style_default(&st);
+            st.time_axis = size % 5 == 0 ? RND_AXIS_EVENTS : RND_AXIS_TRUE;
             memset(&lay, 0, sizeof lay);
-            CHECK(rnd_layout_build(&lay, &m, NULL, measure, NULL) == 0);
+            CHECK(rnd_layout_build(&lay, &m, &st, measure, NULL) == 0);
             CHECK(isfinite(lay.width) && isfinite(lay.height));
             CHECK(lay.width > 0 && lay.height > 0);
+            for (size_t i = 0; i < lay.narrows; i++) /* true time: every end on the canvas */
+                CHECK(isfinite(lay.arrows[i].to.y) && lay.arrows[i].to.y <= lay.height + 1.0);
+            for (size_t i = 0; i < lay.nlabels; i++)
+                CHECK(isfinite(lay.labels[i].box.y) && lay.labels[i].box.y >= -1.0);
+            {
+                /* the layout JSON writer walks every part of the layout */
+                FILE *null = fopen("/dev/null", "w");
+                CHECK(null != NULL);
+                CHECK(rnd_json_write(null, &lay, &m) == 0);
+                fclose(null);
+            }
             CHECK(rnd_layout_paginate(&lay, 842.0) == 0);
             rnd_layout_free(&lay);
         }

@@ -12,6 +12,10 @@
  * mutations stay in pcapng. Options that a user could set are varied with the input's size
  * (--max-conns 3, a short linger,
  * --flow 2) so that the connection cap, early retirement and flow selection are fuzzed too.
+ * With -v (a quarter of the inputs) the observer endpoints' TCB records are on (tcp_tcbrec.c) and
+ * every captured segment's TCP header is rebuilt as the explorer page shows it
+ * (cap_export_tcp_header): the records' inferred values are among their known ones, and the
+ * header holds the segment's numbers and a data offset that covers its options.
  * Checked promises: every error message is one line and names the file; a read error names the
  * packet after the last one delivered; the packet count in the capture line is the number of
  * frames read; untracked packets appear only when the cap was reached.  A quarter of the inputs
@@ -31,6 +35,7 @@
 #include <unistd.h>
 
 #include "cap_conn.h"
+#include "cap_export.h"
 #include "cap_pcapng.h"
 #include "cap_replay.h"
 #include "cap_source.h"
@@ -136,6 +141,28 @@ static void on_done(void *ctx, const cap_conn *c)
     cli_summary_json(devnull, c);
 }
 
+/* The explorer's view of the trace: TCB records and rebuilt headers (see the top). */
+static void explorer_emit(void *ctx, const trace_event *ev)
+{
+    (void)ctx;
+    if (ev->kind == TRACE_TCB) {
+        CHECK(ev->tcb.state < TCP_STATE_COUNT);
+        CHECK((ev->tcb.inferred & ~ev->tcb.known) == 0);
+        CHECK(ev->tcb.known & TRACE_TCB_STATE);
+        return;
+    }
+    if (ev->kind != TRACE_SEND)
+        return;
+    uint8_t h[64];
+    size_t n =
+        cap_export_tcp_header("192.0.2.1:1000", "192.0.2.2:80", ev->ep, &ev->seg, h, sizeof h);
+    CHECK(n >= 20 && n <= 60 && n % 4 == 0);
+    CHECK((size_t)(h[12] >> 4) * 4 == n);
+    CHECK(((uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7]) ==
+          ev->seg.seq);
+    CHECK(h[13] == ev->seg.flags);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 #ifdef FUZZ_PCAPNG
@@ -166,6 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ro.linger = 1000; /* 1 ms: finished connections retire at once */
     if (size % 3 == 0)
         ro.flow_id = 2;
+    ro.tcb = size % 4 == 0; /* -v */
 
     static cli_isn_slot isn_cache[CLI_TEXT_ISN_CACHE];
     memset(isn_cache, 0, sizeof isn_cache);
@@ -174,10 +202,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                      .relative_seq = true,
                      .isn_cache = isn_cache,
                      .verbose = size % 4 == 0};
-    cli_json json = {.out = devnull, .with_conn = true};
+    cli_json json = {.out = devnull, .with_conn = true, .tcb = ro.tcb};
     trace_tee tee = {.n = 0};
     trace_tee_add(&tee, (trace_sink){cli_text_emit, &text});
     trace_tee_add(&tee, (trace_sink){cli_json_emit, &json});
+    trace_tee_add(&tee, (trace_sink){explorer_emit, NULL});
 
     static cap_replay r;
     done_ctx x = {.r = &r};

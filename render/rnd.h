@@ -16,6 +16,7 @@
 #ifndef TCPSIM_RND_H
 #define TCPSIM_RND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,19 @@ typedef enum rnd_seq_mode {
     RND_SEQ_RELATIVE, /* sequence numbers relative to each side's ISN */
     RND_SEQ_ABSOLUTE, /* sequence numbers as on the wire */
 } rnd_seq_mode;
+
+/* What the vertical axis of a ladder diagram follows. */
+typedef enum rnd_time_axis {
+    RND_AXIS_TRUE,   /* time: one linear scale per unbroken stretch (rnd_layout_time.c) */
+    RND_AXIS_EVENTS, /* events: one row per event (rnd_layout.c) */
+} rnd_time_axis;
+
+/* PDF pages: one page of the diagram's own size when it fits (up to 14400 points, the PDF
+ * limit), else pages of A-series proportions; or the diagram scaled to the width of A4 or US
+ * letter paper and split into pages of that paper. */
+typedef enum rnd_page_size { RND_PAGE_FIT, RND_PAGE_A4, RND_PAGE_LETTER } rnd_page_size;
+
+#define RND_PDF_MAX_PT 14400.0
 
 typedef enum rnd_dir {
     RND_DIR_AUTO = -1, /* time-sequence graph: the direction that carries more data */
@@ -52,6 +66,9 @@ typedef struct rnd_options {
     uint32_t conn;             /* connection to draw, or RND_CONN_FIRST */
     const char *title;         /* overrides the trace's title when not NULL */
     rnd_dir dir;               /* time-sequence graph: whose data to plot */
+    rnd_time_axis time_axis;   /* ladder: true time or event rows (RND_AXIS_TRUE) */
+    rnd_page_size page;        /* ladder PDF pages (RND_PAGE_FIT) */
+    bool show_cwnd;            /* ladder, true time: the sender's cwnd and ssthresh as a track */
 } rnd_options;
 
 /* Fills o with the defaults given in the comments above. */
@@ -65,6 +82,12 @@ int rnd_format_from_path(const char *path);
  * opts may be NULL for the defaults.  Returns 0, RND_EREQUEST or RND_ERUNTIME. */
 int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *path, char *err,
                      size_t errlen);
+
+/* Writes the layout of the ladder diagram that rnd_write_ladder would draw, as JSON (format
+ * "tcpsim-ladder-layout", docs/diagrams.md "Layout JSON"), into `path` ("-": standard output).
+ * Returns 0, RND_EREQUEST or RND_ERUNTIME. */
+int rnd_write_layout_json(const trace_buf *tr, const rnd_options *opts, const char *path, char *err,
+                          size_t errlen);
 
 /* Draws the time-sequence graph of one direction of one connection into `path`.
  * Returns 0, RND_EREQUEST or RND_ERUNTIME. */

@@ -1,7 +1,11 @@
 /*
  * rnd_ladder.c - rnd_write_ladder(): model, then layout (measured with the real fonts), then
- * pages, then the file.  A PDF is split into pages of the diagram's width and sqrt(2) times that
- * height (A-series proportions) unless the style sets a page height; PNG and SVG are one page.
+ * pages, then the file.  A PDF is one page of the diagram's size when it fits (opts.page fit, up
+ * to RND_PDF_MAX_PT), else it is split into pages of the diagram's width and sqrt(2) times that
+ * height (A-series proportions) unless the style sets a page height; with opts.page a4 or letter
+ * the diagram is scaled to the paper's width and split into pages of it.  PNG and SVG are one
+ * page.
+ * SVG is written from the layout by rnd_svg.c (text as text), PNG and PDF through cairo.
  */
 #include <stdio.h>
 
@@ -11,10 +15,12 @@
 #include "rnd_model.h"
 #include "rnd_output.h"
 #include "rnd_paint.h"
+#include "rnd_svg.h"
 
 typedef struct ladder_doc {
     const rnd_layout *lay;
     const rnd_fonts *fonts;
+    double k; /* PDF on paper: points per layout unit */
 } ladder_doc;
 
 static void paint_ladder(void *ctx, cairo_t *cr, size_t page)
@@ -22,7 +28,10 @@ static void paint_ladder(void *ctx, cairo_t *cr, size_t page)
     const ladder_doc *d = ctx;
     rnd_page whole = {0.0, d->lay->height, 0.0, false};
     const rnd_page *pg = d->lay->npages > 0 ? &d->lay->pages[page] : &whole;
+    cairo_save(cr);
+    cairo_scale(cr, d->k, d->k);
     rnd_paint_page(d->lay, d->fonts, cr, pg);
+    cairo_restore(cr);
 }
 
 int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *path, char *err,
@@ -48,6 +57,7 @@ int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *p
     if (rc != 0)
         return rc;
     rnd_style_default(&st);
+    st.time_axis = (uint8_t)opts->time_axis;
     if (rnd_fonts_init(&fonts, &st) != 0) {
         if (err != NULL && errlen > 0)
             snprintf(err, errlen, "cannot write %s: cairo has no usable font", path);
@@ -55,21 +65,33 @@ int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *p
         return RND_ERUNTIME;
     }
     rc = rnd_layout_build(&lay, &m, &st, rnd_fonts_measure, &fonts);
-    if (rc == 0 && fmt == RND_FMT_PDF) {
+    d.k = 1.0;
+    doc.width = lay.width;
+    doc.height = lay.height;
+    if (rc == 0 && fmt == RND_FMT_PDF && opts->page != RND_PAGE_FIT) {
+        /* the paper's width, and pages of its height (A4 595 x 842 pt, letter 612 x 792 pt) */
+        double pw = opts->page == RND_PAGE_A4 ? 595.0 : 612.0;
+        double ph = opts->page == RND_PAGE_A4 ? 842.0 : 792.0;
+        d.k = pw / lay.width;
+        rc = rnd_layout_paginate(&lay, ph / d.k);
+        doc.width = pw;
+        doc.height = ph;
+    } else if (rc == 0 && fmt == RND_FMT_PDF && lay.height > RND_PDF_MAX_PT) {
         double page_h = rnd_layout_page_h(&lay);
         rc = rnd_layout_paginate(&lay, page_h);
         doc.height = page_h;
-    } else {
-        doc.height = lay.height;
     }
     if (rc != 0) {
         if (err != NULL && errlen > 0)
             snprintf(err, errlen, "cannot write %s: out of memory", path);
         goto out;
     }
+    if (fmt == RND_FMT_SVG) { /* written from the layout: text stays text (rnd_svg.c) */
+        rc = rnd_svg_write(&lay, &fonts, &m, path, err, errlen);
+        goto out;
+    }
     d.lay = &lay;
     d.fonts = &fonts;
-    doc.width = lay.width;
     doc.npages = lay.npages > 0 ? lay.npages : 1;
     doc.title = lay.title;
     doc.paint = paint_ladder;

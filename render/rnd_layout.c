@@ -23,7 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rnd_layout_time.h"
+#include "rnd_place.h"
 #include "rnd_text.h"
+#include "tcp_seq.h"
 #include "tcp_state.h"
 
 /* ---------------------------------------------------------------- small helpers */
@@ -65,13 +68,15 @@ typedef struct lctx {
     const rnd_style *st;
     rnd_measure_fn measure;
     void *mctx;
-    double pxus;       /* layout units per microsecond when to scale */
-    double state_half; /* half the widest state box */
-    double inset;      /* labels start this far from their lifeline */
-    double bracket_dx; /* timer brackets sit this far outside the lifeline */
+    double pxus;          /* layout units per microsecond when to scale */
+    double state_half;    /* half the widest state box */
+    double inset;         /* labels start this far from their lifeline */
+    double bracket_dx;    /* timer brackets sit this far outside the lifeline */
+    double note_gap;      /* margin notes start this far outside the brackets */
+    double cwnd_extra[2]; /* and further out by this on the side of the cwnd track */
     double margin_w[2];
     size_t cap_rows, cap_arrows, cap_labels, cap_sboxes, cap_brackets, cap_notes, cap_breaks,
-        cap_ticks;
+        cap_ticks, cap_tmarks;
     size_t *label_of_seg; /* label index of each segment */
 } lctx;
 
@@ -190,6 +195,8 @@ static int add_rows(lctx *c)
                 r->bottom += caption_h(c);
             break;
         case TRACE_APP:
+        case TRACE_NOTE:
+        case TRACE_RTT: /* a margin note */
             r->kind = RND_ROW_APP;
             r->top = r->bottom = lh(c, RND_FONT_NOTE) / 2 + 1.0;
             break;
@@ -300,6 +307,8 @@ double rnd_layout_y_of(const rnd_layout *lay, int64_t t)
 {
     size_t lo = 0, hi = lay->nrows;
     const rnd_row *r = lay->rows;
+    if (lay->nstretches > 0)
+        return rnd_time_y(lay, t);
     if (lay->nrows == 0)
         return lay->body_y0;
     if (t <= r[0].t)
@@ -436,15 +445,87 @@ static double timer_y(const rnd_layout *L, size_t i)
     return r->y;
 }
 
-static bool bracket_kind(uint8_t k)
+static bool bracket_kind(const lctx *c, uint8_t k)
 {
-    return k == TCP_TIMER_RTO || k == TCP_TIMER_PERSIST || k == TCP_TIMER_TIME_WAIT;
+    return k == TCP_TIMER_RTO || k == TCP_TIMER_PERSIST || k == TCP_TIMER_TIME_WAIT ||
+           (k == TCP_TIMER_DELACK && c->lay->axis == RND_AXIS_TRUE);
+}
+
+/* The arrow of the segment an RTT sample of ep at t timed: sent by ep at t - sample, carrying
+ * data or SYN/FIN, not a retransmission (the first such; the nearest within 2 ms when the sample
+ * comes from a timestamp). */
+static size_t timed_arrow(const rnd_layout *L, const rnd_model *m, uint8_t ep, int64_t t,
+                          uint64_t sample)
+{
+    int64_t want = t - (int64_t)sample, best_d = 2001;
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < L->narrows; i++) {
+        const rnd_mseg *s = &m->seg[L->arrows[i].seg];
+        int64_t d = s->t_send > want ? s->t_send - want : want - s->t_send;
+        if (s->ep != ep || tcp_seg_seqlen(&s->seg) == 0 || s->style == RND_ARROW_RETX ||
+            s->t_send > t)
+            continue;
+        if (d < best_d) {
+            best_d = d;
+            best = i;
+        }
+    }
+    return best;
+}
+
+/* One bracket per RTT sample (true time): from the timed send to the sample. */
+static int make_rtt_brackets(lctx *c)
+{
+    rnd_layout *L = c->lay;
+    for (size_t i = 0; i < L->nrows; i++) {
+        const rnd_row *r = &L->rows[i];
+        const trace_event *e;
+        rnd_bracket *b;
+        size_t a;
+        if (r->kind != RND_ROW_APP || c->m->ev[r->ref]->kind != TRACE_RTT)
+            continue;
+        e = c->m->ev[r->ref];
+        a = timed_arrow(L, c->m, r->ep, r->t, e->u.rtt.sample);
+        b = PUSH(L->brackets, L->nbrackets, c->cap_brackets);
+        if (b == NULL)
+            return -1;
+        memset(b, 0, sizeof *b);
+        b->ep = r->ep;
+        b->timer = RND_BRACKET_RTT;
+        b->arrow = a;
+        b->y0 = a != SIZE_MAX ? L->arrows[a].from.y : r->y;
+        b->y1 = r->y;
+        b->t0 = a != SIZE_MAX ? c->m->seg[L->arrows[a].seg].t_send : r->t;
+        b->t1 = r->t;
+        b->duration = e->u.rtt.sample;
+        b->srtt = e->u.rtt.srtt;
+        b->rttvar = e->u.rtt.rttvar;
+        b->rto = e->u.rtt.rto;
+        b->note = SIZE_MAX;
+        b->x = L->lane_x[r->ep] + (r->ep == TRACE_CLIENT ? -1 : 1) * (c->bracket_dx + 24.0);
+    }
+    return 0;
+}
+
+static int add_mark(lctx *c, size_t b, int64_t t, double y, rnd_tmark_kind k, uint64_t d)
+{
+    rnd_layout *L = c->lay;
+    rnd_tmark *mk = PUSH(L->tmarks, L->ntmarks, c->cap_tmarks);
+    if (mk == NULL)
+        return -1;
+    *mk = (rnd_tmark){.bracket = b, .t = t, .y = y, .kind = (uint8_t)k, .duration = d};
+    return 0;
 }
 
 static int make_brackets(lctx *c, double y_top, double y_end)
 {
     rnd_layout *L = c->lay;
     size_t open[2][TCP_TIMER_COUNT];
+    int64_t fired_at[2][TCP_TIMER_COUNT]; /* when the timer last expired, or -1 */
+    L->ntmarks = 0;
+    for (int e = 0; e < 2; e++)
+        for (int k = 0; k < TCP_TIMER_COUNT; k++)
+            fired_at[e][k] = -1;
     for (int e = 0; e < 2; e++)
         for (int k = 0; k < TCP_TIMER_COUNT; k++)
             open[e][k] = SIZE_MAX;
@@ -456,15 +537,19 @@ static int make_brackets(lctx *c, double y_top, double y_end)
         if (r->kind != RND_ROW_TIMER)
             continue;
         e = c->m->ev[r->ref];
-        if (e->kind != TRACE_TIMER || !bracket_kind(e->u.timer.timer))
+        if (e->kind != TRACE_TIMER || !bracket_kind(c, e->u.timer.timer))
             continue;
         o = &open[r->ep][e->u.timer.timer];
         if (e->u.timer.action == TRACE_TIMER_ARM) {
+            rnd_tmark_kind mk = *o != SIZE_MAX                              ? RND_TMARK_RESTART
+                                : fired_at[r->ep][e->u.timer.timer] == r->t ? RND_TMARK_BACKOFF
+                                                                            : RND_TMARK_ARM;
             if (*o == SIZE_MAX) {
                 b = PUSH(L->brackets, L->nbrackets, c->cap_brackets);
                 if (b == NULL)
                     return -1;
                 memset(b, 0, sizeof *b);
+                b->arrow = SIZE_MAX;
                 b->ep = r->ep;
                 b->timer = e->u.timer.timer;
                 b->y0 = timer_y(L, i);
@@ -473,6 +558,8 @@ static int make_brackets(lctx *c, double y_top, double y_end)
                 *o = L->nbrackets - 1;
             }
             L->brackets[*o].duration = e->u.timer.duration;
+            if (add_mark(c, *o, r->t, timer_y(L, i), mk, e->u.timer.duration) != 0)
+                return -1;
             continue;
         }
         if (*o == SIZE_MAX) { /* armed before the selection */
@@ -480,6 +567,7 @@ static int make_brackets(lctx *c, double y_top, double y_end)
             if (b == NULL)
                 return -1;
             memset(b, 0, sizeof *b);
+            b->arrow = SIZE_MAX;
             b->ep = r->ep;
             b->timer = e->u.timer.timer;
             b->y0 = y_top;
@@ -495,6 +583,11 @@ static int make_brackets(lctx *c, double y_top, double y_end)
         b->fired = e->u.timer.action == TRACE_TIMER_FIRE;
         if (b->fired && e->u.timer.duration > 0)
             b->duration = e->u.timer.duration;
+        if (add_mark(c, *o, r->t, b->y1, b->fired ? RND_TMARK_EXPIRY : RND_TMARK_CANCEL,
+                     b->fired ? e->u.timer.duration : 0) != 0)
+            return -1;
+        if (b->fired)
+            fired_at[r->ep][e->u.timer.timer] = r->t;
         *o = SIZE_MAX;
     }
     for (int e = 0; e < 2; e++)
@@ -509,6 +602,11 @@ static int make_brackets(lctx *c, double y_top, double y_end)
         rnd_bracket *b = &L->brackets[i];
         /* the persist timer gets its own track, so it does not run into the RTO before it */
         double dx = c->bracket_dx + (b->timer == TCP_TIMER_PERSIST ? 8.0 : 0.0);
+        if (c->lay->axis == RND_AXIS_TRUE) /* each kind its own track */
+            dx = c->bracket_dx + (b->timer == TCP_TIMER_PERSIST || b->timer == TCP_TIMER_TIME_WAIT
+                                      ? 8.0
+                                  : b->timer == TCP_TIMER_DELACK ? 16.0
+                                                                 : 0.0);
         b->x = L->lane_x[b->ep] + (b->ep == TRACE_CLIENT ? -dx : dx);
     }
     return 0;
@@ -531,7 +629,7 @@ static int cmp_note(const void *a, const void *b)
 static int make_notes(lctx *c)
 {
     rnd_layout *L = c->lay;
-    char buf[96];
+    char buf[96], last_rtt[2][96] = {"", ""};
     for (size_t i = 0; i < L->nrows; i++) {
         const rnd_row *r = &L->rows[i];
         rnd_note *n;
@@ -544,7 +642,24 @@ static int make_notes(lctx *c)
         n->ep = r->ep;
         n->font = RND_FONT_NOTE;
         n->anchor_y = r->y;
-        rnd_fmt_app(c->m->ev[r->ref], n->text, sizeof n->text);
+        n->ev = rnd_model_ev_index(c->m, c->m->ev[r->ref]);
+        n->kind = RND_NOTE_APP;
+        if (c->m->ev[r->ref]->kind == TRACE_APP) {
+            rnd_fmt_app(c->m->ev[r->ref], n->text, sizeof n->text);
+        } else {
+            n->font = RND_FONT_SMALL;
+            n->kind = c->m->ev[r->ref]->kind == TRACE_RTT ? RND_NOTE_RTT : RND_NOTE_REMARK;
+            rnd_fmt_remark(c->m->ev[r->ref], n->text, sizeof n->text);
+            if (n->kind == RND_NOTE_RTT) {
+                /* a sample that leaves the estimator as the last one shown says nothing new
+                 * (timestamps give one per ACK): its bracket is drawn, its note not */
+                if (strcmp(n->text, last_rtt[r->ep & 1]) == 0) {
+                    L->nnotes--;
+                    continue;
+                }
+                snprintf(last_rtt[r->ep & 1], sizeof last_rtt[0], "%s", n->text);
+            }
+        }
     }
     for (size_t i = 0; i < L->nbrackets; i++) {
         rnd_bracket *b = &L->brackets[i];
@@ -556,6 +671,8 @@ static int make_notes(lctx *c)
             return -1;
         memset(n, 0, sizeof *n);
         n->ep = b->ep;
+        n->ev = SIZE_MAX;
+        n->kind = RND_NOTE_TIMER;
         n->font = RND_FONT_SMALL;
         /* an RTO's label goes by its expiry, where the retransmission follows; others centred */
         n->anchor_y = b->timer == TCP_TIMER_RTO ||
@@ -591,7 +708,8 @@ static int place_notes(lctx *c)
         for (size_t k = 0; k < n; k++) {
             rnd_note *t = &L->notes[ord[k].i];
             double y = dmax(t->anchor_y - t->box.h / 2, bottom + 1.0);
-            double edge = L->lane_x[ep] + (ep == TRACE_CLIENT ? -1 : 1) * (c->bracket_dx + 15.0);
+            double edge = L->lane_x[ep] + (ep == TRACE_CLIENT ? -1 : 1) *
+                                              (c->bracket_dx + c->note_gap + c->cwnd_extra[ep]);
             t->box.y = y;
             t->right = ep == TRACE_CLIENT;
             t->box.x = ep == TRACE_CLIENT ? edge - t->box.w : edge;
@@ -599,6 +717,72 @@ static int place_notes(lctx *c)
         }
     }
     free(ord);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- cwnd track */
+
+enum { CWND_W = 80 };
+
+/* The side the track belongs to: the one with cwnd events that sends more data. */
+static int cwnd_side(const lctx *c)
+{
+    uint64_t data[2] = {0, 0};
+    size_t ev[2] = {0, 0};
+    for (size_t k = 0; k < c->m->nseg; k++)
+        data[c->m->seg[k].ep & 1] += c->m->seg[k].seg.len;
+    for (size_t i = 0; i < c->m->nev; i++)
+        if (c->m->ev[i]->kind == TRACE_CWND)
+            ev[c->m->ev[i]->ep & 1]++;
+    if (ev[0] == 0 && ev[1] == 0)
+        return -1;
+    if (ev[0] == 0 || ev[1] == 0)
+        return ev[0] ? 0 : 1;
+    return data[1] > data[0] ? 1 : 0;
+}
+
+static int make_cwnd(lctx *c, double y_top, double y_end)
+{
+    rnd_layout *L = c->lay;
+    rnd_cwnd_track *k = &L->cwnd;
+    int ep = cwnd_side(c);
+    char b[24];
+    if (!c->m->show_cwnd || L->axis != RND_AXIS_TRUE || ep < 0)
+        return 0;
+    k->on = true;
+    k->ep = (uint8_t)ep;
+    k->w = CWND_W;
+    k->x0 = L->lane_x[ep] + (ep == TRACE_CLIENT ? -1 : 1) * (c->bracket_dx + 30.0);
+    k->y0 = y_top;
+    k->y1 = y_end;
+    for (size_t i = 0; i < L->nrows; i++) {
+        const rnd_row *r = &L->rows[i];
+        const trace_event *e;
+        rnd_cwnd_pt *p;
+        if (r->kind != RND_ROW_TIMER || r->ep != ep || c->m->ev[r->ref]->kind != TRACE_CWND)
+            continue;
+        e = c->m->ev[r->ref];
+        if (k->npts % 64 == 0) {
+            rnd_cwnd_pt *q = realloc(k->pts, (k->npts + 64) * sizeof *q);
+            if (q == NULL)
+                return -1;
+            k->pts = q;
+        }
+        p = &k->pts[k->npts++];
+        *p = (rnd_cwnd_pt){r->t, r->y, e->u.cwnd.cwnd, e->u.cwnd.ssthresh};
+        k->max = e->u.cwnd.cwnd > k->max ? e->u.cwnd.cwnd : k->max;
+    }
+    for (size_t i = 0; i < k->npts; i++) /* a finite ssthresh counts too, an "infinite" one not */
+        if (k->pts[i].ssthresh < 4u * k->max && k->pts[i].ssthresh > k->max)
+            k->max = k->pts[i].ssthresh;
+    if (k->max == 0)
+        k->max = 1;
+    snprintf(k->caption, sizeof k->caption, "cwnd (max %s)",
+             rnd_fmt_bytes((double)k->max, b, sizeof b));
+    k->caption_box.w = tw(c, RND_FONT_SMALL, k->caption);
+    k->caption_box.h = lh(c, RND_FONT_SMALL);
+    k->caption_box.x = ep == TRACE_CLIENT ? k->x0 - k->caption_box.w : k->x0;
+    k->caption_box.y = y_top - k->caption_box.h - 2.0;
     return 0;
 }
 
@@ -738,6 +922,7 @@ static void make_ticks(lctx *c)
         memcpy(tk->text, txt, sizeof txt);
         memcpy(prev, txt, sizeof txt);
         tk->y = r->y;
+        tk->t = r->t;
         tk->box.w = tw(c, RND_FONT_SMALL, txt);
         tk->box.h = h;
         tk->box.x = L->axis_x - tk->box.w;
@@ -794,9 +979,12 @@ void rnd_layout_free(rnd_layout *lay)
     free(lay->labels);
     free(lay->sboxes);
     free(lay->brackets);
+    free(lay->tmarks);
     free(lay->notes);
     free(lay->breaks);
+    free(lay->stretches);
     free(lay->ticks);
+    free(lay->cwnd.pts);
     free(lay->pages);
     memset(lay, 0, sizeof *lay);
 }
@@ -837,6 +1025,31 @@ static double nominal_delay(const rnd_model *m)
     return dmin(dmax(best, 100.0), 50000.0);
 }
 
+/* True time: the scale at which the largest sheaf (segments one side sends in the same
+ * microsecond) has room for its labels stacked along its arrows: their heights add up to at most
+ * 85% of one one-way delay plus the sheaf's own fan-out.  At most four times the usual scale. */
+static double sheaf_pxus(const lctx *c, double oneway)
+{
+    const rnd_model *m = c->m;
+    double need = 0.0;
+    size_t k = 0;
+    while (k < m->nseg) {
+        double h[2] = {0, 0};
+        unsigned n[2] = {0, 0};
+        size_t j = k;
+        for (; j < m->nseg && m->seg[j].t_send == m->seg[k].t_send; j++) {
+            h[m->seg[j].ep & 1] += label_h(c, &m->seg[j]) + 3.0;
+            n[m->seg[j].ep & 1]++;
+        }
+        for (int e = 0; e < 2; e++)
+            if (n[e] > 1)
+                need = dmax(need, (h[e] - (double)(n[e] - 1) * c->st->fan_step) / 0.85);
+        k = j;
+    }
+    need = dmin(need, 4.0 * c->st->delay_px);
+    return need / oneway;
+}
+
 int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style,
                      rnd_measure_fn measure, void *mctx)
 {
@@ -844,7 +1057,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     rnd_style defst;
     const rnd_style *st;
     double oneway, y, left, right, body_top, shift, head_w[2], y_end, wmax, lanes;
-    bool initial = false;
+    bool initial = false, truetime;
     int rc = RND_ERUNTIME;
 
     memset(lay, 0, sizeof *lay);
@@ -854,6 +1067,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     }
     st = style;
     lay->style = *st;
+    lay->axis = st->time_axis == RND_AXIS_EVENTS ? RND_AXIS_EVENTS : RND_AXIS_TRUE;
     memset(&c, 0, sizeof c);
     c.lay = lay;
     c.m = m;
@@ -870,9 +1084,36 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             dmax(c.state_half, (tw(&c, RND_FONT_STATE, tcp_state_name((tcp_state)s)) + 14.0) / 2);
     c.inset = c.state_half + 8.0;
     c.bracket_dx = c.state_half + 9.0;
+    c.note_gap = 15.0;
+    truetime = lay->axis == RND_AXIS_TRUE;
+    if (truetime) { /* state boxes beside the lifeline, between it and the timer brackets */
+        c.inset = 10.0;
+        c.bracket_dx = 2 * c.state_half + 4.0 + 9.0;
+        c.note_gap = 33.0;
+    }
 
     /* vertical: rows (relative), labels */
-    if (add_rows(&c) != 0 || place_rows(&c) != 0 || make_labels(&c) != 0)
+    if (add_rows(&c) != 0)
+        goto out;
+    if (truetime) /* a sheaf of one instant must have room for its labels along its arrows */
+        c.pxus = dmax(c.pxus, sheaf_pxus(&c, oneway));
+    if (truetime) {
+        rnd_time_params tp = {.pxus = c.pxus,
+                              .gap_max = st->gap_max,
+                              .break_h = st->break_h,
+                              .fan_step = st->fan_step,
+                              .y_first = lh(&c, RND_FONT_LABEL) + lh(&c, RND_FONT_TAG) + 8.0,
+                              .pre = 16.0,
+                              .post = lh(&c, RND_FONT_LABEL) + lh(&c, RND_FONT_TAG) + 12.0,
+                              .max_body = st->max_body};
+        rnd_time_order_rows(lay, m);
+        if (rnd_time_place_rows(lay, m, &tp) != 0)
+            goto out;
+        c.pxus = lay->pxus;
+    } else if (place_rows(&c) != 0) {
+        goto out;
+    }
+    if (make_labels(&c) != 0)
         goto out;
 
     /* horizontal */
@@ -897,11 +1138,23 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
         rnd_fmt_ms(m->t_first, lay->decimals, big, sizeof big);
         lay->axis_x = dmax(lay->axis_x, st->margin + tw(&c, RND_FONT_SMALL, big));
     }
-    left = lay->axis_x + 14.0 + c.margin_w[0] + 15.0 + c.bracket_dx;
+    if (truetime && m->show_cwnd) { /* room for the track beside the sender */
+        int side = cwnd_side(&c);
+        if (side >= 0)
+            c.cwnd_extra[side] = CWND_W + 12.0;
+    }
+    left = lay->axis_x + 14.0 + c.margin_w[0] + c.note_gap + c.bracket_dx + c.cwnd_extra[0];
     left = dmax(left, st->margin + head_w[0] / 2);
-    right = c.bracket_dx + 15.0 + c.margin_w[1] + st->margin;
+    right = c.bracket_dx + c.note_gap + c.cwnd_extra[1] + c.margin_w[1] + st->margin;
     right = dmax(right, head_w[1] / 2 + st->margin);
-    lanes = dmax(lane_distance(&c), (head_w[0] + head_w[1]) / 2 + 40.0);
+    if (truetime) { /* labels are placed along the arrows: the widest one must fit */
+        lanes = st->min_lanes_true;
+        for (size_t i = 0; i < lay->nlabels; i++)
+            lanes = dmax(lanes, lay->labels[i].box.w + 2 * c.inset + 24.0);
+    } else {
+        lanes = lane_distance(&c);
+    }
+    lanes = dmax(lanes, (head_w[0] + head_w[1]) / 2 + 40.0);
     wmax =
         dmax(tw(&c, RND_FONT_TITLE, m->title), tw(&c, RND_FONT_FOOT, m->subtitle)) + 2 * st->margin;
     if (left + lanes + right < wmax)
@@ -945,6 +1198,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     shift = body_top;
     for (size_t i = 0; i < lay->nrows; i++)
         lay->rows[i].y += shift;
+    for (size_t i = 0; i < lay->nstretches; i++)
+        lay->stretches[i].y0 += shift;
     for (size_t i = 0; i < lay->nlabels; i++) {
         rnd_label *lb = &lay->labels[i];
         lb->box.y += shift;
@@ -969,16 +1224,27 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     {
         /* the y of each segment's send and arrival rows */
         double *ys = malloc((m->nseg * 3 + 1) * sizeof *ys);
+        double *fans = calloc(m->nseg * 3 + 1, sizeof *fans);
         rnd_point cross[8]; /* the latest crosses of lost segments */
         size_t ncross = 0, ring = 0;
-        if (ys == NULL)
+        if (ys == NULL || fans == NULL) {
+            free(ys);
+            free(fans);
             goto out;
+        }
         for (size_t i = 0; i < lay->nrows; i++) {
             const rnd_row *r = &lay->rows[i];
+            size_t at = SIZE_MAX;
             if (r->kind == RND_ROW_SEND)
-                ys[r->ref * 3] = r->y;
+                at = r->ref * 3;
             else if (r->kind == RND_ROW_ARRIVE)
-                ys[(r->ref / 2) * 3 + 1 + r->ref % 2] = r->y;
+                at = (r->ref / 2) * 3 + 1 + r->ref % 2;
+            else if (r->kind == RND_ROW_MARK)
+                at = r->ref * 3 + 1;
+            if (at != SIZE_MAX && r->kind != RND_ROW_MARK)
+                ys[at] = r->y;
+            if (at != SIZE_MAX)
+                fans[at] = r->fan;
         }
         for (size_t k = 0; k < m->nseg; k++) {
             const rnd_mseg *s = &m->seg[k];
@@ -989,13 +1255,19 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
                 rnd_arrow *a = &lay->arrows[lay->narrows++];
                 int64_t t_end = s->lost ? s->t_lost : s->t_send + (int64_t)m->one_way;
                 /* to scale, even if a compressed gap follows the send */
-                double yend = dmax(rnd_layout_y_of(lay, t_end),
-                                   from.y + (double)(t_end - s->t_send) * lay->pxus);
+                double yend = truetime ? rnd_layout_y_of(lay, t_end) + fans[k * 3 + 1]
+                                       : dmax(rnd_layout_y_of(lay, t_end),
+                                              from.y + (double)(t_end - s->t_send) * lay->pxus);
                 /* a lost segment ends part-way; crosses of losses sent close together are
                  * staggered along their arrows so that they do not sit on each other */
                 static const double fs[] = {0.55, 0.4, 0.7, 0.28, 0.82};
                 double f = 1.0;
-                yend = dmax(yend, from.y + 12.0);
+                if (!truetime)
+                    yend = dmax(yend, from.y + 12.0);
+                a->y_end = yend;
+                a->t_end = t_end;
+                a->fan_from = fans[k * 3];
+                a->fan_to = fans[k * 3 + 1];
                 if (!s->lost)
                     y_end = dmax(y_end, yend + 6.0);
                 for (size_t q = 0; s->lost && q < sizeof fs / sizeof fs[0]; q++) {
@@ -1026,6 +1298,10 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
                 rnd_arrow *a = &lay->arrows[lay->narrows++];
                 a->from = from;
                 a->to = (rnd_point){lay->lane_x[dst], ys[k * 3 + 1 + n]};
+                a->y_end = a->to.y;
+                a->t_end = s->t_arr[n];
+                a->fan_from = fans[k * 3];
+                a->fan_to = fans[k * 3 + 1 + n];
                 a->lost = false;
                 a->style = s->style;
                 a->ep = src;
@@ -1036,6 +1312,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             }
         }
         free(ys);
+        free(fans);
     }
 
     /* state boxes */
@@ -1058,6 +1335,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             b->ep = (uint8_t)ep;
             b->state = (uint8_t)m->init_state[ep];
             b->initial = true;
+            b->ev = SIZE_MAX;
             b->corrected = false;
             snprintf(b->caption, sizeof b->caption, "%s", m->init_assumed[ep] ? "assumed" : "");
             set_caption(&c, b);
@@ -1080,24 +1358,33 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             b->ep = r->ep;
             b->state = e->u.state.to;
             b->initial = false;
+            b->ev = rnd_model_ev_index(m, e);
             b->corrected = (m->ev_flags[r->ref] & RND_EVF_CORRECTED) != 0;
             snprintf(b->caption, sizeof b->caption, "%s", b->corrected ? "corrected" : "");
             set_caption(&c, b);
         }
     }
 
+    if (truetime && rnd_place_boxes(lay, 4.0) != 0)
+        goto out;
+
     /* brackets and notes again, now with real coordinates */
     lay->nbrackets = 0;
     lay->nnotes = 0;
     c.margin_w[0] = c.margin_w[1] = 0.0;
-    if (make_brackets(&c, body_top - 6.0, y_end) != 0 || make_notes(&c) != 0 ||
-        place_notes(&c) != 0)
+    if (make_brackets(&c, body_top - 6.0, y_end) != 0 || (truetime && make_rtt_brackets(&c) != 0) ||
+        make_notes(&c) != 0 || place_notes(&c) != 0)
         goto out;
     for (size_t i = 0; i < lay->nnotes; i++)
         y_end = dmax(y_end, lay->notes[i].box.y + lay->notes[i].box.h);
+    if (make_cwnd(&c, body_top - 6.0, y_end) != 0)
+        goto out;
 
     make_ticks(&c);
-    settle_labels(&c);
+    if (!truetime)
+        settle_labels(&c);
+    else if (rnd_place_labels(lay, c.inset, 2.0, st->margin, y_end + 2000.0) != 0)
+        goto out;
     for (size_t i = 0; i < lay->nlabels; i++)
         y_end = dmax(y_end, lay->labels[i].box.y + lay->labels[i].box.h);
     for (size_t i = 0; i < lay->narrows; i++)

@@ -35,15 +35,19 @@ typedef double (*rnd_measure_fn)(void *ctx, rnd_font f, const char *text);
 
 typedef struct rnd_style {
     double font_size[RND_FONT_COUNT];
-    double line_h;    /* line height as a multiple of the font size (1.25) */
-    double margin;    /* around the canvas (16) */
-    double pad;       /* small gap between things (4) */
-    double delay_px;  /* vertical extent of one one-way delay when shown to scale (96) */
-    double gap_max;   /* quiet stretches taller than this are compressed (4 x delay_px) */
-    double break_h;   /* height of a compressed break (34) */
-    double min_lanes; /* smallest distance between the lifelines (420) */
-    double min_slant; /* an arrival is at least this far below its send (10) */
-    double page_h;    /* PDF page height; 0 = width x sqrt(2) */
+    double line_h;         /* line height as a multiple of the font size (1.25) */
+    double margin;         /* around the canvas (16) */
+    double pad;            /* small gap between things (4) */
+    double delay_px;       /* vertical extent of one one-way delay when shown to scale (96) */
+    double gap_max;        /* quiet stretches taller than this are compressed (4 x delay_px) */
+    double break_h;        /* height of a compressed break (34) */
+    double min_lanes;      /* smallest distance between the lifelines (420) */
+    double min_slant;      /* an arrival is at least this far below its send (10) */
+    double page_h;         /* PDF page height; 0 = width x sqrt(2) */
+    uint8_t time_axis;     /* rnd_time_axis (rnd.h) */
+    double fan_step;       /* true time: arrow ends of one microsecond fan out by this (5) */
+    double max_body;       /* true time: the scale is lowered to keep the body this tall (250000) */
+    double min_lanes_true; /* true time: smallest distance between the lifelines (540) */
 } rnd_style;
 
 void rnd_style_default(rnd_style *s);
@@ -74,7 +78,15 @@ typedef struct rnd_row {
     uint8_t pri; /* order among rows of the same time (see cmp_row) */
     size_t ord;  /* then this */
     size_t ref;  /* segment index (send/arrive: index * 2 + arrival) or model event index */
+    double fan;  /* true time: how far below the scale's y of t it sits (same-instant fan-out) */
+    size_t ev;   /* true time: index in the trace of its event, or SIZE_MAX */
 } rnd_row;
+
+/* True time: one unbroken stretch of the axis, drawn at lay->pxus from (t0, y0) to t1. */
+typedef struct rnd_stretch {
+    int64_t t0, t1;
+    double y0;
+} rnd_stretch;
 
 typedef struct rnd_label {
     rnd_rect box; /* both lines, with their halo */
@@ -84,6 +96,7 @@ typedef struct rnd_label {
     uint8_t style;        /* rnd_arrow_style */
     uint8_t ep;           /* the sender */
     size_t arrow;
+    double raised; /* true time: lifted this far above its place on the arrow (a dense sheaf) */
 } rnd_label;
 
 typedef struct rnd_arrow {
@@ -91,38 +104,75 @@ typedef struct rnd_arrow {
     uint8_t style;      /* rnd_arrow_style */
     uint8_t ep;         /* sender */
     bool lost;
-    size_t seg;   /* model segment index */
-    size_t label; /* index into labels, or SIZE_MAX for the second arrival of a duplicate */
+    size_t seg;              /* model segment index */
+    double fan_from, fan_to; /* true time: the ends' same-instant fan-out below the scale */
+    double y_end;  /* y of the time the arrow stands for at its end (= to.y unless lost) */
+    int64_t t_end; /* that time: the arrival, or when a lost segment would have arrived */
+    size_t label;  /* index into labels, or SIZE_MAX for the second arrival of a duplicate */
 } rnd_arrow;
 
 typedef struct rnd_sbox {
     rnd_rect box;
-    double cy; /* its row's y (box centre) */
+    double cy; /* its row's y (box centre); true time: beside the lifeline, maybe lower */
     int64_t t;
     uint8_t ep, state;
     bool initial;     /* the state at the start of a partial selection, or assumed by the replay */
     bool corrected;   /* capture: reached by the replay's correction of a wrong inference */
     char caption[16]; /* "assumed", "corrected" or "" */
+    size_t ev;        /* index in the trace of its state event, or SIZE_MAX (initial) */
     rnd_rect caption_box; /* under the box */
 } rnd_sbox;
 
+/* Bracket kinds beyond tcp_timer_kind: an RTT sample, from the timed segment's send to the ACK
+ * that ended the measurement (true time). */
+#define RND_BRACKET_RTT TCP_TIMER_COUNT
+
 typedef struct rnd_bracket {
     double x, y0, y1;
-    uint8_t ep, timer; /* tcp_timer_kind */
-    bool fired;        /* ends in an expiry (a bar), else cancelled or still running */
-    bool open_start;   /* was running before the selection */
-    bool open_end;     /* still running at the end of the selection */
+    uint64_t srtt, rttvar, rto; /* RTT: the estimator after the sample (duration = the sample) */
+    size_t arrow;               /* RTT: the timed segment's arrow, or SIZE_MAX */
+    uint8_t ep, timer;          /* tcp_timer_kind */
+    bool fired;                 /* ends in an expiry (a bar), else cancelled or still running */
+    bool open_start;            /* was running before the selection */
+    bool open_end;              /* still running at the end of the selection */
     int64_t t0, t1;
     uint64_t duration; /* the timeout of the last arm */
     size_t note;       /* its label among notes, or SIZE_MAX */
 } rnd_bracket;
+
+/* What happened to a timer at one instant of its bracket (layout JSON "marks"). */
+typedef enum rnd_tmark_kind {
+    RND_TMARK_ARM,     /* armed: the bracket starts */
+    RND_TMARK_RESTART, /* armed again while running (RFC 6298 5.3: new data acknowledged) */
+    RND_TMARK_BACKOFF, /* armed again right after it expired, with the backed-off value */
+    RND_TMARK_EXPIRY,  /* fired: the bracket ends */
+    RND_TMARK_CANCEL,  /* stopped: the bracket ends */
+    RND_TMARK_COUNT
+} rnd_tmark_kind;
+
+typedef struct rnd_tmark {
+    size_t bracket;
+    int64_t t;
+    double y;
+    uint8_t kind;      /* rnd_tmark_kind */
+    uint64_t duration; /* arm, restart, backoff: the timeout set; expiry: how long it ran */
+} rnd_tmark;
+
+typedef enum rnd_note_kind {
+    RND_NOTE_APP,    /* an application call */
+    RND_NOTE_TIMER,  /* a timer bracket's caption */
+    RND_NOTE_RTT,    /* an RTT sample and the estimator after it (RFC 6298 2) */
+    RND_NOTE_REMARK, /* the endpoint's remark: Karn's rule, RFC 6298 5.7, a write unblocked */
+} rnd_note_kind;
 
 typedef struct rnd_note {
     rnd_rect box;
     double anchor_y; /* the event's y; the note may sit lower to avoid another */
     uint8_t ep;
     uint8_t font; /* RND_FONT_NOTE for app calls, RND_FONT_SMALL for timer labels */
+    uint8_t kind; /* rnd_note_kind */
     bool right;   /* text right-aligned in its box (client side) */
+    size_t ev;    /* index in the trace of its app event, or SIZE_MAX (a timer's label) */
     char text[96];
 } rnd_note;
 
@@ -136,6 +186,7 @@ typedef struct rnd_break {
 typedef struct rnd_tick {
     rnd_rect box; /* the text */
     double y;
+    int64_t t; /* the time it names (us) */
     char text[24];
 } rnd_tick;
 
@@ -154,6 +205,26 @@ enum {
 };
 #define RND_LEGEND_MAX (RND_ARROW_STYLE_COUNT + 5)
 
+/* --show cwnd (true time): the sender's congestion window and slow-start threshold as a small
+ * track beside its lifeline, x = value / max * w from the track's lifeline-side edge. */
+typedef struct rnd_cwnd_pt {
+    int64_t t;
+    double y;
+    uint32_t cwnd, ssthresh; /* bytes; ssthresh UINT32_MAX or above max: not drawn */
+} rnd_cwnd_pt;
+
+typedef struct rnd_cwnd_track {
+    bool on;
+    uint8_t ep;
+    double x0, w; /* x0: the edge nearer the lifeline; the track grows away from it */
+    double y0, y1;
+    uint32_t max; /* bytes at the far edge */
+    rnd_rect caption_box;
+    char caption[32]; /* "cwnd (max 14.6k)" */
+    rnd_cwnd_pt *pts;
+    size_t npts;
+} rnd_cwnd_track;
+
 typedef struct rnd_page {
     double y0, y1; /* the band of the layout this page shows (first page: from 0) */
     double dy;     /* page y = layout y + dy */
@@ -162,6 +233,7 @@ typedef struct rnd_page {
 
 typedef struct rnd_layout {
     rnd_style style;
+    uint8_t axis; /* rnd_time_axis that was built */
     double width, height;
     double lane_x[2];
     double body_y0, body_y1; /* lifelines run from body_y0 to body_y1 */
@@ -185,12 +257,18 @@ typedef struct rnd_layout {
     size_t nsboxes;
     rnd_bracket *brackets;
     size_t nbrackets;
+    rnd_tmark *tmarks; /* in time order */
+    size_t ntmarks;
     rnd_note *notes;
     size_t nnotes;
     rnd_break *breaks;
     size_t nbreaks;
+    rnd_stretch *stretches; /* true time only */
+    size_t nstretches;
+    double fan_step; /* true time: the fan-out of events of the same microsecond */
     rnd_tick *ticks;
     size_t nticks;
+    rnd_cwnd_track cwnd;
     rnd_legend_item legend[RND_LEGEND_MAX];
     size_t nlegend;
     rnd_page *pages;

@@ -21,6 +21,7 @@
 
 #include "rnd_text.h"
 #include "tcp_seg.h"
+#include "tcp_seq.h"
 #include "tcp_state.h"
 
 /* ---------------------------------------------------------------- id -> segment index table */
@@ -165,6 +166,23 @@ static void seg_tags(rnd_mseg *s, const ep_track *tk, uint32_t peer_isn, bool re
         snprintf(s->tag, sizeof s->tag, "duplicate frame");
         return;
     }
+    if (s->seg.flags & TCP_SYN) { /* the options a SYN offers (RFC 9293 3.7.1, 7323, 2018) */
+        char o[64] = "";
+        if (s->seg.has_mss) {
+            snprintf(tmp, sizeof tmp, "mss %u", (unsigned)s->seg.mss);
+            append(o, sizeof o, tmp);
+        }
+        if (s->seg.has_wscale) {
+            snprintf(tmp, sizeof tmp, "wscale %u", (unsigned)s->seg.wscale);
+            append(o, sizeof o, tmp);
+        }
+        if (s->seg.sack_perm)
+            append(o, sizeof o, "sackOK");
+        if (s->seg.has_ts)
+            append(o, sizeof o, "TS");
+        if (o[0])
+            append(s->tag, sizeof s->tag, o);
+    }
     for (unsigned k = 0; k < s->seg.nsack && k < TCP_MAX_SACK; k++) {
         uint32_t l = s->seg.sack[k].left, r = s->seg.sack[k].right;
         if (relative) {
@@ -180,6 +198,11 @@ static void seg_tags(rnd_mseg *s, const ep_track *tk, uint32_t peer_isn, bool re
 
 void rnd_model_free(rnd_model *m)
 {
+    free(m->own);
+    free(m->own_after);
+    m->own = NULL;
+    m->own_after = NULL;
+    m->nown = 0;
     free(m->seg);
     free(m->ev);
     free(m->ev_t);
@@ -523,6 +546,69 @@ static void words(rnd_model *m, const trace_meta *meta, const rnd_options *opts)
     }
 }
 
+size_t rnd_model_ev_index(const rnd_model *m, const trace_event *e)
+{
+    if (m->base == NULL || e < m->base || e >= m->base + m->nbase)
+        return SIZE_MAX;
+    return (size_t)(e - m->base);
+}
+
+static bool rtt_at(const rnd_model *m, uint8_t ep, int64_t t)
+{
+    for (size_t i = 0; i < m->nev; i++)
+        if (m->ev[i]->kind == TRACE_RTT && m->ev[i]->ep == ep && m->ev_t[i] == t)
+            return true;
+    return false;
+}
+
+/* Karn's rule (RFC 6298 section 3): the first ACK that covers a retransmitted segment gives no
+ * RTT sample, since it cannot tell which copy it acknowledges.  Where a simulation's sender takes
+ * none there, a note says so (with timestamps it may take one: then there is no note). */
+static int karn_notes(rnd_model *m)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < m->nseg; k++)
+        n += m->seg[k].style == RND_ARROW_RETX;
+    if (n == 0)
+        return 0;
+    m->own = calloc(n, sizeof *m->own);
+    m->own_after = calloc(n, sizeof *m->own_after);
+    if (m->own == NULL || m->own_after == NULL)
+        return -1;
+    for (size_t k = 0; k < m->nseg; k++) {
+        const rnd_mseg *r = &m->seg[k];
+        if (r->style != RND_ARROW_RETX || tcp_seg_seqlen(&r->seg) == 0)
+            continue;
+        for (size_t j = k + 1; j < m->nseg; j++) {
+            const rnd_mseg *a = &m->seg[j];
+            trace_event *e;
+            bool dup = false;
+            if (a->ep == r->ep || a->n_arr == 0 || !(a->seg.flags & TCP_ACK) ||
+                a->t_arr[0] < r->t_send || !tcp_seq_gt(a->seg.ack, r->seg.seq))
+                continue;
+            if (rtt_at(m, r->ep, a->t_arr[0]))
+                break;
+            for (size_t q = 0; q < m->nown; q++)
+                dup = dup || (m->own[q].ep == r->ep && (int64_t)m->own[q].t == a->t_arr[0]);
+            if (dup)
+                break;
+            m->own_after[m->nown] = a->ev_arr[0];
+            e = &m->own[m->nown++];
+            e->t = (uint64_t)a->t_arr[0];
+            e->conn = m->conn;
+            e->ep = r->ep;
+            e->kind = TRACE_NOTE;
+            snprintf(e->text, sizeof e->text, "Karn: no RTT sample (it acks a retransmission)");
+            m->ev_t[m->nev] = a->t_arr[0];
+            m->ev_flags[m->nev] = 0;
+            m->ev_seg[m->nev] = SIZE_MAX;
+            m->ev[m->nev++] = e;
+            break;
+        }
+    }
+    return 0;
+}
+
 int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, char *err,
                     size_t errlen)
 {
@@ -545,8 +631,11 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         rnd_options_default(&def);
         opts = &def;
     }
+    m->base = tr->ev;
+    m->nbase = tr->n;
     m->conn = opts->conn == RND_CONN_FIRST ? rnd_first_conn(tr) : opts->conn;
     m->capture = meta->capture;
+    m->show_cwnd = opts->show_cwnd;
     m->one_way = meta->one_way;
     m->relative = opts->seq == RND_SEQ_RELATIVE || (opts->seq == RND_SEQ_AUTO && meta->capture);
     pkt_range = opts->from_pkt > 0 || opts->to_pkt != RND_ALL;
@@ -571,7 +660,9 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
     for (size_t i = 0; i < tr->n && !(isn_set[0] && isn_set[1]); i++) {
         const trace_event *e = &tr->ev[i];
         if (e->conn == m->conn && e->kind == TRACE_SEND && e->ep < 2 && !isn_set[e->ep]) {
-            isn[e->ep] = e->seg.seq - 1;
+            /* a reset sent without a SYN of its own (refusing a SYN: <SEQ=0>, RFC 9293 3.10.7.1)
+             * is printed with the number it carries, as the text trace does */
+            isn[e->ep] = (e->seg.flags & TCP_RST) ? e->seg.seq : e->seg.seq - 1;
             isn_set[e->ep] = true;
         }
     }
@@ -623,6 +714,8 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
             }
             memset(s, 0, sizeof *s);
             s->id = e->id;
+            s->ev_send = i;
+            s->ev_arr[0] = s->ev_arr[1] = s->ev_drop = SIZE_MAX;
             s->ep = ep;
             s->seg = e->seg;
             s->t_send = (int64_t)e->t;
@@ -637,22 +730,33 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         }
         case TRACE_RECV: {
             size_t k = idmap_get(&map, e->id);
-            if (k != SIZE_MAX && x.all[k].n_arr < 2)
+            if (k != SIZE_MAX && x.all[k].n_arr < 2) {
+                x.all[k].ev_arr[x.all[k].n_arr] = i;
                 x.all[k].t_arr[x.all[k].n_arr++] = (int64_t)e->t;
+            }
             break;
         }
         case TRACE_DROP: {
             size_t k = idmap_get(&map, e->id);
-            if (k != SIZE_MAX)
+            if (k != SIZE_MAX) {
                 x.all[k].lost = true;
+                x.all[k].ev_drop = i;
+            }
             break;
         }
         case TRACE_NOTE: { /* a note about a segment: the replay taking back an inferred loss */
             size_t k = e->id ? idmap_get(&map, e->id) : SIZE_MAX;
             if (k != SIZE_MAX && (e->seg.tags & TCP_TAG_SPURIOUS))
                 x.all[k].lost = false;
+            if (k == SIZE_MAX && !meta->capture && opts->time_axis == RND_AXIS_TRUE)
+                goto other; /* a simulation's remark (RFC 6298 5.7, a write unblocked) */
             break;
         }
+        case TRACE_RTT:
+        case TRACE_CWND:
+            if (meta->capture || opts->time_axis != RND_AXIS_TRUE)
+                break;
+            goto other;
         case TRACE_TIMER:
             if (e->u.timer.timer == TCP_TIMER_RTO) {
                 if (e->u.timer.action == TRACE_TIMER_ARM) {
@@ -667,7 +771,8 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
             }
             /* fall through */
         case TRACE_STATE:
-        case TRACE_APP: {
+        case TRACE_APP:
+        other : {
             xev *v = &x.xe[x.nxe++];
             memset(v, 0, sizeof *v);
             v->e = e;
@@ -802,6 +907,12 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
             if (tk[ep].state < 0)
                 m->init_assumed[ep] = false;
         }
+
+    if (!m->capture && opts->time_axis == RND_AXIS_TRUE && karn_notes(m) != 0) {
+        set_err(err, errlen, "out of memory");
+        rc = RND_ERUNTIME;
+        goto out;
+    }
 
     /* events in time order (a correction or a lost packet's stand-in can move one) */
     for (size_t i = 1; i < m->nev; i++) {

@@ -39,6 +39,9 @@ typedef struct rnd_mseg {
     tcp_seg seg;         /* as sent */
     uint32_t dseq, dack; /* sequence and acknowledgment numbers to print */
     char tag[64];        /* second label line ("RTO retransmission, RTO 1.0 s"), or "" */
+    size_t ev_send;      /* index in the trace of the send event */
+    size_t ev_arr[2];    /* of the arrival events (SIZE_MAX: none) */
+    size_t ev_drop;      /* of the drop event (SIZE_MAX: none) */
 } rnd_mseg;
 
 /* rnd_model.ev_flags */
@@ -51,6 +54,11 @@ enum {
 typedef struct rnd_model {
     rnd_mseg *seg;
     size_t nseg;
+    const trace_event *base; /* the trace's first event: ev[i] - base is its index in the trace */
+    size_t nbase;            /* events in the trace */
+    trace_event *own;        /* notes the model adds (Karn's rule refusing a sample), or NULL */
+    size_t *own_after;       /* the trace event each follows (the ACK's arrival) */
+    size_t nown;
     const trace_event **ev; /* state, timer and app events of the selection, in time order */
     int64_t *ev_t;          /* their times on the diagram (captures: moved like the segments) */
     uint8_t *ev_flags;      /* RND_EVF_* */
@@ -59,6 +67,7 @@ typedef struct rnd_model {
     int64_t t_first, t_last; /* span of everything selected */
     uint32_t conn;
     bool capture;
+    bool show_cwnd;       /* opts.show_cwnd */
     bool relative;        /* dseq/dack are relative to the ISNs */
     bool estimated;       /* some times are estimates (captures) */
     bool partial;         /* the selection does not start at the beginning of the connection */
@@ -81,6 +90,9 @@ typedef struct rnd_model {
 int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, char *err,
                     size_t errlen);
 void rnd_model_free(rnd_model *m);
+
+/* Index in the trace of e, or SIZE_MAX for a note the model added. */
+size_t rnd_model_ev_index(const rnd_model *m, const trace_event *e);
 
 /* The connection that RND_CONN_FIRST stands for: that of the first segment event, else 0. */
 uint32_t rnd_first_conn(const trace_buf *tr);

@@ -37,6 +37,8 @@ static const rnd_rgb C_BOX_LINE = {0.20, 0.25, 0.33};
 static const rnd_rgb C_HEAD_FILL = {0.16, 0.23, 0.33};
 static const rnd_rgb C_LOST = {0.76, 0.18, 0.13};
 static const rnd_rgb C_TIMER = {0.30, 0.33, 0.38};
+static const rnd_rgb C_RTT = {0.10, 0.50, 0.30};
+static const rnd_rgb C_CWND = {0.60, 0.25, 0.05};
 
 const rnd_pen *rnd_pen_of(int arrow_style)
 {
@@ -194,17 +196,33 @@ static void state_box(cairo_t *cr, const rnd_fonts *f, const rnd_style *st, cons
     }
 }
 
-static void bracket(cairo_t *cr, const rnd_bracket *b)
+static void bracket(cairo_t *cr, const rnd_layout *lay, const rnd_bracket *b, size_t idx)
 {
     double out = b->ep == TRACE_CLIENT ? -1.0 : 1.0; /* the side away from the lifeline */
     double tick = 5.0;
-    static const double persist_dash[] = {4.0, 2.0};
+    static const double persist_dash[] = {4.0, 2.0}, delack_dash[] = {1.0, 2.0},
+                        rtt_dash[] = {3.0, 1.5};
     rnd_set_rgb(cr, C_TIMER);
     cairo_set_line_width(cr, 1.3);
     if (b->timer == TCP_TIMER_PERSIST)
         cairo_set_dash(cr, persist_dash, 2, 0);
+    else if (b->timer == TCP_TIMER_DELACK)
+        cairo_set_dash(cr, delack_dash, 2, 0);
     else
         cairo_set_dash(cr, NULL, 0, 0);
+    (void)lay;
+    if (b->timer == RND_BRACKET_RTT) { /* an RTT sample: from the timed send to its ACK */
+        rnd_set_rgb(cr, C_RTT);
+        cairo_set_line_width(cr, 1.1);
+        cairo_set_dash(cr, rtt_dash, 2, 0);
+        cairo_move_to(cr, b->x - out * 6.0, b->y0);
+        cairo_line_to(cr, b->x, b->y0);
+        cairo_line_to(cr, b->x, b->y1);
+        cairo_line_to(cr, b->x - out * 6.0, b->y1);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        return;
+    }
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
     if (!b->open_start) {
         cairo_move_to(cr, b->x - out * tick, b->y0);
@@ -224,12 +242,61 @@ static void bracket(cairo_t *cr, const rnd_bracket *b)
         cairo_close_path(cr);
         cairo_fill(cr);
     }
+    for (size_t k = 0; k < lay->ntmarks; k++) { /* restarts (RFC 6298 5.3): a bar across */
+        const rnd_tmark *mk = &lay->tmarks[k];
+        if (mk->bracket != idx || mk->kind != RND_TMARK_RESTART)
+            continue;
+        cairo_move_to(cr, b->x - 3.5, mk->y);
+        cairo_line_to(cr, b->x + 3.5, mk->y);
+        cairo_stroke(cr);
+    }
     if (b->open_end) { /* still running: an open arrow down */
         cairo_move_to(cr, b->x - 3.5, b->y1 - 5.0);
         cairo_line_to(cr, b->x, b->y1);
         cairo_line_to(cr, b->x + 3.5, b->y1 - 5.0);
         cairo_stroke(cr);
     }
+}
+
+/* --show cwnd: cwnd as a solid step line, ssthresh dashed, growing away from the lifeline. */
+static void cwnd_track(cairo_t *cr, const rnd_layout *lay, const rnd_fonts *f)
+{
+    const rnd_cwnd_track *k = &lay->cwnd;
+    double dir = k->ep == TRACE_CLIENT ? -1.0 : 1.0;
+    static const double dash[] = {3.0, 2.0};
+    rnd_set_rgb(cr, C_LIFE);
+    cairo_set_line_width(cr, 0.6);
+    cairo_move_to(cr, k->x0, k->y0);
+    cairo_line_to(cr, k->x0, k->y1);
+    cairo_stroke(cr);
+    for (int which = 0; which < 2; which++) {
+        bool started = false;
+        rnd_set_rgb(cr, which == 0 ? C_CWND : C_TIMER);
+        cairo_set_line_width(cr, which == 0 ? 1.4 : 1.0);
+        cairo_set_dash(cr, which == 0 ? NULL : dash, which == 0 ? 0 : 2, 0);
+        for (size_t i = 0; i < k->npts; i++) {
+            uint32_t v = which == 0 ? k->pts[i].cwnd : k->pts[i].ssthresh;
+            double x = k->x0 + dir * (double)v / (double)k->max * k->w;
+            double yn = i + 1 < k->npts ? k->pts[i + 1].y : k->y1;
+            if (v > k->max) { /* ssthresh still "infinite" */
+                if (started)
+                    cairo_stroke(cr);
+                started = false;
+                continue;
+            }
+            if (!started)
+                cairo_move_to(cr, x, k->pts[i].y);
+            else
+                cairo_line_to(cr, x, k->pts[i].y);
+            cairo_line_to(cr, x, yn);
+            started = true;
+        }
+        if (started)
+            cairo_stroke(cr);
+    }
+    cairo_set_dash(cr, NULL, 0, 0);
+    rnd_set_rgb(cr, C_CWND);
+    text_at(cr, f, &lay->style, RND_FONT_SMALL, k->caption_box.x, k->caption_box.y, k->caption);
 }
 
 static void lifeline_segment(cairo_t *cr, double x, double y0, double y1)
@@ -317,7 +384,7 @@ static void legend(cairo_t *cr, const rnd_layout *lay, const rnd_fonts *f)
             cairo_set_dash(cr, NULL, 0, 0);
         } else if (it->kind == RND_LEGEND_TIMER) {
             rnd_bracket b = {.x = x + 12.0, .y0 = my - 7.0, .y1 = my + 7.0, .ep = TRACE_SERVER};
-            bracket(cr, &b);
+            bracket(cr, lay, &b, SIZE_MAX);
         }
         rnd_set_rgb(cr, C_TEXT);
         text_at(cr, f, st, RND_FONT_SMALL, x + 30.0,
@@ -390,9 +457,12 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
         text_at(cr, f, st, RND_FONT_SMALL, b->text_box.x + 5.0, b->text_box.y + 2.0, b->text);
     }
 
+    if (lay->cwnd.on)
+        cwnd_track(cr, lay, f);
+
     for (size_t i = 0; i < lay->nbrackets; i++)
         if (band_hit(lay->brackets[i].y0, lay->brackets[i].y1, y0, y1))
-            bracket(cr, &lay->brackets[i]);
+            bracket(cr, lay, &lay->brackets[i], i);
 
     for (size_t i = 0; i < lay->narrows; i++) {
         const rnd_arrow *a = &lay->arrows[i];
@@ -400,10 +470,38 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
             draw_arrow(cr, a->from, a->to, a->style, a->lost);
     }
 
+    for (size_t i = 0; i < lay->nnotes; i++) { /* app calls: a short leader to the lifeline */
+        const rnd_note *n = &lay->notes[i];
+        double lx, ex, dash[] = {1.0, 2.0};
+        if (n->font != RND_FONT_NOTE || !band_hit(n->box.y, n->box.y + n->box.h, y0, y1))
+            continue;
+        lx = n->ep == TRACE_CLIENT ? n->box.x + n->box.w + 1.0 : n->box.x - 1.0;
+        ex = lay->lane_x[n->ep] + (n->ep == TRACE_CLIENT ? -3.0 : 3.0);
+        rnd_set_rgb(cr, C_LIFE);
+        cairo_set_line_width(cr, 0.8);
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_move_to(cr, lx, n->box.y + n->box.h / 2);
+        cairo_line_to(cr, ex, n->anchor_y);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+    }
+
     for (size_t i = 0; i < lay->nsboxes; i++) {
         const rnd_sbox *b = &lay->sboxes[i];
-        if (band_hit(b->box.y, b->box.y + b->box.h, y0, y1))
-            state_box(cr, f, st, b);
+        if (!band_hit(b->box.y, b->box.y + b->box.h, y0, y1))
+            continue;
+        if (lay->axis == RND_AXIS_TRUE && !b->initial) {
+            /* beside the lifeline: a short leader from the instant of the change */
+            double lx = lay->lane_x[b->ep],
+                   bx = b->ep == TRACE_CLIENT ? b->box.x + b->box.w : b->box.x;
+            double by = fmin(fmax(b->cy, b->box.y + 3.0), b->box.y + b->box.h - 3.0);
+            rnd_set_rgb(cr, C_BOX_LINE);
+            cairo_set_line_width(cr, 1.0);
+            cairo_move_to(cr, lx, b->cy);
+            cairo_line_to(cr, bx, by);
+            cairo_stroke(cr);
+        }
+        state_box(cr, f, st, b);
     }
 
     for (size_t i = 0; i < lay->nlabels; i++) {
@@ -412,6 +510,20 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
         double x1, x2;
         if (!band_hit(lb->box.y, lb->box.y + lb->box.h, y0, y1))
             continue;
+        if (lb->raised > 0.0) { /* lifted off a dense sheaf: a leader down to its arrow */
+            const rnd_arrow *a = &lay->arrows[lb->arrow];
+            double xe = right ? lb->box.x + lb->box.w - 4.0 : lb->box.x + 4.0;
+            double dx = lay->lane_x[1 - a->ep] - a->from.x;
+            double yl = a->from.y + (xe - a->from.x) / dx * (a->y_end - a->from.y);
+            double dash[] = {1.0, 2.0};
+            rnd_set_rgb(cr, text_of(lb->style));
+            cairo_set_line_width(cr, 0.7);
+            cairo_set_dash(cr, dash, 2, 0);
+            cairo_move_to(cr, xe, lb->box.y + lb->box.h);
+            cairo_line_to(cr, xe, yl);
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+        }
         halo(cr, lb->box);
         x1 = right ? lb->box.x + lb->box.w - 2.0 - lb->w_text : lb->box.x + 2.0;
         x2 = right ? lb->box.x + lb->box.w - 2.0 - lb->w_tag : lb->box.x + 2.0;
@@ -432,18 +544,6 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
             continue;
         rnd_set_rgb(cr, n->font == RND_FONT_NOTE ? C_TEXT : C_TIMER);
         text_at(cr, f, st, (rnd_font)n->font, n->box.x + 2.0, n->box.y + 1.0, n->text);
-        if (n->font == RND_FONT_NOTE) { /* a short leader to the lifeline side */
-            double lx = n->ep == TRACE_CLIENT ? n->box.x + n->box.w + 1.0 : n->box.x - 1.0;
-            double ex = lay->lane_x[n->ep] + (n->ep == TRACE_CLIENT ? -3.0 : 3.0);
-            double dash[] = {1.0, 2.0};
-            rnd_set_rgb(cr, C_LIFE);
-            cairo_set_line_width(cr, 0.8);
-            cairo_set_dash(cr, dash, 2, 0);
-            cairo_move_to(cr, lx, n->box.y + n->box.h / 2);
-            cairo_line_to(cr, ex, n->anchor_y);
-            cairo_stroke(cr);
-            cairo_set_dash(cr, NULL, 0, 0);
-        }
     }
 
     rnd_set_rgb(cr, C_MUTED);

@@ -3,6 +3,7 @@
  * the layout and its tests.  Colours and dash patterns live with the painter (rnd_paint.c).
  */
 #include "rnd_layout.h"
+#include "rnd.h"
 
 void rnd_style_default(rnd_style *s)
 {
@@ -23,6 +24,10 @@ void rnd_style_default(rnd_style *s)
     s->min_lanes = 420.0;
     s->min_slant = 10.0;
     s->page_h = 0.0;
+    s->time_axis = RND_AXIS_TRUE;
+    s->fan_step = 5.0;
+    s->max_body = 250000.0;
+    s->min_lanes_true = 540.0;
 }
 
 double rnd_line_h(const rnd_style *s, rnd_font f)

@@ -48,36 +48,79 @@ const char *rnd_fmt_seg(const rnd_mseg *s, char *buf, size_t size)
     return buf;
 }
 
+/* Appends text with its control characters made visible: a line end as the return symbol, a
+ * carriage return as \r, a tab as \t, others as \xNN; cut with ".." after `max` bytes. */
+static size_t visible(char *buf, size_t size, size_t n, const char *text, size_t max)
+{
+    size_t len = strnlen(text, TRACE_TEXT_MAX);
+    for (size_t i = 0; i < len && n + 8 < size; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (i >= max) {
+            n += (size_t)snprintf(buf + n, size - n, "..");
+            break;
+        }
+        if (ch == '\n')
+            n += (size_t)snprintf(buf + n, size - n, "\u21b5");
+        else if (ch == '\r')
+            n += (size_t)snprintf(buf + n, size - n, "\\r");
+        else if (ch == '\t')
+            n += (size_t)snprintf(buf + n, size - n, "\\t");
+        else if (ch < 0x20 || ch == 0x7f)
+            n += (size_t)snprintf(buf + n, size - n, "\\x%02x", ch);
+        else
+            buf[n++] = (char)ch;
+    }
+    if (n < size)
+        buf[n] = '\0';
+    return n;
+}
+
 const char *rnd_fmt_app(const trace_event *ev, char *buf, size_t size)
 {
     const char *name = tcp_call_name((tcp_call)ev->u.app.call);
+    size_t n;
+    bool eof = strcmp(ev->text, "end of file") == 0;
     switch (ev->u.app.call) {
-    case TCP_CALL_WRITE:
-    case TCP_CALL_READ: {
-        size_t n =
-            (size_t)snprintf(buf, size, "%s(%llu)", name, (unsigned long long)ev->u.app.bytes);
-        if (ev->u.app.call == TCP_CALL_WRITE && ev->text[0] != '\0' && n < size) {
-            /* a short preview of the text written, cut at 14 characters */
-            char pv[18];
-            size_t len = strnlen(ev->text, sizeof ev->text);
-            if (len > 14) {
-                memcpy(pv, ev->text, 12);
-                memcpy(pv + 12, "..", 3);
-            } else {
-                memcpy(pv, ev->text, len + 1);
-            }
-            for (char *p = pv; *p; p++)
-                if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-                    *p = '.';
-            n += (size_t)snprintf(buf + n, size - n, " \"%s\"", pv);
-        }
-        if (ev->u.app.blocked && n < size)
-            snprintf(buf + n, size - n, " blocks");
+    case TCP_CALL_WRITE: /* as the socket API returns: the bytes the send buffer took */
+        if (ev->u.app.blocked)
+            n = (size_t)snprintf(buf, size, "write(%llu) blocks, %llu taken",
+                                 (unsigned long long)ev->u.app.bytes,
+                                 (unsigned long long)ev->u.app.done);
+        else
+            n = (size_t)snprintf(buf, size, "write(%llu) = %llu",
+                                 (unsigned long long)ev->u.app.bytes,
+                                 (unsigned long long)ev->u.app.bytes);
+        break;
+    case TCP_CALL_READ:
+        n = (size_t)snprintf(buf, size, "read() = %llu%s", (unsigned long long)ev->u.app.bytes,
+                             eof ? ", end of file" : "");
+        break;
+    default:
+        n = (size_t)snprintf(buf, size, "%s()", name);
         break;
     }
-    default:
-        snprintf(buf, size, "%s()", name);
-        break;
+    if (ev->text[0] != '\0' && !eof && n + 4 < size) {
+        n += (size_t)snprintf(buf + n, size - n, " \"");
+        n = visible(buf, size, n, ev->text, 14);
+        if (n + 2 < size)
+            snprintf(buf + n, size - n, "\"");
+    }
+    return buf;
+}
+
+const char *rnd_fmt_remark(const trace_event *ev, char *buf, size_t size)
+{
+    char a[24], b[24], c[24], d[24];
+    if (ev->kind == TRACE_RTT) {
+        snprintf(buf, size, "RTT %s: SRTT %s, RTTVAR %s, RTO %s",
+                 rnd_fmt_duration(ev->u.rtt.sample, a, sizeof a),
+                 rnd_fmt_duration(ev->u.rtt.srtt, b, sizeof b),
+                 rnd_fmt_duration(ev->u.rtt.rttvar, c, sizeof c),
+                 rnd_fmt_duration(ev->u.rtt.rto, d, sizeof d));
+    } else if (strncmp(ev->text, "write unblocked", 15) == 0) {
+        snprintf(buf, size, "... write unblocked");
+    } else {
+        visible(buf, size, 0, ev->text, TRACE_TEXT_MAX);
     }
     return buf;
 }

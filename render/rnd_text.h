@@ -18,8 +18,13 @@ const char *rnd_fmt_duration(uint64_t us, char *buf, size_t size);
 const char *rnd_fmt_ms(int64_t us, int decimals, char *buf, size_t size);
 /* First label line of a segment: flags, seq, ack (if ACK), len (if > 0), win. Returns buf. */
 const char *rnd_fmt_seg(const rnd_mseg *s, char *buf, size_t size);
-/* An application call as a margin note: "connect()", "write(11) \"hello\"". Returns buf. */
+/* An application call as a margin note, as the socket API returns it: "connect()",
+ * "write(13) = 13 \"hello, world\u21b5\"", "read() = 13", "write(8000) blocks, 4096 taken";
+ * control characters shown (a line end as \u21b5, \r), never as a period. Returns buf. */
 const char *rnd_fmt_app(const trace_event *ev, char *buf, size_t size);
+/* An RTT sample ("RTT 100 ms: SRTT 100 ms, RTTVAR 50 ms, RTO 1.0 s") or an endpoint's remark
+ * (Karn's rule, RFC 6298 5.7, "... write unblocked") as a margin note. Returns buf. */
+const char *rnd_fmt_remark(const trace_event *ev, char *buf, size_t size);
 /* A byte or sequence count with a k/M suffix for axes: "0", "1460", "29.2k", "1.46M". */
 const char *rnd_fmt_bytes(double v, char *buf, size_t size);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "sim_sock.h"
+#include "tcp_tcbrec.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +34,24 @@ static void ep_emit(void *ctx, const trace_event *ev)
         return;
     }
     trace_sink_put(&net->sink, ev);
+}
+
+void sim_net_tcb(sim_net *net, uint8_t i)
+{
+    const sim_app *a = &net->app[i];
+    uint8_t blocked = a->connecting ? TCP_CALL_CONNECT
+                      : a->blocked  ? TCP_CALL_WRITE
+                                    : TRACE_TCB_NO_CALL;
+    tcp_tcb_report(&net->ep[i], net->now, blocked);
+}
+
+/* Both endpoints' TCBs, after an input whose effects may reach either. */
+static void tcb_both(sim_net *net)
+{
+    if (net->tcb) {
+        sim_net_tcb(net, 0);
+        sim_net_tcb(net, 1);
+    }
 }
 
 static void release_held(sim_net *net)
@@ -117,9 +136,13 @@ static int drain(sim_net *net, uint8_t i)
             return sent;
         }
         int rc = sim_link_send(net, i, &seg);
+        if (net->tcb && rc >= 0) /* the TCB as the segment leaves (SND.NXT past it), then */
+            sim_net_tcb(net, i);
         release_held(net);
         if (rc < 0)
             return -1;
+        if (net->tcb) /* with what producing it did (a timer armed) */
+            sim_net_tcb(net, i);
         sent = 1;
     }
 }
@@ -148,8 +171,10 @@ static int pump(sim_net *net)
                     return -1;
                 progress = true;
             }
-            if (!(net->ep[i].cfg.quickack && batch_pending(net, i)) && sim_app_react(net, i))
+            if (!(net->ep[i].cfg.quickack && batch_pending(net, i)) && sim_app_react(net, i)) {
                 progress = true;
+                tcb_both(net);
+            }
             if ((rc = drain(net, i)) != 0) {
                 if (rc < 0)
                     return -1;
@@ -187,6 +212,7 @@ int sim_net_run(sim_net *net)
         return rc;
     }
     emit_conn(net);
+    tcb_both(net);
     if (pump(net) < 0)
         return -1;
     for (;;) {
@@ -227,6 +253,7 @@ int sim_net_run(sim_net *net)
                 if (tcp_next_deadline(&net->ep[i]) <= net->now)
                     tcp_tick(&net->ep[i], net->now);
         }
+        tcb_both(net);
         if (pump(net) < 0)
             return -1;
     }

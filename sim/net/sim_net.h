@@ -78,6 +78,9 @@ typedef struct sim_net {
     /* a scenario with hosts runs on a world of hosts and sockets (sim_sock.h) instead */
     struct sim_world *world;
     bool world_failed;
+    /* report the endpoints' TCBs (tcp_tcbrec.h) after everything that may change them; set
+     * after sim_net_init, off by default (the trace is then as without it, at no cost) */
+    bool tcb;
 } sim_net;
 
 /* Sets up the network for a scenario (copied); the sink receives the trace.  A scenario with
@@ -87,6 +90,9 @@ void sim_net_init(sim_net *net, const sim_scenario *sc, trace_sink sink);
  * out. */
 int sim_net_run(sim_net *net);
 void sim_net_free(sim_net *net);
+
+/* Reports endpoint i's TCB if it changed (net->tcb on). */
+void sim_net_tcb(sim_net *net, uint8_t i);
 
 /* Fills a trace_meta for this scenario (title, addresses, ISNs, one-way delay). */
 void sim_net_meta(const sim_scenario *sc, trace_meta *meta);

@@ -231,6 +231,10 @@ typedef struct tcp_endpoint {
     /* counters */
     uint64_t segs_out, retrans_segs, rsts_out;
 
+    /* the last TCB snapshot reported (tcp_tcbrec.c): a record is written only on a change */
+    trace_tcb tcb_shown;
+    bool tcb_have;
+
     /* observer mode (tcp_observe.c): the state path as inferred, and what it rests on */
     bool obs_arrival;       /* an arrival is being processed: transitions are hints */
     bool obs_snd_known;     /* a segment sent by this endpoint was seen */

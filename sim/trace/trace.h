@@ -32,6 +32,7 @@ typedef enum trace_kind {
     TRACE_CWND,  /* congestion window or slow-start threshold changed: u.cwnd, cause in text */
     TRACE_NOTE,  /* free text about ep (inference remarks, errors reported to the application) */
     TRACE_CONN,  /* connection `conn` begins: text is "CLIENT-ADDR:PORT SERVER-ADDR:PORT" */
+    TRACE_TCB,   /* ep's variables changed: u.tcb, a snapshot (sim/tcp_tcbrec.c; only when asked) */
     TRACE_KIND_COUNT
 } trace_kind;
 
@@ -61,13 +62,57 @@ enum {
     TRACE_EINPROGRESS = 115,
 };
 
+/* Bits of trace_tcb.known and trace_tcb.inferred, one per reported variable. */
+enum {
+    TRACE_TCB_STATE = 1u << 0,
+    TRACE_TCB_ISS = 1u << 1,
+    TRACE_TCB_IRS = 1u << 2,
+    TRACE_TCB_SND_UNA = 1u << 3,
+    TRACE_TCB_SND_NXT = 1u << 4,
+    TRACE_TCB_SND_WND = 1u << 5,
+    TRACE_TCB_RCV_NXT = 1u << 6,
+    TRACE_TCB_RCV_WND = 1u << 7,
+    TRACE_TCB_CWND = 1u << 8,
+    TRACE_TCB_SSTHRESH = 1u << 9,
+    TRACE_TCB_RTT = 1u << 10, /* SRTT and RTTVAR (an RTT sample was taken) */
+    TRACE_TCB_RTO = 1u << 11,
+    TRACE_TCB_BUFFERS = 1u << 12, /* the send and receive buffer counts */
+    TRACE_TCB_FIELD_COUNT = 13
+};
+
+#define TRACE_TCB_NO_CALL 0xffu /* trace_tcb.blocked: no application call is blocked */
+
+/* A snapshot of an endpoint's transmission control block (RFC 9293 3.3.1), as the TRACE_TCB
+ * event carries it.  Sequence numbers are absolute; times in microseconds.  `known` says which
+ * values mean something (IRS before a SYN arrived does not); `inferred` which of them a capture
+ * replay could only infer from an assumption (docs/trace-format.md). */
+typedef struct trace_tcb {
+    uint8_t state;   /* tcp_state */
+    uint8_t timer;   /* tcp_timer_kind of the main timer running, TCP_TIMER_NONE if none */
+    uint8_t blocked; /* tcp_call that blocks (write, connect) or TRACE_TCB_NO_CALL */
+    uint16_t known, inferred;
+    uint32_t iss, irs, snd_una, snd_nxt, snd_wnd, rcv_nxt, rcv_wnd, cwnd, ssthresh;
+    uint32_t srtt, rttvar, rto;  /* microseconds (saturated at 2^32 - 1) */
+    uint64_t timer_at, delack_at; /* deadlines of the main and delayed-ACK timers, TRACE_NEVER */
+    uint32_t snd_unsent;          /* written, not yet sent (beyond SND.NXT) */
+    uint32_t snd_in_flight;       /* sent, not yet acknowledged: SND.NXT - SND.UNA */
+    uint64_t snd_acked;           /* bytes of the stream acknowledged so far */
+    uint32_t snd_buf;             /* send buffer size */
+    uint32_t rcv_unread;          /* received in order, not yet read by the application */
+    uint32_t rcv_ooo;             /* held out of order */
+    uint32_t rcv_buf;             /* receive buffer size */
+} trace_tcb;
+
 typedef struct trace_event {
     uint64_t t;    /* microseconds since the start of the trace */
     uint32_t conn; /* connection number from 1 (replay and simulator); 0: unknown */
     uint8_t ep;    /* TRACE_CLIENT or TRACE_SERVER */
     uint8_t kind;  /* trace_kind */
     uint64_t id;   /* send/recv/drop: segment id (simulator) or packet number from 1 (replay) */
-    tcp_seg seg;   /* send/recv/drop */
+    union {
+        tcp_seg seg;   /* send/recv/drop */
+        trace_tcb tcb; /* tcb: the snapshot (the two are never needed together) */
+    };
     union {
         struct {
             uint8_t from, to; /* tcp_state */

@@ -18,8 +18,19 @@
 double rnd_fake_measure(void *ctx, rnd_font f, const char *text);
 /* Builds model and layout of tr with the fake measure; asserts success. */
 void rnd_build_fake(const trace_buf *tr, const rnd_options *o, rnd_model *m, rnd_layout *lay);
-/* Checks the invariants with cmocka asserts. */
+/* When >= 0, the rnd_time_axis rnd_build_fake lays out with (else the options', else true). */
+extern int rnd_check_axis;
+/* Checks the invariants with cmocka asserts.  True time (lay->axis): distinct instants keep
+ * their order; every arrow's ends lie on their stretch's linear scale (+-1 unit, after the
+ * same-instant fan-out); each label above its own arrow and near it, between the lifelines,
+ * overlapping no other; state boxes beside their lifeline; nothing outside the canvas. */
 void rnd_check_invariants(const rnd_layout *lay, const rnd_model *m);
+/* The y of time t on the scale of the stretch holding it (fails if t is in no stretch). */
+double rnd_check_scale_y(const rnd_layout *lay, int64_t t);
+/* No two labels overlap (all pairs). */
+void rnd_check_no_label_overlap(const rnd_layout *lay);
+/* Labels, boxes, notes, ticks, breaks and arrow ends inside the canvas. */
+void rnd_check_inside(const rnd_layout *lay);
 /* The nth (from 0) state box of ep showing state, or NULL. */
 const rnd_sbox *rnd_find_box(const rnd_layout *lay, int ep, int state, size_t nth);
 /* The arrow of the nth (from 0) segment sent by ep whose flags are exactly `flags`, or NULL. */

@@ -219,13 +219,13 @@ static void test_rnd_loss_app_calls_in_margin(void **state)
     assert_non_null(n);
     assert_int_equal(n->ep, TRACE_CLIENT);
     assert_true(n->box.x + n->box.w < lay.lane_x[0]);
-    n = find_note(&lay, "write(11) \"Hello, TCP!\"");
+    n = find_note(&lay, "write(11) = 11 \"Hello, TCP!\""); /* as the socket API returns */
     assert_non_null(n);
     n = find_note(&lay, "listen()");
     assert_non_null(n);
     assert_int_equal(n->ep, TRACE_SERVER);
     assert_true(n->box.x > lay.lane_x[1]);
-    assert_non_null(find_note(&lay, "read(11)"));
+    assert_non_null(find_note(&lay, "read() = 11"));
     assert_non_null(find_note(&lay, "close()"));
     rnd_layout_free(&lay);
     rnd_model_free(&m);
@@ -518,6 +518,7 @@ static void test_rnd_text_formats(void **state)
 
 int main(void)
 {
+    rnd_check_axis = RND_AXIS_EVENTS; /* this file pins the event-row layout (--time-axis events) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rnd_loss_invariants),
         cmocka_unit_test(test_rnd_loss_state_boxes_on_time),

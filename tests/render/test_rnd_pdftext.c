@@ -127,14 +127,28 @@ static void test_rnd_pdf_pages(void **state)
     char *text;
     size_t pages = 0;
     (void)state;
+    rnd_options o;
     fx_bulk(&b, 800);
     rnd_style_default(&st);
+    rnd_options_default(&o);
     assert_int_equal(rnd_fonts_init(&f, &st), 0);
     assert_int_equal(rnd_model_build(&m, &b, NULL, err, sizeof err), 0);
     assert_int_equal(rnd_layout_build(&lay, &m, &st, rnd_fonts_measure, &f), 0);
-    assert_int_equal(rnd_layout_paginate(&lay, rnd_layout_page_h(&lay)), 0);
+    /* --page fit (the default): it fits, so one page */
+    snprintf(path, sizeof path, "%s/bulk-fit.pdf", dir);
+    assert_int_equal(rnd_write_ladder(&b, &o, path, err, sizeof err), 0);
+    text = pdf_text(path);
+    assert_non_null(text);
+    for (char *p = text; *p; p++)
+        pages += *p == '\f';
+    assert_int_equal(pages, 1);
+    free(text);
+    pages = 0;
+    /* --page a4: the width of A4, pages of its height */
+    assert_int_equal(rnd_layout_paginate(&lay, 842.0 * lay.width / 595.0), 0);
+    o.page = RND_PAGE_A4;
     snprintf(path, sizeof path, "%s/bulk.pdf", dir);
-    assert_int_equal(rnd_write_ladder(&b, NULL, path, err, sizeof err), 0);
+    assert_int_equal(rnd_write_ladder(&b, &o, path, err, sizeof err), 0);
     text = pdf_text(path);
     assert_non_null(text);
     for (char *p = text; *p; p++)

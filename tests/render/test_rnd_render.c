@@ -145,6 +145,17 @@ static void test_rnd_png_svg_pdf_valid(void **state)
         snprintf(want, sizeof want, "width=\"%gpx\"", lay.width);
         assert_non_null(strstr(s, want));
     }
+    /* text as text (searchable, selectable), and one <title> per segment's arrow */
+    {
+        size_t titles = 0;
+        for (const char *p = strstr(s, "<g class=\"seg\"><title>"); p != NULL;
+             p = strstr(p + 1, "<g class=\"seg\"><title>"))
+            titles++;
+        assert_int_equal(titles, lay.narrows);
+        assert_non_null(strstr(s, ">ESTABLISHED</text>"));
+        assert_non_null(strstr(s, "<text"));
+        assert_null(strstr(s, "<glyph"));
+    }
     free(s);
 
     snprintf(path, sizeof path, "%s/LOSS.PDF", dir);
@@ -259,7 +270,7 @@ static void test_rnd_png_too_large_refused(void **state)
     trace_buf b;
     char path[512], err[400] = "";
     (void)state;
-    fx_bulk(&b, 3000);
+    fx_bulk(&b, 8000); /* 8 s at 4.8 units per ms: taller than 32767 */
     snprintf(path, sizeof path, "%s/huge.png", dir);
     assert_int_equal(rnd_write_ladder(&b, NULL, path, err, sizeof err), RND_EREQUEST);
     assert_false(exists(path));
