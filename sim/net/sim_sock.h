@@ -81,7 +81,8 @@ typedef struct sim_wsock {
 typedef struct sim_whost {
     int32_t names[SIM_MAX_SOCKS]; /* socket name -> socket index (-1: none) */
     int next_fd;
-    uint8_t role; /* trace side of calls outside a connection: server if the host listens */
+    uint16_t *port_refs; /* sockets holding each port (65536 entries, allocated at first use) */
+    uint8_t role;        /* trace side of calls outside a connection: server if the host listens */
     uint16_t next_port;
     uint64_t link_free;
     bool blocked;
@@ -91,6 +92,13 @@ typedef struct sim_whost {
     uint32_t n_waiting;
 } sim_whost;
 
+/* Arrivals over one host's link, in the order they arrive (a ring). */
+typedef struct sim_fifo {
+    sim_event *v;
+    uint32_t head, n, cap;
+    uint64_t last_t; /* arrival time of the newest entry */
+} sim_fifo;
+
 typedef struct sim_world {
     sim_scenario sc;
     sim_whost host[SIM_MAX_HOSTS];
@@ -98,11 +106,17 @@ typedef struct sim_world {
     uint32_t n_conn, cap_conn;
     sim_wsock *sock;
     uint32_t n_sock, cap_sock;
+    int32_t *bound; /* the sockets that listen or take datagrams (what arrivals look for) */
+    uint32_t n_bound, cap_bound;
     uint32_t *tab; /* tuple -> newest connection index + 1, open addressing */
     uint32_t tab_cap;
     uint32_t *dirty; /* endpoints touched in this step: conn * 2 + side */
     uint32_t n_dirty, cap_dirty;
     sim_heap heap;
+    /* a segment whose arrival is not before the last one queued on its sender's link (no extra
+     * delay) waits in that link's FIFO instead of the heap; both share the heap's order counter,
+     * so the run is the same, only cheaper */
+    sim_fifo fifo[SIM_MAX_HOSTS];
     sim_rng rng;
     trace_sink sink;
     uint64_t now, seg_id;

@@ -320,6 +320,49 @@ static bool link_loses(sim_world *w, uint32_t c, uint8_t from, uint64_t id, cons
     return false;
 }
 
+/* Queues an arrival: in the sending host's FIFO when it keeps the FIFO in time order, else in
+ * the heap.  0, or -1 when memory ran out. */
+static int queue_arrival(sim_world *w, uint8_t host, sim_event *ev)
+{
+    sim_fifo *f = &w->fifo[host];
+    if (f->n > 0 && ev->t < f->last_t)
+        return sim_heap_push(&w->heap, ev);
+    if (f->n == f->cap) {
+        uint32_t ncap = f->cap ? f->cap * 2 : 256;
+        sim_event *p = malloc(ncap * sizeof *p);
+        if (p == NULL)
+            return -1;
+        for (uint32_t i = 0; i < f->n; i++)
+            p[i] = f->v[(f->head + i) & (f->cap - 1)];
+        free(f->v);
+        f->v = p;
+        f->cap = ncap;
+        f->head = 0;
+    }
+    ev->order = w->heap.next_order++;
+    f->v[(f->head + f->n++) & (f->cap - 1)] = *ev; /* cap: a power of two */
+    f->last_t = ev->t;
+    return 0;
+}
+
+/* The earliest event of the heap and the FIFOs (by time, then order), or NULL. */
+static const sim_event *peek(const sim_world *w, int *from)
+{
+    const sim_event *best = sim_heap_top(&w->heap);
+    *from = -1;
+    for (int h = 0; h < w->sc.n_hosts && h < SIM_MAX_HOSTS; h++) {
+        const sim_fifo *f = &w->fifo[h];
+        if (f->n == 0)
+            continue;
+        const sim_event *e = &f->v[f->head];
+        if (best == NULL || e->t < best->t || (e->t == best->t && e->order < best->order)) {
+            best = e;
+            *from = h;
+        }
+    }
+    return best;
+}
+
 /* Puts a segment (or datagram) sent by side `from` of connection c on the link. */
 static void link_send(sim_world *w, uint32_t c, uint8_t from, const tcp_seg *seg)
 {
@@ -344,12 +387,12 @@ static void link_send(sim_world *w, uint32_t c, uint8_t from, const tcp_seg *seg
     ev.index = c;
     ev.id = id;
     ev.seg = *seg;
-    if (sim_heap_push(&w->heap, &ev) < 0) {
+    if (queue_arrival(w, w->conn[c].host[from], &ev) < 0) {
         w->oom = true;
         return;
     }
     ev.t++;
-    if (dup && sim_heap_push(&w->heap, &ev) < 0)
+    if (dup && queue_arrival(w, w->conn[c].host[from], &ev) < 0)
         w->oom = true;
 }
 
@@ -634,7 +677,7 @@ static void settle(sim_world *w, uint32_t c, uint8_t side)
     uint64_t d = tcp_next_deadline(ep);
     if (d != TCP_NEVER && d < w->now)
         d = w->now;
-    if (d != TCP_NEVER && d != e->sched) {
+    if (d != TCP_NEVER && d < e->sched) { /* a later deadline waits for the queued event */
         sim_event ev;
         memset(&ev, 0, sizeof ev);
         ev.t = d;
@@ -737,6 +780,11 @@ void sim_world_free(sim_world *w)
         free(w->sock[s].acq);
         free(w->sock[s].dq);
     }
+    for (int h = 0; h < SIM_MAX_HOSTS; h++) {
+        free(w->host[h].port_refs);
+        free(w->fifo[h].v);
+    }
+    free(w->bound);
     free(w->conn);
     free(w->sock);
     free(w->tab);
@@ -749,12 +797,21 @@ int sim_world_run(sim_world *w)
 {
     pump(w);
     sim_event ev;
-    while (!w->oom && sim_heap_top(&w->heap) != NULL) {
-        if (sim_heap_top(&w->heap)->t > w->sc.until) {
+    const sim_event *top;
+    int from;
+    while (!w->oom && (top = peek(w, &from)) != NULL) {
+        if (top->t > w->sc.until) {
             w->stats.time_limit = true;
             break;
         }
-        sim_heap_pop(&w->heap, &ev);
+        if (from < 0) {
+            sim_heap_pop(&w->heap, &ev);
+        } else {
+            sim_fifo *f = &w->fifo[from];
+            ev = *top;
+            f->head = (f->head + 1) & (f->cap - 1);
+            f->n--;
+        }
         w->now = ev.t;
         w->stats.events++;
         switch ((sim_event_type)ev.type) {
