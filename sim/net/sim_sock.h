@@ -172,6 +172,27 @@ void sim_world_emit(sim_world *w, uint32_t c, trace_event *ev);
 int32_t sim_world_accept(sim_world *w, int32_t s);
 /* Resets the connections waiting in listener s's queues (the listener closes). */
 void sim_world_drop_queue(sim_world *w, int32_t s);
+/* ---- shared by sim_world.c, sim_wlink.c and sim_demux.c ---- */
+void sim_world_note(sim_world *w, uint32_t c, uint8_t side, const char *text);
+void sim_world_emit_seg(sim_world *w, uint32_t c, trace_kind k, uint8_t side, uint64_t id,
+                        const tcp_seg *s, const char *text);
+/* The connection with c's tuple whose side `side` has an endpoint (c or an older one), or -1. */
+int32_t sim_world_find_ep(sim_world *w, uint32_t c, uint8_t side);
+/* Deletes side `side`'s endpoint of c, keeping its error for the socket. */
+void sim_world_free_ep(sim_world *w, uint32_t c, uint8_t side);
+/* Sends what an endpoint has to send now. */
+void sim_world_drain(sim_world *w, uint32_t c, uint8_t side, tcp_endpoint *ep);
+/* Answers a segment for a tuple without an endpoint as CLOSED does (RFC 9293 3.10.7.1). */
+void sim_world_closed_reply(sim_world *w, uint32_t c, uint8_t side, const tcp_seg *seg);
+/* Puts a segment (or datagram) sent by side `from` of connection c on the link. */
+void sim_world_link_send(sim_world *w, uint32_t c, uint8_t from, const tcp_seg *seg);
+/* The earliest event of the heap and the FIFOs; *from: the FIFO's host, or -1 (the heap). */
+const sim_event *sim_world_peek(const sim_world *w, int *from);
+/* A segment or datagram arrives (an SIM_EV_ARRIVE event). */
+void sim_world_arrive(sim_world *w, const sim_event *ev);
+/* Appends connection c to listener l's accept queue; -1 when memory ran out. */
+int sim_world_acq_push(sim_wsock *l, uint32_t c);
+
 /* Text written by side `side` of connection c (a log of it), for read previews. */
 void sim_world_log_text(sim_world *w, uint32_t c, uint8_t side, uint64_t off, const char *text);
 void sim_world_preview(const sim_world *w, uint32_t c, uint8_t side, uint64_t off, uint64_t len,
