@@ -188,11 +188,14 @@ static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *k
                     o->flow ? o->flow : "");
             rc = CLI_EXIT_USAGE;
         } else {
-            rc = one.oom ? CLI_EXIT_RUNTIME : cli_render_no_tcb(&one, o, html ? NULL : o->output, RND_CONN_FIRST);
+            rc = one.oom ? CLI_EXIT_RUNTIME
+                         : cli_render_no_tcb(&one, o, html ? NULL : o->output, RND_CONN_FIRST);
         }
         trace_buf_free(&one);
     }
-    if (rc == 0 && o->write_pcap) { /* one TCP connection: --flow N, or the first */
+    if (rc == 0 && o->write_pcap && !o->flow) { /* every TCP connection */
+        rc = cli_export_all(tb, o);
+    } else if (rc == 0 && o->write_pcap) { /* one TCP connection: --flow N */
         trace_buf one;
         if (trace_buf_select(tb, conn == RND_CONN_FIRST ? 0 : conn, &one) == 0) {
             fprintf(stderr,

@@ -39,21 +39,62 @@ static int32_t new_sock(sim_world *w, uint8_t host, uint8_t name)
 
 int32_t sim_sock_find(const sim_world *w, uint8_t host, uint16_t port, bool dgram)
 {
-    for (uint32_t s = 0; s < w->n_sock; s++) {
-        const sim_wsock *so = &w->sock[s];
+    for (uint32_t k = 0; k < w->n_bound; k++) {
+        const sim_wsock *so = &w->sock[w->bound[k]];
         if (so->host == host && so->port == port && !so->closed && so->dgram == dgram &&
             (dgram || so->listening))
-            return (int32_t)s;
+            return w->bound[k];
     }
     return -1;
 }
 
+/* Socket s listens or is a datagram socket: sim_sock_find looks at it. */
+static void add_bound(sim_world *w, int32_t s)
+{
+    for (uint32_t k = 0; k < w->n_bound; k++)
+        if (w->bound[k] == s)
+            return;
+    if (w->n_bound == w->cap_bound) {
+        uint32_t ncap = w->cap_bound ? w->cap_bound * 2 : 8;
+        int32_t *p = realloc(w->bound, ncap * sizeof *p);
+        if (p == NULL) {
+            w->oom = true;
+            return;
+        }
+        w->bound = p;
+        w->cap_bound = ncap;
+    }
+    w->bound[w->n_bound++] = s;
+}
+
 static bool port_used(const sim_world *w, uint8_t host, uint16_t port)
 {
-    for (uint32_t s = 0; s < w->n_sock; s++)
-        if (w->sock[s].host == host && w->sock[s].port == port && !w->sock[s].closed)
-            return true;
-    return false;
+    const uint16_t *refs = w->host[host].port_refs;
+    return refs != NULL && refs[port] > 0;
+}
+
+/* Socket s holds `port` (0: none could be had): false then, or when memory ran out. */
+static bool take_port(sim_world *w, int32_t s, uint16_t port)
+{
+    sim_wsock *so = &w->sock[s];
+    sim_whost *h = &w->host[so->host];
+    if (port == 0)
+        return false;
+    if (h->port_refs == NULL && (h->port_refs = calloc(65536, sizeof *h->port_refs)) == NULL) {
+        w->oom = true;
+        return false;
+    }
+    so->port = port;
+    h->port_refs[port]++;
+    return true;
+}
+
+/* A closed socket lets its port go (a listener's port is shared with its accepted sockets). */
+static void release_port(sim_world *w, sim_wsock *so)
+{
+    uint16_t *refs = w->host[so->host].port_refs;
+    if (so->port && refs && refs[so->port] > 0)
+        refs[so->port]--;
 }
 
 /* An ephemeral port (sequential in the range; Linux starts from a hashed offset). */
@@ -153,7 +194,7 @@ static bool do_connect(call_ctx *x)
             x->ret = ep && ep->state == TCP_SYN_SENT ? -TRACE_EALREADY : -TRACE_EISCONN;
             return true;
         }
-        if (so->port == 0 && (so->port = pick_port(w, so->host)) == 0) {
+        if (so->port == 0 && !take_port(w, x->s, pick_port(w, so->host))) {
             x->ret = -TRACE_EADDRINUSE;
             return true;
         }
@@ -287,7 +328,7 @@ static bool do_sendto(call_ctx *x)
         x->ret = -TRACE_EINVAL;
         return true;
     }
-    if (so->port == 0 && (so->port = pick_port(w, so->host)) == 0) {
+    if (so->port == 0 && !take_port(w, x->s, pick_port(w, so->host))) {
         x->ret = -TRACE_EADDRINUSE;
         return true;
     }
@@ -335,7 +376,7 @@ static bool do_accept(call_ctx *x)
     sim_wsock *so = &w->sock[n];
     so->conn = c;
     so->role = TRACE_SERVER;
-    so->port = port;
+    (void)take_port(w, n, port);
     so->auto_read = w->sock[x->s].auto_read;
     w->conn[c].sock[TRACE_SERVER] = n;
     x->ret = so->fd;
@@ -392,6 +433,7 @@ static void close_sock(call_ctx *x, bool abort)
     if (so->conn >= 0 && w->conn[so->conn].sock[so->role] == x->s)
         w->conn[so->conn].sock[so->role] = -1;
     so->closed = true;
+    release_port(w, so);
     w->host[x->host].names[x->a->sock] = -1;
     x->ret = 0;
 }
@@ -405,6 +447,8 @@ static bool attempt(call_ctx *x)
         x->s = new_sock(w, x->host, a->sock);
         if (x->s >= 0)
             w->sock[x->s].dgram = a->opt == SIM_SOCK_DGRAM;
+        if (x->s >= 0 && a->opt == SIM_SOCK_DGRAM)
+            add_bound(w, x->s);
         x->ret = x->s >= 0 ? w->sock[x->s].fd : -TRACE_EINVAL;
         return true;
     }
@@ -419,7 +463,7 @@ static bool attempt(call_ctx *x)
                  : port_used(w, x->host, (uint16_t)a->bytes) ? -TRACE_EADDRINUSE
                                                              : 0;
         if (x->ret == 0)
-            so->port = (uint16_t)a->bytes;
+            (void)take_port(w, x->s, (uint16_t)a->bytes);
         return true;
     case TCP_CALL_LISTEN:
         if (so->dgram || so->conn >= 0) {
@@ -427,10 +471,11 @@ static bool attempt(call_ctx *x)
             return true;
         }
         if (so->port == 0)
-            so->port = pick_port(w, x->host);
+            (void)take_port(w, x->s, pick_port(w, x->host));
         so->listening = true;
         so->role = TRACE_SERVER;
         so->backlog = (uint32_t)a->bytes;
+        add_bound(w, x->s);
         x->bytes = a->bytes;
         x->ret = 0;
         return true;
@@ -542,6 +587,8 @@ void sim_sock_auto(sim_world *w, uint32_t c, uint8_t side)
     tcp_endpoint *ep = sim_world_ep(w, c, side);
     if (ep == NULL || so->closed)
         return;
+    if (ep->state == TCP_SYN_SENT)
+        return; /* a blocking connect() has not returned yet (and close would delete it) */
     if (so->auto_write) {
         uint64_t took = tcp_send(ep, w->now, so->auto_write);
         so->auto_write -= took;
@@ -549,6 +596,7 @@ void sim_sock_auto(sim_world *w, uint32_t c, uint8_t side)
         if (so->auto_write == 0) {
             (void)tcp_close(ep, w->now);
             so->closed = true;
+            release_port(w, so);
         }
     }
     if (so->auto_read) {
@@ -556,6 +604,7 @@ void sim_sock_auto(sim_world *w, uint32_t c, uint8_t side)
         if (tcp_eof(ep)) {
             (void)tcp_close(ep, w->now);
             so->closed = true;
+            release_port(w, so);
         }
     }
 }
@@ -568,11 +617,12 @@ int32_t sim_sock_listen_auto(sim_world *w, uint8_t host, uint16_t port, uint32_t
     if (l < 0)
         return -1;
     sim_wsock *so = &w->sock[l];
-    so->port = port;
+    (void)take_port(w, l, port);
     so->listening = true;
     so->role = TRACE_SERVER;
     so->backlog = backlog;
     so->auto_read = true;
+    add_bound(w, l);
     return l;
 }
 
@@ -585,7 +635,7 @@ int32_t sim_sock_connect_auto(sim_world *w, uint8_t host, uint8_t peer, uint16_t
     sim_wsock *so = &w->sock[s];
     so->role = TRACE_CLIENT;
     so->auto_write = bytes;
-    if ((so->port = pick_port(w, host)) == 0)
+    if (!take_port(w, s, pick_port(w, host)))
         return -1;
     int32_t c = sim_world_open(w, s, peer, port, false);
     tcp_endpoint *ep = c >= 0 ? sim_world_new_ep(w, (uint32_t)c, TRACE_CLIENT) : NULL;
@@ -610,7 +660,7 @@ void sim_sock_auto_accept(sim_world *w, int32_t listener)
         sim_wsock *so = &w->sock[n];
         so->conn = c;
         so->role = TRACE_SERVER;
-        so->port = port;
+        (void)take_port(w, n, port);
         so->auto_read = true;
         w->conn[c].sock[TRACE_SERVER] = n;
         sim_world_touch(w, (uint32_t)c, TRACE_SERVER);

@@ -81,7 +81,8 @@ typedef struct sim_wsock {
 typedef struct sim_whost {
     int32_t names[SIM_MAX_SOCKS]; /* socket name -> socket index (-1: none) */
     int next_fd;
-    uint8_t role; /* trace side of calls outside a connection: server if the host listens */
+    uint16_t *port_refs; /* sockets holding each port (65536 entries, allocated at first use) */
+    uint8_t role;        /* trace side of calls outside a connection: server if the host listens */
     uint16_t next_port;
     uint64_t link_free;
     bool blocked;
@@ -91,6 +92,13 @@ typedef struct sim_whost {
     uint32_t n_waiting;
 } sim_whost;
 
+/* Arrivals over one host's link, in the order they arrive (a ring). */
+typedef struct sim_fifo {
+    sim_event *v;
+    uint32_t head, n, cap;
+    uint64_t last_t; /* arrival time of the newest entry */
+} sim_fifo;
+
 typedef struct sim_world {
     sim_scenario sc;
     sim_whost host[SIM_MAX_HOSTS];
@@ -98,11 +106,17 @@ typedef struct sim_world {
     uint32_t n_conn, cap_conn;
     sim_wsock *sock;
     uint32_t n_sock, cap_sock;
+    int32_t *bound; /* the sockets that listen or take datagrams (what arrivals look for) */
+    uint32_t n_bound, cap_bound;
     uint32_t *tab; /* tuple -> newest connection index + 1, open addressing */
     uint32_t tab_cap;
     uint32_t *dirty; /* endpoints touched in this step: conn * 2 + side */
     uint32_t n_dirty, cap_dirty;
     sim_heap heap;
+    /* a segment whose arrival is not before the last one queued on its sender's link (no extra
+     * delay) waits in that link's FIFO instead of the heap; both share the heap's order counter,
+     * so the run is the same, only cheaper */
+    sim_fifo fifo[SIM_MAX_HOSTS];
     sim_rng rng;
     trace_sink sink;
     uint64_t now, seg_id;
@@ -158,6 +172,27 @@ void sim_world_emit(sim_world *w, uint32_t c, trace_event *ev);
 int32_t sim_world_accept(sim_world *w, int32_t s);
 /* Resets the connections waiting in listener s's queues (the listener closes). */
 void sim_world_drop_queue(sim_world *w, int32_t s);
+/* ---- shared by sim_world.c, sim_wlink.c and sim_demux.c ---- */
+void sim_world_note(sim_world *w, uint32_t c, uint8_t side, const char *text);
+void sim_world_emit_seg(sim_world *w, uint32_t c, trace_kind k, uint8_t side, uint64_t id,
+                        const tcp_seg *s, const char *text);
+/* The connection with c's tuple whose side `side` has an endpoint (c or an older one), or -1. */
+int32_t sim_world_find_ep(sim_world *w, uint32_t c, uint8_t side);
+/* Deletes side `side`'s endpoint of c, keeping its error for the socket. */
+void sim_world_free_ep(sim_world *w, uint32_t c, uint8_t side);
+/* Sends what an endpoint has to send now. */
+void sim_world_drain(sim_world *w, uint32_t c, uint8_t side, tcp_endpoint *ep);
+/* Answers a segment for a tuple without an endpoint as CLOSED does (RFC 9293 3.10.7.1). */
+void sim_world_closed_reply(sim_world *w, uint32_t c, uint8_t side, const tcp_seg *seg);
+/* Puts a segment (or datagram) sent by side `from` of connection c on the link. */
+void sim_world_link_send(sim_world *w, uint32_t c, uint8_t from, const tcp_seg *seg);
+/* The earliest event of the heap and the FIFOs; *from: the FIFO's host, or -1 (the heap). */
+const sim_event *sim_world_peek(const sim_world *w, int *from);
+/* A segment or datagram arrives (an SIM_EV_ARRIVE event). */
+void sim_world_arrive(sim_world *w, const sim_event *ev);
+/* Appends connection c to listener l's accept queue; -1 when memory ran out. */
+int sim_world_acq_push(sim_wsock *l, uint32_t c);
+
 /* Text written by side `side` of connection c (a log of it), for read previews. */
 void sim_world_log_text(sim_world *w, uint32_t c, uint8_t side, uint64_t off, const char *text);
 void sim_world_preview(const sim_world *w, uint32_t c, uint8_t side, uint64_t off, uint64_t len,

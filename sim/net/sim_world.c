@@ -1,8 +1,8 @@
 /*
  * sim_world.c - the simulator of scenarios with hosts (sim_sock.h): the main loop, the
- * connections and their endpoints, the link between the hosts, the demultiplexing of arriving
- * segments by tuple (listeners and their queues, RFC 9293 3.10.7.1 for segments without an
- * endpoint, RFC 6191 for a SYN to a tuple in TIME-WAIT) and the timers as heap events.
+ * connections and their endpoints (found by tuple), what happens after an endpoint was used
+ * (draining its output, moving it between a listener's queues, deleting it at CLOSED) and the
+ * timers as heap events.  The link is sim_wlink.c, the arrivals sim_demux.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +37,7 @@ static void ep_emit(void *ctx, const trace_event *ev)
     sim_world_emit(x->w, x->conn, &e);
 }
 
-static void note(sim_world *w, uint32_t c, uint8_t side, const char *text)
+void sim_world_note(sim_world *w, uint32_t c, uint8_t side, const char *text)
 {
     if (!trace_sink_on(&w->sink))
         return;
@@ -50,8 +50,8 @@ static void note(sim_world *w, uint32_t c, uint8_t side, const char *text)
     sim_world_emit(w, c, &ev);
 }
 
-static void emit_seg(sim_world *w, uint32_t c, trace_kind k, uint8_t side, uint64_t id,
-                     const tcp_seg *s, const char *text)
+void sim_world_emit_seg(sim_world *w, uint32_t c, trace_kind k, uint8_t side, uint64_t id,
+                        const tcp_seg *s, const char *text)
 {
     if (!trace_sink_on(&w->sink))
         return;
@@ -115,7 +115,7 @@ static int tab_grow(sim_world *w)
 
 /* The connection with c's tuple whose side `side` has an endpoint: c itself, or an older one
  * (or -1). */
-static int32_t find_ep(sim_world *w, uint32_t c, uint8_t side)
+int32_t sim_world_find_ep(sim_world *w, uint32_t c, uint8_t side)
 {
     if (w->conn[c].ep[side])
         return (int32_t)c;
@@ -236,7 +236,7 @@ tcp_endpoint *sim_world_new_ep(sim_world *w, uint32_t c, uint8_t side)
     return &x->ep;
 }
 
-static void free_ep(sim_world *w, uint32_t c, uint8_t side)
+void sim_world_free_ep(sim_world *w, uint32_t c, uint8_t side)
 {
     sim_wep *x = w->conn[c].ep[side];
     if (x == NULL)
@@ -268,104 +268,7 @@ void sim_world_touch(sim_world *w, uint32_t c, uint8_t side)
     w->dirty[w->n_dirty++] = c * 2 + side;
 }
 
-/* ---- the link ---------------------------------------------------------------------------- */
-
-static bool rule_matches(const sim_rule *r, uint8_t from, const tcp_seg *s)
-{
-    if (r->dir != SIM_FROM_ANY && r->dir != from)
-        return false;
-    if ((s->flags & r->flags_all) != r->flags_all || (s->flags & r->flags_none))
-        return false;
-    if ((r->data == SIM_DATA_WITH && s->len == 0) || (r->data == SIM_DATA_WITHOUT && s->len != 0))
-        return false;
-    return !r->has_seq || (tcp_seq_geq(s->seq, r->seq_lo) && tcp_seq_leq(s->seq, r->seq_hi));
-}
-
-/* The scenario's rules, then random loss; true if the segment is lost (traced). */
-static bool link_loses(sim_world *w, uint32_t c, uint8_t from, uint64_t id, const tcp_seg *seg,
-                       uint64_t *extra, bool *dup)
-{
-    for (size_t i = 0; i < w->sc.n_rules; i++) {
-        const sim_rule *r = &w->sc.rules[i];
-        if (!rule_matches(r, from, seg))
-            continue;
-        uint32_t nth = ++w->rule_seen[i];
-        if ((r->nth && r->nth != nth) || (r->times && w->rule_hits[i] >= r->times))
-            continue;
-        if (r->chance > 0 && sim_rng_unit(&w->rng) >= r->chance)
-            continue;
-        w->rule_hits[i]++;
-        if (r->action == SIM_RULE_DROP) {
-            w->stats.dropped++;
-            emit_seg(w, c, TRACE_DROP, from, id, seg, "scenario rule");
-            return true;
-        }
-        if (r->action == SIM_RULE_DELAY)
-            *extra += r->delay;
-        else
-            *dup = true;
-    }
-    double u_loss = sim_rng_unit(&w->rng);
-    double u_dup = sim_rng_unit(&w->rng);
-    double u_reo = sim_rng_unit(&w->rng);
-    if (u_loss < w->sc.loss) {
-        w->stats.dropped++;
-        emit_seg(w, c, TRACE_DROP, from, id, seg, "random loss");
-        return true;
-    }
-    if (u_dup < w->sc.duplicate)
-        *dup = true;
-    if (u_reo < w->sc.reorder)
-        *extra += w->sc.reorder_delay;
-    return false;
-}
-
-/* Puts a segment (or datagram) sent by side `from` of connection c on the link. */
-static void link_send(sim_world *w, uint32_t c, uint8_t from, const tcp_seg *seg)
-{
-    uint64_t id = ++w->seg_id;
-    w->stats.segments++;
-    emit_seg(w, c, TRACE_SEND, from, id, seg, NULL);
-    uint64_t extra = 0;
-    bool dup = false;
-    if (link_loses(w, c, from, id, seg, &extra, &dup))
-        return;
-    sim_whost *h = &w->host[w->conn[c].host[from]];
-    uint64_t start = w->now > h->link_free ? w->now : h->link_free;
-    uint64_t ser = 0;
-    if (w->sc.bandwidth) /* 40 bytes of IPv4 + TCP header (28 of IPv4 + UDP) on the wire */
-        ser = ((uint64_t)seg->len + (w->conn[c].udp ? 28u : 40u)) * 8u * 1000000u / w->sc.bandwidth;
-    h->link_free = start + ser;
-    sim_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.t = start + ser + w->sc.rtt / 2 + extra;
-    ev.type = SIM_EV_ARRIVE;
-    ev.to = (uint8_t)(1 - from);
-    ev.index = c;
-    ev.id = id;
-    ev.seg = *seg;
-    if (sim_heap_push(&w->heap, &ev) < 0) {
-        w->oom = true;
-        return;
-    }
-    ev.t++;
-    if (dup && sim_heap_push(&w->heap, &ev) < 0)
-        w->oom = true;
-}
-
-void sim_world_dgram(sim_world *w, uint32_t c, uint8_t side, uint64_t n)
-{
-    tcp_seg s;
-    memset(&s, 0, sizeof s);
-    s.seq = (uint32_t)w->conn[c].dgram_off[side]; /* where its bytes start in the flow */
-    s.len = (uint32_t)n;
-    s.tags = TCP_TAG_DATAGRAM;
-    w->conn[c].dgram_off[side] += n;
-    link_send(w, c, side, &s);
-}
-
-/* Sends what an endpoint has to send; events it reports meanwhile follow the send event. */
-static void drain(sim_world *w, uint32_t c, uint8_t side, tcp_endpoint *ep)
+void sim_world_drain(sim_world *w, uint32_t c, uint8_t side, tcp_endpoint *ep)
 {
     tcp_seg seg;
     for (;;) {
@@ -376,227 +279,19 @@ static void drain(sim_world *w, uint32_t c, uint8_t side, tcp_endpoint *ep)
             release_held(w);
             return;
         }
-        link_send(w, c, side, &seg);
+        sim_world_link_send(w, c, side, &seg);
         release_held(w);
     }
 }
 
 /* RFC 9293 3.10.7.1: a segment for a tuple without an endpoint is answered as by a CLOSED one
  * (a RST unless it is one), sent from side `side` of connection c. */
-static void closed_reply(sim_world *w, uint32_t c, uint8_t side, const tcp_seg *seg)
+void sim_world_closed_reply(sim_world *w, uint32_t c, uint8_t side, const tcp_seg *seg)
 {
     tcp_endpoint tmp;
     tcp_init(&tmp, &w->sc.tcp[side], side, (trace_sink){NULL, NULL});
     tcp_input(&tmp, w->now, seg);
-    drain(w, c, side, &tmp);
-}
-
-/* ---- listeners --------------------------------------------------------------------------- */
-
-static int acq_push(sim_wsock *l, uint32_t c)
-{
-    if (l->acq_n == l->acq_cap) {
-        uint32_t ncap = l->acq_cap ? l->acq_cap * 2 : 8;
-        uint32_t *p = malloc(ncap * sizeof *p);
-        if (p == NULL)
-            return -1;
-        for (uint32_t i = 0; i < l->acq_n; i++)
-            p[i] = l->acq[(l->acq_head + i) % l->acq_cap];
-        free(l->acq);
-        l->acq = p;
-        l->acq_cap = ncap;
-        l->acq_head = 0;
-    }
-    l->acq[(l->acq_head + l->acq_n++) % l->acq_cap] = c;
-    return 0;
-}
-
-int32_t sim_world_accept(sim_world *w, int32_t s)
-{
-    sim_wsock *l = &w->sock[s];
-    while (l->acq_n > 0) {
-        uint32_t c = l->acq[l->acq_head];
-        l->acq_head = (l->acq_head + 1) % l->acq_cap;
-        l->acq_n--;
-        sim_wconn *x = &w->conn[c];
-        x->queue = SIM_Q_NONE;
-        x->listener = -1;
-        return (int32_t)c; /* a connection reset while queued is accepted too (reads fail) */
-    }
-    return -1;
-}
-
-void sim_world_drop_queue(sim_world *w, int32_t s)
-{
-    for (uint32_t c = 0; c < w->n_conn; c++) {
-        sim_wconn *x = &w->conn[c];
-        if (x->listener != s)
-            continue;
-        tcp_endpoint *ep = sim_world_ep(w, c, TRACE_SERVER);
-        if (ep) {
-            tcp_abort(ep, w->now);
-            sim_world_touch(w, c, TRACE_SERVER);
-        }
-        x->listener = -1;
-        x->queue = SIM_Q_NONE;
-    }
-    w->sock[s].acq_n = 0;
-    w->sock[s].synq = 0;
-}
-
-/* Linux's accept queue is full when it holds more than the backlog (sk_acceptq_is_full). */
-static bool acq_full(const sim_world *w, const sim_wsock *l)
-{
-    return w->sc.listen_linux ? l->acq_n > l->backlog : l->acq_n + l->synq >= l->backlog;
-}
-
-/* A SYN for listener l: true if the queues take it.  Linux (tcp_conn_request) drops it when the
- * accept queue is full or the SYN queue holds `backlog` requests (no SYN cookies here); the rfc
- * profile lets at most `backlog` connections wait in both queues together and drops the rest. */
-static bool listener_takes(sim_world *w, uint32_t c, const sim_wsock *l)
-{
-    bool full = w->sc.listen_linux ? (l->acq_n > l->backlog || l->synq >= l->backlog)
-                                   : l->acq_n + l->synq >= l->backlog;
-    if (full)
-        note(w, c, TRACE_SERVER,
-             w->sc.listen_linux ? "listen queue full: SYN dropped (Linux tcp_conn_request)"
-                                : "listen queue full: SYN dropped (backlog)");
-    return !full;
-}
-
-/* A SYN to server side of c without an endpoint there. */
-static void syn_to_listener(sim_world *w, uint32_t c, const tcp_seg *seg)
-{
-    sim_wconn *x = &w->conn[c];
-    int32_t s = sim_sock_find(w, x->host[1], x->port[1], false);
-    if (s < 0) {
-        closed_reply(w, c, TRACE_SERVER, seg); /* nobody listens: RST (3.10.7.1) */
-        return;
-    }
-    sim_wsock *l = &w->sock[s];
-    if (!listener_takes(w, c, l))
-        return;
-    tcp_endpoint *ep = sim_world_new_ep(w, c, TRACE_SERVER);
-    if (ep == NULL) {
-        w->oom = true;
-        return;
-    }
-    (void)tcp_open_passive(ep, w->now);
-    tcp_input(ep, w->now, seg);
-    x->listener = s;
-    x->queue = SIM_Q_SYN;
-    l->synq++;
-    sim_world_touch(w, c, TRACE_SERVER);
-}
-
-/* RFC 6191 (and RFC 9293 3.10.7.4's TIME-WAIT note): a SYN for the tuple of a connection in
- * TIME-WAIT may open a new one when it cannot be confused with the old: its timestamp is newer
- * than TS.Recent, or (without timestamps) its ISN is beyond the old RCV.NXT. */
-static bool tw_accepts(const tcp_endpoint *ep, const tcp_seg *seg)
-{
-    if (ep->ts_ok && seg->has_ts)
-        return tcp_seq_gt(seg->tsval, ep->ts_recent);
-    return tcp_seq_gt(seg->seq, ep->rcv_nxt);
-}
-
-/* The final ACK of a handshake meets a full accept queue (Linux tcp_check_req): ignored (the
- * SYN,ACK is sent again on its timer) or, with tcp_abort_on_overflow, answered with a RST. */
-static bool overflow_blocks_ack(sim_world *w, uint32_t t, const tcp_seg *seg)
-{
-    sim_wconn *x = &w->conn[t];
-    tcp_endpoint *ep = sim_world_ep(w, t, TRACE_SERVER);
-    if (!w->sc.listen_linux || x->queue != SIM_Q_SYN || x->listener < 0 ||
-        ep->state != TCP_SYN_RECEIVED || !(seg->flags & TCP_ACK) ||
-        (seg->flags & (TCP_SYN | TCP_RST)) || !acq_full(w, &w->sock[x->listener]))
-        return false;
-    if (w->sc.abort_on_overflow) {
-        note(w, t, TRACE_SERVER, "accept queue full: RST (tcp_abort_on_overflow)");
-        tcp_abort(ep, w->now);
-        sim_world_touch(w, t, TRACE_SERVER);
-        return true;
-    }
-    note(w, t, TRACE_SERVER, "accept queue full: last ACK of the handshake ignored (Linux)");
-    return true;
-}
-
-static void arrive_server(sim_world *w, uint32_t c, const tcp_seg *seg)
-{
-    int32_t t = find_ep(w, c, TRACE_SERVER);
-    bool syn = (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN;
-    if (t >= 0 && (uint32_t)t != c && syn) {
-        tcp_endpoint *old = sim_world_ep(w, (uint32_t)t, TRACE_SERVER);
-        if (old->state == TCP_TIME_WAIT && tw_accepts(old, seg)) {
-            note(w, (uint32_t)t, TRACE_SERVER,
-                 "new SYN beyond the old connection: TIME-WAIT ends (RFC 6191)");
-            tcp_clear_timers(old, w->now);
-            tcp_set_state(old, w->now, TCP_CLOSED, "new SYN for the tuple (RFC 6191)");
-            free_ep(w, (uint32_t)t, TRACE_SERVER);
-            t = -1;
-        }
-    }
-    if (t < 0) {
-        if (syn)
-            syn_to_listener(w, c, seg);
-        else
-            closed_reply(w, c, TRACE_SERVER, seg);
-        return;
-    }
-    if (overflow_blocks_ack(w, (uint32_t)t, seg))
-        return;
-    tcp_input(sim_world_ep(w, (uint32_t)t, TRACE_SERVER), w->now, seg);
-    sim_world_touch(w, (uint32_t)t, TRACE_SERVER);
-}
-
-static void arrive_dgram(sim_world *w, uint32_t c, uint8_t to, const tcp_seg *seg)
-{
-    sim_wconn *x = &w->conn[c];
-    int32_t s = x->sock[to];
-    if (s < 0 || w->sock[s].closed)
-        s = sim_sock_find(w, x->host[to], x->port[to], true);
-    if (s < 0) {
-        note(w, c, to, "no socket on the port: datagram discarded");
-        return;
-    }
-    x->sock[to] = s;
-    sim_wsock *so = &w->sock[s];
-    if (so->dq_n == so->dq_cap) {
-        uint32_t ncap = so->dq_cap ? so->dq_cap * 2 : 8;
-        sim_dgram *p = malloc(ncap * sizeof *p);
-        if (p == NULL) {
-            w->oom = true;
-            return;
-        }
-        for (uint32_t i = 0; i < so->dq_n; i++)
-            p[i] = so->dq[(so->dq_head + i) % so->dq_cap];
-        free(so->dq);
-        so->dq = p;
-        so->dq_cap = ncap;
-        so->dq_head = 0;
-    }
-    so->dq[(so->dq_head + so->dq_n++) % so->dq_cap] =
-        (sim_dgram){c, (uint8_t)(1 - to), seg->seq, seg->len};
-}
-
-static void arrive(sim_world *w, const sim_event *ev)
-{
-    uint32_t c = ev->index;
-    emit_seg(w, c, TRACE_RECV, ev->to, ev->id, &ev->seg, NULL);
-    w->stats.delivered++;
-    if (w->conn[c].udp) {
-        arrive_dgram(w, c, ev->to, &ev->seg);
-        return;
-    }
-    if (ev->to == TRACE_SERVER) {
-        arrive_server(w, c, &ev->seg);
-        return;
-    }
-    int32_t t = find_ep(w, c, TRACE_CLIENT);
-    if (t < 0) {
-        closed_reply(w, c, TRACE_CLIENT, &ev->seg); /* e.g. the SYN,ACK after close in SYN-SENT */
-        return;
-    }
-    tcp_input(sim_world_ep(w, (uint32_t)t, TRACE_CLIENT), w->now, &ev->seg);
-    sim_world_touch(w, (uint32_t)t, TRACE_CLIENT);
+    sim_world_drain(w, c, side, &tmp);
 }
 
 /* ---- after an endpoint was used ------------------------------------------------------------ */
@@ -616,7 +311,7 @@ static void settle(sim_world *w, uint32_t c, uint8_t side)
         if (ep->state == TCP_CLOSED) {
             x->queue = SIM_Q_NONE;
             x->listener = -1;
-        } else if (acq_push(l, c) < 0) {
+        } else if (sim_world_acq_push(l, c) < 0) {
             w->oom = true;
         } else {
             x->queue = SIM_Q_ACCEPT;
@@ -628,13 +323,13 @@ static void settle(sim_world *w, uint32_t c, uint8_t side)
         if (x->queue == SIM_Q_ACCEPT && x->listener >= 0) {
             /* stays queued: accept() returns it and the first read reports the reset */
         }
-        free_ep(w, c, side);
+        sim_world_free_ep(w, c, side);
         return;
     }
     uint64_t d = tcp_next_deadline(ep);
     if (d != TCP_NEVER && d < w->now)
         d = w->now;
-    if (d != TCP_NEVER && d != e->sched) {
+    if (d != TCP_NEVER && d < e->sched) { /* a later deadline waits for the queued event */
         sim_event ev;
         memset(&ev, 0, sizeof ev);
         ev.t = d;
@@ -661,7 +356,7 @@ static bool pump_dirty(sim_world *w)
         int32_t s = w->conn[c].sock[side];
         if (s >= 0 && (w->sock[s].auto_read || w->sock[s].auto_write))
             sim_sock_auto(w, c, side);
-        drain(w, c, side, &e->ep);
+        sim_world_drain(w, c, side, &e->ep);
         settle(w, c, side);
     }
     return any;
@@ -728,8 +423,8 @@ int sim_world_init(sim_world *w, const sim_scenario *sc, trace_sink sink)
 void sim_world_free(sim_world *w)
 {
     for (uint32_t c = 0; c < w->n_conn; c++) {
-        free_ep(w, c, 0);
-        free_ep(w, c, 1);
+        sim_world_free_ep(w, c, 0);
+        sim_world_free_ep(w, c, 1);
         free(w->conn[c].log[0]);
         free(w->conn[c].log[1]);
     }
@@ -737,6 +432,11 @@ void sim_world_free(sim_world *w)
         free(w->sock[s].acq);
         free(w->sock[s].dq);
     }
+    for (int h = 0; h < SIM_MAX_HOSTS; h++) {
+        free(w->host[h].port_refs);
+        free(w->fifo[h].v);
+    }
+    free(w->bound);
     free(w->conn);
     free(w->sock);
     free(w->tab);
@@ -749,17 +449,26 @@ int sim_world_run(sim_world *w)
 {
     pump(w);
     sim_event ev;
-    while (!w->oom && sim_heap_top(&w->heap) != NULL) {
-        if (sim_heap_top(&w->heap)->t > w->sc.until) {
+    const sim_event *top;
+    int from;
+    while (!w->oom && (top = sim_world_peek(w, &from)) != NULL) {
+        if (top->t > w->sc.until) {
             w->stats.time_limit = true;
             break;
         }
-        sim_heap_pop(&w->heap, &ev);
+        if (from < 0) {
+            sim_heap_pop(&w->heap, &ev);
+        } else {
+            sim_fifo *f = &w->fifo[from];
+            ev = *top;
+            f->head = (f->head + 1) & (f->cap - 1);
+            f->n--;
+        }
         w->now = ev.t;
         w->stats.events++;
         switch ((sim_event_type)ev.type) {
         case SIM_EV_ARRIVE:
-            arrive(w, &ev);
+            sim_world_arrive(w, &ev);
             break;
         case SIM_EV_ACTION:
             sim_sock_action(w, ev.index);

@@ -556,101 +556,115 @@ static bool acceptable(uint32_t seq, uint32_t seglen, uint32_t rcv_nxt, uint32_t
            tcp_seq_in(seq + seglen - 1, rcv_nxt, rcv_nxt + wnd);
 }
 
-static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
-{
-    tcp_seg s = *in;
-    uint32_t wnd = tcp_seq_gt(ep->rcv_adv, ep->rcv_nxt) ? ep->rcv_adv - ep->rcv_nxt : 0;
+/* The steps of segment arrival in a synchronized state (RFC 9293 3.10.7.4), each on the copy
+ * `s` of the arriving segment `in` as the steps before trimmed it; a step returns true when the
+ * segment is done with (answered, dropped, or the connection changed state for good). */
 
+/* Before the sequence check: PAWS, a retransmitted FIN in TIME-WAIT, Linux's duplicate SYN,
+ * and the copy of the peer's SYN in SYN-RECEIVED. */
+static bool step_early(tcp_endpoint *ep, uint64_t now, tcp_seg *s)
+{
     /* RFC 7323 5.3 R1 (PAWS): a TSval older than TS.Recent marks an old duplicate: ACK, drop */
-    if (tcp_ts_paws_reject(ep, &s)) {
+    if (tcp_ts_paws_reject(ep, s)) {
         ep->ack_now = true;
-        return;
+        return true;
     }
 
     /* TIME-WAIT: "the only thing that can arrive in this state is a retransmission of the
      * remote FIN. Acknowledge it, and restart the 2 MSL timeout" (3.10.7.4 fifth, eighth). */
-    if (ep->state == TCP_TIME_WAIT && (s.flags & TCP_FIN) && !(s.flags & (TCP_RST | TCP_SYN)) &&
-        s.seq + s.len + 1 == ep->rcv_nxt) {
+    if (ep->state == TCP_TIME_WAIT && (s->flags & TCP_FIN) && !(s->flags & (TCP_RST | TCP_SYN)) &&
+        s->seq + s->len + 1 == ep->rcv_nxt) {
         ep->ack_now = true;
         tcp_timer_stop(ep, now);
         tcp_timer_set(ep, now, TCP_TIMER_TIME_WAIT, 2 * ep->cfg.msl);
         tcp_emit_note(ep, now, "retransmitted FIN in TIME-WAIT: re-ACK, restart 2MSL");
-        return;
+        return true;
     }
 
     /* Linux (tcp_check_req): the peer's SYN again in SYN-RECEIVED means our SYN,ACK was lost:
      * send it again at once and restart its timer (RFC 9293 would answer with an ACK) */
     if (ep->cfg.dup_syn_synack && ep->state == TCP_SYN_RECEIVED && ep->passive &&
-        (s.flags & TCP_SYN) && !(s.flags & (TCP_ACK | TCP_RST)) && s.seq == ep->irs &&
+        (s->flags & TCP_SYN) && !(s->flags & (TCP_ACK | TCP_RST)) && s->seq == ep->irs &&
         ep->snd_una == ep->iss) {
         if (ep->seg_ts)
-            ep->ts_recent = s.tsval; /* the new SYN,ACK echoes this SYN */
+            ep->ts_recent = s->tsval; /* the new SYN,ACK echoes this SYN */
         ep->snd_nxt = ep->iss;
         tcp_timer_stop(ep, now);
-        return;
+        return true;
     }
 
     /* A copy of the peer's SYN that we already hold (simultaneous open, figure 7 of RFC 9293,
      * or a retransmitted SYN,ACK): only the part after the SYN is new, so drop the SYN bit. */
-    if ((s.flags & TCP_SYN) && (s.flags & TCP_ACK) && s.seq == ep->irs &&
+    if ((s->flags & TCP_SYN) && (s->flags & TCP_ACK) && s->seq == ep->irs &&
         ep->state == TCP_SYN_RECEIVED) {
-        s.flags &= (uint8_t)~TCP_SYN;
-        s.seq += 1;
+        s->flags &= (uint8_t)~TCP_SYN;
+        s->seq += 1;
     }
 
-    uint32_t seglen = tcp_seg_seqlen(&s);
+    return false;
+}
+
+/* first: the sequence number, and trimming to the window. */
+static bool step_sequence(tcp_endpoint *ep, uint64_t now, tcp_seg *s, uint32_t wnd)
+{
+    uint32_t seglen = tcp_seg_seqlen(s);
     bool zero_wnd_allowance = false;
-    if (!acceptable(s.seq, seglen, ep->rcv_nxt, wnd)) {
-        if (wnd == 0 && s.seq == ep->rcv_nxt && !(s.flags & TCP_SYN)) {
+    if (!acceptable(s->seq, seglen, ep->rcv_nxt, wnd)) {
+        if (wnd == 0 && s->seq == ep->rcv_nxt && !(s->flags & TCP_SYN)) {
             /* "If the RCV.WND is zero, no segments will be acceptable, but special allowance
              * should be made to accept valid ACKs, URGs, and RSTs": process the controls,
              * drop the text, answer with an ACK (this is how zero-window probes are answered). */
             zero_wnd_allowance = true;
         } else {
-            if (!(s.flags & TCP_RST))
+            if (!(s->flags & TCP_RST))
                 ep->ack_now = true; /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, then drop */
-            if (!(s.flags & (TCP_RST | TCP_SYN)) && s.len > 0 &&
-                tcp_seq_leq(s.seq + s.len, ep->rcv_nxt))
-                tcp_ack_on_duplicate(ep, now, s.seq, s.seq + s.len); /* old text again */
-            return;
+            if (!(s->flags & (TCP_RST | TCP_SYN)) && s->len > 0 &&
+                tcp_seq_leq(s->seq + s->len, ep->rcv_nxt))
+                tcp_ack_on_duplicate(ep, now, s->seq, s->seq + s->len); /* old text again */
+            return true;
         }
     }
-    tcp_ts_update_recent(ep, &s); /* RFC 7323 4.3: an acceptable segment */
+    tcp_ts_update_recent(ep, s); /* RFC 7323 4.3: an acceptable segment */
     if (zero_wnd_allowance) {
-        s.len = 0;
-        s.flags &= (uint8_t)~TCP_FIN;
+        s->len = 0;
+        s->flags &= (uint8_t)~TCP_FIN;
         ep->ack_now = true;
     } else {
         /* trim the front (old data) and the tail (beyond the window) */
-        if (tcp_seq_lt(s.seq, ep->rcv_nxt)) {
-            uint32_t d = ep->rcv_nxt - s.seq;
-            if (s.len > 0 && !(s.flags & TCP_SYN) && ep->sack_ok) {
+        if (tcp_seq_lt(s->seq, ep->rcv_nxt)) {
+            uint32_t d = ep->rcv_nxt - s->seq;
+            if (s->len > 0 && !(s->flags & TCP_SYN) && ep->sack_ok) {
                 ep->dsack_pending = true; /* RFC 2883 4: the old part is a duplicate */
-                ep->dsack.left = s.seq;
+                ep->dsack.left = s->seq;
                 ep->dsack.right = ep->rcv_nxt;
             }
-            if (s.flags & TCP_SYN) {
-                s.flags &= (uint8_t)~TCP_SYN;
+            if (s->flags & TCP_SYN) {
+                s->flags &= (uint8_t)~TCP_SYN;
                 d--;
             }
-            if (d >= s.len) {
-                s.len = 0;
+            if (d >= s->len) {
+                s->len = 0;
             } else {
-                s.len -= d;
+                s->len -= d;
             }
-            s.seq = ep->rcv_nxt;
+            s->seq = ep->rcv_nxt;
         }
-        if (tcp_seq_gt(s.seq + s.len, ep->rcv_nxt + wnd)) {
-            s.len = ep->rcv_nxt + wnd - s.seq;
-            s.flags &= (uint8_t)~TCP_FIN;
+        if (tcp_seq_gt(s->seq + s->len, ep->rcv_nxt + wnd)) {
+            s->len = ep->rcv_nxt + wnd - s->seq;
+            s->flags &= (uint8_t)~TCP_FIN;
         }
     }
 
+    return false;
+}
+
+static bool step_rst(tcp_endpoint *ep, uint64_t now, const tcp_seg *s, const tcp_seg *in)
+{
     /* second: RST (RFC 5961 3.2: only an exact match resets; in-window gets a challenge) */
-    if (s.flags & TCP_RST) {
+    if (s->flags & TCP_RST) {
         if (in->seq != ep->rcv_nxt) {
             challenge_ack(ep);
-            return;
+            return true;
         }
         tcp_clear_timers(ep, now);
         switch (ep->state) {
@@ -665,7 +679,7 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
                 ep->error = TCP_ERR_REFUSED;
                 tcp_set_state(ep, now, TCP_CLOSED, "recv RST: connection refused");
             }
-            return;
+            return true;
         case TCP_ESTABLISHED:
         case TCP_FIN_WAIT_1:
         case TCP_FIN_WAIT_2:
@@ -673,48 +687,58 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
             ep->error = TCP_ERR_RESET;
             ep->ack_now = false;
             tcp_set_state(ep, now, TCP_CLOSED, "recv RST: connection reset");
-            return;
+            return true;
         default: /* CLOSING, LAST-ACK, TIME-WAIT */
             ep->ack_now = false;
             tcp_set_state(ep, now, TCP_CLOSED, "recv RST");
-            return;
+            return true;
         }
     }
 
+    return false;
+}
+
+static bool step_syn(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
+{
     /* fourth: SYN */
-    if (s.flags & TCP_SYN) {
+    if (s->flags & TCP_SYN) {
         if (ep->state == TCP_SYN_RECEIVED && ep->passive) {
             tcp_clear_timers(ep, now);
             ep->snd_una = ep->snd_nxt = ep->snd_max = ep->iss;
             tcp_set_state(ep, now, TCP_LISTEN, "recv SYN in SYN-RECEIVED");
-            return;
+            return true;
         }
         challenge_ack(ep); /* RFC 5961 section 4: challenge ACK, drop */
-        return;
+        return true;
     }
 
+    return false;
+}
+
+static bool step_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
+{
     /* fifth: ACK */
-    if (!(s.flags & TCP_ACK))
-        return;
+    if (!(s->flags & TCP_ACK))
+        return true;
     if (ep->state == TCP_SYN_RECEIVED) {
-        if (!(tcp_seq_lt(ep->snd_una, s.ack) && tcp_seq_leq(s.ack, ep->snd_max))) {
-            reply_rst(ep, &s); /* <SEQ=SEG.ACK><CTL=RST> */
-            return;
+        if (!(tcp_seq_lt(ep->snd_una, s->ack) && tcp_seq_leq(s->ack, ep->snd_max))) {
+            reply_rst(ep, s); /* <SEQ=SEG.ACK><CTL=RST> */
+            return true;
         }
         /* SYN-RECEIVED -> ESTABLISHED, continue in ESTABLISHED with this ACK */
-        ep->snd_wnd = seg_window(ep, &s);
+        ep->snd_wnd = seg_window(ep, s);
         ep->max_snd_wnd = ep->snd_wnd > ep->max_snd_wnd ? ep->snd_wnd : ep->max_snd_wnd;
-        ep->snd_wl1 = s.seq;
-        ep->snd_wl2 = s.ack;
+        ep->snd_wl1 = s->seq;
+        ep->snd_wl2 = s->ack;
         /* the ACK gives the handshake's RTT sample (in process_ack, below) if the SYN,ACK was
          * timed or if timestamps time it */
-        bool sample = (ep->rtt_timing && tcp_seq_gt(s.ack, ep->rtt_seq)) ||
+        bool sample = (ep->rtt_timing && tcp_seq_gt(s->ack, ep->rtt_seq)) ||
                       (ep->ts_ok && ep->seg_ts && ep->seg_tsecr != 0);
         start_after_syn_timeout(ep, now, sample);
         tcp_set_state(ep, now, ep->fin_queued ? TCP_FIN_WAIT_1 : TCP_ESTABLISHED, "recv ACK");
     }
-    if (!process_ack(ep, now, &s))
-        return;
+    if (!process_ack(ep, now, s))
+        return true;
     switch (ep->state) {
     case TCP_FIN_WAIT_1:
         if (our_fin_acked(ep)) /* our FIN is acknowledged: FIN-WAIT-2 */
@@ -723,7 +747,7 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
     case TCP_CLOSING:
         if (our_fin_acked(ep)) { /* ACK of our FIN: TIME-WAIT */
             start_time_wait(ep, now, "recv ACK of FIN");
-            return;
+            return true;
         }
         break;
     case TCP_LAST_ACK:
@@ -731,17 +755,22 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
             tcp_clear_timers(ep, now);
             ep->ack_now = false;
             tcp_set_state(ep, now, TCP_CLOSED, "recv ACK of FIN");
-            return;
+            return true;
         }
         break;
     default:
         break;
     }
 
+    return false;
+}
+
+static bool step_text(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
+{
     /* sixth: URG is ignored (RFC 9293 3.8.5 leaves it to the application) */
 
     /* seventh: segment text */
-    if (s.len > 0) {
+    if (s->len > 0) {
         switch (ep->state) {
         case TCP_ESTABLISHED:
         case TCP_FIN_WAIT_1:
@@ -756,19 +785,24 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
                 ep->error = TCP_ERR_ABORTED;
                 ep->ack_now = false;
                 tcp_set_state(ep, now, TCP_CLOSED, "data after close(): reset");
-                return;
+                return true;
             }
-            receive_text(ep, now, &s);
+            receive_text(ep, now, s);
             break;
         default: /* CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer sent a FIN; ignore */
             break;
         }
     }
 
+    return false;
+}
+
+static void step_fin(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
+{
     /* eighth: FIN */
-    if (s.flags & TCP_FIN) {
+    if (s->flags & TCP_FIN) {
         ep->fin_seen = true;
-        ep->fin_seq = s.seq + s.len;
+        ep->fin_seq = s->seq + s->len;
         if (ep->fin_seq != ep->rcv_nxt && !ep->fin_rcvd) {
             /* a FIN beyond a gap is out of order too: duplicate ACK at once (RFC 5681 4.2);
              * with SACK its sequence number is reported like text (Linux queues it out of
@@ -781,6 +815,16 @@ static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
     }
     if (ep->fin_seen && !ep->fin_rcvd && ep->fin_seq == ep->rcv_nxt)
         receive_fin(ep, now);
+}
+
+static void input_other(tcp_endpoint *ep, uint64_t now, const tcp_seg *in)
+{
+    tcp_seg s = *in;
+    uint32_t wnd = tcp_seq_gt(ep->rcv_adv, ep->rcv_nxt) ? ep->rcv_adv - ep->rcv_nxt : 0;
+    if (step_early(ep, now, &s) || step_sequence(ep, now, &s, wnd) || step_rst(ep, now, &s, in) ||
+        step_syn(ep, now, &s) || step_ack(ep, now, &s) || step_text(ep, now, &s))
+        return;
+    step_fin(ep, now, &s);
 }
 
 /* ---- entry point ------------------------------------------------------------------------- */

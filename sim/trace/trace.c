@@ -56,8 +56,8 @@ int trace_tee_add(trace_tee *t, trace_sink s)
 
 const char *trace_kind_name(trace_kind k)
 {
-    static const char *const n[TRACE_KIND_COUNT] = {"send", "recv", "drop", "state", "timer",
-                                                    "app",  "rtt",  "cwnd", "note",  "conn", "tcb"};
+    static const char *const n[TRACE_KIND_COUNT] = {"send", "recv", "drop", "state", "timer", "app",
+                                                    "rtt",  "cwnd", "note", "conn",  "tcb"};
     return (unsigned)k < TRACE_KIND_COUNT ? n[k] : "?";
 }
 

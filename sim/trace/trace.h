@@ -92,7 +92,7 @@ typedef struct trace_tcb {
     uint8_t blocked; /* tcp_call that blocks (write, connect) or TRACE_TCB_NO_CALL */
     uint16_t known, inferred;
     uint32_t iss, irs, snd_una, snd_nxt, snd_wnd, rcv_nxt, rcv_wnd, cwnd, ssthresh;
-    uint32_t srtt, rttvar, rto;  /* microseconds (saturated at 2^32 - 1) */
+    uint32_t srtt, rttvar, rto;   /* microseconds (saturated at 2^32 - 1) */
     uint64_t timer_at, delack_at; /* deadlines of the main and delayed-ACK timers, TRACE_NEVER */
     uint32_t snd_unsent;          /* written, not yet sent (beyond SND.NXT) */
     uint32_t snd_in_flight;       /* sent, not yet acknowledged: SND.NXT - SND.UNA */

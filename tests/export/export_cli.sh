@@ -58,7 +58,7 @@ for s in $scenarios; do
     client=$(jq -r 'select(.ev == "conn") | .client' "$tmp/sim.json" | head -1)
     for v in client server; do
         f="$tmp/$s-$v.pcap"
-        if ! "$tcpsim" -q --scenario "$s" --write-pcap "$f" --vantage "$v"; then
+        if ! "$tcpsim" -q --scenario "$s" --flow "$first" --write-pcap "$f" --vantage "$v"; then
             echo "FAIL: $s/$v: --write-pcap failed"; fail=1; continue
         fi
         "$tcpsim" --pcap "$f" --summary --json >"$tmp/rep.json" || { echo "FAIL: $s/$v: replay"; fail=1; continue; }

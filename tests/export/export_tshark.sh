@@ -86,11 +86,21 @@ for s in $scenarios; do
         want=$(grep -c "\"conn\":$first,\"ep\":\"$v\",\"ev\":\"\(send\|recv\)\"" "$tmp/$s.json")
         for l in ether raw; do
             f="$tmp/$s-$v-$l.pcap"
-            "$tcpsim" -q --scenario "$s" --write-pcap "$f" --vantage "$v" --pcap-link "$l" ||
+            "$tcpsim" -q --scenario "$s" --flow "$first" --write-pcap "$f" --vantage "$v" --pcap-link "$l" ||
                 { bad "$s/$v/$l: export"; continue; }
             echo "$f $want" >>"$tmp/list"
         done
     done
+done
+# scenarios with several connections: all of them in one capture (without --flow), at the
+# vantage that is one host (echo-loop's client, backlog's server), and both for timewait-reuse
+# (two connections on the same four-tuple)
+for sv in echo-loop/client backlog/server timewait-reuse/client timewait-reuse/server; do
+    s=${sv%/*} v=${sv#*/}
+    want=$(grep -c "\"ep\":\"$v\",\"ev\":\"\(send\|recv\)\"" "$tmp/$s.json")
+    f="$tmp/$s-all-$v.pcap"
+    "$tcpsim" -q --scenario "$s" --write-pcap "$f" --vantage "$v" || { bad "$s all/$v: export"; continue; }
+    echo "$f $want" >>"$tmp/list"
 done
 # a scenario with several connections: each one (--flow N) as its own capture
 for n in 2 3; do

@@ -144,7 +144,7 @@ static void test_list_keeps_order_and_summaries(void **state)
         assert_string_equal(list[n].summary, ref_builtin_summary(list[n].name));
     }
     assert_int_equal(n, 16);
-    static const char *const later[] = {"longrtt", "jitter",     "echo-loop", "backlog",
+    static const char *const later[] = {"longrtt",    "jitter",  "echo-loop", "backlog",
                                         "boundaries", "buffers", "udp",       "timewait-reuse"};
     for (size_t k = 0; k < 8; k++)
         assert_string_equal(list[n + k].name, later[k]);
