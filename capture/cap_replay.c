@@ -159,8 +159,10 @@ static void report_tcbs(cap_replay *r, cap_conn *c, uint64_t t)
 {
     if (!r->o.tcb || !r->cur_selected || !r->out.emit)
         return;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
+        c->ep[i].tcb_auto = true; /* from now on also after each arrival (tcp_observe.c) */
         tcp_tcb_report(&c->ep[i], t, TRACE_TCB_NO_CALL);
+    }
 }
 
 static void retire(cap_replay *r, cap_conn *c)

@@ -143,7 +143,7 @@ static int put_data(FILE *out, const trace_buf *tb, const cli_options *o, const 
     memset(isn_cache, 0, sizeof isn_cache);
     cli_json json = {.out = jm, .with_conn = capture, .tcb = true};
     cli_text text = {.out = tm,
-                     .show_conn = capture,
+                     .show_conn = true, /* a line for every record, conn records too */
                      .relative_seq = capture && !o->absolute,
                      .isn_cache = capture ? isn_cache : NULL,
                      .verbose = true,

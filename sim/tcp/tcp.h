@@ -234,6 +234,7 @@ typedef struct tcp_endpoint {
     /* the last TCB snapshot reported (tcp_tcbrec.c): a record is written only on a change */
     trace_tcb tcb_shown;
     bool tcb_have;
+    bool tcb_auto; /* observer: report the TCB after each arrival applied (replay, asked) */
 
     /* observer mode (tcp_observe.c): the state path as inferred, and what it rests on */
     bool obs_arrival;       /* an arrival is being processed: transitions are hints */

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "tcp.h"
+#include "tcp_tcbrec.h"
 #include "tcp_seq.h"
 
 #define BIG_WINDOW 0x40000000u
@@ -930,6 +931,16 @@ static tcp_obs_arrival *q_at(const tcp_endpoint *ep, uint32_t k)
     return &ep->obs_q[(ep->obs_q_head + k) & (ep->obs_q_cap - 1)];
 }
 
+/* An arrival applied to the endpoint; when the replay asked for TCB records, the endpoint's TCB
+ * is reported at once, at the arrival's time, so the record follows the state change it causes
+ * (an arrival applied while a later packet is handled would otherwise be reported after it). */
+static void apply(tcp_endpoint *ep, uint64_t at, const tcp_seg *seg)
+{
+    tcp_obs_arrived(ep, at, seg);
+    if (ep->tcb_auto)
+        tcp_tcb_report(ep, at, TRACE_TCB_NO_CALL);
+}
+
 static void q_apply_first(tcp_endpoint *ep, uint64_t at)
 {
     tcp_obs_arrival a = *q_at(ep, 0);
@@ -937,7 +948,7 @@ static void q_apply_first(tcp_endpoint *ep, uint64_t at)
     ep->obs_q_n--;
     uint64_t ref = ep->obs_ref;
     ep->obs_ref = a.ref;
-    tcp_obs_arrived(ep, at, &a.seg);
+    apply(ep, at, &a.seg);
     ep->obs_ref = ref;
 }
 
@@ -989,7 +1000,7 @@ static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t 
     if (ep->obs_q_n == 0 && t_arrival <= now) {
         uint64_t was = ep->obs_ref;
         ep->obs_ref = ref;
-        tcp_obs_arrived(ep, t_arrival, seg);
+        apply(ep, t_arrival, seg);
         ep->obs_ref = was;
         return;
     }
@@ -997,7 +1008,7 @@ static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t 
         if (ep->obs_q_cap == 0) { /* no memory for a queue: it arrives now */
             uint64_t was = ep->obs_ref;
             ep->obs_ref = ref;
-            tcp_obs_arrived(ep, t_arrival < now ? t_arrival : now, seg);
+            apply(ep, t_arrival < now ? t_arrival : now, seg);
             ep->obs_ref = was;
             return;
         }
