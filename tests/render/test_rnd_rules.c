@@ -106,6 +106,7 @@ static void test_y_interpolated(void **state)
     assert_true(seen);
     rnd_layout_free(&x.lay);
     rnd_model_free(&x.m);
+    trace_buf_free(&x.b);
     build(&x, "loss");
     for (size_t k = 0; k < x.lay.nstretches; k++) {
         const rnd_stretch *s = &x.lay.stretches[k];
