@@ -64,107 +64,9 @@ void cap_conn_init(cap_conn *c, uint32_t id, const cap_packet *p, uint64_t t, tr
 
 /* ---- per-direction analysis ---------------------------------------------------------------- */
 
-/* The ring of recent segments: CAP_RING entries inside cap_dir, grown on the heap (doubling, up
- * to CAP_RING_MAX) when it is full and its oldest entry is still unacknowledged, so that a bulk
- * transfer's whole flight is remembered and its losses can be found. */
-static uint32_t ring_mask(const cap_dir *d)
-{
-    return (d->ring_big ? d->ring_cap : CAP_RING) - 1;
-}
-
-static cap_sent *ring_at(cap_dir *d, uint32_t k)
-{
-    cap_sent *r = d->ring_big ? d->ring_big : d->ring_small;
-    return &r[(d->ring_head + k) & ring_mask(d)];
-}
-
-/* Entries in grown rings, all connections together: at most CAP_RING_BUDGET (about 14 MiB), so
- * that memory stays bounded however many connections have large windows at once. */
-static size_t ring_entries;
-
 size_t cap_conn_ring_entries(void)
 {
-    return ring_entries;
-}
-
-static bool ring_grow(cap_dir *d)
-{
-    uint32_t cap = ring_mask(d) + 1;
-    size_t had = d->ring_big ? cap : 0;
-    if (cap >= CAP_RING_MAX || ring_entries - had + 2 * cap > CAP_RING_BUDGET)
-        return false;
-    cap_sent *big = malloc(2 * cap * sizeof *big);
-    if (big == NULL)
-        return false;
-    ring_entries = ring_entries - had + 2 * cap;
-    for (uint32_t k = 0; k < d->n_ring; k++)
-        big[k] = *ring_at(d, k);
-    free(d->ring_big);
-    d->ring_big = big;
-    d->ring_cap = 2 * cap;
-    d->ring_head = 0;
-    return true;
-}
-
-static void ring_pop(cap_dir *d)
-{
-    if (!ring_at(d, 0)->acked)
-        d->n_unacked--;
-    d->ring_head = (d->ring_head + 1) & ring_mask(d);
-    d->n_ring--;
-}
-
-static cap_sent *ring_find(cap_dir *d, uint32_t seq)
-{
-    for (uint32_t k = 0; k < d->n_ring; k++) {
-        cap_sent *e = ring_at(d, k);
-        if (e->seq == seq)
-            return e;
-    }
-    return NULL;
-}
-
-static void ring_add(cap_dir *d, const cap_sent *e)
-{
-    if (d->n_ring == ring_mask(d) + 1 && (ring_at(d, 0)->acked || !ring_grow(d)))
-        ring_pop(d); /* forget the oldest */
-    if (!e->acked)
-        d->n_unacked++;
-    d->n_ring++;
-    *ring_at(d, d->n_ring - 1) = *e;
-}
-
-static void ring_remove_at(cap_dir *d, uint32_t k)
-{
-    if (!ring_at(d, k)->acked)
-        d->n_unacked--;
-    /* shift the later entries down by one */
-    for (uint32_t j = k; j + 1 < d->n_ring; j++)
-        *ring_at(d, j) = *ring_at(d, j + 1);
-    d->n_ring--;
-}
-
-/* The other side acknowledged up to `ack` (and the SACK blocks): forget what it covers. */
-static void ring_acked(cap_dir *d, uint32_t ack, const tcp_seg *s)
-{
-    uint32_t left = d->n_unacked; /* unacknowledged entries still to look at */
-    for (uint32_t k = 0; k < d->n_ring && left > 0; k++) {
-        cap_sent *e = ring_at(d, k);
-        if (e->acked)
-            continue;
-        left--;
-        bool covered = tcp_seq_leq(e->end, ack);
-        for (unsigned b = 0; !covered && b < s->nsack && b < TCP_MAX_SACK; b++)
-            covered = tcp_seq_geq(e->seq, s->sack[b].left) && tcp_seq_leq(e->end, s->sack[b].right);
-        if (covered) {
-            e->acked = true;
-            d->n_unacked--;
-        }
-    }
-    /* acknowledged entries are kept for intervals and duplicates, CAP_RING of them are enough:
-     * a grown ring must not make every ACK walk a long acknowledged past */
-    while (d->n_ring > CAP_RING && ring_at(d, 0)->acked)
-        ring_pop(d);
+    return tcp_obs_flight_entries();
 }
 
 static void rtt_sample(cap_rtt *r, uint64_t sample)
@@ -176,6 +78,35 @@ static void rtt_sample(cap_rtt *r, uint64_t sample)
     if (sample > r->max)
         r->max = sample;
     tcp_rto_sample(&r->est, sample);
+}
+
+/* One earlier copy found lost after the capture point: counted, reported, remembered for a
+ * D-SACK that may take it back, and the receiver is told it never arrived. */
+struct lost_ctx {
+    cap_conn *c;
+    int dir;
+    uint64_t t, t_snd;
+    const cap_emit *emit;
+};
+
+static void report_lost(void *ctx, const tcp_obs_seen *e)
+{
+    struct lost_ctx *l = ctx;
+    cap_conn *c = l->c;
+    cap_dir *d = &c->d[l->dir];
+    tcp_seg lost;
+    memset(&lost, 0, sizeof lost);
+    lost.seq = e->seq;
+    lost.len = e->len;
+    lost.flags = e->flags;
+    lost.ack = e->ack;
+    lost.win = e->win;
+    d->lost++;
+    if (l->emit && l->emit->lost)
+        l->emit->lost(l->emit->ctx, l->dir, e->id, &lost, l->t_snd);
+    d->lost_rec[d->n_lost_rec++ % CAP_LOST_KEPT] = (struct cap_lost_rec){e->seq, e->end, e->id};
+    c->ep[1 - l->dir].obs_ref = l->t;
+    tcp_obs_not_arrived(&c->ep[1 - l->dir], l->t + c->delay[1 - l->dir], &lost);
 }
 
 /* Before a retransmission reaches its receiver: what it says about the earlier copies.  If the
@@ -192,47 +123,31 @@ static void find_losses(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, u
     cap_dir *d = &c->d[dir], *o = &c->d[1 - dir];
     uint32_t end = s->seq + seqlen;
     uint64_t t_snd = t >= c->delay[dir] ? t - c->delay[dir] : 0; /* the sender's time */
-    cap_sent *prev = ring_find(d, s->seq);
+    /* the receiver's endpoint keeps what was seen going to it until it proves it received */
+    const tcp_obs_seen *prev = tcp_obs_flight_find(&c->ep[1 - dir], s->seq);
     if (prev && d->n_retx_interval < CAP_RETX_INTERVALS)
         d->retx_interval[d->n_retx_interval++] = t - prev->t;
     if (prev && !(tags & TCP_TAG_FAST_RETRANSMISSION) && t - prev->t >= 200000)
         d->rto_stall_us += t - prev->t; /* a timeout: the sender waited, nothing moved */
     if (tags & TCP_TAG_SPURIOUS) {
-        /* the ACK that covered it was lost on its way back, unless this very packet acknowledges
-         * that ACK's segment (then it arrived: the retransmission had another cause) */
-        uint32_t alen = tcp_seg_seqlen(&o->ack_pkt);
-        bool arrived =
-            alen > 0 && (s->flags & TCP_ACK) && tcp_seq_geq(s->ack, o->ack_pkt.seq + alen);
+        /* the ACK that covered it was lost on its way back, unless this packet or an earlier one
+         * of its sender acknowledges that ACK's segment (then it arrived: the retransmission had
+         * another cause, or it is a stale copy of an earlier frame) */
+        uint32_t alen = tcp_seg_seqlen(&o->ack_pkt), aend = o->ack_pkt.seq + alen;
+        bool arrived = alen > 0 && (((s->flags & TCP_ACK) && tcp_seq_geq(s->ack, aend)) ||
+                                    (d->have_ack_pkt && tcp_seq_geq(d->ack_pkt.ack, aend)));
         if (o->have_ack_pkt && !o->ack_pkt_lost && !arrived && tcp_seq_geq(o->ack_pkt.ack, end)) {
             o->ack_pkt_lost = true;
             o->lost++;
+            if (alen == 0)
+                o->lost_acks++;
             if (emit && emit->lost)
                 emit->lost(emit->ctx, 1 - dir, o->ack_pkt_id, &o->ack_pkt, t_snd);
         }
         return;
     }
-    for (uint32_t k = 0; k < d->n_ring;) {
-        cap_sent *e = ring_at(d, k);
-        if (!e->acked && tcp_seq_lt(e->seq, end) && tcp_seq_gt(e->end, s->seq)) {
-            tcp_seg lost;
-            memset(&lost, 0, sizeof lost);
-            lost.seq = e->seq;
-            lost.len = e->len;
-            lost.flags = e->flags;
-            lost.ack = e->ack;
-            lost.win = e->win;
-            d->lost++;
-            if (emit && emit->lost)
-                emit->lost(emit->ctx, dir, e->id, &lost, t_snd);
-            d->lost_rec[d->n_lost_rec++ % CAP_LOST_KEPT] =
-                (struct cap_lost_rec){e->seq, e->end, e->id};
-            c->ep[1 - dir].obs_ref = t;
-            tcp_obs_not_arrived(&c->ep[1 - dir], t + c->delay[1 - dir], &lost);
-            ring_remove_at(d, k);
-            continue;
-        }
-        k++;
-    }
+    struct lost_ctx lc = {c, dir, t, t_snd, emit};
+    tcp_obs_find_lost(&c->ep[1 - dir], s, report_lost, &lc);
 }
 
 /* An ACK from `dir` with a D-SACK block (RFC 2883 section 4: the first SACK block lies at or
@@ -296,6 +211,9 @@ static uint32_t segments_of(const cap_conn *c, int dir, const tcp_seg *s)
 static void hole_add(cap_dir *d, uint32_t start, uint32_t end)
 {
     d->missed_bytes += end - start;
+    /* what the capture missed may hold the ACK that ended the RTT measurement: a later ACK
+     * would make one sample of the gap (Karn's rule's spirit: no sample that may be wrong) */
+    d->rtt.timing = false;
     if (d->n_holes == CAP_HOLES) { /* the oldest stays missed for good */
         memmove(d->holes, d->holes + 1, (CAP_HOLES - 1) * sizeof d->holes[0]);
         d->n_holes--;
@@ -320,6 +238,18 @@ static uint64_t seen_bytes(cap_dir *d, const tcp_seg *s)
     if (tcp_seq_gt(start, d->hi)) {
         hole_add(d, d->hi, start);
         d->hi = start;
+    }
+    /* holes more than CAP_HOLE_FAR behind the highest sequence number cannot be told from
+     * sequence space a wrap later (a capture that skips gigabytes, zeek_ftp-bigtransfer.pcap):
+     * they stay missed for good */
+    for (uint32_t k = 0; k < d->n_holes;) {
+        if (d->hi - d->holes[k].end > CAP_HOLE_FAR ||
+            d->holes[k].end - d->holes[k].start > CAP_HOLE_FAR) {
+            memmove(&d->holes[k], &d->holes[k + 1], (d->n_holes - k - 1) * sizeof d->holes[0]);
+            d->n_holes--;
+            continue;
+        }
+        k++;
     }
     for (uint32_t k = 0; k < d->n_holes && tcp_seq_lt(start, end);) {
         struct cap_hole *h = &d->holes[k];
@@ -414,13 +344,19 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
         d->ack_pkt = *s;
     }
     if (s->flags & TCP_ACK) {
+        /* an ACK of sequence space the capture never showed (beyond what it saw, or a hole in
+         * it): the capture missed packets, among them perhaps the ACK that ended the
+         * measurement; no sample from this one */
+        bool beyond = o->have_hi && tcp_seq_gt(s->ack, o->hi + 1);
+        for (uint32_t k = 0; k < o->n_holes && !beyond; k++)
+            beyond = tcp_seq_lt(o->holes[k].start, s->ack); /* it covers what was not seen */
         acked_unseen(o, s->ack);
         cap_rtt *r = &o->rtt;
         if (r->timing && tcp_seq_geq(s->ack, r->end)) {
             r->timing = false;
-            rtt_sample(r, t - r->start);
+            if (!beyond)
+                rtt_sample(r, t - r->start);
         }
-        ring_acked(o, s->ack, s);
         undo_losses(c, dir, s, t, emit);
     }
 
@@ -436,18 +372,6 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
         d->rtt.end = end;
         d->rtt.start = t;
     }
-    cap_sent e = {.id = id,
-                  .t = t,
-                  .seq = s->seq,
-                  .end = end,
-                  .len = s->len,
-                  .ack = s->ack,
-                  .win = s->win,
-                  .tsval = s->tsval,
-                  .flags = s->flags,
-                  .has_ts = s->has_ts,
-                  .acked = false};
-    ring_add(d, &e);
 }
 
 /* The same frame captured again (a mirrored port, a capture on a bridge, an 802.11 MAC retry):
@@ -461,6 +385,22 @@ static bool is_duplicate(const cap_dir *d, const cap_packet *p, uint64_t t)
     return d->have_last && d->last_ip_version == p->ip_version && d->last_digest == p->tcp_digest &&
            d->last.len == p->seg.len && (p->ip_version != 4 || d->last_ip_id == p->ip_id) &&
            t - d->last_t < CAP_DUP_WINDOW;
+}
+
+/* A one-way delay, or 0 when it is below CAP_NEAR. */
+static uint64_t near_or(uint64_t d)
+{
+    return d < CAP_NEAR ? 0 : d;
+}
+
+/* The server's first answer to the last SYN, captured at t: its distance from the capture point
+ * is half that round trip, and the SYN waiting for the answer arrived then. */
+static void server_answers(cap_conn *c, uint64_t t)
+{
+    if (t < c->t_syn)
+        return;
+    c->delay[1] = near_or((t - c->t_syn) / 2);
+    tcp_obs_retime(&c->ep[1], c->delay[1]);
 }
 
 uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t id,
@@ -480,6 +420,8 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
         if ((seg.flags & TCP_ACK) && !c->have_synack) {
             c->t_synack = t;
             c->have_synack = true;
+            if (c->have_syn && dir == 1)
+                server_answers(c, t);
         }
         if (!c->syn_seen[dir])
             c->isn[dir] = seg.seq;
@@ -495,11 +437,25 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
         uint64_t rtt = cap_conn_handshake_rtt(c), ow = 0;
         c->ep[0].obs_rtt = c->ep[1].obs_rtt = rtt;
         int v = cap_conn_vantage(c, &ow);
-        if (v == TRACE_CLIENT)
+        /* each half of the handshake is a round trip between the capture point and one end:
+         * SYN to SYN,ACK to the server and back, SYN,ACK to ACK to the client and back.  Near
+         * one end the other is the whole one-way delay away; in the middle each end is half its
+         * own round trip away (a half below CAP_NEAR is only the end's processing time) */
+        if (v == TRACE_CLIENT) {
             c->delay[1] = ow; /* the server is one one-way delay from the capture point */
-        else if (v == TRACE_SERVER)
+            c->delay[0] = 0;
+        } else if (v == TRACE_SERVER) {
             c->delay[0] = ow;
+            c->delay[1] = 0;
+        } else {
+            c->delay[1] = near_or((c->t_synack - c->t_syn) / 2);
+            c->delay[0] = near_or((c->t_ack - c->t_synack) / 2);
+        }
+        tcp_obs_retime(&c->ep[0], c->delay[0]); /* the SYN,ACK waiting for this ACK */
     }
+    if (dir == 1 && (seg.flags & TCP_RST) && (seg.flags & TCP_ACK) && c->have_syn &&
+        !c->have_synack && seg.ack == c->isn[0] + 1)
+        server_answers(c, t); /* refused: the RST answers the SYN as a SYN,ACK would */
     if (seg.flags & TCP_FIN)
         c->fin_seen[dir] = true;
     if (seg.flags & TCP_RST)
@@ -556,7 +512,17 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
     if (emit && emit->hold)
         emit->hold(emit->ctx, false);
     /* on its way to the receiver: it arrives one delay after the capture */
-    tcp_obs_arrive(rcv, t_rcv_now, t + c->delay[1 - dir], t, &seg);
+    uint64_t t_arr = t + c->delay[1 - dir];
+    if ((seg.flags & TCP_SYN) && !(seg.flags & TCP_ACK) && dir == 0 && !c->have_synack)
+        /* the same for the SYN: the server's SYN,ACK proves it and places the capture */
+        t_arr = t + CAP_SYNACK_WAIT;
+    else if (dir == 1 && (seg.flags & TCP_SYN) && (seg.flags & TCP_ACK) && c->have_syn &&
+             !c->have_ack)
+        /* how far the client is from the capture point is known only from its ACK of this
+         * SYN,ACK: the SYN,ACK waits for that ACK, which proves it arrived and is applied no later
+         * than the ACK left (CAP_SYNACK_WAIT at most, when no ACK comes) */
+        t_arr = t + CAP_SYNACK_WAIT;
+    tcp_obs_arrive(rcv, t_rcv_now, t_arr, t, id, &seg);
     uint64_t missed = d->missed_bytes + c->d[1 - dir].missed_bytes;
     analyse(c, dir, &seg, tags, t, id, emit);
     cap_zeek_pkt zp = {.orig = dir == 0,
@@ -657,13 +623,8 @@ void cap_conn_flush(cap_conn *c, uint64_t now)
 
 void cap_conn_free(cap_conn *c)
 {
-    for (int ep = 0; ep < 2; ep++) {
-        if (c->d[ep].ring_big)
-            ring_entries -= c->d[ep].ring_cap;
-        free(c->d[ep].ring_big);
-        c->d[ep].ring_big = NULL;
+    for (int ep = 0; ep < 2; ep++)
         tcp_obs_free(&c->ep[ep]);
-    }
 }
 
 /* ---- verdicts ------------------------------------------------------------------------------- */
@@ -677,6 +638,12 @@ uint64_t cap_conn_zero_window_time(const cap_conn *c, int dir)
 uint64_t cap_conn_data_segments(const cap_conn *c, int dir)
 {
     return c->d[dir].data_segs;
+}
+
+uint64_t cap_conn_lost_data(const cap_conn *c, int dir)
+{
+    const cap_dir *d = &c->d[dir];
+    return d->lost >= d->lost_acks ? d->lost - d->lost_acks : 0;
 }
 
 const char *cap_conn_problem(const cap_conn *c)
@@ -694,7 +661,7 @@ const char *cap_conn_problem(const cap_conn *c)
         stall += c->d[i].rto_stall_us;
         uint64_t z = cap_conn_zero_window_time(c, i);
         zw = z > zw ? z : zw;
-        lost += c->d[i].lost;
+        lost += cap_conn_lost_data(c, i);
         segs += c->d[i].data_segs;
         retx += c->d[i].retrans_segs;
         missed += c->d[i].missed_bytes;
@@ -705,7 +672,7 @@ const char *cap_conn_problem(const cap_conn *c)
     if (zw > 0 && zw * 10 >= dur)
         return "receiver-limited";
     /* 1 % of the segments or more lost or sent again */
-    if (segs > 0 && ((lost + 0) * 100 >= segs || retx * 100 >= 2 * segs) && retx > 0)
+    if (segs > 0 && (lost * 100 >= segs || retx * 100 >= 2 * segs) && retx > 0)
         return "lossy";
     if (missed > 0)
         return "capture-gaps";

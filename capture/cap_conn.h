@@ -20,13 +20,17 @@
 #include "tcp.h"
 #include "trace.h"
 
-#define CAP_RETX_INTERVALS 16   /* retransmission intervals kept per direction */
-#define CAP_RING           16   /* recent segments kept per direction for loss and intervals */
-#define CAP_RING_MAX       1024 /* ...grown up to this many while more are unacknowledged */
-#define CAP_RING_BUDGET    (1u << 18) /* entries of grown rings, all connections together */
-#define CAP_DUP_WINDOW     10000      /* a duplicate frame comes within 10 ms of the original */
-#define CAP_HOLES          16         /* holes in a side's sequence space remembered for filling */
-#define CAP_LOST_KEPT      16 /* inferred losses kept per direction, for D-SACKs undoing them */
+#define CAP_RETX_INTERVALS 16 /* retransmission intervals kept per direction */
+/* the segments in flight are the receiving endpoint's (tcp_obs_flight in sim/tcp.h) */
+#define CAP_RING        TCP_OBS_FLIGHT
+#define CAP_RING_MAX    TCP_OBS_FLIGHT_MAX
+#define CAP_RING_BUDGET TCP_OBS_FLIGHT_BUDGET
+#define CAP_DUP_WINDOW  10000       /* a duplicate frame comes within 10 ms of the original */
+#define CAP_HOLES       16          /* holes in a side's sequence space remembered for filling */
+#define CAP_HOLE_FAR    0x40000000u /* a hole this far behind (1 GiB) is never filled */
+#define CAP_LOST_KEPT   16      /* inferred losses kept per direction, for D-SACKs undoing them */
+#define CAP_NEAR        1000    /* an end less than 1 ms from the capture point is at it */
+#define CAP_SYNACK_WAIT 3000000 /* a SYN,ACK waits this long at most for the ACK proving it */
 
 typedef struct cap_rtt {
     uint64_t n, min, max, sum; /* samples in microseconds */
@@ -35,18 +39,6 @@ typedef struct cap_rtt {
     uint32_t end;              /* ...an ACK at or above this ends it */
     uint64_t start;
 } cap_rtt;
-
-typedef struct cap_sent { /* fields ordered by size: 48 bytes, not 56 */
-    uint64_t id;          /* packet number */
-    uint64_t t;           /* last transmission of this start sequence */
-    uint32_t seq, end;    /* sequence space [seq, end) */
-    uint32_t len;
-    uint32_t ack, win; /* for reporting the segment if it is found lost */
-    uint32_t tsval;    /* to recognise the same transmission captured twice */
-    uint8_t flags;
-    bool has_ts;
-    bool acked; /* the other side acknowledged it (kept for intervals and duplicates) */
-} cap_sent;
 
 /* Counts for the segments one side sent. */
 typedef struct cap_dir {
@@ -59,6 +51,7 @@ typedef struct cap_dir {
     uint64_t dup_acks;
     uint64_t zero_windows;
     uint64_t lost;           /* inferred lost after the capture point */
+    uint64_t lost_acks;      /* ...of them pure ACKs (no sequence space): not in loss rates */
     uint64_t duplicates;     /* frames captured twice (not retransmissions) */
     uint64_t segments;       /* segments as the kernel counts them: a TSO/GSO super-packet of n
                                 MSS-sized pieces counts n (packets counts it once) */
@@ -96,10 +89,6 @@ typedef struct cap_dir {
         uint64_t id;
     } lost_rec[CAP_LOST_KEPT];
     uint32_t n_lost_rec;
-    cap_sent ring_small[CAP_RING]; /* the ring while CAP_RING entries are enough */
-    cap_sent *ring_big;            /* ...then a heap array of ring_cap (a power of two) */
-    uint32_t ring_cap;
-    uint32_t n_ring, ring_head, n_unacked;
 } cap_dir;
 
 typedef enum cap_end {
@@ -164,8 +153,8 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
 void cap_conn_flush(cap_conn *c, uint64_t now);
 /* Frees what the connection allocated (not c itself). */
 void cap_conn_free(cap_conn *c);
-/* Entries in grown rings of segments in flight, all connections together (at most
- * CAP_RING_BUDGET); for tests. */
+/* Entries in grown flights (the endpoints' records of segments in flight), all connections
+ * together (at most CAP_RING_BUDGET); for tests. */
 size_t cap_conn_ring_entries(void);
 /* Where the capture sits, from the handshake's timing: TRACE_CLIENT, TRACE_SERVER or
  * TRACE_VANTAGE_UNKNOWN, and the one-way delay between the ends (0 when unknown). */
@@ -182,6 +171,9 @@ uint64_t cap_conn_handshake_rtt(const cap_conn *c);
 uint64_t cap_conn_zero_window_time(const cap_conn *c, int dir);
 /* Segments of side `dir` that carried sequence space (SYN, data, FIN), as the kernel counts. */
 uint64_t cap_conn_data_segments(const cap_conn *c, int dir);
+/* Segments carrying sequence space that side `dir` sent and that were inferred lost (the
+ * numerator of its loss rate: lost pure ACKs are left out, as data_segs counts no ACKs). */
+uint64_t cap_conn_lost_data(const cap_conn *c, int dir);
 /* The connection's main problem in one word: "refused", "no-reply", "reset", "rto-stall",
  * "receiver-limited", "lossy", "capture-gaps", or "none" (docs/replay.md says when). */
 const char *cap_conn_problem(const cap_conn *c);

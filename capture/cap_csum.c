@@ -5,10 +5,23 @@
  * in the machine's own byte order (the one's complement sum does not depend on byte order, RFC 1071
  * section 2(B)), and the carries are folded back at the end; the result is folded to 16 bits and
  * turned into network order once.
+ *
+ * On x86-64 machines with AVX2 (asked once, __builtin_cpu_supports) the words of a segment are
+ * summed 32 bytes at a time instead: each 32-bit lane takes the two 16-bit words it holds, which
+ * cannot overflow it within 32,768 rounds (1 MiB; a segment is at most 64 KiB); the lanes are
+ * added into the 64-bit accumulator at the end.  The result is the same sum (the one's complement
+ * sum is the same whichever way the words are grouped, RFC 1071 section 2(A)).  The release
+ * build's -O2 does not vectorise the portable loop, which made the checksum 16 % of the replay's
+ * instructions on a bulk capture.
  */
 #include "cap_decode_int.h"
 
 #include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CAP_CSUM_AVX2 1
+#endif
 
 static uint16_t fold64(uint64_t acc)
 {
@@ -27,18 +40,53 @@ static uint32_t fold_wide(uint64_t v)
     return (uint32_t)v;
 }
 
+#ifdef CAP_CSUM_AVX2
+/* The 16-bit words of p[0, 32 * blocks) summed in 32-bit lanes, returned as a 64-bit sum. */
+__attribute__((target("avx2"))) static uint64_t sum_avx2(const uint8_t *p, size_t blocks)
+{
+    const __m256i low = _mm256_set1_epi32(0xffff);
+    uint64_t total = 0;
+    while (blocks > 0) {
+        size_t k = blocks < 32768 ? blocks : 32768;
+        blocks -= k;
+        __m256i acc = _mm256_setzero_si256();
+        for (; k > 0; k--, p += 32) {
+            __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+            acc = _mm256_add_epi32(acc, _mm256_and_si256(v, low));
+            acc = _mm256_add_epi32(acc, _mm256_srli_epi32(v, 16));
+        }
+        uint32_t lane[8];
+        _mm256_storeu_si256((__m256i *)(void *)lane, acc);
+        for (int i = 0; i < 8; i++)
+            total += lane[i];
+    }
+    return total;
+}
+
+static int have_avx2 = -1;
+#endif
+
 uint64_t cap_csum_partial(uint64_t sum, const uint8_t *p, size_t n)
 {
     const uint16_t one = 1;
     uint8_t first;
     uint64_t acc;
     uint16_t s;
-
-    /* 32-bit words into one 64-bit accumulator: no carry to propagate (even 2^32 words could
-     * not overflow it), and a plain widening sum that the compiler vectorises; the end-around
-     * carries are all taken back by the fold */
-    size_t words = n / 4;
     uint64_t wide = 0;
+
+#ifdef CAP_CSUM_AVX2
+    if (have_avx2 < 0)
+        have_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+    if (have_avx2 && n >= 64) {
+        size_t blocks = n / 32;
+        wide = sum_avx2(p, blocks);
+        p += 32 * blocks;
+        n -= 32 * blocks;
+    }
+#endif
+    /* 32-bit words into one 64-bit accumulator: no carry to propagate (even 2^32 words could
+     * not overflow it); the end-around carries are all taken back by the fold */
+    size_t words = n / 4;
     for (size_t i = 0; i < words; i++) {
         uint32_t w4;
         memcpy(&w4, p + 4 * i, 4);

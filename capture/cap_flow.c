@@ -146,16 +146,25 @@ void cap_flows_free(cap_flows *f)
     f->buckets = NULL;
 }
 
+/* The slot of a connection in f->recent: the same for both directions. */
+static uint32_t recent_slot(uint16_t a, uint16_t b)
+{
+    return ((uint32_t)(a ^ b) * 0x9e3779b1u) >> 24;
+}
+
 cap_conn *cap_flows_find(cap_flows *f, const cap_packet *p)
 {
     /* a bulk transfer's packets come in runs of one connection: compare with the last one
      * before hashing (an exact tuple compare, so no capture can abuse it) */
     if (f->last && matches(f->last, p))
         return f->last;
+    cap_conn **slot = &f->recent[recent_slot(p->sport, p->dport)];
+    if (*slot && matches(*slot, p))
+        return f->last = *slot;
     uint32_t h = tuple_hash(p);
     for (cap_conn *c = f->buckets[h & f->mask]; c; c = c->hnext)
         if (c->hash == h && matches(c, p))
-            return f->last = c;
+            return f->last = *slot = c;
     return NULL;
 }
 
@@ -197,6 +206,7 @@ cap_conn *cap_flows_add(cap_flows *f, const cap_packet *p, uint64_t t, trace_sin
     list_append(f, c);
     f->live++;
     f->last = c; /* the newest connection on a tuple is the one its packets belong to */
+    f->recent[recent_slot(c->port[0], c->port[1])] = c;
     return c;
 }
 
@@ -218,6 +228,8 @@ void cap_flows_remove(cap_flows *f, cap_conn *c)
     list_unlink(f, c);
     if (f->last == c)
         f->last = NULL;
+    if (f->recent[recent_slot(c->port[0], c->port[1])] == c)
+        f->recent[recent_slot(c->port[0], c->port[1])] = NULL;
     f->live--;
     cap_conn_free(c);
     free(c);

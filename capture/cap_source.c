@@ -7,6 +7,15 @@
  * when its interfaces have different link types, which libpcap 1.10 refuses, the file is read
  * by cap_pcapng instead, with the filter compiled once per link type (pcap_open_dead) and
  * applied with pcap_offline_filter, so that index, count and messages behave as on libpcap.
+ *
+ * A classic pcap file (a regular file, no filter) is read through mmap once libpcap has opened
+ * it and checked its header: the records are walked in the mapping, so no byte is copied before
+ * the decoder reads it (reading with fread copied each file twice, kernel to stdio buffer to
+ * libpcap's buffer: a third of the replay's time on a large capture, docs/benchmarks.md).  The
+ * walk covers only the ordinary case; at the first record that is not (cut short, longer than the
+ * snapshot length, past the end of the mapping: a file still being written), the stream is
+ * positioned at that record and libpcap reads the rest, so errors and their messages stay
+ * libpcap's.
  */
 #define _DEFAULT_SOURCE /* <pcap/pcap.h> needs u_int & co., hidden by _POSIX_C_SOURCE alone */
 
@@ -19,8 +28,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "cap_decode.h"
 #include "cap_pcapng.h"
@@ -57,6 +68,14 @@ struct cap_source {
     char linkname_buf[32]; /* "DLT_<n>" when libpcap has no name */
     char errmsg[PCAP_ERRBUF_SIZE + 512];
     char *iobuf; /* the stdio buffer of a file (freed after pcap_close closes the file) */
+    /* the mapping of a classic pcap file while its records are walked there (map == NULL: libpcap
+     * reads) */
+    const uint8_t *map;
+    size_t map_len, map_off; /* map_off: the next record's header */
+    size_t map_kept;         /* pages below this were given back (MAP_DROP_EVERY) */
+    bool map_swapped;        /* the file's byte order is not ours */
+    bool map_nano;           /* its records hold nanoseconds */
+    uint32_t map_snaplen;
 };
 
 /* stdio's default buffer makes libpcap read a file 4 KiB at a time; 256 KiB cuts the system
@@ -162,6 +181,118 @@ static int open_mixed(cap_source *s, FILE *fp)
     return CAP_OK;
 }
 
+/* Classic pcap's magic numbers (microsecond and nanosecond files), as a little-endian read of
+ * the file's first four bytes gives them. */
+#define PCAP_MAGIC_US 0xa1b2c3d4u
+#define PCAP_MAGIC_NS 0xa1b23c4du
+
+static uint32_t bswap32(uint32_t v)
+{
+    return v >> 24 | (v >> 8 & 0xff00u) | (v << 8 & 0xff0000u) | v << 24;
+}
+
+static uint32_t map_u32(const cap_source *s, const uint8_t *p)
+{
+    uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return s->map_swapped ? bswap32(v) : v;
+}
+
+/* Maps a classic pcap file that libpcap has opened (fp at any position): only version 2.4 files
+ * of the two ordinary magics, and link types whose packets libpcap does not rewrite (it swaps
+ * the pseudo-headers of USB and NFLOG captures written on a machine of the other byte order).
+ * Nothing is mapped when anything is unusual: libpcap then reads as before. */
+static void map_open(cap_source *s, FILE *fp)
+{
+    struct stat st;
+    int fd = fileno(fp);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 24 ||
+        (uint64_t)st.st_size > (uint64_t)SIZE_MAX)
+        return;
+    int lt = pcap_datalink(s->p);
+    if (lt == DLT_USB_LINUX || lt == DLT_USB_LINUX_MMAPPED || lt == DLT_NFLOG)
+        return;
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED)
+        return;
+    const uint8_t *h = m;
+    uint32_t magic =
+        (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+    bool ok = true;
+    if (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS)
+        s->map_swapped = false;
+    else if (bswap32(magic) == PCAP_MAGIC_US || bswap32(magic) == PCAP_MAGIC_NS)
+        s->map_swapped = true;
+    else
+        ok = false; /* pcapng, or a modified pcap format */
+    s->map_nano = magic == PCAP_MAGIC_NS || bswap32(magic) == PCAP_MAGIC_NS;
+    s->map = m;
+    s->map_len = (size_t)st.st_size;
+    uint16_t major = (uint16_t)(h[4] | h[5] << 8), minor = (uint16_t)(h[6] | h[7] << 8);
+    if (s->map_swapped) {
+        major = (uint16_t)(major >> 8 | major << 8);
+        minor = (uint16_t)(minor >> 8 | minor << 8);
+    }
+    int snap = pcap_snapshot(s->p);
+    if (!ok || major != 2 || minor != 4 || snap <= 0) {
+        munmap(m, s->map_len);
+        s->map = NULL;
+        return;
+    }
+#ifdef MADV_SEQUENTIAL
+    madvise(m, s->map_len, MADV_SEQUENTIAL);
+#endif
+    s->map_snaplen = (uint32_t)snap;
+    s->map_off = 24;
+}
+
+/* Pages read are given back every 4 MiB (MADV_DONTNEED: they stay in the page cache but leave
+ * the process), so that the resident size does not grow with the file. */
+#define MAP_DROP_EVERY (4u << 20)
+
+/* Stops walking the mapping: libpcap reads on from the record at map_off. */
+static void map_leave(cap_source *s)
+{
+    FILE *fp = pcap_file(s->p);
+    if (fp != NULL)
+        fseeko(fp, (off_t)s->map_off, SEEK_SET);
+    munmap((void *)s->map, s->map_len);
+    s->map = NULL;
+}
+
+/* The next record from the mapping: 1 with the frame filled, 0 when libpcap must read it. */
+static int map_next(cap_source *s, cap_frame *frame)
+{
+    if (s->map_len - s->map_off < 16) {
+        map_leave(s);
+        return 0;
+    }
+    if (s->map_off - s->map_kept >= MAP_DROP_EVERY) {
+        size_t page = (size_t)sysconf(_SC_PAGESIZE), upto = s->map_off & ~(page - 1);
+        madvise((void *)(s->map + s->map_kept), upto - s->map_kept, MADV_DONTNEED);
+        s->map_kept = upto;
+    }
+    const uint8_t *r = s->map + s->map_off;
+    uint32_t caplen = map_u32(s, r + 8), len = map_u32(s, r + 12);
+    if (caplen > s->map_snaplen || caplen > s->map_len - s->map_off - 16) {
+        map_leave(s);
+        return 0;
+    }
+    /* as libpcap: the seconds and the fraction are signed 32-bit fields (pcap_sf_pkthdr) */
+    int64_t sec = (int32_t)map_u32(s, r), sub = (int32_t)map_u32(s, r + 4);
+    s->map_off += 16 + (size_t)caplen;
+    s->count++;
+    frame->data = r + 16;
+    frame->caplen = caplen;
+    frame->wirelen = len;
+    if (sec < 0 || sub < 0)
+        frame->ts_us = 0;
+    else
+        frame->ts_us = (uint64_t)sec * 1000000u + (uint64_t)(s->map_nano ? sub / 1000 : sub);
+    frame->index = s->count;
+    frame->linktype = s->linktype;
+    return 1;
+}
+
 int cap_source_open_file(cap_source **out, const char *path, char *err, size_t errlen)
 {
     char ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -208,6 +339,8 @@ int cap_source_open_file(cap_source **out, const char *path, char *err, size_t e
         s->p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
         if (s->p == NULL) /* libpcap closes the stream only once it has a pcap_t */
             fclose(fp);
+        else
+            map_open(s, fp);
     }
     if (s->p == NULL) {
         set_err(err, errlen, "%s: cannot read capture: %s", s->name, strip_name(ebuf, path));
@@ -392,6 +525,8 @@ int cap_source_set_filter(cap_source *src, const char *expr, char *err, size_t e
     }
     pcap_freecode(&prog);
     src->filtered = true;
+    if (src->map != NULL) /* libpcap applies the filter: it reads from here on */
+        map_leave(src);
     return CAP_OK;
 }
 
@@ -592,6 +727,8 @@ int cap_source_next(cap_source *src, cap_frame *frame, char *err, size_t errlen)
     }
     if (src->ng != NULL)
         return next_mixed(src, frame, err, errlen);
+    if (src->map != NULL && map_next(src, frame))
+        return CAP_NEXT_PACKET;
     rc = pcap_next_ex(src->p, &h, &data);
     switch (rc) {
     case 1:
@@ -660,6 +797,8 @@ void cap_source_close(cap_source *src)
 {
     if (src == NULL)
         return;
+    if (src->map != NULL)
+        munmap((void *)src->map, src->map_len);
     if (src->p != NULL)
         pcap_close(src->p);
     cap_pcapng_free(src->ng);

@@ -12,6 +12,8 @@
  */
 #include "cap_decode_int.h"
 
+#include <string.h>
+
 enum {
     TCPOPT_EOL = 0,
     TCPOPT_NOP = 1,
@@ -96,6 +98,28 @@ static cap_skip tcp_options(cap_reader *r, tcp_seg *s)
     return CAP_SKIP_NONE;
 }
 
+/* A 64-bit digest of n bytes, eight at a time (a multiply-xorshift mix per word): equal bytes
+ * give equal digests, which is all the duplicate-frame rule needs of it; a byte-at-a-time hash
+ * was a third of the decoder's instructions. */
+static uint64_t digest(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        memcpy(&w, p + i, n - i);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+        h ^= h >> 32;
+    }
+    return h;
+}
+
 cap_skip cap_tcp(cap_dec *d, cap_reader *seg, int64_t pseudo)
 {
     cap_packet *o = d->out;
@@ -133,10 +157,7 @@ cap_skip cap_tcp(cap_dec *d, cap_reader *seg, int64_t pseudo)
 
     /* the header bytes as captured, and the first payload bytes, for duplicate frames */
     size_t dn = captured < hlen + CAP_DIGEST_PAYLOAD ? captured : hlen + CAP_DIGEST_PAYLOAD;
-    uint64_t h = 1469598103934665603ull; /* FNV-1a 64 */
-    for (size_t i = 0; i < dn; i++)
-        h = (h ^ th[i]) * 1099511628211ull;
-    o->tcp_digest = h ^ (uint64_t)dn;
+    o->tcp_digest = digest(th, dn);
 
     o->sport = sport;
     o->dport = dport;

@@ -4,6 +4,7 @@
 #include "cli_json.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 void cli_json_string(FILE *out, const char *s)
 {
@@ -75,6 +76,42 @@ void cli_json_segment(FILE *out, const tcp_seg *s)
     fputc(']', out);
 }
 
+/* A socket call's socket, return value and phase (docs/trace-format.md). */
+static void json_socket_call(FILE *out, const trace_event *ev)
+{
+    static const char *const phase[] = {"done", "blocks", "returns"};
+    fputs(",\"host\":", out);
+    cli_json_string(out, ev->u.app.host);
+    fputs(",\"sock\":", out);
+    cli_json_string(out, ev->u.app.sock);
+    fprintf(out, ",\"phase\":\"%s\"", phase[ev->u.app.phase % 3]);
+    if (ev->u.app.phase == TRACE_CALL_BLOCKS)
+        return;
+    fprintf(out, ",\"ret\":%" PRId64, ev->u.app.ret);
+    const char *e = ev->u.app.ret < 0 ? trace_errno_name((int)-ev->u.app.ret) : NULL;
+    if (e)
+        fprintf(out, ",\"errno\":\"%s\"", e);
+}
+
+/* The record that opens a connection: "client" and "server" addresses. */
+static void json_conn(FILE *out, const trace_event *ev)
+{
+    char c[TRACE_TEXT_MAX];
+    snprintf(c, sizeof c, "%s", ev->text);
+    char *sp = strchr(c, ' ');
+    const char *srv = "";
+    if (sp) {
+        *sp = '\0';
+        srv = sp + 1;
+    }
+    fputs(",\"client\":", out);
+    cli_json_string(out, c);
+    fputs(",\"server\":", out);
+    cli_json_string(out, srv);
+    if (ev->u.conn.udp)
+        fputs(",\"proto\":\"udp\"", out);
+}
+
 void cli_json_emit(void *ctx, const trace_event *ev)
 {
     cli_json *w = ctx;
@@ -82,6 +119,8 @@ void cli_json_emit(void *ctx, const trace_event *ev)
     fprintf(out, "{\"t\":%" PRIu64, ev->t);
     if (w->with_conn) /* a capture: when the packet behind the event was captured */
         fprintf(out, ",\"t_capture\":%" PRIu64 ",\"conn\":%" PRIu32, ev->t_capture, ev->conn);
+    else /* a simulation: the connection of the event (0: a socket call outside any) */
+        fprintf(out, ",\"conn\":%" PRIu32, ev->conn);
     fprintf(out, ",\"ep\":\"%s\",\"ev\":\"%s\"", trace_ep_name(ev->ep),
             trace_kind_name((trace_kind)ev->kind));
     switch ((trace_kind)ev->kind) {
@@ -116,10 +155,15 @@ void cli_json_emit(void *ctx, const trace_event *ev)
         if (ev->u.app.call == TCP_CALL_WRITE)
             fprintf(out, ",\"accepted\":%" PRIu64 ",\"blocked\":%s", ev->u.app.done,
                     ev->u.app.blocked ? "true" : "false");
+        if (ev->u.app.has_ret)
+            json_socket_call(out, ev);
         if (ev->text[0]) {
             fputs(",\"text\":", out);
             cli_json_string(out, ev->text);
         }
+        break;
+    case TRACE_CONN:
+        json_conn(out, ev);
         break;
     case TRACE_RTT:
         fprintf(out,

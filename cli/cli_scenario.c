@@ -18,6 +18,7 @@
 #include "rnd.h"
 #include "sim_net.h"
 #include "sim_parse.h"
+#include "sim_sock.h"
 
 static void print_summary(const sim_net *net)
 {
@@ -68,8 +69,115 @@ static int simulate(const sim_scenario *sc, trace_sink sink, trace_buf *tb, sim_
     return 0;
 }
 
+static void print_world_summary(const sim_world *w)
+{
+    printf("\nsummary: %" PRIu64 " connections or flows, %" PRIu64
+           " segments or datagrams sent, %" PRIu64 " lost; end at %" PRIu64 ".%03" PRIu64 " ms%s\n",
+           w->conns_opened, w->stats.segments, w->stats.dropped, w->now / 1000u, w->now % 1000u,
+           w->stats.time_limit ? " (stopped at the time limit)" : "");
+}
+
+/* The connection --flow N draws (scenarios take a number only); 0 or an exit status. */
+static int flow_conn(const cli_options *o, uint32_t *conn)
+{
+    *conn = RND_CONN_FIRST;
+    if (!o->flow)
+        return 0;
+    char *end = NULL;
+    unsigned long n = strtoul(o->flow, &end, 10);
+    if (!*o->flow || *end || n < 1 || n > UINT32_MAX - 1)
+        return cli_usage_error("bad --flow '%s': a scenario's connections are numbered from 1",
+                               o->flow);
+    *conn = (uint32_t)n;
+    return 0;
+}
+
+/* A scenario with hosts (sim_sock.h): the same outputs as cli_play's. */
+static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
+{
+    uint32_t conn;
+    int rc = flow_conn(o, &conn);
+    if (rc)
+        return rc;
+    trace_meta meta;
+    sim_net_meta(sc, &meta);
+    if (sc->n_hosts >= 2) {
+        snprintf(meta.addr[0], sizeof meta.addr[0], "%s", sc->hosts[1].ip);
+        snprintf(meta.addr[1], sizeof meta.addr[1], "%s", sc->hosts[0].ip);
+    }
+    cli_text text = {.out = stdout, .meta = &meta, .verbose = o->verbose, .show_conn = true};
+    cli_json json = {.out = stdout};
+    trace_sink sink = {NULL, NULL};
+    bool quiet = o->quiet || (o->write_pcap && strcmp(o->write_pcap, "-") == 0);
+    if (!quiet)
+        sink = o->json ? (trace_sink){cli_json_emit, &json} : (trace_sink){cli_text_emit, &text};
+    if (!quiet && !o->json) {
+        printf("scenario %s: %s\n", sc->name, sc->description);
+        for (int h = 0; h < sc->n_hosts; h++)
+            printf("host %s %s%s", sc->hosts[h].name, sc->hosts[h].ip,
+                   h + 1 < sc->n_hosts ? ", " : "");
+        printf("; RTT %" PRIu64 ".%03" PRIu64 " ms\n\n", sc->rtt / 1000u, sc->rtt % 1000u);
+    }
+    trace_buf own;
+    trace_buf_init(&own);
+    trace_buf *tb = keep ? keep : ((o->output || o->write_pcap || o->layout_json) ? &own : NULL);
+    trace_tee tee = {.n = 0};
+    if (sink.emit)
+        trace_tee_add(&tee, sink);
+    if (tb) {
+        trace_tee_add(&tee, trace_buf_sink(tb));
+        tb->meta = meta;
+    }
+    trace_sink all = tee.n ? (trace_sink){trace_tee_emit, &tee} : (trace_sink){NULL, NULL};
+    static sim_world w;
+    rc = sim_world_init(&w, sc, all) < 0 || sim_world_run(&w) < 0 || (tb && tb->oom);
+    if (rc) {
+        fprintf(stderr, "tcpsim: out of memory while simulating '%s'\n", sc->name);
+        rc = CLI_EXIT_RUNTIME;
+    }
+    if (rc == 0 && !quiet && !o->json)
+        print_world_summary(&w);
+    sim_world_free(&w);
+    if (rc == 0 && fflush(stdout) != 0) {
+        perror("tcpsim: writing the trace");
+        rc = CLI_EXIT_RUNTIME;
+    }
+    if (rc == 0 && (o->output || o->layout_json)) { /* one connection: --flow N, or the first */
+        trace_buf one;
+        if (trace_buf_select(tb, conn == RND_CONN_FIRST ? TRACE_SELECT_ANY : conn, &one) == 0) {
+            fprintf(stderr, "tcpsim: %s: no connection %s to draw\n", sc->name,
+                    o->flow ? o->flow : "");
+            rc = CLI_EXIT_USAGE;
+        } else {
+            rc = one.oom ? CLI_EXIT_RUNTIME : cli_render(&one, o, o->output, RND_CONN_FIRST);
+        }
+        trace_buf_free(&one);
+    }
+    if (rc == 0 && o->write_pcap) { /* one TCP connection: --flow N, or the first */
+        trace_buf one;
+        if (trace_buf_select(tb, conn == RND_CONN_FIRST ? 0 : conn, &one) == 0) {
+            fprintf(stderr,
+                    "tcpsim: %s: no TCP connection %s to write (--write-pcap writes one TCP "
+                    "connection of a scenario with hosts)\n",
+                    sc->name, o->flow ? o->flow : "");
+            rc = CLI_EXIT_USAGE;
+        } else {
+            rc = one.oom ? CLI_EXIT_RUNTIME : cli_export_pcap(&one, o);
+        }
+        trace_buf_free(&one);
+    }
+    trace_buf_free(&own);
+    return rc;
+}
+
 int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
 {
+    if (sc->n_hosts > 0)
+        return play_world(sc, o, keep);
+    uint32_t draw;
+    int frc = flow_conn(o, &draw);
+    if (frc)
+        return frc;
     trace_meta meta;
     sim_net_meta(sc, &meta);
     cli_text text = {.out = stdout, .meta = &meta, .verbose = o->verbose};
@@ -97,7 +205,7 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
         rc = CLI_EXIT_RUNTIME;
     }
     if (rc == 0 && (o->output || o->layout_json))
-        rc = cli_render(tb, o, o->output, RND_CONN_FIRST);
+        rc = cli_render(tb, o, o->output, draw);
     if (rc == 0 && o->write_pcap)
         rc = cli_export_pcap(tb, o);
     trace_buf_free(&own);
@@ -166,7 +274,7 @@ int cli_run_all_scenarios(const cli_options *o)
         for (int k = 0; k < 2 && rc == 0; k++) {
             char path[4200];
             snprintf(path, sizeof path, "%s/%s.%s", dir, b->name, ext[k]);
-            rc = cli_render(&tb, o, path, RND_CONN_FIRST); /* no --layout-json here (checked) */
+            rc = cli_render(&tb, o, path, RND_CONN_FIRST);
             if (rc == 0 && !o->quiet)
                 fprintf(stderr, "wrote %s\n", path);
         }

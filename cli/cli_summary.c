@@ -29,11 +29,12 @@ static double throughput(const cap_conn *c, int i)
     return dur ? (double)c->d[i].unique_bytes * 8e6 / (double)dur : 0.0;
 }
 
-/* Segments inferred lost after the capture point, per segment carrying sequence space (%). */
+/* Segments carrying sequence space inferred lost after the capture point, per segment carrying
+ * sequence space (%); lost pure ACKs are counted in `lost` but are not part of the rate. */
 static double loss_rate(const cap_conn *c, int i)
 {
     uint64_t n = cap_conn_data_segments(c, i);
-    return n ? 100.0 * (double)c->d[i].lost / (double)n : 0.0;
+    return n ? 100.0 * (double)cap_conn_lost_data(c, i) / (double)n : 0.0;
 }
 
 void cli_summary_header(FILE *out)
@@ -138,6 +139,7 @@ void cli_summary_json(FILE *out, const cap_conn *c)
     pair(out, "dup_acks", c->d[0].dup_acks, c->d[1].dup_acks);
     pair(out, "zero_windows", c->d[0].zero_windows, c->d[1].zero_windows);
     pair(out, "lost", c->d[0].lost, c->d[1].lost);
+    pair(out, "lost_acks", c->d[0].lost_acks, c->d[1].lost_acks);
     pair(out, "duplicate_frames", c->d[0].duplicates, c->d[1].duplicates);
     fputs(",\"conn_state\":", out);
     cli_json_string(out, cap_zeek_conn_state(&c->zeek));

@@ -37,6 +37,10 @@ void cli_text_segment(const tcp_seg *s, uint32_t seq_base, uint32_t ack_base, ch
     char flags[48];
     tcp_flags_str(s->flags, flags, sizeof flags);
     size_t u = 0;
+    if (s->tags & TCP_TAG_DATAGRAM) { /* UDP: no flags, no ACK, no window */
+        add(buf, size, u, "%-11s off=%-10" PRIu32 " len=%" PRIu32, "UDP", s->seq, s->len);
+        return;
+    }
     u = add(buf, size, u, "%-11s seq=%-10" PRIu32, flags, s->seq - seq_base);
     if (s->flags & TCP_ACK)
         u = add(buf, size, u, " ack=%-10" PRIu32, s->ack - ack_base);
@@ -109,9 +113,32 @@ void cli_text_learn(cli_text *w, const trace_event *ev)
     }
 }
 
+/* A socket call: "accept(L) blocks", "read(C) = 3", "connect(S) = -1 EINPROGRESS". */
+static size_t socket_call(char *line, size_t size, size_t u, const trace_event *ev)
+{
+    const char *call = tcp_call_name((tcp_call)ev->u.app.call);
+    char arg[32] = "";
+    if (ev->u.app.call == TCP_CALL_WRITE || ev->u.app.call == TCP_CALL_SENDTO ||
+        ev->u.app.call == TCP_CALL_LISTEN)
+        snprintf(arg, sizeof arg, ", %" PRIu64, ev->u.app.bytes);
+    if (ev->u.app.phase == TRACE_CALL_BLOCKS)
+        return add(line, size, u, "app   %s: %s(%s%s) blocks", ev->u.app.host, call, ev->u.app.sock,
+                   arg);
+    u = add(line, size, u, "app   %s: %s(%s%s) %s= %" PRId64, ev->u.app.host, call, ev->u.app.sock,
+            arg, ev->u.app.phase == TRACE_CALL_RETURNS ? "returns " : "", ev->u.app.ret);
+    const char *e = ev->u.app.ret < 0 ? trace_errno_name((int)-ev->u.app.ret) : NULL;
+    if (e)
+        u = add(line, size, u, " %s", e);
+    if (ev->u.app.ret == 0 && strcmp(ev->text, "end of file") == 0)
+        u = add(line, size, u, ", end of file");
+    return u;
+}
+
 void cli_text_emit(void *ctx, const trace_event *ev)
 {
     cli_text *w = ctx;
+    if (ev->kind == TRACE_CONN && !w->show_conn)
+        return; /* one connection: the heading names it */
     if (!w->verbose && ev->kind == TRACE_CWND)
         return;
     if (!w->verbose && ev->kind == TRACE_TIMER && ev->u.timer.timer == TCP_TIMER_DELACK)
@@ -178,9 +205,14 @@ void cli_text_emit(void *ctx, const trace_event *ev)
             u = add(line, sizeof line, u, "timer %s cancelled (after %s)", name, d);
         break;
     }
+    case TRACE_CONN:
+        u = add(line, sizeof line, u, "%s %s", ev->u.conn.udp ? "flow  udp" : "conn ", ev->text);
+        break;
     case TRACE_APP: {
         const char *call = tcp_call_name((tcp_call)ev->u.app.call);
-        if (ev->u.app.call == TCP_CALL_WRITE) {
+        if (ev->u.app.has_ret) {
+            u = socket_call(line, sizeof line, u, ev);
+        } else if (ev->u.app.call == TCP_CALL_WRITE) {
             u = add(line, sizeof line, u, "app   write(%" PRIu64 ")", ev->u.app.bytes);
             if (ev->u.app.blocked)
                 u = add(line, sizeof line, u, " blocks: send buffer took %" PRIu64, ev->u.app.done);

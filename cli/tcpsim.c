@@ -90,14 +90,14 @@ int main(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (o.scenario_file) {
-        if (o.filter || o.count || o.summary || o.flow || o.max_conns)
-            return cli_usage_error("%s", "-f, -c, --summary, --flow and --max-conns go with "
+        if (o.filter || o.count || o.summary || o.max_conns)
+            return cli_usage_error("%s", "-f, -c, --summary and --max-conns go with "
                                          "--pcap or --live");
         return cli_run_scenario_file(&o);
     }
     if (o.scenario) {
-        if (o.filter || o.count || o.summary || o.flow || o.max_conns)
-            return cli_usage_error("%s", "-f, -c, --summary, --flow and --max-conns go with "
+        if (o.filter || o.count || o.summary || o.max_conns)
+            return cli_usage_error("%s", "-f, -c, --summary and --max-conns go with "
                                          "--pcap or --live");
         if (strcmp(o.scenario, "all") == 0)
             return cli_run_all_scenarios(&o);

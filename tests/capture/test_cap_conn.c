@@ -315,6 +315,64 @@ static void test_grown_rings_stay_in_budget(void **state)
     assert_int_equal(cap_conn_ring_entries(), 0);
 }
 
+/* ---- the sender's SACK scoreboard (RFC 6675 IsLost) ---------------------------------------- */
+
+/* One ACK that SACKs three segments above a hole: no duplicate ACK at all (it moves the
+ * cumulative ACK), but RFC 6675's IsLost holds the hole lost (DupThresh SACKed segments above
+ * it): its retransmission is a fast one, as Linux counts it (TcpExtTCPFastRetrans). */
+static void test_sack_scoreboard_fast_retransmission(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40011);
+    for (unsigned k = 0; k < 6; k++)
+        data(&r, k);
+    ack(&r, 1, 2, 5, -1); /* segment 1 missing; 2, 3 and 4 SACKed */
+    data(&r, 1);
+    assert_true(r.last_tags & TCP_TAG_FAST_RETRANSMISSION);
+    assert_int_equal(r.c->d[0].fast_retrans, 1);
+    assert_int_equal(r.s.lost, 1);
+    assert_int_equal(tcp_obs_sb_count(), 1); /* the client's: only it sent data */
+    finish(&r);
+    assert_int_equal(tcp_obs_sb_count(), 0);
+}
+
+/* Two SACKed segments above the hole are not enough (DupThresh 3, and 2 x 1000 bytes is not more
+ * than (DupThresh - 1) * SMSS): the retransmission is not a fast one. */
+static void test_sack_scoreboard_below_dupthresh(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40012);
+    for (unsigned k = 0; k < 6; k++)
+        data(&r, k);
+    ack(&r, 1, 2, 4, -1); /* segments 2 and 3 SACKed */
+    data(&r, 1);
+    assert_true(tcp_obs_is_retransmission(r.last_tags));
+    assert_false(r.last_tags & TCP_TAG_FAST_RETRANSMISSION);
+    assert_int_equal(r.c->d[0].fast_retrans, 0);
+    finish(&r);
+}
+
+/* A segment the receiver SACKed, sent again, was not lost: nothing is reported; the hole's
+ * segment is. */
+static void test_sacked_segment_not_reported_lost(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40013);
+    for (unsigned k = 0; k < 6; k++)
+        data(&r, k);
+    ack(&r, 1, 2, 6, -1);
+    data(&r, 3); /* SACKed: its first copy arrived */
+    assert_int_equal(r.s.lost, 0);
+    assert_int_equal(r.c->d[0].lost, 0);
+    data(&r, 1);
+    assert_int_equal(r.s.lost, 1);
+    assert_int_equal(r.s.lost_seq, CISN + 1 + MSS);
+    finish(&r);
+}
+
 /* ---- finding 1: far-end arrivals at their estimated time, and never lost ------------------- */
 
 #define MS 1000u
@@ -553,6 +611,10 @@ static void test_spurious_retx_acks_the_blamed_segment(void **state)
     data(&r, 0);
     assert_int_equal(r.s.lost, 1);
     assert_int_equal(r.c->d[1].lost, 1);
+    /* a lost pure ACK is counted, but not in the server's data loss rate */
+    assert_int_equal(r.c->d[1].lost_acks, 1);
+    assert_int_equal(cap_conn_lost_data(r.c, 1), 0);
+    assert_int_equal(cap_conn_lost_data(r.c, 0), 0);
     finish(&r);
 }
 
@@ -607,6 +669,42 @@ static void test_unique_and_missed_bytes(void **state)
     ack(&r, 6, 0, 0, -1); /* acknowledges two segments the capture never held */
     assert_int_equal(r.c->d[0].missed_bytes, MSS / 2 + 2 * MSS);
     assert_int_equal(r.c->d[0].bytes, 4 * MSS);
+    finish(&r);
+}
+
+/* A capture that skips gigabytes (zeek_ftp-bigtransfer.pcap: 5.4 GB sent, 24 KB captured):
+ * sequence space wraps between the segments seen, the same sequence numbers come back a wrap
+ * later as other bytes, and a hole far behind is never taken to be filled.  Unique bytes are
+ * what was captured, missed bytes the rest; no RTT sample spans a gap of the capture. */
+static void test_gigabyte_gaps_and_wraps(void **state)
+{
+    conn_run r;
+    (void)state;
+    start(&r, 40052);
+    const uint32_t jump = 0x60000000u; /* 1.5 GiB: three of them wrap the sequence space */
+    uint32_t seq = CISN + 1;
+    uint64_t missed = 0;
+    for (int k = 0; k < 4; k++) {
+        cap_packet p = packet(&r, 1, seq, SISN + 1, TCP_ACK, MSS);
+        put(&r, &p);
+        cap_packet a = packet(&r, 0, SISN + 1, seq + MSS, TCP_ACK, 0);
+        put_at(&r, &a, r.t + 10 * MS); /* the ACK of each: 10 ms */
+        seq += MSS + jump;
+        missed += jump;
+    }
+    missed -= jump; /* no jump after the last */
+    assert_int_equal(r.c->d[0].unique_bytes, 4 * MSS);
+    assert_int_equal(r.c->d[0].missed_bytes, missed);
+    /* a segment, a gap of the capture, and an ACK covering both 20 s later: no sample */
+    uint64_t n = r.c->d[0].rtt.n;
+    cap_packet p = packet(&r, 1, seq - jump, SISN + 1, TCP_ACK, MSS);
+    put(&r, &p);
+    p = packet(&r, 1, seq - jump + 2 * MSS, SISN + 1, TCP_ACK, MSS); /* one segment missed */
+    put(&r, &p);
+    cap_packet a = packet(&r, 0, SISN + 1, seq - jump + 3 * MSS, TCP_ACK, 0);
+    put_at(&r, &a, r.t + 20000 * MS);
+    assert_int_equal(r.c->d[0].rtt.n, n);
+    assert_true(r.c->d[0].rtt.max < 11 * MS);
     finish(&r);
 }
 
@@ -762,6 +860,9 @@ int main(void)
         cmocka_unit_test(test_dsack_inside_second_block),
         cmocka_unit_test(test_dsack_of_other_data_keeps_the_loss),
         cmocka_unit_test(test_grown_rings_stay_in_budget),
+        cmocka_unit_test(test_sack_scoreboard_fast_retransmission),
+        cmocka_unit_test(test_sack_scoreboard_below_dupthresh),
+        cmocka_unit_test(test_sacked_segment_not_reported_lost),
         cmocka_unit_test(test_far_arrival_at_its_estimated_time),
         cmocka_unit_test(test_far_arrival_proven_by_its_ack),
         cmocka_unit_test(test_fin_outside_window_covered_by_ack),
@@ -773,6 +874,7 @@ int main(void)
         cmocka_unit_test(test_refuted_correction_undone),
         cmocka_unit_test(test_unique_and_missed_bytes),
         cmocka_unit_test(test_super_packets_count_segments),
+        cmocka_unit_test(test_gigabyte_gaps_and_wraps),
         cmocka_unit_test(test_fast_retransmit_needs_three_dup_acks),
         cmocka_unit_test(test_dup_ack_needs_a_gap),
         cmocka_unit_test(test_keep_alive_at_snd_una_minus_1),

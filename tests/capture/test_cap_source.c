@@ -253,6 +253,80 @@ static void test_read_pcap_byte_orders_and_nanoseconds(void **state)
     }
 }
 
+/* The records of a pcap file are walked in a mapping of the file; what lies past the mapping
+ * (records appended after the file was opened) and a record longer than the snapshot length are
+ * read by libpcap from the same position, and the frames are the same either way.  A file of more
+ * than 4 MiB gives its read pages back as it goes (the frames stay right). */
+static void test_read_pcap_mapped_then_libpcap(void **state)
+{
+    static img m;
+    const pb *b = tcp_frame(80, 100);
+    cap_source *s;
+    cap_frame f;
+    char err[512];
+    (void)state;
+    pcap_header(&m, false, false, 1);
+    pcap_record(&m, 10, 1, b->buf, (uint32_t)b->len, (uint32_t)b->len);
+    pcap_record(&m, 10, 2, b->buf, (uint32_t)b->len, (uint32_t)b->len);
+    write_file(m.b, m.len);
+    s = open_ok();
+    /* appended after the open: outside the mapping */
+    size_t first = m.len;
+    pcap_record(&m, 10, 3, b->buf, (uint32_t)b->len, (uint32_t)b->len);
+    FILE *fp = fopen(path, "ab");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(m.b + first, 1, m.len - first, fp), m.len - first);
+    assert_int_equal(fclose(fp), 0);
+    for (uint64_t i = 1; i <= 3; i++) {
+        assert_int_equal(cap_source_next(s, &f, err, sizeof err), CAP_NEXT_PACKET);
+        assert_int_equal(f.index, i);
+        assert_int_equal(f.ts_us, 10000000u + i);
+        assert_int_equal(f.caplen, b->len);
+        assert_memory_equal(f.data, b->buf, b->len);
+    }
+    assert_int_equal(cap_source_next(s, &f, err, sizeof err), CAP_NEXT_EOF);
+    cap_source_close(s);
+
+    /* a record longer than the snapshot length (65535): libpcap's to judge, from there on */
+    pcap_header(&m, false, false, 1);
+    pcap_record(&m, 20, 1, b->buf, (uint32_t)b->len, (uint32_t)b->len);
+    put32(&m, 20);
+    put32(&m, 2);
+    put32(&m, 70000);
+    put32(&m, 70000);
+    write_file(m.b, m.len);
+    s = open_ok();
+    assert_int_equal(cap_source_next(s, &f, err, sizeof err), CAP_NEXT_PACKET);
+    assert_int_equal(f.ts_us, 20000001u);
+    int rc = cap_source_next(s, &f, err, sizeof err);
+    assert_int_equal(rc, CAP_ERR_READ); /* libpcap: the record is cut short */
+    assert_non_null(strstr(err, "cannot read packet 2"));
+    cap_source_close(s);
+
+    /* 6 MiB of records: the mapping gives pages back every 4 MiB */
+    FILE *big = fopen(path, "wb");
+    assert_non_null(big);
+    pcap_header(&m, false, false, 1);
+    assert_int_equal(fwrite(m.b, 1, m.len, big), m.len);
+    uint32_t n = (6u << 20) / ((uint32_t)b->len + 16u);
+    for (uint32_t i = 0; i < n; i++) {
+        pcap_header(&m, false, false, 1);
+        m.len = 0;
+        pcap_record(&m, 30 + i, i, b->buf, (uint32_t)b->len, (uint32_t)b->len);
+        assert_int_equal(fwrite(m.b, 1, m.len, big), m.len);
+    }
+    assert_int_equal(fclose(big), 0);
+    s = open_ok();
+    for (uint32_t i = 0; i < n; i++) {
+        assert_int_equal(cap_source_next(s, &f, err, sizeof err), CAP_NEXT_PACKET);
+        assert_int_equal(f.ts_us, (uint64_t)(30 + i) * 1000000u + i);
+        assert_memory_equal(f.data, b->buf, b->len);
+    }
+    assert_int_equal(cap_source_next(s, &f, err, sizeof err), CAP_NEXT_EOF);
+    assert_int_equal(cap_source_count(s), n);
+    cap_source_close(s);
+}
+
 static void test_read_pcapng(void **state)
 {
     static img m;
@@ -630,6 +704,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_pcap_usec),
         cmocka_unit_test(test_read_pcap_byte_orders_and_nanoseconds),
+        cmocka_unit_test(test_read_pcap_mapped_then_libpcap),
         cmocka_unit_test(test_read_pcapng),
         cmocka_unit_test(test_snaplen_record_and_old_time),
         cmocka_unit_test(test_truncated_pcap_every_length),

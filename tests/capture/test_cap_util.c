@@ -132,10 +132,21 @@ static void test_csum_against_reference(void **state)
         assert_int_equal(cap_csum_fold(cap_csum_partial(7, buf + off, 1500)),
                          cap_csum_fold(7u + ref_csum(buf + off, 1500)));
     }
-    /* all ones: every addition carries */
+    /* all ones: every addition carries (the vector lanes too, up to the longest segment) */
     memset(buf, 0xff, sizeof buf);
-    for (size_t n = 0; n <= 64; n++)
+    for (size_t n = 0; n <= sizeof buf; n++)
         assert_int_equal(cap_csum_fold(cap_csum_partial(0, buf, n)), ref_csum(buf, n));
+    static uint8_t big[65535];
+    memset(big, 0xff, sizeof big);
+    assert_int_equal(cap_csum_fold(cap_csum_partial(0, big, sizeof big)),
+                     ref_csum(big, sizeof big));
+    for (size_t i = 0; i < sizeof big; i++) {
+        x = x * 1103515245u + 12345u;
+        big[i] = (uint8_t)(x >> 16);
+    }
+    for (size_t off = 0; off < 4; off++)
+        assert_int_equal(cap_csum_fold(cap_csum_partial(0, big + off, sizeof big - off)),
+                         ref_csum(big + off, sizeof big - off));
     assert_int_equal(cap_csum_fold(cap_csum_partial(0, buf, 1)), 0xff00);
     assert_int_equal(cap_csum_fold(0x1fffeu), 0xffff);
 }

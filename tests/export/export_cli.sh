@@ -21,6 +21,7 @@ fail=0
 # Replay mismatches that are not the exporter's (issue 3, see test_export_roundtrip.c).
 xfail() { # xfail SCENARIO VANTAGE -> reason on stdout, status 0 when marked
     case "$1/$2" in
+    timewait-reuse/*) echo "TIME-WAIT ends by the next connection's SYN (RFC 6191), not in this capture" ;;
     *) return 1 ;;
     esac
 }
@@ -49,8 +50,12 @@ scenarios=$("$tcpsim" --list-scenarios | awk '{print $1}')
 [ -n "$scenarios" ] || { echo "FAIL: no scenarios listed"; exit 1; }
 pass=0 xf=0 xp=0
 for s in $scenarios; do
-    "$tcpsim" --scenario "$s" --json >"$tmp/sim.json" || { echo "FAIL: $s: simulation"; fail=1; continue; }
-    client=$("$tcpsim" --scenario "$s" | sed -n 's/^client \([^,]*\), server .*/\1/p' | head -1)
+    "$tcpsim" --scenario "$s" --json >"$tmp/all.json" || { echo "FAIL: $s: simulation"; fail=1; continue; }
+    # the exporter writes one TCP connection: the first (a scenario with hosts has several)
+    first=$(jq -s -r 'map(select(.ev == "conn" and .proto != "udp"))[0].conn // empty' "$tmp/all.json")
+    [ -n "$first" ] || { echo "skip: $s has no TCP connection to export"; continue; }
+    jq -c "select(.conn == $first)" "$tmp/all.json" >"$tmp/sim.json"
+    client=$(jq -r 'select(.ev == "conn") | .client' "$tmp/sim.json" | head -1)
     for v in client server; do
         f="$tmp/$s-$v.pcap"
         if ! "$tcpsim" -q --scenario "$s" --write-pcap "$f" --vantage "$v"; then

@@ -78,9 +78,12 @@ scenarios=$("$tcpsim" --list-scenarios | awk '{print $1}')
 : >"$tmp/list"
 for s in $scenarios; do
     "$tcpsim" --scenario "$s" --json >"$tmp/$s.json" || bad "$s: simulation"
+    # the exporter writes one TCP connection: the first (a scenario with hosts has several)
+    first=$(grep -m1 '"ev":"conn"' "$tmp/$s.json" | grep -v '"proto":"udp"' | sed 's/.*"conn":\([0-9]*\).*/\1/')
+    [ -n "$first" ] || { echo "skip: $s has no TCP connection to export"; continue; }
     for v in client server; do
         # frames at this vantage: its sends and its arrivals
-        want=$(grep -c "\"ep\":\"$v\",\"ev\":\"\(send\|recv\)\"" "$tmp/$s.json")
+        want=$(grep -c "\"conn\":$first,\"ep\":\"$v\",\"ev\":\"\(send\|recv\)\"" "$tmp/$s.json")
         for l in ether raw; do
             f="$tmp/$s-$v-$l.pcap"
             "$tcpsim" -q --scenario "$s" --write-pcap "$f" --vantage "$v" --pcap-link "$l" ||
@@ -88,6 +91,14 @@ for s in $scenarios; do
             echo "$f $want" >>"$tmp/list"
         done
     done
+done
+# a scenario with several connections: each one (--flow N) as its own capture
+for n in 2 3; do
+    want=$(grep -c "\"conn\":$n,\"ep\":\"client\",\"ev\":\"\(send\|recv\)\"" "$tmp/echo-loop.json")
+    f="$tmp/echo-loop-flow$n.pcap"
+    "$tcpsim" -q --scenario echo-loop --flow "$n" --write-pcap "$f" || { bad "echo-loop --flow $n: export"; continue; }
+    [ "$want" -gt 0 ] || bad "echo-loop has no connection $n"
+    echo "$f $want" >>"$tmp/list"
 done
 "$write_all" "$tmp" >"$tmp/ip6.list" || bad "export_write_all failed"
 sed "s|^|$tmp/|" "$tmp/ip6.list" >>"$tmp/list"

@@ -48,6 +48,14 @@ int main(int argc, char **argv)
             return 1;
         }
         sim_net_meta(&sc, &tb.meta);
+        if (sc.n_hosts > 0) { /* a scenario with hosts: its first TCP connection */
+            trace_buf one;
+            uint32_t c = trace_buf_select(&tb, 0, &one);
+            trace_buf_free(&tb);
+            tb = one;
+            if (c == 0)
+                continue; /* datagrams only */
+        }
         for (int i = 0; i < 2; i++)
             if (to_ipv6(tb.meta.addr[i], sizeof tb.meta.addr[i]) < 0) {
                 fprintf(stderr, "export_write_all: %s: address %s\n", b->name, tb.meta.addr[i]);

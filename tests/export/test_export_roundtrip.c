@@ -26,15 +26,20 @@
 #include "sim_net.h"
 #include "sim_scenario.h"
 
-/* Replay mismatches that are not the exporter's would be listed here as expected failures (each
- * with its reason); there are none: every built-in scenario round-trips at both vantages. */
+/* Replay mismatches that are not the exporter's are listed here as expected failures (each with
+ * its reason). */
 typedef struct xfail {
     const char *scenario;
     unsigned vantage;
     const char *why;
 } xfail;
 
-static const xfail XFAILS[] = {{NULL, 0, NULL}};
+#define TW_REUSE                                                                                  \
+    "the server's TIME-WAIT ends when the next connection's SYN reuses the tuple (RFC 6191): that " \
+    "SYN is not in the first connection's capture, so the replay keeps TIME-WAIT"
+static const xfail XFAILS[] = {{"timewait-reuse", TRACE_CLIENT, TW_REUSE},
+                               {"timewait-reuse", TRACE_SERVER, TW_REUSE},
+                               {NULL, 0, NULL}};
 
 static const char *xfail_reason(const char *scenario, unsigned vantage)
 {
@@ -147,6 +152,12 @@ static void simulate(const char *name)
     sim_net_free(&NET);
     sim_net_meta(&SC, &TB.meta);
     assert_false(TB.oom);
+    if (SC.n_hosts > 0) { /* a scenario with hosts: the exporter writes one TCP connection */
+        trace_buf one;
+        (void)trace_buf_select(&TB, 0, &one);
+        trace_buf_free(&TB);
+        TB = one;
+    }
 }
 
 /* Frames the export must hold: the vantage's sends and its arrivals. */
@@ -273,6 +284,8 @@ static void test_every_builtin_round_trips(void **state)
     size_t scenarios = 0;
     for (const sim_builtin *b = sim_builtin_list(); b->name != NULL; b++) {
         simulate(b->name);
+        if (TB.n == 0)
+            continue; /* no TCP connection (datagrams only) */
         scenarios++;
         for (int v6 = 0; v6 < 2; v6++) {
             if (v6) {

@@ -38,8 +38,8 @@ cmake --install "$build" --prefix "$tmp/prefix" >"$tmp/log2" 2>&1 ||
     done
 } | sort >"$tmp/want"
 [ "$(grep -c '\.pcap$' "$tmp/want")" -ge 10 ] || bad "fewer than 10 sample captures expected"
-[ "$(grep -c 'scenarios/[a-z]*\.tcpsim$' "$tmp/want")" -eq 18 ] ||
-    bad "expected the 18 built-in scenario files"
+[ "$(grep -c 'scenarios/[a-z-]*\.tcpsim$' "$tmp/want")" -eq 24 ] ||
+    bad "expected the 24 built-in scenario files"
 
 for root in "$tmp/dest/usr/local" "$tmp/prefix"; do
     (cd "$root" && find . -type f -o -type l | sed 's|^\./||' | sort) >"$tmp/got"

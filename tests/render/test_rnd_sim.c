@@ -35,7 +35,10 @@ static void test_rnd_every_builtin_scenario(void **state)
         assert_true(b.n > 0);
         rnd_build_fake(&b, NULL, &m, &lay);
         rnd_check_invariants(&lay, &m);
-        assert_true(lay.nsboxes > 0);
+        bool states = false; /* a datagram flow (udp) has no states to box */
+        for (size_t k = 0; k < b.n; k++)
+            states = states || b.ev[k].kind == TRACE_STATE;
+        assert_true(!states || lay.nsboxes > 0);
         for (int i = 0; i < 3; i++) {
             snprintf(path, sizeof path, "%s/%s.%s", dir, sb->name, ext[i]);
             if (rnd_write_ladder(&b, NULL, path, err, sizeof err) != 0)

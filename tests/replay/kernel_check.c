@@ -105,6 +105,7 @@ static void on_conn(void *ctx, const cap_conn *c)
     r->conns++;
     for (int i = 0; i < 2; i++) {
         r->retrans += c->d[i].retrans_segs;
+        r->fast_retrans += c->d[i].fast_retrans;
         r->rst += c->d[i].rst;
         r->lost += c->d[i].lost;
         if (c->ep[i].state == TCP_TIME_WAIT && r->n_tw < KC_MAX_CONNS)

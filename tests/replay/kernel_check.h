@@ -15,7 +15,8 @@
 
 typedef struct kc_result {
     uint64_t packets, conns, retrans, rst, syn_retrans;
-    uint64_t lost; /* segments inferred lost after the capture point, both directions */
+    uint64_t fast_retrans; /* retransmissions tagged fast, both directions */
+    uint64_t lost;         /* segments inferred lost after the capture point, both directions */
     int n_tw;
     char tw[KC_MAX_CONNS][64]; /* endpoints left in TIME-WAIT, "127.0.0.1:5555" */
     int n_paths;
