@@ -26,7 +26,6 @@
 #include "rnd_layout_time.h"
 #include "rnd_place.h"
 #include "rnd_text.h"
-#include "tcp_seq.h"
 #include "tcp_state.h"
 
 /* ---------------------------------------------------------------- small helpers */

@@ -21,7 +21,6 @@
 
 #include "rnd_text.h"
 #include "tcp_seg.h"
-#include "tcp_seq.h"
 #include "tcp_state.h"
 
 /* ---------------------------------------------------------------- id -> segment index table */
@@ -584,7 +583,7 @@ static int karn_notes(rnd_model *m)
             trace_event *e;
             bool dup = false;
             if (a->ep == r->ep || a->n_arr == 0 || !(a->seg.flags & TCP_ACK) ||
-                a->t_arr[0] < r->t_send || !tcp_seq_gt(a->seg.ack, r->seg.seq))
+                a->t_arr[0] < r->t_send || (int32_t)(a->seg.ack - r->seg.seq) <= 0)
                 continue;
             if (rtt_at(m, r->ep, a->t_arr[0]))
                 break;

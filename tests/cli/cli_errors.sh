@@ -47,11 +47,6 @@ check 2 "^tcpsim: bad --flow 'x': a scenario's connections are numbered from 1" 
 check 2 "^tcpsim: -w/--write-pcap, --vantage and --pcap-link go with a scenario (tcpsim writes the packets it simulates; to copy a capture's packets, use tcpdump -r IN -w OUT)" -r x.pcap -w y.pcap
 check 2 "^tcpsim: unknown pcap-link 'ppp' (use ether or raw)" --scenario loss -w y.pcap --pcap-link ppp
 check 2 "^tcpsim: unknown graph 'pie' (use tseq or ladder)" --scenario loss -o x.png --graph pie
-check 2 "^tcpsim: unknown time-axis 'log' (use events or true)" --scenario loss -o x.png --time-axis log
-check 2 "^tcpsim: --layout-json writes one diagram's layout, not --scenario all" --scenario all -o d/ --layout-json x.json
-check 2 "^tcpsim: --layout-json writes a ladder diagram's layout, not --graph tseq" --scenario loss -o x.png --graph tseq --layout-json x.json
-"$tcpsim" --scenario loss -q --layout-json - | head -c 48 | grep -q '^{"format":"tcpsim-ladder-layout","version":1,' ||
-    { echo "FAIL: --layout-json - does not start with the format and version"; fail=1; }
 check 0 "" --help
 check 0 "" --version
 check 0 "" --list-scenarios
