@@ -75,11 +75,43 @@ static size_t visible(char *buf, size_t size, size_t n, const char *text, size_t
     return n;
 }
 
+/* A socket call of a scenario with hosts, as the text trace writes it without the host (the
+ * lane names it): "accept(L) blocks", "read(C) = 6", "connect(S) = -1 EINPROGRESS". */
+static size_t fmt_socket_call(const trace_event *ev, char *buf, size_t size, bool eof)
+{
+    const char *name = tcp_call_name((tcp_call)ev->u.app.call);
+    char arg[32] = "";
+    if (ev->u.app.call == TCP_CALL_WRITE || ev->u.app.call == TCP_CALL_SENDTO ||
+        ev->u.app.call == TCP_CALL_LISTEN)
+        snprintf(arg, sizeof arg, ", %llu", (unsigned long long)ev->u.app.bytes);
+    if (ev->u.app.phase == TRACE_CALL_BLOCKS)
+        return (size_t)snprintf(buf, size, "%s(%s%s) blocks", name, ev->u.app.sock, arg);
+    size_t n = (size_t)snprintf(buf, size, "%s(%s%s) %s= %lld", name, ev->u.app.sock, arg,
+                                ev->u.app.phase == TRACE_CALL_RETURNS ? "returns " : "",
+                                (long long)ev->u.app.ret);
+    const char *e = ev->u.app.ret < 0 ? trace_errno_name((int)-ev->u.app.ret) : NULL;
+    if (e && n < size)
+        n += (size_t)snprintf(buf + n, size - n, " %s", e);
+    if (eof && ev->u.app.ret == 0 && n < size)
+        n += (size_t)snprintf(buf + n, size - n, ", end of file");
+    return n < size ? n : size - 1;
+}
+
 const char *rnd_fmt_app(const trace_event *ev, char *buf, size_t size)
 {
     const char *name = tcp_call_name((tcp_call)ev->u.app.call);
     size_t n;
     bool eof = strcmp(ev->text, "end of file") == 0;
+    if (ev->u.app.has_ret) {
+        n = fmt_socket_call(ev, buf, size, eof);
+        if (ev->u.app.phase != TRACE_CALL_BLOCKS && ev->text[0] != '\0' && !eof && n + 4 < size) {
+            n += (size_t)snprintf(buf + n, size - n, " \"");
+            n = visible(buf, size, n, ev->text, 14);
+            if (n + 2 < size)
+                snprintf(buf + n, size - n, "\"");
+        }
+        return buf;
+    }
     switch (ev->u.app.call) {
     case TCP_CALL_WRITE: /* as the socket API returns: the bytes the send buffer took */
         if (ev->u.app.blocked)

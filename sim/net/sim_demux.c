@@ -102,7 +102,7 @@ static void syn_to_listener(sim_world *w, uint32_t c, const tcp_seg *seg)
         w->oom = true;
         return;
     }
-    (void)tcp_open_passive(ep, w->now);
+    tcp_open_from_listener(ep);
     tcp_input(ep, w->now, seg);
     x->listener = s;
     x->queue = SIM_Q_SYN;

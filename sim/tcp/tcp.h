@@ -385,6 +385,8 @@ void tcp_init(tcp_endpoint *ep, const tcp_config *cfg, uint8_t id, trace_sink si
 
 /* ---- application calls (RFC 9293 3.10.1 - 3.10.6) ---- */
 int tcp_open_passive(tcp_endpoint *ep, uint64_t now);
+/* The TCB of a connection a listening socket takes (sockets layer): LISTEN, nothing traced. */
+void tcp_open_from_listener(tcp_endpoint *ep);
 int tcp_open_active(tcp_endpoint *ep, uint64_t now);
 /* Queues up to `bytes` for sending; returns how many the send buffer took (may be 0). */
 uint64_t tcp_send(tcp_endpoint *ep, uint64_t now, uint64_t bytes);

@@ -18,6 +18,17 @@ int tcp_open_passive(tcp_endpoint *ep, uint64_t now)
     return TCP_EOK;
 }
 
+/* A connection's TCB made for a SYN that reached a listening socket (RFC 9293 3.10.7.2: the
+ * LISTEN TCB is the one that goes to SYN-RECEIVED; a sockets stack gives each connection a copy
+ * of the listener's).  It starts in LISTEN without a state change of its own: the listener went
+ * to LISTEN at listen(), and this connection's first transition is LISTEN -> SYN-RECEIVED. */
+void tcp_open_from_listener(tcp_endpoint *ep)
+{
+    ep->passive = true;
+    ep->error = TCP_ERR_NONE;
+    ep->state = TCP_LISTEN;
+}
+
 /* RFC 9293 3.10.1 OPEN, active: CLOSED (or LISTEN) -> SYN-SENT; the SYN leaves at the next
  * tcp_output (snd_nxt == iss means "SYN not yet sent"). */
 int tcp_open_active(tcp_endpoint *ep, uint64_t now)
