@@ -536,7 +536,25 @@ static int make_brackets(lctx *c, double y_top, double y_end)
         if (r->kind != RND_ROW_TIMER)
             continue;
         e = c->m->ev[r->ref];
-        if (e->kind != TRACE_TIMER || !bracket_kind(c, e->u.timer.timer))
+        if (e->kind != TRACE_TIMER)
+            continue;
+        if (e->u.timer.action == TRACE_TIMER_ARM && e->u.timer.timer != TCP_TIMER_DELACK) {
+            /* the endpoint runs one timer besides the delayed ACK (RTO, persist, TLP, RACK's
+             * reordering timer and TIME-WAIT share it, as Linux's icsk_pending): arming another
+             * kind replaces the one running, whose bracket ends here */
+            for (int k = 0; k < TCP_TIMER_COUNT; k++) {
+                size_t *ok = &open[r->ep][k];
+                if (k == TCP_TIMER_DELACK || k == e->u.timer.timer || *ok == SIZE_MAX)
+                    continue;
+                rnd_bracket *rb = &L->brackets[*ok];
+                rb->y1 = timer_y(L, i);
+                rb->t1 = r->t;
+                if (add_mark(c, *ok, r->t, rb->y1, RND_TMARK_CANCEL, 0) != 0)
+                    return -1;
+                *ok = SIZE_MAX;
+            }
+        }
+        if (!bracket_kind(c, e->u.timer.timer))
             continue;
         o = &open[r->ep][e->u.timer.timer];
         if (e->u.timer.action == TRACE_TIMER_ARM) {

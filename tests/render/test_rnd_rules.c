@@ -227,6 +227,27 @@ static void test_rto_restart(void **state)
     unbuild(&x);
 }
 
+/* The endpoint runs one timer besides the delayed ACK: with the Linux profile (backlog uses it)
+ * the tail-loss probe replaces the RTO each time data leaves, and the RTO's bracket ends there
+ * instead of running to the end of the picture. */
+static void test_rto_replaced_by_tlp(void **state)
+{
+    built x;
+    size_t rto = 0;
+    (void)state;
+    build(&x, "backlog");
+    for (size_t i = 0; i < x.lay.nbrackets; i++) {
+        const rnd_bracket *b = &x.lay.brackets[i];
+        if (b->timer != TCP_TIMER_RTO)
+            continue;
+        rto++;
+        assert_false(b->open_end);
+        assert_true(b->t1 < (int64_t)x.m.t_last);
+    }
+    assert_true(rto >= 2);
+    unbuild(&x);
+}
+
 /* loss: the ACK that covers the retransmission gives no RTT sample, and the diagram says so. */
 static void test_karn(void **state)
 {
@@ -319,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_ack_every_second_segment),
         cmocka_unit_test(test_rto_restart),
         cmocka_unit_test(test_karn),
+        cmocka_unit_test(test_rto_replaced_by_tlp),
         cmocka_unit_test(test_syn_timeout_5_7),
         cmocka_unit_test(test_estimator_drawn),
     };
