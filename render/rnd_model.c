@@ -248,31 +248,64 @@ typedef struct mctx {
  * handshake's one-way delay for every packet can put an arrival after the receiver's answer to it
  * (on loopback, the "delay" of the handshake is mostly the endpoints' own processing), and the
  * diagram would show a reply leaving before what it replies to.  So each packet's delay is
- * shortened to half the time to the next packet the other way (for the part after the capture
- * point) and half the time since the previous packet the other way (for the part before): then no
- * arrival comes after a later send by its receiver. */
+ * shortened to half the time to the first later packet the other way that answers it (its ACK
+ * covers the packet's sequence space; for the part after the capture point), and to half the time
+ * since the latest earlier packet the other way that it answers (for the part before): then no
+ * answer leaves before what it answers has arrived.  Packets that do not answer each other may
+ * cross (issue 10: the rule holds for real answers only, not for every packet the other way). */
+/* Whether packet r (the other way) acknowledges all of s's sequence space: r answers s. */
+static bool answers(const rnd_mseg *r, const rnd_mseg *s)
+{
+    uint32_t len = tcp_seg_seqlen(&s->seg);
+    return len > 0 && (r->seg.flags & TCP_ACK) && (int32_t)(r->seg.ack - (s->seg.seq + len)) >= 0;
+}
+
 static void capture_times(rnd_model *m, mctx *x, const trace_meta *meta)
 {
     const double ow = (double)m->one_way;
-    int64_t prev_t[2] = {INT64_MIN, INT64_MIN};
+    /* for each packet: the capture time of the first later packet the other way that answers it
+     * (INT64_MAX if none), and of the latest earlier packet the other way it answers (INT64_MIN) */
     int64_t *next_t = malloc((x->nall ? x->nall : 1) * sizeof *next_t);
-    if (next_t != NULL) { /* the capture time of the next packet the other way, or INT64_MAX */
-        int64_t nt[2] = {INT64_MAX, INT64_MAX};
-        for (size_t k = x->nall; k-- > 0;) {
-            next_t[k] = nt[1 - x->all[k].ep];
-            if (x->all[k].style != RND_ARROW_DUPFRAME) /* a second copy says nothing new */
-                nt[x->all[k].ep] = x->all[k].t_cap;
+    int64_t *prev_t = malloc((x->nall ? x->nall : 1) * sizeof *prev_t);
+    if (next_t != NULL && prev_t != NULL) {
+        /* unanswered packets of each side, oldest first: an answer covers a prefix of them */
+        size_t *open = malloc(2 * (x->nall ? x->nall : 1) * sizeof *open);
+        size_t head[2] = {0, 0}, n[2] = {0, 0}, last[2] = {SIZE_MAX, SIZE_MAX};
+        size_t *q[2] = {open, open ? open + (x->nall ? x->nall : 1) : NULL};
+        for (size_t k = 0; k < x->nall; k++) {
+            next_t[k] = INT64_MAX;
+            prev_t[k] = INT64_MIN;
         }
+        if (open != NULL) {
+            for (size_t k = 0; k < x->nall; k++) {
+                const rnd_mseg *r = &x->all[k];
+                if (r->style == RND_ARROW_DUPFRAME) /* a second copy says nothing new */
+                    continue;
+                int o = 1 - r->ep;
+                while (head[o] < n[o] && answers(r, &x->all[q[o][head[o]]])) {
+                    size_t j = q[o][head[o]++];
+                    next_t[j] = r->t_cap;
+                    last[o] = j;
+                }
+                /* it answers the latest one answered so far too (a repeated ACK included) */
+                if (last[o] != SIZE_MAX && answers(r, &x->all[last[o]]))
+                    prev_t[k] = x->all[last[o]].t_cap;
+                if (tcp_seg_seqlen(&r->seg) > 0)
+                    q[r->ep][n[r->ep]++] = k;
+            }
+        }
+        free(open);
     }
     for (size_t k = 0; k < x->nall; k++) {
         rnd_mseg *s = &x->all[k];
         double a = meta->vantage == s->ep ? 0.0 : meta->vantage == 1 - s->ep ? 1.0 : 0.5;
         double d = ow, t = (double)s->t_cap;
-        int64_t pt = prev_t[1 - s->ep];
-        if (next_t != NULL && a < 1.0 && next_t[k] != INT64_MAX)
-            d = fmin(d, (double)(next_t[k] - s->t_cap) / 2.0 / (1.0 - a));
-        if (a > 0.0 && pt != INT64_MIN)
-            d = fmin(d, (double)(s->t_cap - pt) / 2.0 / a);
+        if (next_t != NULL && prev_t != NULL) {
+            if (a < 1.0 && next_t[k] != INT64_MAX)
+                d = fmin(d, (double)(next_t[k] - s->t_cap) / 2.0 / (1.0 - a));
+            if (a > 0.0 && prev_t[k] != INT64_MIN)
+                d = fmin(d, (double)(s->t_cap - prev_t[k]) / 2.0 / a);
+        }
         if (d < ow - 0.5)
             m->shortened = true;
         s->t_send = (int64_t)floor(t - a * d);
@@ -281,10 +314,9 @@ static void capture_times(rnd_model *m, mctx *x, const trace_meta *meta)
             s->t_arr[0] = s->t_send;
         s->n_arr = s->lost ? 0 : 1;
         s->t_lost = s->t_arr[0];
-        if (s->style != RND_ARROW_DUPFRAME)
-            prev_t[s->ep] = s->t_cap;
     }
     free(next_t);
+    free(prev_t);
 }
 
 /* Half the round trip of the handshake that completed: from the last SYN before the first
