@@ -142,7 +142,7 @@ static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *k
         snprintf(meta.addr[1], sizeof meta.addr[1], "%s", sc->hosts[0].ip);
     }
     cli_text text = {.out = stdout, .meta = &meta, .verbose = o->verbose, .show_conn = true};
-    cli_json json = {.out = stdout};
+    cli_json json = {.out = stdout, .tcb = o->verbose};
     trace_sink sink = {NULL, NULL};
     bool quiet = o->quiet || (o->write_pcap && strcmp(o->write_pcap, "-") == 0);
     if (!quiet)
@@ -166,7 +166,9 @@ static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *k
     }
     trace_sink all = tee.n ? (trace_sink){trace_tee_emit, &tee} : (trace_sink){NULL, NULL};
     static sim_world w;
-    rc = sim_world_init(&w, sc, all) < 0 || sim_world_run(&w) < 0 || (tb && tb->oom);
+    rc = sim_world_init(&w, sc, all) < 0;
+    w.tcb = o->verbose || cli_render_is_html(o->output); /* the page shows the TCBs */
+    rc = rc || sim_world_run(&w) < 0 || (tb && tb->oom);
     if (rc) {
         fprintf(stderr, "tcpsim: out of memory while simulating '%s'\n", sc->name);
         rc = CLI_EXIT_RUNTIME;

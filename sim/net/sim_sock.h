@@ -124,6 +124,7 @@ typedef struct sim_world {
     sim_stats stats;
     uint64_t conns_opened, peak_conns, live_eps, peak_eps;
     bool oom;
+    bool tcb; /* report each endpoint's TCB after it changed (tcp_tcbrec.h); off by default */
     bool holding;
     trace_event held[8];
     uint32_t n_held;

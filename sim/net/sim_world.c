@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tcp_tcbrec.h"
 #include "sim_sock.h"
 #include "tcp_seq.h"
 
@@ -358,6 +359,8 @@ static bool pump_dirty(sim_world *w)
             sim_sock_auto(w, c, side);
         sim_world_drain(w, c, side, &e->ep);
         settle(w, c, side);
+        if (w->tcb) /* after everything this step did to the endpoint */
+            tcp_tcb_report(&e->ep, w->now, TRACE_TCB_NO_CALL);
     }
     return any;
 }

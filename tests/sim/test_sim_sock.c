@@ -19,6 +19,8 @@ static trace_buf TB;
 static sim_script S;
 static sim_world W;
 
+static bool TCB; /* ask the world for TCB records */
+
 /* Parses and plays `text` into TB. */
 static void play(const char *text)
 {
@@ -27,6 +29,7 @@ static void play(const char *text)
     if (sim_parse(&S, text, strlen(text)) != 0)
         fail_msg("parse: line %d col %d: %s", S.err[0].line, S.err[0].col, S.err[0].msg);
     assert_int_equal(sim_world_init(&W, &S.sc, trace_buf_sink(&TB)), 0);
+    W.tcb = TCB;
     assert_int_equal(sim_world_run(&W), 0);
     sim_world_free(&W);
     assert_false(TB.oom);
@@ -97,6 +100,36 @@ static void test_accept_and_connect_block(void **state)
     assert_int_equal(cr->t, 100000);
     assert_int_equal(cr->u.app.ret, 0);
     assert_int_equal(cr->conn, 1);
+}
+
+/* With TCB records asked for (the explorer, -v), each endpoint of a world reports its TCB: after
+ * the handshake the client's SND.UNA is ISS+1 and its RCV.NXT IRS+1; none without asking. */
+static void test_world_tcb_records(void **state)
+{
+    (void)state;
+    const char *text = SERVER_LISTENS "at 0 server accept L C\n"
+                                      "at 0 client socket S\nat 0 client connect S server:80\n";
+    play(text);
+    for (size_t k = 0; k < TB.n; k++)
+        assert_int_not_equal(TB.ev[k].kind, TRACE_TCB);
+    TCB = true;
+    play(text);
+    TCB = false;
+    const trace_tcb *last = NULL;
+    uint32_t iss = 0, irs = 0;
+    for (size_t k = 0; k < TB.n; k++) {
+        const trace_event *e = &TB.ev[k];
+        if (e->kind == TRACE_SEND && e->ep == TRACE_CLIENT && (e->seg.flags & TCP_SYN))
+            iss = e->seg.seq;
+        if (e->kind == TRACE_SEND && e->ep == TRACE_SERVER && (e->seg.flags & TCP_SYN))
+            irs = e->seg.seq;
+        if (e->kind == TRACE_TCB && e->ep == TRACE_CLIENT && e->t <= 100000)
+            last = &e->tcb;
+    }
+    assert_non_null(last);
+    assert_int_equal(last->state, TCP_ESTABLISHED);
+    assert_int_equal(last->snd_una, iss + 1);
+    assert_int_equal(last->rcv_nxt, irs + 1);
 }
 
 /* connect to a port nobody listens on: RST from CLOSED (RFC 9293 3.10.7.1), ECONNREFUSED. */
@@ -335,6 +368,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accept_and_connect_block),
+        cmocka_unit_test(test_world_tcb_records),
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_nonblocking_calls),
         cmocka_unit_test(test_close_in_syn_sent),
