@@ -296,7 +296,10 @@ uint32_t tcp_rcv_window(tcp_endpoint *ep, bool commit)
     uint32_t win = cur;
     if (space > cur && space - cur >= step)
         win = space;
-    if (commit)
+    if (commit) {
         ep->rcv_adv = ep->rcv_nxt + win;
+        ep->sws_held = space > win ? space - win : 0;
+        ep->sws_step = step;
+    }
     return win;
 }

@@ -283,6 +283,10 @@ typedef struct tcp_endpoint {
     uint32_t ooo_age[TCP_OOO_MAX]; /* when each out-of-order range last grew (ooo_clock) */
     uint32_t ooo_clock;
     bool dsack_pending;
+    /* receiver SWS avoidance (RFC 1122 4.2.3.3) held the window back at the last commit: the
+     * bytes free beyond the advertised edge (0: not held); explained once, in a note */
+    uint32_t sws_held, sws_step;
+    bool sws_noted;
     tcp_sack_block dsack;
     /* sender, engine: loss recovery (tcp_recovery.c); windows in the unit cwnd counts in */
     uint8_t ca_state;       /* TCP_CA_OPEN, _DISORDER, _CWR, _RECOVERY, _LOSS */

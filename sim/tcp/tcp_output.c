@@ -9,6 +9,8 @@
  */
 #include "tcp.h"
 
+#include <stdio.h>
+
 #include "tcp_seq.h"
 
 /* RFC 2018 4: the SACK blocks of an ACK, the block with the latest segment first; a D-SACK
@@ -32,6 +34,14 @@ void tcp_put_ack(tcp_endpoint *ep, uint64_t now, tcp_seg *s)
     s->flags |= TCP_ACK;
     s->ack = ep->rcv_nxt;
     uint32_t win = tcp_rcv_window(ep, true);
+    if (ep->sws_held > 0 && !ep->sws_noted && !ep->observer) {
+        /* the first time receiver SWS avoidance holds the window back, say why (once) */
+        char msg[TRACE_TEXT_MAX];
+        snprintf(msg, sizeof msg, "receiver SWS avoidance: win %u, +%u B free < %u", win,
+                 ep->sws_held, ep->sws_step);
+        tcp_emit_note(ep, now, msg);
+        ep->sws_noted = true;
+    }
     s->win_raw = (uint16_t)(win >> ep->rcv_shift);
     s->win = (uint32_t)s->win_raw << ep->rcv_shift;
     if (win == 0)

@@ -248,6 +248,33 @@ static void test_rto_replaced_by_tlp(void **state)
     unbuild(&x);
 }
 
+/* Receiver SWS avoidance (RFC 1122 4.2.3.3) is explained once per receiver, at the first ACK
+ * whose window it holds back: in transfer the client's ACK of the server's FIN advertises 65534
+ * (the right edge stays), and the picture says why beside it. */
+static void test_sws_window_explained_once(void **state)
+{
+    built x;
+    size_t notes = 0;
+    uint64_t t_note = 0, t_ack = 0;
+    (void)state;
+    build(&x, "transfer");
+    for (size_t i = 0; i < x.b.n; i++) {
+        const trace_event *e = &x.b.ev[i];
+        if (e->ep != TRACE_CLIENT)
+            continue;
+        if (e->kind == TRACE_NOTE && strstr(e->text, "SWS") != NULL) {
+            notes++;
+            t_note = e->t;
+        }
+        if (e->kind == TRACE_SEND && e->seg.win == 65534 && t_ack == 0)
+            t_ack = e->t;
+    }
+    assert_int_equal(notes, 1);
+    assert_int_equal(t_note, t_ack);
+    assert_non_null(note_with(&x.lay, "receiver SWS avoidance: win 65534"));
+    unbuild(&x);
+}
+
 /* loss: the ACK that covers the retransmission gives no RTT sample, and the diagram says so. */
 static void test_karn(void **state)
 {
@@ -341,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_rto_restart),
         cmocka_unit_test(test_karn),
         cmocka_unit_test(test_rto_replaced_by_tlp),
+        cmocka_unit_test(test_sws_window_explained_once),
         cmocka_unit_test(test_syn_timeout_5_7),
         cmocka_unit_test(test_estimator_drawn),
     };
