@@ -105,6 +105,18 @@ static int cli_render_no_tcb(const trace_buf *tb, const cli_options *o, const ch
     return rc;
 }
 
+/* --write-pcap - puts the capture on standard output: no trace there then. */
+static bool trace_quiet(const cli_options *o)
+{
+    return o->quiet || (o->write_pcap && strcmp(o->write_pcap, "-") == 0);
+}
+
+/* The trace printed on standard output: JSON Lines or text. */
+static trace_sink trace_out(const cli_options *o, cli_text *text, cli_json *json)
+{
+    return o->json ? (trace_sink){cli_json_emit, json} : (trace_sink){cli_text_emit, text};
+}
+
 static void print_world_summary(const sim_world *w)
 {
     printf("\nsummary: %" PRIu64 " connections or flows, %" PRIu64
@@ -143,10 +155,8 @@ static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *k
     }
     cli_text text = {.out = stdout, .meta = &meta, .verbose = o->verbose, .show_conn = true};
     cli_json json = {.out = stdout, .tcb = o->verbose};
-    trace_sink sink = {NULL, NULL};
-    bool quiet = o->quiet || (o->write_pcap && strcmp(o->write_pcap, "-") == 0);
-    if (!quiet)
-        sink = o->json ? (trace_sink){cli_json_emit, &json} : (trace_sink){cli_text_emit, &text};
+    bool quiet = trace_quiet(o);
+    trace_sink sink = quiet ? (trace_sink){NULL, NULL} : trace_out(o, &text, &json);
     if (!quiet && !o->json) {
         printf("scenario %s: %s\n", sc->name, sc->description);
         for (int h = 0; h < sc->n_hosts; h++)
@@ -226,11 +236,8 @@ int cli_play(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
     sim_net_meta(sc, &meta);
     cli_text text = {.out = stdout, .meta = &meta, .verbose = o->verbose};
     cli_json json = {.out = stdout, .tcb = o->verbose};
-    trace_sink sink = {NULL, NULL};
-    /* --write-pcap - puts the capture on standard output: no trace there then */
-    bool quiet = o->quiet || (o->write_pcap && strcmp(o->write_pcap, "-") == 0);
-    if (!quiet)
-        sink = o->json ? (trace_sink){cli_json_emit, &json} : (trace_sink){cli_text_emit, &text};
+    bool quiet = trace_quiet(o);
+    trace_sink sink = quiet ? (trace_sink){NULL, NULL} : trace_out(o, &text, &json);
     if (!quiet && !o->json) {
         printf("scenario %s: %s\n", sc->name, sc->description);
         printf("client %s, server %s, RTT %" PRIu64 ".%03" PRIu64 " ms\n\n", sc->addr[0],

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "out_file.h"
+#include "rnd_build.h"
 #include "rnd_font.h"
 #include "tcp_state.h"
 
@@ -394,10 +395,7 @@ int rnd_write_layout_json(const trace_buf *tr, const rnd_options *opts, const ch
                           size_t errlen)
 {
     rnd_options def;
-    rnd_model m;
-    rnd_layout lay;
-    rnd_fonts fonts;
-    rnd_style st;
+    rnd_built b;
     out_file of;
     int rc;
 
@@ -405,24 +403,12 @@ int rnd_write_layout_json(const trace_buf *tr, const rnd_options *opts, const ch
         rnd_options_default(&def);
         opts = &def;
     }
-    rc = rnd_model_build(&m, tr, opts, err, errlen);
+    rc = rnd_built_make(&b, tr, opts, path, err, errlen);
     if (rc != 0)
         return rc;
-    rnd_style_default(&st);
-    st.time_axis = (uint8_t)opts->time_axis;
-    if (rnd_fonts_init(&fonts, &st) != 0) {
-        if (err != NULL && errlen > 0)
-            snprintf(err, errlen, "cannot write %s: cairo has no usable font", path);
-        rnd_model_free(&m);
-        return RND_ERUNTIME;
-    }
-    rc = rnd_layout_build(&lay, &m, &st, rnd_fonts_measure, &fonts);
-    if (rc != 0) {
-        if (err != NULL && errlen > 0)
-            snprintf(err, errlen, "cannot write %s: out of memory", path);
-    } else if (out_open(&of, path, err, errlen) != 0) {
+    if (out_open(&of, path, err, errlen) != 0) {
         rc = RND_ERUNTIME;
-    } else if (rnd_json_write(of.fp, &lay, &m) != 0) {
+    } else if (rnd_json_write(of.fp, &b.lay, &b.m) != 0) {
         out_abort(&of);
         if (err != NULL && errlen > 0)
             snprintf(err, errlen, "cannot write %s: write error", path);
@@ -430,8 +416,6 @@ int rnd_write_layout_json(const trace_buf *tr, const rnd_options *opts, const ch
     } else if (out_commit(&of, path, err, errlen) != 0) {
         rc = RND_ERUNTIME;
     }
-    rnd_layout_free(&lay);
-    rnd_fonts_free(&fonts);
-    rnd_model_free(&m);
+    rnd_built_free(&b);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "rnd.h"
+#include "rnd_build.h"
 #include "rnd_font.h"
 #include "rnd_layout.h"
 #include "rnd_model.h"
@@ -38,10 +39,7 @@ int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *p
                      size_t errlen)
 {
     rnd_options def;
-    rnd_model m;
-    rnd_layout lay;
-    rnd_fonts fonts;
-    rnd_style st;
+    rnd_built b;
     ladder_doc d;
     rnd_doc doc;
     int fmt, rc;
@@ -53,32 +51,23 @@ int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *p
     fmt = rnd_format_or_error(path, err, errlen);
     if (fmt < 0)
         return RND_EREQUEST;
-    rc = rnd_model_build(&m, tr, opts, err, errlen);
+    rc = rnd_built_make(&b, tr, opts, path, err, errlen);
     if (rc != 0)
         return rc;
-    rnd_style_default(&st);
-    st.time_axis = (uint8_t)opts->time_axis;
-    if (rnd_fonts_init(&fonts, &st) != 0) {
-        if (err != NULL && errlen > 0)
-            snprintf(err, errlen, "cannot write %s: cairo has no usable font", path);
-        rnd_model_free(&m);
-        return RND_ERUNTIME;
-    }
-    rc = rnd_layout_build(&lay, &m, &st, rnd_fonts_measure, &fonts);
     d.k = 1.0;
-    doc.width = lay.width;
-    doc.height = lay.height;
-    if (rc == 0 && fmt == RND_FMT_PDF && opts->page != RND_PAGE_FIT) {
+    doc.width = b.lay.width;
+    doc.height = b.lay.height;
+    if (fmt == RND_FMT_PDF && opts->page != RND_PAGE_FIT) {
         /* the paper's width, and pages of its height (A4 595 x 842 pt, letter 612 x 792 pt) */
         double pw = opts->page == RND_PAGE_A4 ? 595.0 : 612.0;
         double ph = opts->page == RND_PAGE_A4 ? 842.0 : 792.0;
-        d.k = pw / lay.width;
-        rc = rnd_layout_paginate(&lay, ph / d.k);
+        d.k = pw / b.lay.width;
+        rc = rnd_layout_paginate(&b.lay, ph / d.k);
         doc.width = pw;
         doc.height = ph;
-    } else if (rc == 0 && fmt == RND_FMT_PDF && lay.height > RND_PDF_MAX_PT) {
-        double page_h = rnd_layout_page_h(&lay);
-        rc = rnd_layout_paginate(&lay, page_h);
+    } else if (fmt == RND_FMT_PDF && b.lay.height > RND_PDF_MAX_PT) {
+        double page_h = rnd_layout_page_h(&b.lay);
+        rc = rnd_layout_paginate(&b.lay, page_h);
         doc.height = page_h;
     }
     if (rc != 0) {
@@ -87,19 +76,17 @@ int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *p
         goto out;
     }
     if (fmt == RND_FMT_SVG) { /* written from the layout: text stays text (rnd_svg.c) */
-        rc = rnd_svg_write(&lay, &fonts, &m, path, err, errlen);
+        rc = rnd_svg_write(&b.lay, &b.fonts, &b.m, path, err, errlen);
         goto out;
     }
-    d.lay = &lay;
-    d.fonts = &fonts;
-    doc.npages = lay.npages > 0 ? lay.npages : 1;
-    doc.title = lay.title;
+    d.lay = &b.lay;
+    d.fonts = &b.fonts;
+    doc.npages = b.lay.npages > 0 ? b.lay.npages : 1;
+    doc.title = b.lay.title;
     doc.paint = paint_ladder;
     doc.ctx = &d;
     rc = rnd_output_write(path, (rnd_format)fmt, &doc, opts->scale, err, errlen);
 out:
-    rnd_layout_free(&lay);
-    rnd_fonts_free(&fonts);
-    rnd_model_free(&m);
+    rnd_built_free(&b);
     return rc;
 }

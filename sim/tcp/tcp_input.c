@@ -198,6 +198,25 @@ static void update_window(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
     }
 }
 
+/* SND.UNA moves up to `ack` (RFC 9293 3.10.7.4), SND.NXT with it if it lagged.  The bytes of the
+ * stream acknowledged are counted without the sequence numbers of our SYN and FIN, which are not
+ * data: returns how many of those two the ACK covered, and says whether one was the SYN. */
+static uint32_t advance_una(tcp_endpoint *ep, uint32_t ack, bool *syn_acked)
+{
+    uint32_t data_end = tcp_data_end(ep);
+    uint32_t ctl = 0;
+    *syn_acked = ep->snd_una == ep->iss;
+    if (*syn_acked)
+        ctl++; /* our SYN */
+    if (ep->fin_queued && tcp_seq_leq(ep->snd_una, data_end) && tcp_seq_gt(ack, data_end))
+        ctl++; /* our FIN */
+    ep->snd_acked += (ack - ep->snd_una) - ctl;
+    ep->snd_una = ack;
+    if (tcp_seq_lt(ep->snd_nxt, ep->snd_una))
+        ep->snd_nxt = ep->snd_una;
+    return ctl;
+}
+
 /* The ACK field for the scoreboard sender: SND.UNA moves here, the rest is tcp_eng_ack. */
 static void eng_process_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
 {
@@ -207,18 +226,8 @@ static void eng_process_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
                !(s->flags & (TCP_SYN | TCP_FIN)) && seg_window(ep, s) == ep->snd_wnd &&
                ep->snd_wnd > 0 && ep->timer != TCP_TIMER_PERSIST;
     if (tcp_seq_gt(s->ack, ep->snd_una)) {
-        uint32_t acked = s->ack - ep->snd_una;
-        uint32_t data_end = tcp_data_end(ep);
-        uint32_t ctl = 0;
-        bool syn_acked = ep->snd_una == ep->iss;
-        if (syn_acked)
-            ctl++; /* our SYN */
-        if (ep->fin_queued && tcp_seq_leq(ep->snd_una, data_end) && tcp_seq_gt(s->ack, data_end))
-            ctl++; /* our FIN */
-        ep->snd_acked += acked - ctl;
-        ep->snd_una = s->ack;
-        if (tcp_seq_lt(ep->snd_nxt, ep->snd_una))
-            ep->snd_nxt = ep->snd_una;
+        bool syn_acked = false;
+        advance_una(ep, s->ack, &syn_acked);
         /* Linux times the handshake from the SYN,ACK's send time, with or without timestamps
          * (tcp_synack_rtt_meas; Karn's rule: not after a retransmission); the rest of its
          * samples come from the scoreboard (tcp_eng_ack) */
@@ -273,18 +282,8 @@ static bool process_ack(tcp_endpoint *ep, uint64_t now, const tcp_seg *s)
     }
     if (tcp_seq_gt(s->ack, ep->snd_una)) {
         uint32_t acked = s->ack - ep->snd_una;
-        uint32_t data_end = tcp_data_end(ep);
-        /* sequence space of the SYN and FIN is not data */
-        uint32_t ctl = 0;
-        bool syn_acked = ep->snd_una == ep->iss;
-        if (syn_acked)
-            ctl++; /* our SYN */
-        if (ep->fin_queued && tcp_seq_leq(ep->snd_una, data_end) && tcp_seq_gt(s->ack, data_end))
-            ctl++; /* our FIN */
-        ep->snd_acked += acked - ctl;
-        ep->snd_una = s->ack;
-        if (tcp_seq_lt(ep->snd_nxt, ep->snd_una))
-            ep->snd_nxt = ep->snd_una;
+        bool syn_acked = false;
+        uint32_t ctl = advance_una(ep, s->ack, &syn_acked);
         rtt_measure(ep, now, s->ack);
         ep->retries = 0;
         uint32_t flight = ep->snd_max - ep->snd_una;
