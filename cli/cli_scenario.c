@@ -105,6 +105,23 @@ static int cli_render_no_tcb(const trace_buf *tb, const cli_options *o, const ch
     return rc;
 }
 
+/* Draws one connection of a scenario with hosts (conn, or the first for RND_CONN_FIRST) into
+ * path: the selection carries that connection's addresses from its conn record. */
+static int draw_world_conn(const trace_buf *tb, const cli_options *o, const char *path,
+                           uint32_t conn, const char *name)
+{
+    trace_buf one;
+    int rc;
+    if (trace_buf_select(tb, conn == RND_CONN_FIRST ? TRACE_SELECT_ANY : conn, &one) == 0) {
+        fprintf(stderr, "tcpsim: %s: no connection %s to draw\n", name, o->flow ? o->flow : "");
+        rc = CLI_EXIT_USAGE;
+    } else {
+        rc = one.oom ? CLI_EXIT_RUNTIME : cli_render_no_tcb(&one, o, path, RND_CONN_FIRST);
+    }
+    trace_buf_free(&one);
+    return rc;
+}
+
 /* --write-pcap - puts the capture on standard output: no trace there then. */
 static bool trace_quiet(const cli_options *o)
 {
@@ -193,18 +210,8 @@ static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *k
     bool html = cli_render_is_html(o->output);
     if (rc == 0 && html) /* the page holds every connection */
         rc = cli_html_write(tb, o, o->output, sc->description, NULL, 0);
-    if (rc == 0 && ((o->output && !html) || o->layout_json)) { /* one: --flow N, or the first */
-        trace_buf one;
-        if (trace_buf_select(tb, conn == RND_CONN_FIRST ? TRACE_SELECT_ANY : conn, &one) == 0) {
-            fprintf(stderr, "tcpsim: %s: no connection %s to draw\n", sc->name,
-                    o->flow ? o->flow : "");
-            rc = CLI_EXIT_USAGE;
-        } else {
-            rc = one.oom ? CLI_EXIT_RUNTIME
-                         : cli_render_no_tcb(&one, o, html ? NULL : o->output, RND_CONN_FIRST);
-        }
-        trace_buf_free(&one);
-    }
+    if (rc == 0 && ((o->output && !html) || o->layout_json)) /* one: --flow N, or the first */
+        rc = draw_world_conn(tb, o, html ? NULL : o->output, conn, sc->name);
     if (rc == 0 && o->write_pcap && !o->flow) { /* every TCP connection */
         rc = cli_export_all(tb, o);
     } else if (rc == 0 && o->write_pcap) { /* one TCP connection: --flow N */
@@ -331,8 +338,12 @@ int cli_run_all_scenarios(const cli_options *o)
         for (int k = 0; k < 3 && rc == 0; k++) {
             char path[4200];
             snprintf(path, sizeof path, "%s/%s.%s", dir, b->name, ext[k]);
-            rc = k == 2 ? cli_html_write(&tb, o, path, sc.description, NULL, 0)
-                        : cli_render(&tb, o, path, RND_CONN_FIRST); /* no --layout-json here */
+            if (k == 2)
+                rc = cli_html_write(&tb, o, path, sc.description, NULL, 0);
+            else if (sc.n_hosts > 0) /* its first connection, as --scenario NAME -o draws it */
+                rc = draw_world_conn(&tb, o, path, RND_CONN_FIRST, b->name);
+            else
+                rc = cli_render(&tb, o, path, RND_CONN_FIRST); /* no --layout-json here */
             if (rc == 0 && !o->quiet)
                 fprintf(stderr, "wrote %s\n", path);
         }

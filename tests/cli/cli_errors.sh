@@ -61,4 +61,14 @@ n=$("$tcpsim" --list-scenarios | wc -l)
     *) echo "FAIL: JSON line without t/ep/ev: $line"; exit 1 ;;
     esac
 done || fail=1
+# --scenario all draws each scenario as --scenario NAME -o does (a scenario with hosts: its first
+# connection, with that connection's addresses)
+all=$(mktemp -d)
+trap 'rm -rf "$all"' EXIT
+"$tcpsim" --scenario all -o "$all/" 2>/dev/null || { echo "FAIL: --scenario all"; fail=1; }
+for name in echo-loop handshake; do
+    "$tcpsim" --scenario "$name" -o "$all/one-$name.svg" >/dev/null
+    cmp -s "$all/$name.svg" "$all/one-$name.svg" ||
+        { echo "FAIL: --scenario all draws $name unlike --scenario $name -o"; fail=1; }
+done
 exit $fail
