@@ -3,10 +3,12 @@
  * over the trace replays the applications' writes into each side's byte stream, numbers every
  * segment a side sends (its IP ID, and where its payload sits in the stream) and picks the frames
  * a capture at the vantage endpoint holds: its own sends, at the send time, and its arrivals, at
- * the arrival time.  The frames are sorted by time (stably: events of one microsecond keep the
- * trace's order) and written as a classic little-endian pcap with microsecond timestamps placed
- * after a fixed epoch.  The file is written under a temporary name beside the target and renamed
- * into place only when every byte is on disk, so a failure leaves nothing behind.
+ * the arrival time.  A datagram flow (a UDP "connection" of a scenario with hosts) is planned
+ * the same way, its datagrams framed as UDP (cap_export_udp.c).  The frames are sorted by time
+ * (stably: events of one microsecond keep the trace's order) and written as a classic
+ * little-endian pcap with microsecond timestamps placed after a fixed epoch.  The file is
+ * written under a temporary name beside the target and renamed into place only when every byte
+ * is on disk, so a failure leaves nothing behind.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -62,6 +64,7 @@ typedef struct frame {
     uint64_t t;     /* virtual time, us */
     size_t ev;      /* index of its event in the trace (also the tie-break of the sort) */
     uint8_t from;   /* sender: 0 client, 1 server */
+    bool udp;       /* a UDP datagram (TCP_TAG_DATAGRAM), not a TCP segment */
     uint16_t ip_id; /* filled from the sent_seg */
     uint64_t off;
 } frame;
@@ -125,12 +128,38 @@ static const sent_seg *find_sent(const plan *p, uint64_t id)
     return lo < p->n_sent && p->sent[lo].id == id ? &p->sent[lo] : NULL;
 }
 
-/* Walks the trace once; returns 0 or -1 when memory runs out. */
+/* True when the trace is a datagram flow: its conn record says so, or (without one) its first
+ * send is a datagram. */
+static bool is_dgram_flow(const trace_buf *tb)
+{
+    for (size_t i = 0; i < tb->n; i++) {
+        const trace_event *e = &tb->ev[i];
+        if (e->kind == TRACE_CONN)
+            return e->u.conn.udp;
+        if (e->kind == TRACE_SEND)
+            return (e->seg.tags & TCP_TAG_DATAGRAM) != 0;
+    }
+    return false;
+}
+
+/* A write into ep's stream: write() on a TCP connection, sendto() on a datagram flow. */
+static bool is_stream_write(const trace_buf *tb, size_t i, bool dgram)
+{
+    const trace_event *e = &tb->ev[i];
+    if (e->u.app.call == TCP_CALL_SENDTO)
+        return dgram && e->u.app.bytes > 0 && (!e->u.app.has_ret || e->u.app.ret >= 0);
+    return e->u.app.call == TCP_CALL_WRITE && !cap_export_write_failed(tb, i);
+}
+
+/* Walks the trace once; returns 0 or -1 when memory runs out.  The datagrams of a flow are
+ * numbered like TCP segments: each side's datagrams lie end to end in its "stream" of sendto
+ * bytes, a datagram's seq being its first byte's offset (so the stream's ISN is 2^32 - 1). */
 static int plan_build(plan *p, const trace_buf *tb, unsigned vantage)
 {
     memset(p, 0, sizeof *p);
-    cap_export_stream_init(&p->stream[0], tb->meta.isn[0]);
-    cap_export_stream_init(&p->stream[1], tb->meta.isn[1]);
+    bool dgram = is_dgram_flow(tb);
+    cap_export_stream_init(&p->stream[0], dgram ? UINT32_MAX : tb->meta.isn[0]);
+    cap_export_stream_init(&p->stream[1], dgram ? UINT32_MAX : tb->meta.isn[1]);
     size_t n = tb->n ? tb->n : 1;
     p->sent = malloc(n * sizeof *p->sent);
     p->fr = malloc(n * sizeof *p->fr);
@@ -143,7 +172,7 @@ static int plan_build(plan *p, const trace_buf *tb, unsigned vantage)
         unsigned ep = e->ep & 1u;
         switch ((trace_kind)e->kind) {
         case TRACE_APP:
-            if (e->u.app.call == TCP_CALL_WRITE && !cap_export_write_failed(tb, i) &&
+            if (is_stream_write(tb, i, dgram) &&
                 cap_export_stream_write(&p->stream[ep], e->u.app.bytes, e->text) < 0)
                 return -1;
             break;
@@ -156,12 +185,14 @@ static int plan_build(plan *p, const trace_buf *tb, unsigned vantage)
                 p->sent_sorted = false;
             p->n_sent++;
             if (ep == vantage)
-                p->fr[p->n_fr++] = (frame){e->t, i, (uint8_t)ep, 0, 0};
+                p->fr[p->n_fr++] =
+                    (frame){e->t, i, (uint8_t)ep, (e->seg.tags & TCP_TAG_DATAGRAM) != 0, 0, 0};
             break;
         }
         case TRACE_RECV:
             if (ep == vantage)
-                p->fr[p->n_fr++] = (frame){e->t, i, (uint8_t)(1u - ep), 0, 0};
+                p->fr[p->n_fr++] = (frame){
+                    e->t, i, (uint8_t)(1u - ep), (e->seg.tags & TCP_TAG_DATAGRAM) != 0, 0, 0};
             break;
         default:
             break;
@@ -228,12 +259,14 @@ static int check_frames(const plan *p, const trace_buf *tb, const cap_export_end
     bool v6 = ends->addr[0].family == CAP_FAMILY_IPV6;
     for (size_t k = 0; k < p->n_fr; k++) {
         const trace_event *e = &tb->ev[p->fr[k].ev];
-        size_t hdr = cap_export_ip_tcp_header_len(ends, &e->seg);
+        size_t hdr = p->fr[k].udp ? cap_export_ip_udp_header_len(ends)
+                                  : cap_export_ip_tcp_header_len(ends, &e->seg);
         size_t total = hdr + e->seg.len - (v6 ? 40u : 0u);
         if (e->seg.len > 65535u || total > 65535u)
             return fail(err, errlen, CAP_EXPORT_EREQUEST,
-                        "segment %llu (%u bytes of payload) is too large for one %s packet",
-                        (unsigned long long)e->id, (unsigned)e->seg.len, v6 ? "IPv6" : "IPv4");
+                        "%s %llu (%u bytes of payload) is too large for one %s packet",
+                        p->fr[k].udp ? "datagram" : "segment", (unsigned long long)e->id,
+                        (unsigned)e->seg.len, v6 ? "IPv6" : "IPv4");
         if (epoch + e->t / 1000000u > UINT32_MAX)
             return fail(err, errlen, CAP_EXPORT_EREQUEST,
                         "a time after 2106 does not fit in a pcap timestamp");
@@ -252,8 +285,10 @@ static bool write_capture(FILE *f, const plan *p, const trace_buf *tb, const cap
         const tcp_seg *seg = &tb->ev[fr->ev].seg;
         if (seg->len > 0)
             cap_export_stream_fill(&p->stream[fr->from], fr->off, payload, seg->len);
-        size_t len = cap_export_frame(buf, CAP_EXPORT_FRAME_MAX, ends, o->raw_ip, fr->from,
-                                      fr->ip_id, seg, payload);
+        size_t len = fr->udp ? cap_export_udp_frame(buf, CAP_EXPORT_FRAME_MAX, ends, o->raw_ip,
+                                                    fr->from, fr->ip_id, payload, seg->len)
+                             : cap_export_frame(buf, CAP_EXPORT_FRAME_MAX, ends, o->raw_ip,
+                                                fr->from, fr->ip_id, seg, payload);
         if (len == 0) { /* check_frames() ruled this out */
             errno = EOVERFLOW;
             return false;

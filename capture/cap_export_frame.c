@@ -2,9 +2,10 @@
  * cap_export_frame.c - builds the bytes of one exported frame: an Ethernet II header (made-up,
  * locally administered MAC addresses) or none (raw IP), an IPv4 header (TTL 64, DF, the sender's
  * IP ID, header checksum) or an IPv6 header (hop limit 64, flow label 0), and the TCP header with
- * the segment's options and a checksum over the pseudo-header.  The checksum here is a plain
- * byte-pair sum, written independently of the decoder's (cap_csum.c) so that each checks the
- * other in the tests.
+ * the segment's options and a checksum over the pseudo-header.  The link and IP headers are
+ * built by cap_export_ip_header(), which the UDP frames (cap_export_udp.c) share.  The checksum
+ * here is a plain byte-pair sum, written independently of the decoder's (cap_csum.c) so that each
+ * checks the other in the tests.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -181,18 +182,16 @@ size_t cap_export_ip_tcp_header_len(const cap_export_ends *e, const tcp_seg *seg
     return ip_header_len(e) + TCP_HDR + cap_export_tcp_options(seg, opt, NULL);
 }
 
-size_t cap_export_frame(uint8_t *buf, size_t size, const cap_export_ends *e, bool raw_ip,
-                        unsigned from, uint16_t ip_id, const tcp_seg *seg, const uint8_t *payload)
+size_t cap_export_ip_header(uint8_t *buf, size_t size, const cap_export_ends *e, bool raw_ip,
+                            unsigned from, uint16_t ip_id, uint8_t proto, size_t l4_len,
+                            uint32_t *pseudo)
 {
     bool v6 = e->addr[0].family == CAP_FAMILY_IPV6;
     unsigned to = 1u - (from & 1u);
     from &= 1u;
-    uint8_t opt[CAP_EXPORT_OPT_MAX];
-    size_t optlen = cap_export_tcp_options(seg, opt, NULL);
-    size_t tcp_len = TCP_HDR + optlen + seg->len;
-    size_t ip_len = ip_header_len(e) + tcp_len;
+    size_t ip_len = ip_header_len(e) + l4_len;
     size_t link = raw_ip ? 0 : ETHER_HDR;
-    if (seg->len > 65535u || (v6 ? tcp_len : ip_len) > 65535u || link + ip_len > size)
+    if ((v6 ? l4_len : ip_len) > 65535u || link + ip_len > size)
         return 0;
 
     uint8_t *p = buf;
@@ -202,40 +201,54 @@ size_t cap_export_frame(uint8_t *buf, size_t size, const cap_export_ends *e, boo
         put16(p + 12, v6 ? 0x86dd : 0x0800);
         p += ETHER_HDR;
     }
-
-    /* IP header; the pseudo-header sum for TCP is taken along the way */
-    uint32_t pseudo;
     if (v6) {
         memset(p, 0, IPV6_HDR);
         p[0] = 0x60; /* version 6, traffic class 0, flow label 0 */
-        put16(p + 4, (uint32_t)tcp_len);
-        p[6] = IPPROTO_TCP_NUM;
+        put16(p + 4, (uint32_t)l4_len);
+        p[6] = proto;
         p[7] = CAP_EXPORT_TTL;
         memcpy(p + 8, e->addr[from].bytes, 16);
         memcpy(p + 24, e->addr[to].bytes, 16);
-        pseudo = sum_bytes(0, p + 8, 32);
-        pseudo += (uint32_t)tcp_len; /* upper-layer length (32 bits; fits in 16 here) */
-        pseudo += IPPROTO_TCP_NUM;
-        p += IPV6_HDR;
-    } else {
-        memset(p, 0, IPV4_HDR);
-        p[0] = 0x45; /* version 4, 5 words */
-        put16(p + 2, (uint32_t)ip_len);
-        put16(p + 4, ip_id);
-        put16(p + 6, 0x4000); /* DF, fragment offset 0 */
-        p[8] = CAP_EXPORT_TTL;
-        p[9] = IPPROTO_TCP_NUM;
-        memcpy(p + 12, e->addr[from].bytes, 4);
-        memcpy(p + 16, e->addr[to].bytes, 4);
-        put16(p + 10, cap_export_csum(p, IPV4_HDR, 0));
-        pseudo = sum_bytes(0, p + 12, 8);
-        pseudo += IPPROTO_TCP_NUM;
-        pseudo += (uint32_t)tcp_len;
-        p += IPV4_HDR;
+        *pseudo = sum_bytes(0, p + 8, 32);
+        *pseudo += (uint32_t)l4_len; /* upper-layer length (32 bits; fits in 16 here) */
+        *pseudo += proto;
+        return link + IPV6_HDR;
     }
+    memset(p, 0, IPV4_HDR);
+    p[0] = 0x45; /* version 4, 5 words */
+    put16(p + 2, (uint32_t)ip_len);
+    put16(p + 4, ip_id);
+    put16(p + 6, 0x4000); /* DF, fragment offset 0 */
+    p[8] = CAP_EXPORT_TTL;
+    p[9] = proto;
+    memcpy(p + 12, e->addr[from].bytes, 4);
+    memcpy(p + 16, e->addr[to].bytes, 4);
+    put16(p + 10, cap_export_csum(p, IPV4_HDR, 0));
+    *pseudo = sum_bytes(0, p + 12, 8);
+    *pseudo += proto;
+    *pseudo += (uint32_t)l4_len;
+    return link + IPV4_HDR;
+}
+
+size_t cap_export_frame(uint8_t *buf, size_t size, const cap_export_ends *e, bool raw_ip,
+                        unsigned from, uint16_t ip_id, const tcp_seg *seg, const uint8_t *payload)
+{
+    from &= 1u;
+    unsigned to = 1u - from;
+    uint8_t opt[CAP_EXPORT_OPT_MAX];
+    size_t optlen = cap_export_tcp_options(seg, opt, NULL);
+    size_t tcp_len = TCP_HDR + optlen + seg->len;
+    if (seg->len > 65535u)
+        return 0;
+    /* link and IP headers; the pseudo-header sum for TCP is taken along the way */
+    uint32_t pseudo = 0;
+    size_t hdr =
+        cap_export_ip_header(buf, size, e, raw_ip, from, ip_id, IPPROTO_TCP_NUM, tcp_len, &pseudo);
+    if (hdr == 0)
+        return 0;
 
     /* TCP header */
-    uint8_t *t = p;
+    uint8_t *t = buf + hdr;
     memset(t, 0, TCP_HDR);
     put16(t, e->port[from]);
     put16(t + 2, e->port[to]);
@@ -250,5 +263,5 @@ size_t cap_export_frame(uint8_t *buf, size_t size, const cap_export_ends *e, boo
     if (seg->len > 0)
         memcpy(t + TCP_HDR + optlen, payload, seg->len);
     put16(t + 16, cap_export_csum(t, tcp_len, pseudo));
-    return link + ip_len;
+    return hdr + tcp_len;
 }

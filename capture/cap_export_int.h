@@ -1,10 +1,11 @@
 /*
  * cap_export_int.h - the pcap exporter's parts, shared by its files and its unit tests (not for
  * other users of the capture library): the frame builder (cap_export_frame.c: link, IPv4/IPv6
- * and TCP headers with options and checksums), the payload rebuilt from the applications' writes
- * (cap_export_payload.c), and the pcap file format itself (cap_export.c).  Nothing here calls
- * libpcap: the classic pcap format is small enough to write by hand, which lets every write be
- * checked for errors and makes the files byte-identical on every host.
+ * and TCP headers with options and checksums; cap_export_udp.c: UDP datagrams), the payload
+ * rebuilt from the applications' writes (cap_export_payload.c), and the pcap file format itself
+ * (cap_export.c).  Nothing here calls libpcap: the classic pcap format is small enough to write
+ * by hand, which lets every write be checked for errors and makes the files byte-identical on
+ * every host.
  */
 #ifndef TCPSIM_CAP_EXPORT_INT_H
 #define TCPSIM_CAP_EXPORT_INT_H
@@ -65,6 +66,33 @@ size_t cap_export_ip_tcp_header_len(const cap_export_ends *e, const tcp_seg *seg
  */
 size_t cap_export_frame(uint8_t *buf, size_t size, const cap_export_ends *e, bool raw_ip,
                         unsigned from, uint16_t ip_id, const tcp_seg *seg, const uint8_t *payload);
+
+/*
+ * Writes the link header (none when raw_ip) and the IP header of a packet from end `from` that
+ * carries l4_len bytes of IP protocol `proto` (6 TCP, 17 UDP), with IP ID `ip_id` (IPv4 only);
+ * *pseudo receives the unfinished sum of the transport pseudo-header (addresses, protocol,
+ * length: RFC 9293 3.1, RFC 768, RFC 8200 8.1), to pass to cap_export_csum().  Returns the offset
+ * of the transport header in buf, or 0 when the packet does not fit in `size` bytes or in the
+ * 16-bit IP length field.
+ */
+size_t cap_export_ip_header(uint8_t *buf, size_t size, const cap_export_ends *e, bool raw_ip,
+                            unsigned from, uint16_t ip_id, uint8_t proto, size_t l4_len,
+                            uint32_t *pseudo);
+
+/* ---- cap_export_udp.c ---------------------------------------------------------------------- */
+
+/* Bytes of the IP and UDP headers (8) that frame a datagram between these ends. */
+size_t cap_export_ip_udp_header_len(const cap_export_ends *e);
+
+/*
+ * Builds the frame of a UDP datagram (RFC 768) of `len` payload bytes from `payload`, sent by end
+ * `from` (0 client, 1 server) to the other, with IP ID `ip_id` (IPv4 only): the UDP length is
+ * 8 + len, the checksum covers the pseudo-header, the UDP header and the payload (a sum of zero is
+ * sent as 0xffff, RFC 768).  Returns the frame length, or 0 when it does not fit in `size` bytes
+ * or in one IP packet.
+ */
+size_t cap_export_udp_frame(uint8_t *buf, size_t size, const cap_export_ends *e, bool raw_ip,
+                            unsigned from, uint16_t ip_id, const uint8_t *payload, size_t len);
 
 /* The Internet checksum (RFC 1071) of n bytes, complemented, as stored in a header. */
 uint16_t cap_export_csum(const uint8_t *p, size_t n, uint32_t initial);

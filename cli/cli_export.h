@@ -10,8 +10,8 @@
 
 /* Writes o->write_pcap from the simulated trace `tb`; returns the exit status. */
 int cli_export_pcap(const trace_buf *tb, const cli_options *o);
-/* The same for a trace of several connections (a scenario with hosts): every TCP connection,
- * merged in time order into one file (cli_export_merge.c). */
+/* The same for a trace of several connections (a scenario with hosts): every TCP connection and
+ * every datagram flow (as UDP), merged in time order into one file (cli_export_merge.c). */
 int cli_export_all(const trace_buf *tb, const cli_options *o);
 
 #endif

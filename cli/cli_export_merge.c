@@ -1,10 +1,11 @@
 /*
  * cli_export_merge.c - `--write-pcap FILE` for a scenario with several connections: each TCP
- * connection is written by the pcap exporter (capture/cap_export.h) on its own into a scratch
- * file, and the records of all of them are merged in time order into FILE (ties keep the order
- * of the connections).  At the client vantage every connection is seen at its client, at the
- * server vantage at its server: with one client host or one server host, what a capture on that
- * host holds.  Datagram flows are not written (the exporter frames TCP only).
+ * connection and each datagram flow (framed as UDP) is written by the pcap exporter
+ * (capture/cap_export.h) on its own into a scratch file, and the records of all of them are
+ * merged in time order into FILE (ties keep the order of the connections).  At the client
+ * vantage every connection is seen at its client, at the server vantage at its server: with one
+ * client host or one server host, what a capture on that host holds.  A datagram flow's client
+ * is the end that sent its first datagram.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -95,19 +96,12 @@ static int add_records(const uint8_t *buf, size_t len, rec **r, size_t *n, size_
 int cli_export_all(const trace_buf *tb, const cli_options *o)
 {
     uint32_t conns[4096];
-    size_t nc = 0, udp = 0;
+    size_t nc = 0;
     for (size_t k = 0; k < tb->n && nc < sizeof conns / sizeof conns[0]; k++)
-        if (tb->ev[k].kind == TRACE_CONN) {
-            if (tb->ev[k].u.conn.udp)
-                udp++;
-            else
-                conns[nc++] = tb->ev[k].conn;
-        }
+        if (tb->ev[k].kind == TRACE_CONN)
+            conns[nc++] = tb->ev[k].conn;
     if (nc == 0) {
-        fprintf(stderr,
-                "tcpsim: %s: no TCP connection to write (datagram flows cannot be "
-                "written yet)\n",
-                o->write_pcap);
+        fprintf(stderr, "tcpsim: %s: no connection or datagram flow to write\n", o->write_pcap);
         return CLI_EXIT_USAGE;
     }
     char dir[] = "/tmp/tcpsim-export.XXXXXX";
@@ -164,8 +158,5 @@ int cli_export_all(const trace_buf *tb, const cli_options *o)
         free(files[k]);
     free(files);
     free(r);
-    if (rc == CLI_EXIT_OK && udp > 0 && !o->quiet)
-        fprintf(stderr, "tcpsim: note: %zu datagram flow%s not written (the exporter writes TCP)\n",
-                udp, udp == 1 ? "" : "s");
     return rc;
 }

@@ -212,14 +212,14 @@ static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *k
         rc = cli_html_write(tb, o, o->output, sc->description, NULL, 0);
     if (rc == 0 && ((o->output && !html) || o->layout_json)) /* one: --flow N, or the first */
         rc = draw_world_conn(tb, o, html ? NULL : o->output, conn, sc->name);
-    if (rc == 0 && o->write_pcap && !o->flow) { /* every TCP connection */
+    if (rc == 0 && o->write_pcap && !o->flow) { /* every connection and datagram flow */
         rc = cli_export_all(tb, o);
-    } else if (rc == 0 && o->write_pcap) { /* one TCP connection: --flow N */
+    } else if (rc == 0 && o->write_pcap) { /* one connection or flow: --flow N */
         trace_buf one;
         if (trace_buf_select(tb, conn == RND_CONN_FIRST ? 0 : conn, &one) == 0) {
             fprintf(stderr,
-                    "tcpsim: %s: no TCP connection %s to write (--write-pcap writes one TCP "
-                    "connection of a scenario with hosts)\n",
+                    "tcpsim: %s: no connection or datagram flow %s to write (--flow N writes "
+                    "one of a scenario with hosts)\n",
                     sc->name, o->flow ? o->flow : "");
             rc = CLI_EXIT_USAGE;
         } else {
