@@ -190,7 +190,8 @@ const cli_optdef cli_optdefs[] = {
      .arg = "FILE",
      .ext = "pcap",
      .help = "write the simulated connection's packets as a capture at one end would hold "
-             "them (pcap; - for standard output), as tcpdump -w writes what it captures"},
+             "them (pcap; - for standard output), as tcpdump -w writes what it captures; a "
+             "scenario with hosts: every connection, and its datagram flows as UDP"},
     {.lng = "vantage",
      .code = O_VANTAGE,
      .arg = "client|server",

@@ -5,8 +5,9 @@
 # `tcpsim --scenario X --json`), with the rules of test_export_roundtrip.c and docs/pcap-export.md:
 # roles matched by address, a final TIME-WAIT -> CLOSED on the 2 MSL timer dropped, a CLOSED ->
 # LISTEN start compared from the replay's assumed LISTEN, no state event = CLOSED.  Known replay
-# mismatches print XFAIL and do not fail.  Then the command's file handling: exit 1 with one line naming the file when
-# the directory is missing, an existing file untouched, no temporary file left, and "-".
+# mismatches print XFAIL and do not fail.  Then the command's file handling: exit 1 with one
+# line naming the file when the directory is missing, an existing file untouched, no temporary
+# file left, and "-"; and the udp scenario's datagrams, written as UDP and skipped by the replay.
 # Needs jq (exit 77, skipped, without it).
 set -u
 tcpsim=$1
@@ -51,7 +52,7 @@ scenarios=$("$tcpsim" --list-scenarios | awk '{print $1}')
 pass=0 xf=0 xp=0
 for s in $scenarios; do
     "$tcpsim" --scenario "$s" --json >"$tmp/all.json" || { echo "FAIL: $s: simulation"; fail=1; continue; }
-    # the exporter writes one TCP connection: the first (a scenario with hosts has several)
+    # the first TCP connection (a scenario with hosts has several; the udp scenario: below)
     first=$(jq -s -r 'map(select(.ev == "conn" and .proto != "udp"))[0].conn // empty' "$tmp/all.json")
     [ -n "$first" ] || { echo "skip: $s has no TCP connection to export"; continue; }
     jq -c "select(.conn == $first)" "$tmp/all.json" >"$tmp/sim.json"
@@ -128,6 +129,26 @@ hex() { od -An -tx1 -j"$2" -N"$3" "$1" | tr -d ' \n'; }
     { echo "FAIL: --vantage server: first frame not at 2026-01-01 00:00:00.050000"; fail=1; }
 [ "$(hex "$tmp/stdout.pcap" 24 8)" = 00b9556900000000 ] ||
     { echo "FAIL: client vantage: first frame not at 2026-01-01 00:00:00"; fail=1; }
+
+# a datagram flow is written as UDP (no note on standard error), and the replay of the file counts
+# its datagrams as skipped not-tcp packets: 3 at the client (the lost one too), 2 at the server;
+# --flow 1 (the flow) writes the same frames
+for v in client server; do
+    n=3
+    [ "$v" = server ] && n=2
+    for flow in "" "--flow 1"; do
+        # shellcheck disable=SC2086
+        "$tcpsim" --scenario udp $flow --write-pcap "$tmp/udp.pcap" --vantage "$v" >/dev/null \
+            2>"$tmp/udp.err" || { echo "FAIL: udp $flow at the $v: export"; fail=1; continue; }
+        [ -s "$tmp/udp.err" ] && { echo "FAIL: udp export wrote to stderr: $(cat "$tmp/udp.err")"; fail=1; }
+        got=$("$tcpsim" --pcap "$tmp/udp.pcap" --summary --json | jq -c 'select(.ev == "capture")
+            | [.packets, .tcp, .connections, .skipped["not-tcp"], .bad_checksums]')
+        [ "$got" = "[$n,0,0,$n,0]" ] || {
+            echo "FAIL: udp $flow at the $v: replay [packets, tcp, conns, not-tcp, bad] $got, expected [$n,0,0,$n,0]"
+            fail=1
+        }
+    done
+done
 
 [ "$fail" -eq 0 ] && echo "export_cli: all passed"
 exit "$fail"

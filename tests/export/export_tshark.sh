@@ -8,7 +8,12 @@
 # Then tshark's analysis is compared with the simulation: the number of TCP packets of every
 # file, the lost and resent segment of `loss` at both ends, the fast retransmission of
 # `fastretx`, the resent SYN of `synloss`, the probes of `zerowindow`, the text of `echo` in both
-# directions, and the epoch of the timestamps.  Exit 77 (skipped) when tshark is missing.
+# directions, and the epoch of the timestamps.  Datagram flows: the udp scenario's capture at
+# both vantages in both framings holds exactly its UDP frames (3 sent by the client, the lost
+# second one only at the client; 2 at the server), from port 32768 to 5353 with the written
+# texts as payload and good UDP and IPv4 checksums, and a scenario mixing a TCP connection and a
+# datagram flow gives one capture with both, every checksum good.  Exit 77 (skipped) when tshark
+# is missing.
 set -u
 tcpsim=$1
 write_all=$2
@@ -78,9 +83,9 @@ scenarios=$("$tcpsim" --list-scenarios | awk '{print $1}')
 : >"$tmp/list"
 for s in $scenarios; do
     "$tcpsim" --scenario "$s" --json >"$tmp/$s.json" || bad "$s: simulation"
-    # the exporter writes one TCP connection: the first (a scenario with hosts has several)
-    first=$(grep -m1 '"ev":"conn"' "$tmp/$s.json" | grep -v '"proto":"udp"' | sed 's/.*"conn":\([0-9]*\).*/\1/')
-    [ -n "$first" ] || { echo "skip: $s has no TCP connection to export"; continue; }
+    # the first TCP connection (a scenario with hosts has several; datagram flows: below)
+    first=$(grep '"ev":"conn"' "$tmp/$s.json" | grep -v '"proto":"udp"' | head -1 | sed 's/.*"conn":\([0-9]*\).*/\1/')
+    [ -n "$first" ] || { echo "skip: $s has no TCP connection (its datagrams: below)"; continue; }
     for v in client server; do
         # frames at this vantage: its sends and its arrivals
         want=$(grep -c "\"conn\":$first,\"ep\":\"$v\",\"ev\":\"\(send\|recv\)\"" "$tmp/$s.json")
@@ -174,6 +179,110 @@ t=$(ts "$tmp/echo-client-ether.pcap" -c 1 -T fields -e frame.time_epoch)
 case "$t" in 1767225600.000000000) ;; *) bad "first frame at $t, expected 1767225600 (2026-01-01)" ;; esac
 t=$(ts "$tmp/echo-server-raw.pcap" -c 1 -T fields -e frame.time_epoch)
 case "$t" in 1767225600.050000000) ;; *) bad "first frame at the server at $t, expected 1767225600.05" ;; esac
+
+# ---- datagram flows ----
+# tshark with UDP checksum validation too; mDNS and DNS off so that the payload is plain data
+# (the scenarios use ports 5353 and 53 but send text)
+tsu() {
+    f=$1
+    shift
+    ts "$f" -o udp.check_checksum:TRUE --disable-protocol mdns --disable-protocol dns "$@"
+}
+hexof() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+# checksum_problems FILE: frames whose IPv4, UDP or TCP checksum is unverified or not good, or
+# that are malformed or carry an error
+checksum_problems() {
+    {
+        tsu "$1" -Y 'udp.checksum.status==2 || ip.checksum.status==2' -T fields -e frame.number
+        tsu "$1" -Y '(udp && udp.checksum.status != 1) || (tcp && tcp.checksum.status != 1) ||
+            ip.checksum.status != 1 || _ws.malformed || _ws.expert.severity >= error' \
+            -T fields -e frame.number
+    } | sort -nu | tr '\n' ' '
+}
+for v in client server; do
+    # the client sends three datagrams and the link loses the second: it is in the client's
+    # capture (lost after the capture point), not in the server's
+    case $v in
+    client) want=3 texts="ping 1,ping 2,ping 3" t0=10000 ;;
+    *) want=2 texts="ping 1,ping 3" t0=60000 ;;
+    esac
+    sim=$(grep -c "\"ep\":\"$v\",\"ev\":\"\(send\|recv\)\"" "$tmp/udp.json")
+    [ "$sim" = "$want" ] || bad "udp at the $v: the simulation has $sim sends and arrivals, expected $want"
+    for l in ether raw; do
+        f="$tmp/udp-$v-$l.pcap"
+        "$tcpsim" --scenario udp --write-pcap "$f" --vantage "$v" --pcap-link "$l" \
+            >/dev/null 2>"$tmp/udp.err" || { bad "udp/$v/$l: export: $(cat "$tmp/udp.err")"; continue; }
+        [ -s "$tmp/udp.err" ] && bad "udp/$v/$l: the export wrote to standard error: $(cat "$tmp/udp.err")"
+        proto="eth:ethertype:ip:udp:data"
+        [ "$l" = raw ] && proto="raw:ip:udp:data"
+        exp=$(printf '%s\n' "$texts" | tr ',' '\n' | while read -r t; do
+            printf '%s\t32768\t5353\t14\t%s\n' "$proto" "$(hexof "$t")"
+        done)
+        got=$(tsu "$f" -T fields -e frame.protocols -e udp.srcport -e udp.dstport -e udp.length \
+            -e udp.payload)
+        [ "$got" = "$exp" ] || bad "udp/$v/$l: tshark shows
+$got
+expected
+$exp"
+        n=$(count "$f" -Y udp -T fields -e frame.number)
+        [ "$n" = "$want" ] || bad "udp/$v/$l: $n UDP frames, expected $want"
+        p=$(checksum_problems "$f")
+        [ -z "$p" ] || bad "udp/$v/$l: frames with a bad or unverified checksum: $p"
+        t=$(tsu "$f" -c 1 -T fields -e frame.time_epoch)
+        [ "$t" = "1767225600.0${t0}000" ] || bad "udp/$v/$l: first frame at $t, expected +$t0 us"
+    done
+done
+# the checks can fail: a flipped payload byte of the last datagram breaks its UDP checksum
+cp "$tmp/udp-client-ether.pcap" "$tmp/udp-corrupt.pcap"
+size=$(wc -c <"$tmp/udp-corrupt.pcap")
+printf 'X' | dd of="$tmp/udp-corrupt.pcap" bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null
+p=$(checksum_problems "$tmp/udp-corrupt.pcap")
+[ "$p" = "3 " ] || bad "a corrupted UDP datagram shows problems in frames '$p', expected 3"
+# a TCP connection and a datagram flow in one scenario: one capture with both, in time order
+cat >"$tmp/mixed.tcpsim" <<'END'
+name mixed
+summary "a TCP connection and a datagram flow"
+description "TCP and UDP side by side: a query to one host, hello over TCP to another."
+host server 192.0.2.2
+host dns 192.0.2.3
+host client 192.0.2.1
+at 0 server socket L
+at 0 server bind L 7
+at 0 server listen L 5
+at 0 server accept L C
+at 0 server read C
+at 0 server close C
+at 0 dns socket dgram D
+at 0 dns bind D 53
+at 0 dns recvfrom D
+at 10ms client socket dgram U
+at 10ms client sendto U dns:53 "query"
+at 10ms client socket S
+at 10ms client connect S server:7
+at 10ms client write S "hello\n"
+at 10ms client close S
+END
+# (a scenario file without expectations says "0 expectations hold" on standard error)
+"$tcpsim" --scenario-file "$tmp/mixed.tcpsim" --json >"$tmp/mixed.json" 2>/dev/null ||
+    bad "mixed: simulation"
+for v in client server; do
+    f="$tmp/mixed-$v.pcap"
+    "$tcpsim" -q --scenario-file "$tmp/mixed.tcpsim" --write-pcap "$f" --vantage "$v" \
+        2>"$tmp/mixed.err" || { bad "mixed/$v: export: $(cat "$tmp/mixed.err")"; continue; }
+    ! grep -v 'expectations hold' "$tmp/mixed.err" || bad "mixed/$v: the export wrote to standard error"
+    want=$(grep -c "\"ep\":\"$v\",\"ev\":\"\(send\|recv\)\"" "$tmp/mixed.json")
+    dg=$(grep -c "\"conn\":1,\"ep\":\"$v\",\"ev\":\"\(send\|recv\)\"" "$tmp/mixed.json")
+    [ "$dg" = 1 ] || bad "mixed at the $v: $dg datagrams sent or received, expected 1"
+    n=$(count "$f" -T fields -e frame.number)
+    nt=$(count "$f" -Y tcp -T fields -e frame.number)
+    u=$(tsu "$f" -Y udp -T fields -e frame.number -e udp.srcport -e udp.dstport -e udp.payload)
+    [ "$n" = "$want" ] && [ "$nt" = $((want - 1)) ] ||
+        bad "mixed at the $v: $n frames, $nt TCP; the simulation gives $want, one a datagram"
+    [ "$u" = "$(printf '1\t32768\t53\t%s' "$(hexof query)")" ] ||
+        bad "mixed at the $v: the datagram is '$u', expected frame 1 from 32768 to 53, 'query'"
+    p=$(checksum_problems "$f")
+    [ -z "$p" ] || bad "mixed at the $v: frames with a bad or unverified checksum: $p"
+done
 
 # nothing on standard error but the names of the runs and the warning about root
 if grep -v -e '^== tshark' -e 'Running as user "root"' -e '^$' "$tmp/stderr" >"$tmp/stderr.real"; then
