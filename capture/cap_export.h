@@ -6,7 +6,8 @@
  * is present (it was lost after the capture point), one the peer sent and the link lost is
  * absent; a segment the link duplicated arrives, and appears, twice.  Frames are Ethernet II or
  * raw IP, IPv4 or IPv6 after the addresses of the trace, with correct checksums, the TCP options
- * of each segment, and payload bytes rebuilt from what the applications wrote.
+ * of each segment, and payload bytes rebuilt from what the applications wrote.  A datagram flow
+ * (a trace whose conn record has u.conn.udp) is written the same way as UDP datagrams.
  */
 #ifndef TCPSIM_CAP_EXPORT_H
 #define TCPSIM_CAP_EXPORT_H

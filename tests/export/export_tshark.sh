@@ -116,7 +116,8 @@ for n in 2 3; do
     echo "$f $want" >>"$tmp/list"
 done
 "$write_all" "$tmp" >"$tmp/ip6.list" || bad "export_write_all failed"
-sed "s|^|$tmp/|" "$tmp/ip6.list" >>"$tmp/list"
+# (the datagram flows' IPv6 files, marked " udp", are checked with the other datagrams below)
+grep -v ' udp$' "$tmp/ip6.list" | sed "s|^|$tmp/|" >>"$tmp/list"
 
 # ---- tshark on every file, a few at a time, then the checks ----
 cut -d' ' -f1 "$tmp/list" | xargs -P "$(nproc 2>/dev/null || echo 2)" -n 1 sh -c '
@@ -232,6 +233,16 @@ $exp"
         [ "$t" = "1767225600.0${t0}000" ] || bad "udp/$v/$l: first frame at $t, expected +$t0 us"
     done
 done
+# the same flows on IPv6 (export_write_all): the count of UDP frames, every checksum good
+grep ' udp$' "$tmp/ip6.list" >"$tmp/ip6-udp.list"
+[ "$(grep -c '' "$tmp/ip6-udp.list")" = 4 ] || bad "export_write_all wrote $(grep -c '' "$tmp/ip6-udp.list") IPv6 UDP files, expected 4 (udp)"
+while read -r f want _; do
+    n=$(count "$tmp/$f" -Y 'ipv6 && udp' -T fields -e frame.number)
+    all=$(count "$tmp/$f" -T fields -e frame.number)
+    [ "$n" = "$want" ] && [ "$all" = "$want" ] || bad "$f: $all frames, $n IPv6 UDP, expected $want"
+    p=$(checksum_problems "$tmp/$f")
+    [ -z "$p" ] || bad "$f: frames with a bad or unverified checksum: $p"
+done <"$tmp/ip6-udp.list"
 # the checks can fail: a flipped payload byte of the last datagram breaks its UDP checksum
 cp "$tmp/udp-client-ether.pcap" "$tmp/udp-corrupt.pcap"
 size=$(wc -c <"$tmp/udp-corrupt.pcap")

@@ -3,9 +3,10 @@
  * and in both framings, with the addresses moved to IPv6 (2001:db8::/32, the same ports), so that
  * export_tshark.sh can check IPv6 files too: the command line only plays the built-ins on their
  * IPv4 addresses.  Usage: export_write_all DIR.  Prints one line per file, "NAME FRAMES", the
- * number of frames the file must hold (the vantage's sends and arrivals).  Exit 0, or 1 with a
- * message.
+ * number of frames the file must hold (the vantage's sends and arrivals), and " udp" after it
+ * for a scenario with datagrams only (its flow, written as UDP).  Exit 0, or 1 with a message.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,13 +49,17 @@ int main(int argc, char **argv)
             return 1;
         }
         sim_net_meta(&sc, &tb.meta);
-        if (sc.n_hosts > 0) { /* a scenario with hosts: its first TCP connection */
+        bool udp = false;
+        if (sc.n_hosts > 0) { /* a scenario with hosts: its first TCP connection, or flow */
             trace_buf one;
-            uint32_t c = trace_buf_select(&tb, 0, &one);
+            uint32_t c = trace_buf_select(&tb, TRACE_SELECT_ANY, &one);
+            for (size_t k = 0; k < one.n && c != 0; k++)
+                if (one.ev[k].kind == TRACE_CONN)
+                    udp = one.ev[k].u.conn.udp;
             trace_buf_free(&tb);
             tb = one;
             if (c == 0)
-                continue; /* datagrams only */
+                continue;
         }
         for (int i = 0; i < 2; i++)
             if (to_ipv6(tb.meta.addr[i], sizeof tb.meta.addr[i]) < 0) {
@@ -80,7 +85,7 @@ int main(int argc, char **argv)
                     fprintf(stderr, "export_write_all: %s\n", err);
                     return 1;
                 }
-                printf("%s %zu\n", name, frames);
+                printf("%s %zu%s\n", name, frames, udp ? " udp" : "");
             }
         }
     }
