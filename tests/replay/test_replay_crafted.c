@@ -130,8 +130,8 @@ typedef struct result {
     const cap_conn *c;
     uint64_t retrans[2], ooo[2], unique[2], dups[2], dup_acks[2];
     unsigned events, conn_records;
-    int first_kind;       /* the kind of the first event */
-    uint32_t conn_id;     /* the conn record's connection and text */
+    int first_kind;   /* the kind of the first event */
+    uint32_t conn_id; /* the conn record's connection and text */
     char conn_text[96];
 } result;
 
