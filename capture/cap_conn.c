@@ -56,8 +56,6 @@ void cap_conn_init(cap_conn *c, uint32_t id, const cap_packet *p, uint64_t t, tr
         tcp_obs_init(&c->ep[0], TRACE_CLIENT, sink, TCP_ESTABLISHED, t);
         tcp_obs_init(&c->ep[1], TRACE_SERVER, sink, TCP_ESTABLISHED, t);
     }
-    for (int i = 0; i < 2; i++) /* RFC 6298 defaults: initial 1 s, minimum 1 s, G = 1 ms */
-        tcp_rto_init(&c->d[i].rtt.est, 1000000, 1000000, 120000000, 1000);
     /* Zeek's '^': the first packet came from the side taken as the server */
     cap_zeek_init(&c->zeek, !client_is_src);
 }
@@ -69,7 +67,10 @@ size_t cap_conn_ring_entries(void)
     return tcp_obs_flight_entries();
 }
 
-static void rtt_sample(cap_rtt *r, uint64_t sample)
+/* A sample of side `ep`'s RTT: counted here (what the capture measured), and given to the
+ * observer endpoint's own RFC 6298 estimator (ep->rto, with tcp_config_default's constants:
+ * initial 1 s, minimum 1 s, G = 1 ms), which its TCB records report. */
+static void rtt_sample(cap_rtt *r, tcp_endpoint *ep, uint64_t sample)
 {
     r->n++;
     r->sum += sample;
@@ -77,7 +78,7 @@ static void rtt_sample(cap_rtt *r, uint64_t sample)
         r->min = sample;
     if (sample > r->max)
         r->max = sample;
-    tcp_rto_sample(&r->est, sample);
+    tcp_rto_sample(&ep->rto, sample);
 }
 
 /* One earlier copy found lost after the capture point: counted, reported, remembered for a
@@ -355,7 +356,7 @@ static void analyse(cap_conn *c, int dir, const tcp_seg *s, uint32_t tags, uint6
         if (r->timing && tcp_seq_geq(s->ack, r->end)) {
             r->timing = false;
             if (!beyond)
-                rtt_sample(r, t - r->start);
+                rtt_sample(r, &c->ep[1 - dir], t - r->start);
         }
         undo_losses(c, dir, s, t, emit);
     }

@@ -33,8 +33,7 @@
 #define CAP_SYNACK_WAIT 3000000 /* a SYN,ACK waits this long at most for the ACK proving it */
 
 typedef struct cap_rtt {
-    uint64_t n, min, max, sum; /* samples in microseconds */
-    tcp_rto est;               /* RFC 6298 estimator fed with the samples */
+    uint64_t n, min, max, sum; /* samples in microseconds (the estimator: the endpoint's rto) */
     bool timing;               /* a segment is being timed */
     uint32_t end;              /* ...an ACK at or above this ends it */
     uint64_t start;

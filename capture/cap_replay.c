@@ -108,6 +108,25 @@ static void emit_hold(void *ctx, bool on)
     }
 }
 
+/* A connection begins: its conn record, "CLIENT-ADDR:PORT SERVER-ADDR:PORT" (as a simulated
+ * connection's), at its first packet. */
+static void emit_conn(cap_replay *r, const cap_conn *c, uint64_t t)
+{
+    if (!r->cur_selected || !r->out.emit)
+        return;
+    char a[CAP_ENDPOINT_STRLEN], b[CAP_ENDPOINT_STRLEN];
+    trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t = t;
+    ev.t_capture = t;
+    ev.conn = c->id;
+    ev.ep = TRACE_CLIENT;
+    ev.kind = TRACE_CONN;
+    trace_set_text(&ev, "%s %s", cap_endpoint_str(&c->addr[0], c->port[0], a, sizeof a),
+                   cap_endpoint_str(&c->addr[1], c->port[1], b, sizeof b));
+    trace_sink_put(&r->out, &ev);
+}
+
 /* ---- set-up -------------------------------------------------------------------------------- */
 
 int cap_replay_init(cap_replay *r, const cap_replay_opts *o, trace_sink out, cap_conn_done_fn done,
@@ -258,7 +277,13 @@ void cap_replay_frame(cap_replay *r, int linktype, const cap_frame *f)
         r->cur_conn = r->flows.next_id;
         r->cur_c = NULL;
         r->cur_selected = selected_new(r, &p);
+        /* its conn record comes first, before the states assumed while it is set up */
+        r->holding = true;
         c = cap_flows_add(&r->flows, &p, t, r->ep_sink);
+        r->holding = false;
+        if (c)
+            emit_conn(r, c, t);
+        emit_hold(r, false);
         if (!c) {
             r->untracked++;
             return;

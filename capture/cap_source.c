@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "cap_decode.h"
+#include "cap_mapguard.h"
 #include "cap_pcapng.h"
 
 #define CAP_LIVE_TIMEOUT_MS 100
@@ -76,6 +77,7 @@ struct cap_source {
     bool map_swapped;        /* the file's byte order is not ours */
     bool map_nano;           /* its records hold nanoseconds */
     uint32_t map_snaplen;
+    int map_slot; /* its SIGBUS guard (cap_mapguard.h) */
 };
 
 /* stdio's default buffer makes libpcap read a file 4 KiB at a time; 256 KiB cuts the system
@@ -214,6 +216,12 @@ static void map_open(cap_source *s, FILE *fp)
     void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (m == MAP_FAILED)
         return;
+    /* a file cut short while mapped must end in an error, not in SIGBUS */
+    s->map_slot = cap_mapguard_add(m, (size_t)st.st_size);
+    if (s->map_slot < 0) {
+        munmap(m, (size_t)st.st_size);
+        return;
+    }
     const uint8_t *h = m;
     uint32_t magic =
         (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
@@ -234,6 +242,7 @@ static void map_open(cap_source *s, FILE *fp)
     }
     int snap = pcap_snapshot(s->p);
     if (!ok || major != 2 || minor != 4 || snap <= 0) {
+        cap_mapguard_remove(s->map_slot);
         munmap(m, s->map_len);
         s->map = NULL;
         return;
@@ -255,13 +264,37 @@ static void map_leave(cap_source *s)
     FILE *fp = pcap_file(s->p);
     if (fp != NULL)
         fseeko(fp, (off_t)s->map_off, SEEK_SET);
+    cap_mapguard_remove(s->map_slot);
     munmap((void *)s->map, s->map_len);
     s->map = NULL;
 }
 
-/* The next record from the mapping: 1 with the frame filled, 0 when libpcap must read it. */
+/* The file shrank under the mapping (a fault was repaired with zero pages, cap_mapguard.h): the
+ * packet whose bytes were lost, or the next one, cannot be read.  -1 with the error set. */
+static int map_cut(cap_source *s)
+{
+    size_t at = 0;
+    if (!cap_mapguard_cut(s->map_slot, &at))
+        return 0;
+    uint64_t packet = at >= s->map_off ? s->count + 1 : s->count;
+    snprintf(s->errmsg, sizeof s->errmsg,
+             "%s: cannot read packet %llu (reading stopped at byte %zu): the file was cut short "
+             "while it was being read",
+             s->name, (unsigned long long)packet, at);
+    cap_mapguard_remove(s->map_slot);
+    munmap((void *)s->map, s->map_len);
+    s->map = NULL;
+    s->done = true;
+    s->last_rc = CAP_ERR_READ;
+    return -1;
+}
+
+/* The next record from the mapping: 1 with the frame filled, 0 when libpcap must read it, -1
+ * when the file was cut short under the mapping (error set). */
 static int map_next(cap_source *s, cap_frame *frame)
 {
+    if (map_cut(s) < 0)
+        return -1;
     if (s->map_len - s->map_off < 16) {
         map_leave(s);
         return 0;
@@ -273,6 +306,8 @@ static int map_next(cap_source *s, cap_frame *frame)
     }
     const uint8_t *r = s->map + s->map_off;
     uint32_t caplen = map_u32(s, r + 8), len = map_u32(s, r + 12);
+    if (map_cut(s) < 0) /* the header itself was lost */
+        return -1;
     if (caplen > s->map_snaplen || caplen > s->map_len - s->map_off - 16) {
         map_leave(s);
         return 0;
@@ -727,8 +762,15 @@ int cap_source_next(cap_source *src, cap_frame *frame, char *err, size_t errlen)
     }
     if (src->ng != NULL)
         return next_mixed(src, frame, err, errlen);
-    if (src->map != NULL && map_next(src, frame))
-        return CAP_NEXT_PACKET;
+    if (src->map != NULL) {
+        int got = map_next(src, frame);
+        if (got > 0)
+            return CAP_NEXT_PACKET;
+        if (got < 0) {
+            set_err(err, errlen, "%s", src->errmsg);
+            return CAP_ERR_READ;
+        }
+    }
     rc = pcap_next_ex(src->p, &h, &data);
     switch (rc) {
     case 1:
@@ -797,8 +839,10 @@ void cap_source_close(cap_source *src)
 {
     if (src == NULL)
         return;
-    if (src->map != NULL)
+    if (src->map != NULL) {
+        cap_mapguard_remove(src->map_slot);
         munmap((void *)src->map, src->map_len);
+    }
     if (src->p != NULL)
         pcap_close(src->p);
     cap_pcapng_free(src->ng);

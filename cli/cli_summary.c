@@ -166,7 +166,8 @@ void cli_summary_json(FILE *out, const cap_conn *c)
         fprintf(out,
                 "{\"samples\":%" PRIu64 ",\"min\":%" PRIu64 ",\"avg\":%" PRIu64 ",\"max\":%" PRIu64
                 ",\"srtt\":%" PRIu64 ",\"rttvar\":%" PRIu64 ",\"rto\":%" PRIu64 "}",
-                r->n, r->min, r->sum / r->n, r->max, r->est.srtt, r->est.rttvar, r->est.rto);
+                r->n, r->min, r->sum / r->n, r->max, c->ep[i].rto.srtt, c->ep[i].rto.rttvar,
+                c->ep[i].rto.rto);
     }
     fputs("},\"retransmission_intervals\":{", out);
     for (int i = 0; i < 2; i++) {

@@ -808,6 +808,12 @@ static void test_karn_no_sample_after_retransmission(void **state)
     ack(&r, 3, 0, 0, -1);
     assert_int_equal(r.c->d[0].rtt.n, 3);
     assert_int_equal(r.c->d[0].rtt.max, 100);
+    /* the samples feed the client's own RFC 6298 estimator (its TCB records report it), and
+     * only the samples: the ACK after the retransmission changed nothing there either */
+    const tcp_rto *e = &r.c->ep[0].rto;
+    assert_true(e->has_sample);
+    assert_true(e->srtt >= r.c->d[0].rtt.min && e->srtt <= r.c->d[0].rtt.max);
+    assert_int_equal(r.c->ep[1].rto.has_sample, r.c->d[1].rtt.n > 0);
     finish(&r);
 }
 

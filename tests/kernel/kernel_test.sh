@@ -87,6 +87,9 @@ for c in "${CASES[@]}"; do
         continue
     fi
     echo "kernel_test: $c: the harness failed or the kernel did not repeat; running it again alone" >&2
+    # the first attempt's reasons stay for the report (its run directories are replaced)
+    { sed 's/^/first attempt: /' "$WORK/$c.err"; grep '^kernel runs:' "$WORK/$c.out" | sed 's/^/first attempt: /'; } \
+        >"$WORK/$c.first" || true
     rm -rf "${WORK:?}/$c"
     t=$SECONDS
     set +e
@@ -119,13 +122,15 @@ for c in "${CASES[@]}"; do
     reruns=$(sed -n 's/^kernel runs made again: \([0-9]*\).*/\1/p' "$WORK/$c.out")
     if [ "$rc" -ge 2 ]; then
         echo "FAIL $c: the harness failed (exit $rc):"
-        sed 's/^/    /' "$WORK/$c.err" "$WORK/$c.out" | tail -20
+        [ ! -f "$WORK/$c.first" ] || sed 's/^/    /' "$WORK/$c.first" | tail -20
+        sed 's/^/    /' "$WORK/$c.err" "$WORK/$c.out" | tail -30
         fail=1
         seen["$c segments"]=1 seen["$c options"]=1 # no result: the list is not stale for it
         continue
     fi
     if grep -q '^kernel runs: NOT the same' "$WORK/$c.out"; then
         echo "FAIL $c: the kernel side did not repeat: $(grep '^kernel runs:' "$WORK/$c.out")"
+        [ ! -f "$WORK/$c.first" ] || sed 's/^/    /' "$WORK/$c.first" | tail -20
         for r in "$WORK/$c"/repeat*.txt; do sed 's/^/    /' "$r"; done
         fail=1
     fi

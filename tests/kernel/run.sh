@@ -56,6 +56,12 @@ log() {
     [ -n "${KT_QUIET:-}" ] || echo "run.sh: $*" >&2
     [ -z "${NOTES:-}" ] || echo "$*" >>"$NOTES"
 }
+# why a kernel run failed its checks: on stderr even with KT_QUIET, so that a harness failure in
+# CI shows the reason of every try
+warn() {
+    echo "run.sh: $*" >&2
+    [ -z "${NOTES:-}" ] || echo "$*" >>"$NOTES"
+}
 skip() { echo "skipped: $*"; exit 77; }
 
 while [ $# -gt 0 ]; do
@@ -327,7 +333,7 @@ kernel_once() {
     wait "$td_c" || true; forget_pid "$td_c"
     wait "$td_s" || true; forget_pid "$td_s"
     kill -TERM "$relay_pid"
-    wait "$relay_pid" || { log "$CASE_NAME: the relay reports a failure: $(cat "$dir/relay.out" "$dir/relay.err")"; rc=1; }
+    wait "$relay_pid" || { warn "$CASE_NAME: the relay reports a failure: $(cat "$dir/relay.out" "$dir/relay.err")"; rc=1; }
     forget_pid "$relay_pid"
     ip netns del "$NS_C"; forget_ns "$NS_C"
     ip netns del "$NS_S"; forget_ns "$NS_S"
@@ -336,7 +342,7 @@ kernel_once() {
     local side
     for side in client server; do
         if ! tcpdump_ok "$dir/tcpdump.$side.log"; then
-            log "$CASE_NAME: tcpdump at the $side lost packets: $(tr '\n' ' ' <"$dir/tcpdump.$side.log")"
+            warn "$CASE_NAME: tcpdump at the $side lost packets: $(tr '\n' ' ' <"$dir/tcpdump.$side.log")"
             rc=1
         fi
     done
@@ -345,13 +351,13 @@ kernel_once() {
     n_c=$(pcap_packets "$dir/client.pcap")
     n_s=$(pcap_packets "$dir/server.pcap")
     if [ "$n_c" != "$carried" ] || [ "$n_s" != "$carried" ]; then
-        log "$CASE_NAME: captures incomplete: client $n_c, server $n_s packets, the relay carried $carried"
+        warn "$CASE_NAME: captures incomplete: client $n_c, server $n_s packets, the relay carried $carried"
         rc=1
     fi
     # the path was a fixed delay, and the applications acted on time
     if ! "$KT/kt_path" --slack "$SLACK_US" "$dir/client.pcap" "$dir/server.pcap" "$delay_us" \
         >"$dir/path.txt" 2>&1; then
-        log "$CASE_NAME: $(cat "$dir/path.txt")"
+        warn "$CASE_NAME: $(cat "$dir/path.txt")"
         rc=1
     fi
     local late
@@ -359,7 +365,7 @@ kernel_once() {
         [ -f "$dir/peer.$side.log" ] || continue
         late=$(sed -n 's/.*actions late by at most \([0-9]*\) us$/\1/p' "$dir/peer.$side.log")
         if [ -n "$late" ] && [ "$late" -gt "$SLACK_US" ]; then
-            log "$CASE_NAME: the $side's actions ran up to $late us late"
+            warn "$CASE_NAME: the $side's actions ran up to $late us late"
             rc=1
         fi
     done
@@ -368,7 +374,7 @@ kernel_once() {
     for f in "$dir"/nft.*.counters; do
         [ -s "$f" ] || continue
         if grep -E 'counter packets 0 .*drop' "$f" >/dev/null; then
-            log "$CASE_NAME: a drop rule never matched: $(grep -E 'counter packets 0 .*drop' "$f" | sed 's/^ *//')"
+            warn "$CASE_NAME: a drop rule never matched: $(grep -E 'counter packets 0 .*drop' "$f" | sed 's/^ *//')"
             rc=1
         fi
     done
@@ -384,7 +390,7 @@ kernel_run() {
             echo "$try" >"$2/tries"
             return 0
         fi
-        log "$CASE_NAME: run failed its checks (try $try of $MAX_TRIES; kept as $(basename "$2").failed$try)"
+        warn "$CASE_NAME: run failed its checks (try $try of $MAX_TRIES; kept as $(basename "$2").failed$try)"
         rm -rf "$2.failed$try"
         mv "$2" "$2.failed$try"
     done

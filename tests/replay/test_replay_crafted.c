@@ -129,11 +129,22 @@ typedef struct result {
     unsigned lost, corrections;
     const cap_conn *c;
     uint64_t retrans[2], ooo[2], unique[2], dups[2], dup_acks[2];
+    unsigned events, conn_records;
+    int first_kind;   /* the kind of the first event */
+    uint32_t conn_id; /* the conn record's connection and text */
+    char conn_text[96];
 } result;
 
 static void on_event(void *ctx, const trace_event *ev)
 {
     result *r = ctx;
+    if (r->events++ == 0)
+        r->first_kind = (int)ev->kind;
+    if (ev->kind == TRACE_CONN) {
+        r->conn_records++;
+        r->conn_id = ev->conn;
+        snprintf(r->conn_text, sizeof r->conn_text, "%s", ev->text);
+    }
     if (ev->kind == TRACE_SEND && ev->id <= MAXP)
         r->tags[ev->id] = ev->seg.tags;
     if (ev->kind == TRACE_DROP)
@@ -281,6 +292,12 @@ static void test_synack_before_syn(void **state)
     assert_int_equal(r.tags[2], TCP_TAG_OUT_OF_ORDER);
     assert_int_equal(r.retrans[0], 0);
     assert_int_equal(r.corrections, 0);
+    /* the connection's first event is its conn record (as a simulated connection's), which
+     * names the client although the server's packet came first */
+    assert_int_equal(r.first_kind, TRACE_CONN);
+    assert_int_equal(r.conn_records, 1);
+    assert_int_equal(r.conn_id, 1);
+    assert_string_equal(r.conn_text, "10.0.0.1:40000 10.0.0.2:80");
 }
 
 int main(void)
