@@ -344,6 +344,7 @@ static void test_file_cut_while_mapped(void **state)
     assert_int_equal(fwrite(m.b, 1, m.len, out), m.len);
     const uint32_t n = 4000; /* 4000 * 170 B: about 680 KB */
     for (uint32_t i = 0; i < n; i++) {
+        pcap_header(&m, false, false, 1); /* resets the record bounds too */
         m.len = 0;
         pcap_record(&m, 40, i, b->buf, (uint32_t)b->len, (uint32_t)b->len);
         assert_int_equal(fwrite(m.b, 1, m.len, out), m.len);

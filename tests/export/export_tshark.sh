@@ -10,7 +10,7 @@
 # `fastretx`, the resent SYN of `synloss`, the probes of `zerowindow`, the text of `echo` in both
 # directions, and the epoch of the timestamps.  Datagram flows: the udp scenario's capture at
 # both vantages in both framings holds exactly its UDP frames (3 sent by the client, the lost
-# second one only at the client; 2 at the server), from port 32768 to 5353 with the written
+# second one only at the client; 2 at the server), from port 32768 to 9 with the written
 # texts as payload and good UDP and IPv4 checksums, and a scenario mixing a TCP connection and a
 # datagram flow gives one capture with both, every checksum good.  Exit 77 (skipped) when tshark
 # is missing.
@@ -183,7 +183,7 @@ case "$t" in 1767225600.050000000) ;; *) bad "first frame at the server at $t, e
 
 # ---- datagram flows ----
 # tshark with UDP checksum validation too; mDNS and DNS off so that the payload is plain data
-# (the scenarios use ports 5353 and 53 but send text)
+# (the scenario files of this test use port 53 but send text)
 tsu() {
     f=$1
     shift
@@ -217,7 +217,7 @@ for v in client server; do
         proto="eth:ethertype:ip:udp:data"
         [ "$l" = raw ] && proto="raw:ip:udp:data"
         exp=$(printf '%s\n' "$texts" | tr ',' '\n' | while read -r t; do
-            printf '%s\t32768\t5353\t14\t%s\n' "$proto" "$(hexof "$t")"
+            printf '%s\t32768\t9\t14\t%s\n' "$proto" "$(hexof "$t")"
         done)
         got=$(tsu "$f" -T fields -e frame.protocols -e udp.srcport -e udp.dstport -e udp.length \
             -e udp.payload)
