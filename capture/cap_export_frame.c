@@ -102,12 +102,6 @@ uint16_t cap_export_csum(const uint8_t *p, size_t n, uint32_t initial)
 
 /* ---- headers ------------------------------------------------------------------------------- */
 
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
 static void put32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 24);
@@ -122,7 +116,7 @@ size_t cap_export_tcp_options(const tcp_seg *seg, uint8_t *out, unsigned *nsack)
     if (seg->has_mss) {
         out[n++] = 2;
         out[n++] = 4;
-        put16(out + n, seg->mss);
+        cap_export_put16(out + n, seg->mss);
         n += 2;
     }
     if (seg->has_ts) {
@@ -171,7 +165,7 @@ size_t cap_export_tcp_options(const tcp_seg *seg, uint8_t *out, unsigned *nsack)
     return n;
 }
 
-static size_t ip_header_len(const cap_export_ends *e)
+size_t cap_export_ip_header_len(const cap_export_ends *e)
 {
     return e->addr[0].family == CAP_FAMILY_IPV6 ? IPV6_HDR : IPV4_HDR;
 }
@@ -179,7 +173,7 @@ static size_t ip_header_len(const cap_export_ends *e)
 size_t cap_export_ip_tcp_header_len(const cap_export_ends *e, const tcp_seg *seg)
 {
     uint8_t opt[CAP_EXPORT_OPT_MAX];
-    return ip_header_len(e) + TCP_HDR + cap_export_tcp_options(seg, opt, NULL);
+    return cap_export_ip_header_len(e) + TCP_HDR + cap_export_tcp_options(seg, opt, NULL);
 }
 
 size_t cap_export_ip_header(uint8_t *buf, size_t size, const cap_export_ends *e, bool raw_ip,
@@ -189,7 +183,7 @@ size_t cap_export_ip_header(uint8_t *buf, size_t size, const cap_export_ends *e,
     bool v6 = e->addr[0].family == CAP_FAMILY_IPV6;
     unsigned to = 1u - (from & 1u);
     from &= 1u;
-    size_t ip_len = ip_header_len(e) + l4_len;
+    size_t ip_len = cap_export_ip_header_len(e) + l4_len;
     size_t link = raw_ip ? 0 : ETHER_HDR;
     if ((v6 ? l4_len : ip_len) > 65535u || link + ip_len > size)
         return 0;
@@ -198,13 +192,13 @@ size_t cap_export_ip_header(uint8_t *buf, size_t size, const cap_export_ends *e,
     if (!raw_ip) {
         memcpy(p, e->mac[to], 6);
         memcpy(p + 6, e->mac[from], 6);
-        put16(p + 12, v6 ? 0x86dd : 0x0800);
+        cap_export_put16(p + 12, v6 ? 0x86dd : 0x0800);
         p += ETHER_HDR;
     }
     if (v6) {
         memset(p, 0, IPV6_HDR);
         p[0] = 0x60; /* version 6, traffic class 0, flow label 0 */
-        put16(p + 4, (uint32_t)l4_len);
+        cap_export_put16(p + 4, (uint32_t)l4_len);
         p[6] = proto;
         p[7] = CAP_EXPORT_TTL;
         memcpy(p + 8, e->addr[from].bytes, 16);
@@ -216,14 +210,14 @@ size_t cap_export_ip_header(uint8_t *buf, size_t size, const cap_export_ends *e,
     }
     memset(p, 0, IPV4_HDR);
     p[0] = 0x45; /* version 4, 5 words */
-    put16(p + 2, (uint32_t)ip_len);
-    put16(p + 4, ip_id);
-    put16(p + 6, 0x4000); /* DF, fragment offset 0 */
+    cap_export_put16(p + 2, (uint32_t)ip_len);
+    cap_export_put16(p + 4, ip_id);
+    cap_export_put16(p + 6, 0x4000); /* DF, fragment offset 0 */
     p[8] = CAP_EXPORT_TTL;
     p[9] = proto;
     memcpy(p + 12, e->addr[from].bytes, 4);
     memcpy(p + 16, e->addr[to].bytes, 4);
-    put16(p + 10, cap_export_csum(p, IPV4_HDR, 0));
+    cap_export_put16(p + 10, cap_export_csum(p, IPV4_HDR, 0));
     *pseudo = sum_bytes(0, p + 12, 8);
     *pseudo += proto;
     *pseudo += (uint32_t)l4_len;
@@ -250,18 +244,18 @@ size_t cap_export_frame(uint8_t *buf, size_t size, const cap_export_ends *e, boo
     /* TCP header */
     uint8_t *t = buf + hdr;
     memset(t, 0, TCP_HDR);
-    put16(t, e->port[from]);
-    put16(t + 2, e->port[to]);
+    cap_export_put16(t, e->port[from]);
+    cap_export_put16(t + 2, e->port[to]);
     put32(t + 4, seg->seq);
     put32(t + 8, (seg->flags & TCP_ACK) ? seg->ack : 0);
     t[12] = (uint8_t)(((TCP_HDR + optlen) / 4) << 4);
     t[13] = seg->flags;
-    put16(t + 14, seg->win_raw);
+    cap_export_put16(t + 14, seg->win_raw);
     /* checksum (t + 16) stays zero while summing; urgent pointer (t + 18) is 0: tcp_seg carries
      * none, and with URG set that points at the first payload byte */
     memcpy(t + TCP_HDR, opt, optlen);
     if (seg->len > 0)
         memcpy(t + TCP_HDR + optlen, payload, seg->len);
-    put16(t + 16, cap_export_csum(t, tcp_len, pseudo));
+    cap_export_put16(t + 16, cap_export_csum(t, tcp_len, pseudo));
     return hdr + tcp_len;
 }

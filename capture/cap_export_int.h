@@ -56,6 +56,16 @@ int cap_export_ends_init(cap_export_ends *e, const char *client, const char *ser
  */
 size_t cap_export_tcp_options(const tcp_seg *seg, uint8_t *out, unsigned *nsack);
 
+/* Stores v's low 16 bits big-endian (network byte order), as every header field here. */
+static inline void cap_export_put16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+/* Bytes of the IP header (20 for IPv4, 40 for IPv6) between these ends. */
+size_t cap_export_ip_header_len(const cap_export_ends *e);
+
 /* Bytes of IP and TCP headers (options included) that frame `seg`. */
 size_t cap_export_ip_tcp_header_len(const cap_export_ends *e, const tcp_seg *seg);
 

@@ -13,15 +13,9 @@
 
 enum { UDP_HDR = 8, IPPROTO_UDP_NUM = 17 };
 
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
 size_t cap_export_ip_udp_header_len(const cap_export_ends *e)
 {
-    return (e->addr[0].family == CAP_FAMILY_IPV6 ? 40u : 20u) + UDP_HDR;
+    return cap_export_ip_header_len(e) + UDP_HDR;
 }
 
 size_t cap_export_udp_frame(uint8_t *buf, size_t size, const cap_export_ends *e, bool raw_ip,
@@ -38,13 +32,13 @@ size_t cap_export_udp_frame(uint8_t *buf, size_t size, const cap_export_ends *e,
     if (hdr == 0)
         return 0;
     uint8_t *u = buf + hdr;
-    put16(u, e->port[from]);
-    put16(u + 2, e->port[to]);
-    put16(u + 4, (uint32_t)udp_len);
-    put16(u + 6, 0); /* zero while summing */
+    cap_export_put16(u, e->port[from]);
+    cap_export_put16(u + 2, e->port[to]);
+    cap_export_put16(u + 4, (uint32_t)udp_len);
+    cap_export_put16(u + 6, 0); /* zero while summing */
     if (len > 0)
         memcpy(u + UDP_HDR, payload, len);
     uint16_t sum = cap_export_csum(u, udp_len, pseudo);
-    put16(u + 6, sum == 0 ? 0xffffu : sum);
+    cap_export_put16(u + 6, sum == 0 ? 0xffffu : sum);
     return hdr + udp_len;
 }

@@ -280,8 +280,7 @@ void cap_replay_frame(cap_replay *r, int linktype, const cap_frame *f)
         /* its conn record comes first, before the states assumed while it is set up */
         r->holding = true;
         c = cap_flows_add(&r->flows, &p, t, r->ep_sink);
-        r->holding = false;
-        if (c)
+        if (c) /* written past the hold */
             emit_conn(r, c, t);
         emit_hold(r, false);
         if (!c) {
