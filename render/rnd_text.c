@@ -35,6 +35,11 @@ const char *rnd_fmt_seg(const rnd_mseg *s, char *buf, size_t size)
 {
     char flags[40];
     size_t n;
+    if (s->seg.tags & TCP_TAG_DATAGRAM) { /* UDP: no flags, no ACK, no window (as the text trace) */
+        snprintf(buf, size, "UDP off=%lu len=%lu", (unsigned long)s->seg.seq,
+                 (unsigned long)s->seg.len);
+        return buf;
+    }
     tcp_flags_str(s->seg.flags, flags, sizeof flags);
     if (flags[0] == '\0')
         snprintf(flags, sizeof flags, "(no flags)");

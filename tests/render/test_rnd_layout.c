@@ -514,6 +514,12 @@ static void test_rnd_text_formats(void **state)
     s.seg.flags = TCP_PSH | TCP_ACK;
     s.seg.len = 11;
     assert_string_equal(rnd_fmt_seg(&s, buf, sizeof buf), "PSH,ACK seq=0 ack=1 len=11 win=65535");
+    /* a datagram: its offset in the flow and its length, no TCP fields */
+    memset(&s, 0, sizeof s);
+    s.seg.tags = TCP_TAG_DATAGRAM;
+    s.seg.seq = 12;
+    s.seg.len = 6;
+    assert_string_equal(rnd_fmt_seg(&s, buf, sizeof buf), "UDP off=12 len=6");
 }
 
 int main(void)
