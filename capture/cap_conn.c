@@ -479,6 +479,11 @@ uint32_t cap_conn_packet(cap_conn *c, const cap_packet *p, uint64_t t, uint64_t 
      * what this segment proves it received, arrives first */
     uint64_t t_snd = t >= c->delay[dir] ? t - c->delay[dir] : 0;
     uint64_t t_rcv_now = t >= c->delay[1 - dir] ? t - c->delay[1 - dir] : 0;
+    /* ...but not before what it proves received was captured, nor before its previous segment */
+    t_snd = tcp_obs_send_floor(snd, t_snd, t, &seg);
+    if (d->have_last && t_snd < d->last_t_snd)
+        t_snd = d->last_t_snd;
+    d->last_t_snd = t_snd;
     tcp_obs_advance(rcv, t_rcv_now);
     tcp_obs_before_send(snd, t_snd, &seg);
     if (emit && emit->hold)

@@ -79,6 +79,7 @@ typedef struct cap_dir {
     uint8_t last_ip_version;
     uint32_t last_win; /* ...and its window in bytes */
     uint64_t last_t;
+    uint64_t last_t_snd; /* estimated send time of its previous segment (sends stay in order) */
     bool have_last;
     uint64_t retx_interval[CAP_RETX_INTERVALS];
     uint32_t n_retx_interval;

@@ -280,8 +280,10 @@ void cap_replay_frame(cap_replay *r, int linktype, const cap_frame *f)
         /* its conn record comes first, before the states assumed while it is set up */
         r->holding = true;
         c = cap_flows_add(&r->flows, &p, t, r->ep_sink);
-        if (c) /* written past the hold */
+        if (c) { /* written past the hold */
             emit_conn(r, c, t);
+            c->ep[0].obs_recv_events = c->ep[1].obs_recv_events = r->o.arrivals;
+        }
         emit_hold(r, false);
         if (!c) {
             r->untracked++;

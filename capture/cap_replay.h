@@ -26,6 +26,8 @@ typedef struct cap_replay_opts {
     uint32_t max_conns; /* connections tracked at once (default 10000) */
     uint64_t linger;    /* a finished connection is kept this long for late segments (10 s) */
     bool tcb;           /* report the observer endpoints' TCBs after each packet (tcp_tcbrec.h) */
+    bool arrivals;      /* a recv event for each packet when the receiver applies it, at the
+                           replay's estimate of its arrival (what diagrams draw; tcp_observe.c) */
 } cap_replay_opts;
 
 void cap_replay_opts_default(cap_replay_opts *o);

@@ -128,11 +128,16 @@ static void collect_emit(void *ctx, const trace_event *ev)
     }
     if (x->draw_conn && ev->conn != x->draw_conn)
         return;
-    /* the diagram places a capture's events by the capture time of their packet and estimates
-     * both ends' times itself (render/rnd_model.c) */
-    trace_event copy = *ev;
-    copy.t = ev->t_capture;
-    trace_buf_emit(x->collect, &copy);
+    /* the replay's arrivals (cap_replay_opts.arrivals) are in the trace: the diagram draws its
+     * times and finds each packet by its t_capture (render/rnd_model.c) */
+    trace_buf_emit(x->collect, ev);
+}
+
+/* The text and JSON traces without the recv events the replay makes for the diagram. */
+static void no_recv_emit(void *ctx, const trace_event *ev)
+{
+    if (ev->kind != TRACE_RECV)
+        trace_sink_put(ctx, ev);
 }
 
 /* --from/--to on the text and JSON traces: events whose packet was captured in the time range;
@@ -217,6 +222,7 @@ int cli_run_pcap(const cli_pcap_opts *o)
         ro.max_conns = o->max_conns;
     bool html = o->render && cli_render_is_html(o->render->output);
     ro.tcb = o->verbose || html;
+    ro.arrivals = o->render && !html; /* the explorer shows the trace as --json -v writes it */
     if (o->flow && cli_parse_flow(o->flow, &ro, err, sizeof err) < 0) {
         fprintf(stderr, "tcpsim: %s\n", err);
         return EXIT_BADINPUT;
@@ -247,6 +253,7 @@ int cli_run_pcap(const cli_pcap_opts *o)
     cli_json json = {.out = stdout, .with_conn = true, .tcb = o->verbose};
     trace_tee tee = {.n = 0};
     range_ctx range = {.o = o};
+    trace_sink w_all; /* what no_recv_emit passes on */
     if (!o->quiet && !o->summary) {
         trace_sink w =
             o->json ? (trace_sink){cli_json_emit, &json} : (trace_sink){cli_text_emit, &text};
@@ -254,6 +261,10 @@ int cli_run_pcap(const cli_pcap_opts *o)
             range.out = w;
             range.text = o->json ? NULL : &text;
             w = (trace_sink){range_emit, &range};
+        }
+        if (ro.arrivals) {
+            w_all = w;
+            w = (trace_sink){no_recv_emit, &w_all};
         }
         trace_tee_add(&tee, w);
     }

@@ -109,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     cap_replay_opts ro;
     cap_replay_opts_default(&ro);
+    ro.arrivals = true; /* as -o asks for them */
     static cap_replay r;
     keep k;
     memset(&k, 0, sizeof k);

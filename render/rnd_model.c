@@ -215,6 +215,13 @@ void rnd_model_free(rnd_model *m)
     m->nseg = m->nev = 0;
 }
 
+#define RND_T_LIMIT ((int64_t)1 << 60)
+
+static int64_t clamp_t(int64_t t)
+{
+    return t > RND_T_LIMIT ? RND_T_LIMIT : t < -RND_T_LIMIT ? -RND_T_LIMIT : t;
+}
+
 static bool in_u64(uint64_t v, uint64_t lo, uint64_t hi)
 {
     return v >= lo && v <= hi;
@@ -238,7 +245,17 @@ typedef struct mctx {
     size_t nall;
     xev *xe;
     size_t nxe;
+    bool traced;    /* a capture whose trace holds the replay's arrivals (recv events): each
+                       event's capture time is its t_capture */
+    bool as_traced; /* ...and its times are drawn as traced (the capture point is known) */
 } mctx;
+
+/* When the packet behind e was captured (a capture), or when e happened (a simulation).  A
+ * capture's trace without arrivals comes with t set to the capture time (cli_pcap.c). */
+static uint64_t ev_when(const mctx *x, const trace_event *e)
+{
+    return x->traced ? e->t_capture : e->t;
+}
 
 /* ---- capture analysis ----------------------------------------------------------------------
  *
@@ -319,6 +336,33 @@ static void capture_times(rnd_model *m, mctx *x, const trace_meta *meta)
     free(prev_t);
 }
 
+/* A capture whose trace holds the replay's arrivals: each packet leaves at the sender's t and
+ * arrives at the recv event's t, the replay's own estimates (docs/replay.md).  Two things the
+ * replay could not know when it wrote them are placed here: where a lost packet would have
+ * arrived (one one-way delay after it left), and when the far end's packets captured before the
+ * handshake placed the capture point left (the replay stamps them with their capture time, as
+ * its times cannot go below the first packet's; they left one one-way delay earlier).  An arrival
+ * the replay applied and later found wrong (the packet was lost after all) is not drawn. */
+static void traced_times(rnd_model *m, mctx *x, const trace_meta *meta)
+{
+    for (size_t k = 0; k < x->nall; k++) {
+        rnd_mseg *s = &x->all[k];
+        if (meta->vantage == 1 - s->ep && s->t_send == s->t_cap && m->one_way > 0)
+            s->t_send = s->t_cap - (int64_t)m->one_way;
+        if (s->lost) {
+            s->t_lost = s->n_arr > 0 ? s->t_arr[0] : s->t_send + (int64_t)m->one_way;
+            s->n_arr = 0;
+        } else if (s->n_arr == 0) { /* not applied (a second copy of a frame): at once */
+            s->t_arr[0] = s->t_send;
+            s->n_arr = s->style == RND_ARROW_DUPFRAME ? 0 : 1;
+        }
+        if (s->n_arr > 0 && s->t_arr[0] < s->t_send)
+            s->t_arr[0] = s->t_send;
+        if (!s->lost)
+            s->t_lost = s->t_arr[0];
+    }
+}
+
 /* Half the round trip of the handshake that completed: from the last SYN before the first
  * SYN,ACK to the ACK of that SYN,ACK, or 0 if the capture does not hold all three.  (A handshake
  * measured from a SYN that was lost would count the SYN's retransmission timeout as delay.) */
@@ -369,7 +413,7 @@ static void capture_attach(mctx *x)
     for (size_t i = 0; i < x->nxe; i++) {
         xev *v = &x->xe[i];
         size_t lo = 0, hi = x->nall;
-        int64_t t = (int64_t)v->e->t;
+        int64_t t = (int64_t)ev_when(x, v->e);
         v->seg = SIZE_MAX;
         while (lo < hi) { /* segments are in capture order */
             size_t mid = (lo + hi) / 2;
@@ -521,7 +565,9 @@ static int64_t xev_time(const mctx *x, const xev *v)
         return (int64_t)v->e->t;
     s = &x->all[v->seg];
     if (!v->arrival)
-        return s->t_send;
+        return s->t_send; /* = its t (as traced), but for the far end before the handshake */
+    if (x->as_traced)
+        return (int64_t)v->e->t;
     return s->n_arr > 0 ? s->t_arr[0] : s->t_lost;
 }
 
@@ -677,6 +723,8 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         if (e->conn != m->conn)
             continue;
         nconn++;
+        if (e->kind == TRACE_RECV && meta->capture)
+            x.traced = true;
         if (e->kind == TRACE_SEND && e->ep < 2 && !isn_set[e->ep]) {
             if (meta->isn_known[e->ep]) {
                 isn[e->ep] = meta->isn[e->ep];
@@ -750,7 +798,7 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
             s->ep = ep;
             s->seg = e->seg;
             s->t_send = (int64_t)e->t;
-            s->t_cap = (int64_t)e->t;
+            s->t_cap = (int64_t)ev_when(&x, e);
             s->dseq = m->relative ? e->seg.seq - isn[ep] : e->seg.seq;
             s->dack = m->relative ? e->seg.ack - isn[1 - ep] : e->seg.ack;
             seg_tags(s, t, isn[1 - ep], m->relative);
@@ -822,7 +870,13 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         uint64_t hs = completed_handshake_one_way(&x);
         if (hs > 0 && hs < m->one_way)
             m->one_way = hs;
-        capture_times(m, &x, meta);
+        /* the replay's own times where it placed the capture; from the middle of the path (its
+         * delays are 0 there) the estimate below draws what the capture cannot tell */
+        x.as_traced = x.traced && meta->vantage != TRACE_VANTAGE_UNKNOWN;
+        if (x.as_traced)
+            traced_times(m, &x, meta);
+        else
+            capture_times(m, &x, meta);
         capture_attach(&x);
         capture_corrections(m, &x);
         capture_retx_tags(&x, &seqmap);
@@ -835,9 +889,9 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
     for (size_t k = 0; k < x.nall; k++) {
         const rnd_mseg *s = &x.all[k];
         const trace_event *e = &tr->ev[x.pos[k]];
-        if (!in_u64(e->t, opts->from_us, opts->to_us) ||
+        if (!in_u64(ev_when(&x, e), opts->from_us, opts->to_us) ||
             !in_u64(e->id, opts->from_pkt, opts->to_pkt)) {
-            if (e->t < opts->from_us || e->id < opts->from_pkt)
+            if (ev_when(&x, e) < opts->from_us || e->id < opts->from_pkt)
                 any_before = true;
             continue;
         }
@@ -875,10 +929,11 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         uint64_t lo = UINT64_MAX, hi = 0;
         for (size_t k = 0; k < x.nall; k++) {
             const trace_event *e = &tr->ev[x.pos[k]];
+            uint64_t t = ev_when(&x, e);
             if (in_u64(e->id, opts->from_pkt, opts->to_pkt) &&
-                in_u64(e->t, opts->from_us, opts->to_us)) {
-                lo = e->t < lo ? e->t : lo;
-                hi = e->t > hi ? e->t : hi;
+                in_u64(t, opts->from_us, opts->to_us)) {
+                lo = t < lo ? t : lo;
+                hi = t > hi ? t : hi;
             }
         }
         wfrom = lo > wfrom ? lo : wfrom;
@@ -890,7 +945,7 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         uint8_t ep = e->ep < 2 ? e->ep : 0;
         if (v->omit)
             continue;
-        if (e->t < wfrom) {
+        if (ev_when(&x, e) < wfrom) {
             any_before = true;
             if (e->kind == TRACE_STATE) {
                 tk[ep].state = e->u.state.to;
@@ -898,7 +953,7 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
             }
             continue;
         }
-        if (e->t > wto)
+        if (ev_when(&x, e) > wto)
             continue;
         if (v->assumed && !any_before && m->init_state[ep] < 0) {
             /* the replay's starting assumption: a state at the top, marked as assumed */
@@ -918,8 +973,9 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
     if (m->nseg == 0 && m->nev == 0) {
         uint64_t lo = UINT64_MAX, hi = 0;
         for (size_t i = 0; i < x.nxe; i++) {
-            lo = x.xe[i].e->t < lo ? x.xe[i].e->t : lo;
-            hi = x.xe[i].e->t > hi ? x.xe[i].e->t : hi;
+            uint64_t t = ev_when(&x, x.xe[i].e);
+            lo = t < lo ? t : lo;
+            hi = t > hi ? t : hi;
         }
         if (x.nxe > 0 && err != NULL && errlen > 0)
             snprintf(err, errlen,
@@ -963,6 +1019,19 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         m->ev_flags[j] = f;
         m->ev_seg[j] = sg;
     }
+
+    /* times within +-2^60 us (36,000 years: a corrupt capture's timestamps), so the layout's
+     * differences of two times cannot overflow */
+    for (size_t k = 0; k < m->nseg; k++) {
+        rnd_mseg *s = &m->seg[k];
+        s->t_send = clamp_t(s->t_send);
+        s->t_lost = clamp_t(s->t_lost);
+        s->t_cap = clamp_t(s->t_cap);
+        for (unsigned a = 0; a < 2; a++)
+            s->t_arr[a] = clamp_t(s->t_arr[a]);
+    }
+    for (size_t k = 0; k < m->nev; k++)
+        m->ev_t[k] = clamp_t(m->ev_t[k]);
 
     /* span */
     m->t_first = INT64_MAX;

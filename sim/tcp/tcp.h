@@ -234,7 +234,9 @@ typedef struct tcp_endpoint {
     /* the last TCB snapshot reported (tcp_tcbrec.c): a record is written only on a change */
     trace_tcb tcb_shown;
     bool tcb_have;
-    bool tcb_auto; /* observer: report the TCB after each arrival applied (replay, asked) */
+    bool tcb_auto;        /* observer: report the TCB after each arrival applied (replay, asked) */
+    bool obs_recv_events; /* observer: emit a recv event for each arrival applied, at its
+                             estimated time (replay, for diagrams that draw the trace's times) */
 
     /* observer mode (tcp_observe.c): the state path as inferred, and what it rests on */
     bool obs_arrival;       /* an arrival is being processed: transitions are hints */
@@ -350,6 +352,7 @@ typedef struct tcp_obs_arrival {
     tcp_seg seg;
     uint64_t t;   /* estimated arrival time */
     uint64_t ref; /* the caller's reference, given back in obs_ref while it is applied */
+    uint64_t id;  /* the caller's packet number, for the recv event (obs_recv_events) */
 } tcp_obs_arrival;
 
 /* ---- the scoreboard sender (tcp_xmit.c, tcp_recovery.c, tcp_rack.c) ---- */
@@ -450,6 +453,13 @@ uint32_t tcp_obs_sent_at(tcp_endpoint *ep, uint64_t now, uint64_t ref, const tcp
                          uint32_t hints);
 /* Only the first step of tcp_obs_sent_at: the arrivals that are due or that `seg` proves. */
 void tcp_obs_before_send(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg);
+/* When `seg`, captured at `t_capture` and estimated to have left this endpoint at `now`, can have
+ * left: no earlier than the queued arrivals it proves received were captured on their way here.
+ * When the estimate is earlier (the far end answered sooner than the handshake's delay), the
+ * interval between the last proven one's capture and this one's is split in two equal legs:
+ * returns that instant, else `now`. */
+uint64_t tcp_obs_send_floor(const tcp_endpoint *ep, uint64_t now, uint64_t t_capture,
+                            const tcp_seg *seg);
 /* `seg` from the peer will reach this endpoint at `t_arrival` (estimated); `ref` is given back in
  * obs_ref while it is applied.  Applied at once when nothing is queued and it is due by `now`.
  * A segment with sequence space (not a keep-alive or zero-window probe, by seg->tags) is also

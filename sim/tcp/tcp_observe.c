@@ -933,9 +933,21 @@ static tcp_obs_arrival *q_at(const tcp_endpoint *ep, uint32_t k)
 
 /* An arrival applied to the endpoint; when the replay asked for TCB records, the endpoint's TCB
  * is reported at once, at the arrival's time, so the record follows the state change it causes
- * (an arrival applied while a later packet is handled would otherwise be reported after it). */
-static void apply(tcp_endpoint *ep, uint64_t at, const tcp_seg *seg)
+ * (an arrival applied while a later packet is handled would otherwise be reported after it).
+ * When asked (obs_recv_events), the arrival itself is reported first: a recv event of packet id
+ * at the time it is applied, so a diagram draws the replay's own estimate of when it arrived. */
+static void apply(tcp_endpoint *ep, uint64_t at, uint64_t id, const tcp_seg *seg)
 {
+    if (ep->obs_recv_events && trace_sink_on(&ep->sink)) {
+        trace_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.t = at;
+        ev.ep = ep->id;
+        ev.kind = TRACE_RECV;
+        ev.id = id;
+        ev.seg = *seg;
+        trace_sink_put(&ep->sink, &ev);
+    }
     tcp_obs_arrived(ep, at, seg);
     if (ep->tcb_auto)
         tcp_tcb_report(ep, at, TRACE_TCB_NO_CALL);
@@ -948,7 +960,7 @@ static void q_apply_first(tcp_endpoint *ep, uint64_t at)
     ep->obs_q_n--;
     uint64_t ref = ep->obs_ref;
     ep->obs_ref = a.ref;
-    apply(ep, at, &a.seg);
+    apply(ep, at, a.id, &a.seg);
     ep->obs_ref = ref;
 }
 
@@ -969,13 +981,13 @@ static bool q_grow(tcp_endpoint *ep)
     return true;
 }
 
-static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref, uint64_t id,
                    const tcp_seg *seg);
 
 void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref, uint64_t id,
                     const tcp_seg *seg)
 {
-    arrive(ep, now, t_arrival, ref, seg);
+    arrive(ep, now, t_arrival, ref, id, seg);
     uint32_t seqlen = tcp_seg_seqlen(seg);
     if (seqlen == 0 || (seg->tags & (TCP_TAG_KEEP_ALIVE | TCP_TAG_ZERO_WINDOW_PROBE)))
         return;
@@ -993,14 +1005,14 @@ void tcp_obs_arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t
     fl_add(&ep->obs_fl, &e);
 }
 
-static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref,
+static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t ref, uint64_t id,
                    const tcp_seg *seg)
 {
     tcp_obs_advance(ep, now);
     if (ep->obs_q_n == 0 && t_arrival <= now) {
         uint64_t was = ep->obs_ref;
         ep->obs_ref = ref;
-        apply(ep, t_arrival, seg);
+        apply(ep, t_arrival, id, seg);
         ep->obs_ref = was;
         return;
     }
@@ -1008,7 +1020,7 @@ static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t 
         if (ep->obs_q_cap == 0) { /* no memory for a queue: it arrives now */
             uint64_t was = ep->obs_ref;
             ep->obs_ref = ref;
-            apply(ep, t_arrival < now ? t_arrival : now, seg);
+            apply(ep, t_arrival < now ? t_arrival : now, id, seg);
             ep->obs_ref = was;
             return;
         }
@@ -1018,6 +1030,7 @@ static void arrive(tcp_endpoint *ep, uint64_t now, uint64_t t_arrival, uint64_t 
     a->seg = *seg;
     a->t = t_arrival;
     a->ref = ref;
+    a->id = id;
 }
 
 void tcp_obs_advance(tcp_endpoint *ep, uint64_t now)
@@ -1043,6 +1056,21 @@ static bool proves(const tcp_endpoint *ep, const tcp_seg *s, const tcp_seg *q)
     return ep->state == TCP_SYN_RECEIVED && qlen == 0 && (q->flags & TCP_ACK) &&
            !(q->flags & TCP_RST) && q->ack == ep->iss + 1 && !(s->flags & TCP_SYN) &&
            (s->len > 0 || (s->flags & TCP_FIN));
+}
+
+uint64_t tcp_obs_send_floor(const tcp_endpoint *ep, uint64_t now, uint64_t t_capture,
+                            const tcp_seg *seg)
+{
+    uint64_t ref = 0; /* capture time of the last queued arrival seg proves */
+    bool any = false;
+    for (uint32_t k = 0; k < ep->obs_q_n; k++)
+        if (proves(ep, seg, &q_at(ep, k)->seg)) {
+            ref = q_at(ep, k)->ref;
+            any = true;
+        }
+    if (!any || ref <= now || t_capture < ref)
+        return now;
+    return ref + (t_capture - ref) / 2;
 }
 
 void tcp_obs_before_send(tcp_endpoint *ep, uint64_t now, const tcp_seg *seg)

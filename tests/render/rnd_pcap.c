@@ -58,6 +58,7 @@ int rnd_load_pcap(const char *path, uint32_t conn, trace_buf *b, char *err, size
         return -1;
     }
     cap_replay_opts_default(&ro);
+    ro.arrivals = true; /* as for -o: the diagram draws the replay's arrivals */
     if (cap_replay_init(&r, &ro, (trace_sink){keep, &x}, done, &x) < 0) {
         snprintf(err, errlen, "out of memory");
         cap_source_close(src);

@@ -1,7 +1,8 @@
 /*
  * rnd_pcap.h - replays a capture file (samples/) into a trace_buf the way `tcpsim --pcap -o`
  * does, so the renderer's tests and tools see real captures: the events of one connection and
- * its trace_meta (title = the file name, addresses, ISNs, one-way delay, vantage point).
+ * its trace_meta (title = the file name, addresses, ISNs, one-way delay, vantage point), with the
+ * replay's arrivals (recv events) as -o asks for them.
  */
 #ifndef TCPSIM_RND_PCAP_H
 #define TCPSIM_RND_PCAP_H

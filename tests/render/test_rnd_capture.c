@@ -106,6 +106,77 @@ static void assert_causal(const rnd_model *m, const rnd_layout *lay)
     }
 }
 
+/* The diagram of a capture draws the replay's own times (issue 10): each packet leaves at its
+ * send event's t and arrives at its recv event's t, except the far end's packets that the replay
+ * stamped before the handshake placed the capture point (one one-way delay earlier), and the
+ * replay's times are causal: no answer leaves before what it answers arrived.  concurrent-lateack
+ * is a loopback capture whose far end answers sooner than the handshake's delay: with the
+ * handshake's 54 us, the client's ACK of the server's data would have left at 736 us, before that
+ * data was captured at 781 us; the replay splits the 9 us to the ACK's capture in two legs. */
+static void assert_draws_trace_times(const trace_buf *b, const rnd_model *m)
+{
+    for (size_t k = 0; k < m->nseg; k++) {
+        const rnd_mseg *s = &m->seg[k];
+        const trace_event *snd = &b->ev[s->ev_send];
+        bool early = b->meta.vantage == 1 - s->ep && snd->t == snd->t_capture;
+        if (!early)
+            assert_int_equal(s->t_send, (int64_t)snd->t);
+        else
+            assert_int_equal(s->t_send, (int64_t)snd->t - (int64_t)m->one_way);
+        if (s->n_arr > 0 && s->ev_arr[0] != SIZE_MAX && s->t_arr[0] > s->t_send)
+            assert_int_equal(s->t_arr[0], (int64_t)b->ev[s->ev_arr[0]].t);
+    }
+}
+
+static void test_rnd_sample_draws_replay_times(void **state)
+{
+    /* samples/ (loopback: one is placed at the server) and the kernel captures of
+     * tests/replay/data, taken at the client and at the server of a 50 ms path */
+    static const char *const names[] = {
+        "samples/concurrent-lateack.pcap",       "tests/replay/data/idle-client.pcap",
+        "tests/replay/data/idle-server.pcap",    "tests/replay/data/jitter-client.pcap",
+        "tests/replay/data/jitter-server.pcap",  "tests/replay/data/srvfirst-client.pcap",
+        "tests/replay/data/srvfirst-server.pcap"};
+    (void)state;
+    size_t arrivals = 0, early = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        trace_buf b;
+        rnd_model m;
+        rnd_layout lay;
+        char path[1024], err[512];
+        snprintf(path, sizeof path, "%s/../%s", rnd_samples_dir(), names[i]);
+        if (rnd_load_pcap(path, 1, &b, err, sizeof err) != 0)
+            fail_msg("%s", err);
+        build(&b, &m, &lay);
+        assert_true(b.meta.vantage != TRACE_VANTAGE_UNKNOWN);
+        assert_draws_trace_times(&b, &m);
+        assert_causal(&m, &lay);
+        for (size_t k = 0; k < m.nseg; k++) {
+            arrivals += m.seg[k].ev_arr[0] != SIZE_MAX;
+            early += m.seg[k].t_send < 0;
+        }
+        if (strstr(names[i], "concurrent-lateack") != NULL) {
+            /* the client's ACK of the server's first data segment (captured at 781 and 790 us) */
+            size_t n = 0;
+            for (size_t k = 0; k < m.nseg; k++) {
+                const rnd_mseg *s = &m.seg[k];
+                if (s->ep == TRACE_CLIENT && s->seg.len == 0 && s->dack == 1449 &&
+                    s->seg.flags == TCP_ACK) {
+                    assert_int_equal(s->t_cap, 790);
+                    assert_int_equal(s->t_send, 785); /* 781 + (790 - 781) / 2 */
+                    n++;
+                }
+            }
+            assert_int_equal(n, 1);
+        }
+        rnd_layout_free(&lay);
+        rnd_model_free(&m);
+        trace_buf_free(&b);
+    }
+    assert_true(arrivals > 100); /* the replay's recv events were there to draw */
+    assert_int_equal(early, 4);  /* the SYNs seen at the server left 50 ms before (and lateack's) */
+}
+
 /* ---------------------------------------------------------------- tiny and unknown delays */
 
 static void test_rnd_loopback_10us_arrows_down(void **state)
@@ -547,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_rnd_mid_connection_assumed_states),
         cmocka_unit_test(test_rnd_sample_titles),
         cmocka_unit_test(test_rnd_sample_every_one_clean_layout),
+        cmocka_unit_test(test_rnd_sample_draws_replay_times),
         cmocka_unit_test(test_rnd_sample_concurrent_same_millisecond),
         cmocka_unit_test(test_rnd_sample_finloss),
         cmocka_unit_test(test_rnd_sample_synloss),
