@@ -40,7 +40,8 @@ static void jnum(FILE *fp, double v)
 
 static void jidx(FILE *fp, const rnd_model *m, size_t i)
 {
-    (void)m;
+    if (m->jline != NULL && i < m->nbase)
+        i = m->jline[i]; /* a capture's: the --json line, without the replay's recv events */
     if (i == SIZE_MAX)
         fputs("null", fp);
     else

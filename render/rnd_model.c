@@ -207,6 +207,8 @@ void rnd_model_free(rnd_model *m)
     free(m->ev_t);
     free(m->ev_flags);
     free(m->ev_seg);
+    free(m->jline);
+    m->jline = NULL;
     m->ev_seg = NULL;
     m->seg = NULL;
     m->ev = NULL;
@@ -361,6 +363,19 @@ static void traced_times(rnd_model *m, mctx *x, const trace_meta *meta)
         if (!s->lost)
             s->t_lost = s->t_arr[0];
     }
+}
+
+/* The event numbers the layout JSON gives: a trace event's index among the events that are not
+ * the replay's recv events (which the text and JSON traces leave out), SIZE_MAX for those. */
+static int jlines(rnd_model *m, const trace_buf *tr)
+{
+    m->jline = malloc((tr->n ? tr->n : 1) * sizeof *m->jline);
+    if (m->jline == NULL)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < tr->n; i++)
+        m->jline[i] = tr->ev[i].kind == TRACE_RECV ? SIZE_MAX : n++;
+    return 0;
 }
 
 /* Half the round trip of the handshake that completed: from the last SYN before the first
@@ -870,6 +885,11 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         uint64_t hs = completed_handshake_one_way(&x);
         if (hs > 0 && hs < m->one_way)
             m->one_way = hs;
+        if (x.traced && jlines(m, tr) != 0) {
+            set_err(err, errlen, "out of memory");
+            rc = RND_ERUNTIME;
+            goto out;
+        }
         /* the replay's own times where it placed the capture; from the middle of the path (its
          * delays are 0 there) the estimate below draws what the capture cannot tell */
         x.as_traced = x.traced && meta->vantage != TRACE_VANTAGE_UNKNOWN;

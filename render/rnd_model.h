@@ -82,6 +82,8 @@ typedef struct rnd_model {
     char head[2][96]; /* "client", "server" */
     char addr[2][64];
     char footnote[256]; /* estimation remark for captures, or "" */
+    size_t *jline;      /* captures with the replay's arrivals: each trace event's number among the
+                           events of the text and JSON traces (SIZE_MAX: a recv event); else NULL */
 } rnd_model;
 
 /* Builds the model of connection opts->conn within the ranges of opts.  Returns 0, RND_EREQUEST

@@ -19,6 +19,7 @@
 #include "rnd.h"
 #include "rnd_check.h"
 #include "rnd_fixture.h"
+#include "rnd_json.h"
 #include "rnd_layout.h"
 #include "rnd_model.h"
 #include "rnd_pcap.h"
@@ -128,6 +129,28 @@ static void assert_draws_trace_times(const trace_buf *b, const rnd_model *m)
     }
 }
 
+/* The layout JSON numbers a capture's events as the --json lines of the connection: the
+ * replay's recv events (in the trace the diagram draws, not in --json) are not counted. */
+static void assert_json_events_are_lines(const trace_buf *b, const rnd_model *m,
+                                         const rnd_layout *lay)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(rnd_json_write(fp, lay, m), 0);
+    fclose(fp);
+    const rnd_mseg *s = &m->seg[lay->arrows[0].seg];
+    size_t line = 0;
+    for (size_t i = 0; i < s->ev_send; i++)
+        line += b->ev[i].kind != TRACE_RECV;
+    char want[96];
+    snprintf(want, sizeof want, "\"send_event\":%zu,\"recv_event\":null,", line);
+    if (strstr(buf, want) == NULL)
+        fail_msg("first arrow: expected %s", want);
+    free(buf);
+}
+
 static void test_rnd_sample_draws_replay_times(void **state)
 {
     /* samples/ (loopback: one is placed at the server) and the kernel captures of
@@ -151,6 +174,7 @@ static void test_rnd_sample_draws_replay_times(void **state)
         assert_true(b.meta.vantage != TRACE_VANTAGE_UNKNOWN);
         assert_draws_trace_times(&b, &m);
         assert_causal(&m, &lay);
+        assert_json_events_are_lines(&b, &m, &lay);
         for (size_t k = 0; k < m.nseg; k++) {
             arrivals += m.seg[k].ev_arr[0] != SIZE_MAX;
             early += m.seg[k].t_send < 0;
