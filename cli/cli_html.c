@@ -78,8 +78,8 @@ static int put_sim_headers(const trace_buf *tb, hdr_ctx *h)
         trace_buf one;
         (void)trace_buf_select(tb, tb->ev[i].conn, &one);
         h->tb = &one;
-        int rc = one.oom ? CAP_EXPORT_ERUNTIME
-                         : cap_export_headers(&one, on_header, h, err, sizeof err);
+        int rc =
+            one.oom ? CAP_EXPORT_ERUNTIME : cap_export_headers(&one, on_header, h, err, sizeof err);
         trace_buf_free(&one);
         if (rc == CAP_EXPORT_ERUNTIME) {
             fprintf(stderr, "tcpsim: %s\n", one.oom ? "out of memory" : err);
