@@ -123,7 +123,8 @@
         var ar = { seg_id: r.id, send_event: j, recv_event: null, drop_event: null, from: r.ep,
                    to: r.ep === 'client' ? 'server' : 'client', x1: x, y_send: y, x2: r.ep === 'client' ? x1 : x0,
                    y_recv: y + 2 * row, lost: false, kind: D.capture ? 'unknown' : 'lost',
-                   text: r.seg.flags.join(',') + ' seq=' + r.seg.seq + (r.seg.len ? ' len=' + r.seg.len : ''), style: 'data' };
+                   text: (r.tags || []).indexOf('datagram') >= 0 ? 'UDP off=' + r.seg.seq + ' len=' + r.seg.len
+                     : r.seg.flags.join(',') + ' seq=' + r.seg.seq + (r.seg.len ? ' len=' + r.seg.len : ''), style: 'data' };
         byId[r.id] = ar;
         L.arrows.push(ar);
       } else if (r.ev === 'recv' && byId[r.id] && byId[r.id].recv_event === null) {
