@@ -475,6 +475,16 @@
     });
     sec.appendChild(tb);
   }
+  /* True when this side of k's connection first leaves LISTEN: a scenario's server end, made by
+   * the listening socket when the SYN arrives. */
+  function fromListen(side, k) {
+    var evs = connEvents[evConn[k]];
+    for (var j = 0; j < evs.length; j++) {
+      var r = rec(evs[j]);
+      if (r.ev === 'state' && r.ep === SIDES[side]) return r.from === 'LISTEN';
+    }
+    return false;
+  }
   function drawTcb(side, k) {
     var sec = document.querySelector('[data-tcb="' + SIDES[side] + '"]');
     var ti = tcbOf[side][k], t = ti >= 0 ? recs[ti] : null, p = prevTcb(side, k);
@@ -496,7 +506,9 @@
     sec.appendChild(st);
     if (t && t.blocked) sec.appendChild(el('div', { 'class': 'blocked' }, t.blocked + '() is blocked' +
       (t.blocked === 'write' ? ': the send buffer is full' : ': waiting for the handshake')));
-    if (!t) sec.appendChild(el('div', { 'class': 'note' }, 'No TCB yet: a CLOSED endpoint has none (RFC 9293 3.3.2).'));
+    if (!t && hosted && fromListen(side, k)) sec.appendChild(el('div', { 'class': 'note' }, 'No TCB yet: this connection\u2019s ' +
+      'server end is made when its SYN reaches the listening socket (the socket calls outside connections).'));
+    else if (!t) sec.appendChild(el('div', { 'class': 'note' }, 'No TCB yet: a CLOSED endpoint has none (RFC 9293 3.3.2).'));
     else if (inferred.size) sec.appendChild(el('div', { 'class': 'note' }, '* inferred: a capture shows what an endpoint sent, not what it holds; ' +
       'these values rest on an assumption (the model\u2019s RFC values, or a packet seen on its way in).'));
     else if (D.capture) sec.appendChild(el('div', { 'class': 'note' }, 'The observer endpoint\u2019s values, from the capture.'));
