@@ -130,7 +130,7 @@ static const sent_seg *find_sent(const plan *p, uint64_t id)
 
 /* True when the trace is a datagram flow: its conn record says so, or (without one) its first
  * send is a datagram. */
-static bool is_dgram_flow(const trace_buf *tb)
+bool cap_export_is_dgram_flow(const trace_buf *tb)
 {
     for (size_t i = 0; i < tb->n; i++) {
         const trace_event *e = &tb->ev[i];
@@ -143,7 +143,7 @@ static bool is_dgram_flow(const trace_buf *tb)
 }
 
 /* A write into ep's stream: write() on a TCP connection, sendto() on a datagram flow. */
-static bool is_stream_write(const trace_buf *tb, size_t i, bool dgram)
+bool cap_export_is_stream_write(const trace_buf *tb, size_t i, bool dgram)
 {
     const trace_event *e = &tb->ev[i];
     if (e->u.app.call == TCP_CALL_SENDTO)
@@ -157,7 +157,7 @@ static bool is_stream_write(const trace_buf *tb, size_t i, bool dgram)
 static int plan_build(plan *p, const trace_buf *tb, unsigned vantage)
 {
     memset(p, 0, sizeof *p);
-    bool dgram = is_dgram_flow(tb);
+    bool dgram = cap_export_is_dgram_flow(tb);
     cap_export_stream_init(&p->stream[0], dgram ? UINT32_MAX : tb->meta.isn[0]);
     cap_export_stream_init(&p->stream[1], dgram ? UINT32_MAX : tb->meta.isn[1]);
     size_t n = tb->n ? tb->n : 1;
@@ -172,7 +172,7 @@ static int plan_build(plan *p, const trace_buf *tb, unsigned vantage)
         unsigned ep = e->ep & 1u;
         switch ((trace_kind)e->kind) {
         case TRACE_APP:
-            if (is_stream_write(tb, i, dgram) &&
+            if (cap_export_is_stream_write(tb, i, dgram) &&
                 cap_export_stream_write(&p->stream[ep], e->u.app.bytes, e->text) < 0)
                 return -1;
             break;

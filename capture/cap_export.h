@@ -49,7 +49,9 @@ int cap_export_pcap(const trace_buf *tb, const cap_export_opts *o, const char *p
  * by the same frame builder as the pcap file.  For a simulated trace, fn is called for every
  * "send" event with the bytes of its TCP header (options and checksum included) exactly as
  * --write-pcap puts them on the wire (the checksum covers the payload rebuilt from the
- * applications' writes).  Returns 0, or CAP_EXPORT_EREQUEST / CAP_EXPORT_ERUNTIME with err set.
+ * applications' writes); for a datagram of a datagram flow, with its whole UDP datagram: the
+ * 8-byte header and the payload.  One connection or flow at a time (trace_buf_select).
+ * Returns 0, or CAP_EXPORT_EREQUEST / CAP_EXPORT_ERUNTIME with err set.
  */
 typedef void (*cap_export_hdr_fn)(void *ctx, size_t ev_index, const uint8_t *tcp, size_t len);
 int cap_export_headers(const trace_buf *tb, cap_export_hdr_fn fn, void *ctx, char *err,

@@ -2,7 +2,8 @@
  * cap_export_hdr.c - TCP headers of single segments for the explorer's header panel
  * (cap_export.h): the pcap exporter's own frame builder (cap_export_frame.c) and payload streams
  * (cap_export_payload.c), driven segment by segment, so the panel shows the bytes --write-pcap
- * writes, checksum included.
+ * writes, checksum included.  A datagram flow's datagrams are given whole: the UDP header of
+ * cap_export_udp.c and the payload.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,32 +29,47 @@ int cap_export_headers(const trace_buf *tb, cap_export_hdr_fn fn, void *ctx, cha
     cap_export_ends ends;
     if (cap_export_ends_init(&ends, tb->meta.addr[0], tb->meta.addr[1], err, errlen) < 0)
         return CAP_EXPORT_EREQUEST;
+    bool dgram = cap_export_is_dgram_flow(tb);
     cap_export_stream st[2];
-    cap_export_stream_init(&st[0], tb->meta.isn[0]);
-    cap_export_stream_init(&st[1], tb->meta.isn[1]);
+    cap_export_stream_init(&st[0], dgram ? UINT32_MAX : tb->meta.isn[0]);
+    cap_export_stream_init(&st[1], dgram ? UINT32_MAX : tb->meta.isn[1]);
     uint8_t *frame = malloc(CAP_EXPORT_FRAME_MAX);
     uint8_t *payload = malloc(65536);
+    uint64_t *at = malloc((tb->n ? tb->n : 1) * sizeof *at); /* each send's stream offset */
     int rc = 0;
-    if (frame == NULL || payload == NULL) {
+    if (frame == NULL || payload == NULL || at == NULL) {
         snprintf(err, errlen, "out of memory");
         rc = CAP_EXPORT_ERUNTIME;
         goto out;
     }
+    /* first the streams, whole: sendto() is traced after the datagram it sends */
     for (size_t i = 0; i < tb->n; i++) {
         const trace_event *e = &tb->ev[i];
         unsigned ep = e->ep & 1u;
-        if (e->kind == TRACE_APP && e->u.app.call == TCP_CALL_WRITE &&
-            !cap_export_write_failed(tb, i) &&
+        if (e->kind == TRACE_APP && cap_export_is_stream_write(tb, i, dgram) &&
             cap_export_stream_write(&st[ep], e->u.app.bytes, e->text) < 0) {
             snprintf(err, errlen, "out of memory");
             rc = CAP_EXPORT_ERUNTIME;
             goto out;
         }
+        if (e->kind == TRACE_SEND && e->seg.len > 0)
+            at[i] = cap_export_stream_offset(&st[ep], &e->seg);
+    }
+    for (size_t i = 0; i < tb->n; i++) {
+        const trace_event *e = &tb->ev[i];
+        unsigned ep = e->ep & 1u;
         if (e->kind != TRACE_SEND || e->seg.len > 65535u)
             continue;
         if (e->seg.len > 0)
-            cap_export_stream_fill(&st[ep], cap_export_stream_offset(&st[ep], &e->seg), payload,
-                                   e->seg.len);
+            cap_export_stream_fill(&st[ep], at[i], payload, e->seg.len);
+        if (e->seg.tags & TCP_TAG_DATAGRAM) { /* the UDP header and the payload */
+            size_t n = cap_export_udp_frame(frame, CAP_EXPORT_FRAME_MAX, &ends, true, ep, 0,
+                                            payload, e->seg.len);
+            size_t off = cap_export_ip_header_len(&ends);
+            if (n > off)
+                fn(ctx, i, frame + off, n - off);
+            continue;
+        }
         size_t n =
             cap_export_frame(frame, CAP_EXPORT_FRAME_MAX, &ends, true, ep, 0, &e->seg, payload);
         if (n == 0)
@@ -62,6 +78,7 @@ int cap_export_headers(const trace_buf *tb, cap_export_hdr_fn fn, void *ctx, cha
         fn(ctx, i, frame + off, hlen);
     }
 out:
+    free(at);
     free(frame);
     free(payload);
     cap_export_stream_free(&st[0]);

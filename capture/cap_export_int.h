@@ -113,6 +113,14 @@ uint16_t cap_export_csum(const uint8_t *p, size_t n, uint32_t initial);
  * connection was not open for sending); its bytes never entered the stream. */
 bool cap_export_write_failed(const trace_buf *tb, size_t i);
 
+/* True when the trace is a datagram flow: its conn record says so, or (without one) its first
+ * send is a datagram. */
+bool cap_export_is_dgram_flow(const trace_buf *tb);
+
+/* True when the application call at tb->ev[i] puts bytes into its side's stream: write() on a
+ * TCP connection, sendto() on a datagram flow (dgram). */
+bool cap_export_is_stream_write(const trace_buf *tb, size_t i, bool dgram);
+
 /* ---- cap_export_payload.c ------------------------------------------------------------------ */
 
 /* Bytes of one direction's stream whose content is known: text one application write gave. */

@@ -50,18 +50,54 @@ static const cli_html_conn *find_conn(const cli_html_conn *c, size_t n, uint32_t
     return NULL;
 }
 
-/* The "wire" object: segment id -> TCP header in hex. */
+/* True for a scenario with hosts: its connections and flows begin with conn records. */
+static bool has_conn_records(const trace_buf *tb)
+{
+    for (size_t i = 0; i < tb->n; i++)
+        if (tb->ev[i].kind == TRACE_CONN)
+            return true;
+    return false;
+}
+
+/* The headers of a simulation's segments into h->out; 0 or -1.  A scenario with hosts is done
+ * connection by connection, each with its own ends and ISNs (trace_buf_select). */
+static int put_sim_headers(const trace_buf *tb, hdr_ctx *h)
+{
+    char err[200];
+    if (!has_conn_records(tb)) {
+        h->tb = tb;
+        if (cap_export_headers(tb, on_header, h, err, sizeof err) == CAP_EXPORT_ERUNTIME) {
+            fprintf(stderr, "tcpsim: %s\n", err);
+            return -1;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < tb->n; i++) {
+        if (tb->ev[i].kind != TRACE_CONN)
+            continue;
+        trace_buf one;
+        (void)trace_buf_select(tb, tb->ev[i].conn, &one);
+        h->tb = &one;
+        int rc =
+            one.oom ? CAP_EXPORT_ERUNTIME : cap_export_headers(&one, on_header, h, err, sizeof err);
+        trace_buf_free(&one);
+        if (rc == CAP_EXPORT_ERUNTIME) {
+            fprintf(stderr, "tcpsim: %s\n", one.oom ? "out of memory" : err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The "wire" object: segment id -> TCP header in hex (a datagram: its UDP header and payload). */
 static int put_wire(FILE *out, const trace_buf *tb, const cli_html_conn *conns, size_t n_conns)
 {
     fputs(",\"wire\":{", out);
     bool first = true;
     if (!tb->meta.capture) {
         hdr_ctx h = {tb, out, true};
-        char err[200];
-        if (cap_export_headers(tb, on_header, &h, err, sizeof err) == CAP_EXPORT_ERUNTIME) {
-            fprintf(stderr, "tcpsim: %s\n", err);
+        if (put_sim_headers(tb, &h) < 0)
             return -1;
-        }
     } else {
         for (size_t i = 0; i < tb->n; i++) {
             const trace_event *e = &tb->ev[i];
@@ -99,6 +135,28 @@ static void put_lines(FILE *out, char *buf, size_t len)
     fputc(']', out);
 }
 
+/* The connections and flows of a scenario with hosts, from their conn records: each with its
+ * own ends ("ADDR:PORT ADDR:PORT" in the record's text) and, for a datagram flow, "proto":"udp".
+ * The socket calls outside every connection (conn 0) are not a connection: no entry. */
+static void put_sim_conns(FILE *out, const trace_buf *tb)
+{
+    bool first = true;
+    for (size_t i = 0; i < tb->n; i++) {
+        const trace_event *e = &tb->ev[i];
+        const char *sp = e->kind == TRACE_CONN ? strchr(e->text, ' ') : NULL;
+        if (sp == NULL)
+            continue;
+        char client[TRACE_TEXT_MAX];
+        snprintf(client, sizeof client, "%.*s", (int)(sp - e->text), e->text);
+        fprintf(out, "%s\"%" PRIu32 "\":{\"client\":", first ? "" : ",", e->conn);
+        cli_json_string(out, client);
+        fputs(",\"server\":", out);
+        cli_json_string(out, sp + 1);
+        fprintf(out, ",\"proto\":\"%s\"}", e->u.conn.udp ? "udp" : "tcp");
+        first = false;
+    }
+}
+
 /* The data object into out; 0 or -1. */
 static int put_data(FILE *out, const trace_buf *tb, const cli_options *o, const char *title,
                     const char *description, const cli_html_conn *conns, size_t n_conns)
@@ -110,12 +168,14 @@ static int put_data(FILE *out, const trace_buf *tb, const cli_options *o, const 
     cli_json_string(out, description ? description : "");
     fprintf(out, ",\"capture\":%s,\"checksums\":%s,\"conns\":{", capture ? "true" : "false",
             capture ? "false" : "true");
-    if (!capture) {
+    if (!capture && !has_conn_records(tb)) {
         fputs("\"0\":{\"client\":", out);
         cli_json_string(out, tb->meta.addr[0]);
         fputs(",\"server\":", out);
         cli_json_string(out, tb->meta.addr[1]);
         fputc('}', out);
+    } else if (!capture) {
+        put_sim_conns(out, tb);
     }
     for (size_t i = 0; capture && i < n_conns; i++) {
         fprintf(out, "%s\"%" PRIu32 "\":{\"client\":", i ? "," : "", conns[i].id);

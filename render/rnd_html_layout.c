@@ -5,11 +5,14 @@
  * agree.  Each connection is laid out from its own events without the TCB records, so the
  * layout's event numbers count the connection's events as `--json` writes them; a capture's
  * events are placed by the capture time of their packet, as for `-o FILE.png`.  A connection
- * that cannot be laid out (nothing to draw) is left out: the page lays it out itself.
+ * that cannot be laid out (nothing to draw) is left out: the page lays it out itself.  A
+ * scenario's connection is laid out with its own ends from its conn record.
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rnd_html.h"
 #include "rnd_json.h"
@@ -18,11 +21,38 @@
 #include "rnd_font.h"
 #include "rnd_text.h"
 
+/* The ends of a scenario's connection from its conn record ("ADDR:PORT ADDR:PORT"), into meta:
+ * the trace's own metadata names the hosts of a scenario with hosts, not a connection's ports.
+ * The socket calls outside every connection (conn 0 of such a trace) get no addresses. */
+static void conn_ends(const trace_buf *tr, uint32_t conn, trace_meta *meta)
+{
+    bool hosted = false;
+    for (size_t i = 0; i < tr->n; i++) {
+        const trace_event *e = &tr->ev[i];
+        if (e->kind != TRACE_CONN)
+            continue;
+        hosted = true;
+        if (e->conn != conn)
+            continue;
+        const char *sp = strchr(e->text, ' ');
+        if (sp == NULL)
+            return;
+        snprintf(meta->addr[0], sizeof meta->addr[0], "%.*s", (int)(sp - e->text), e->text);
+        snprintf(meta->addr[1], sizeof meta->addr[1], "%s", sp + 1);
+        meta->isn_known[0] = meta->isn_known[1] = false;
+        return;
+    }
+    if (hosted)
+        meta->addr[0][0] = meta->addr[1][0] = '\0';
+}
+
 /* The events of connection `conn` without TCB records, into out; 0 or -1. */
 static int pick(const trace_buf *tr, uint32_t conn, trace_buf *out)
 {
     trace_buf_init(out);
     out->meta = tr->meta;
+    if (!tr->meta.capture)
+        conn_ends(tr, conn, &out->meta);
     for (size_t i = 0; i < tr->n; i++) {
         const trace_event *e = &tr->ev[i];
         if (e->conn != conn || e->kind == TRACE_TCB)

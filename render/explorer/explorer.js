@@ -57,7 +57,8 @@
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     for (var a in attrs) e.setAttribute(a, attrs[a]);
-    if (text !== undefined) e.textContent = text;
+    if (text instanceof Node) e.appendChild(text);
+    else if (text !== undefined) e.textContent = text;
     return e;
   }
   function sv(tag, attrs, text) {
@@ -81,12 +82,23 @@
   $('title').textContent = D.title || 'tcpsim';
   $('subtitle').textContent = D.description || '';
   $('top').querySelector('.title').title = (D.title || '') + ': ' + (D.description || '');
+  /* A connection's ends ({client, server, proto}) from D.conns: a capture's connections, or a
+   * simulation's connections and datagram flows from their conn records.  In a scenario with
+   * hosts, conn 0 holds the socket calls made outside every connection (socket, bind, listen,
+   * accept): it has no ends. */
+  function connInfo(c) { return (D.conns && D.conns[c]) || null; }
+  function isUdp(c) { var a = connInfo(c); return !!(a && a.proto === 'udp'); }
+  var hosted = !D.capture && recs.some(function (r) { return r.ev === 'conn' && r.ep; });
+  function isCallsOnly(c) { return hosted && !connInfo(c); }
+  function connLabel(c) {
+    var a = connInfo(c);
+    if (isCallsOnly(c)) return 'socket calls outside connections';
+    var name = isUdp(c) ? 'UDP flow' : 'connection';
+    if (D.capture || connList.length > 1) name += ' ' + c;
+    return name + (a ? ': ' + a.client + ' \u2192 ' + a.server : '');
+  }
   var connSel = $('conn');
-  connList.forEach(function (c) {
-    var a = D.conns && D.conns[c];
-    var label = (D.capture ? 'connection ' + c : 'connection') + (a ? ': ' + a.client + ' \u2192 ' + a.server : '');
-    connSel.appendChild(el('option', { value: c }, label));
-  });
+  connList.forEach(function (c) { connSel.appendChild(el('option', { value: c }, connLabel(c))); });
   if (connList.length < 2) connSel.classList.add('single');
   connSel.addEventListener('change', function () {
     var evs = connEvents[connSel.value];
@@ -102,7 +114,7 @@
     var L = { canvas: { w: W, h: top + row * (evs.length + 3) }, body: { y1: top - 10, y2: top + row * (evs.length + 2) },
               lanes: [{ name: 'client', x: x0, head: 'client' }, { name: 'server', x: x1, head: 'server' }],
               arrows: [], labels: [], boxes: [], notes: [], timers: [], breaks: [], ticks: [], fallback: true };
-    var a = D.conns && D.conns[c];
+    var a = connInfo(c);
     if (a) { L.lanes[0].addr = a.client; L.lanes[1].addr = a.server; }
     var byId = {};
     evs.forEach(function (g, j) {
@@ -111,7 +123,8 @@
         var ar = { seg_id: r.id, send_event: j, recv_event: null, drop_event: null, from: r.ep,
                    to: r.ep === 'client' ? 'server' : 'client', x1: x, y_send: y, x2: r.ep === 'client' ? x1 : x0,
                    y_recv: y + 2 * row, lost: false, kind: D.capture ? 'unknown' : 'lost',
-                   text: r.seg.flags.join(',') + ' seq=' + r.seg.seq + (r.seg.len ? ' len=' + r.seg.len : ''), style: 'data' };
+                   text: (r.tags || []).indexOf('datagram') >= 0 ? 'UDP off=' + r.seg.seq + ' len=' + r.seg.len
+                     : r.seg.flags.join(',') + ' seq=' + r.seg.seq + (r.seg.len ? ' len=' + r.seg.len : ''), style: 'data' };
         byId[r.id] = ar;
         L.arrows.push(ar);
       } else if (r.ev === 'recv' && byId[r.id] && byId[r.id].recv_event === null) {
@@ -188,7 +201,7 @@
       if (L.title) g.appendChild(sv('text', { x: 12, y: 24, 'font-size': 15, 'font-weight': 700 }, L.title));
       if (L.subtitle) g.appendChild(sv('text', { x: 12, y: 42, 'font-size': 11, fill: '#6b7280' }, L.subtitle));
     }
-    var conn = D.conns && D.conns[c];
+    var conn = connInfo(c);
     L.lanes.forEach(function (ln) {
       var y1 = L.body ? L.body.y1 : 0, y2 = L.body ? L.body.y2 : L.canvas.h;
       g.appendChild(sv('line', { x1: ln.x, x2: ln.x, y1: Math.max(y1, top), y2: Math.min(y2, bot),
@@ -196,7 +209,7 @@
     });
     function heads(parent, hy) {
       L.lanes.forEach(function (ln) {
-        var addr = conn ? conn[ln.name] : ln.addr;
+        var addr = conn ? conn[ln.name] : isCallsOnly(c) ? '' : ln.addr;
         parent.appendChild(sv('text', { x: ln.x, y: hy, 'text-anchor': 'middle', 'font-size': 13, 'font-weight': 700,
                                         fill: ln.name === 'client' ? 'var(--client)' : 'var(--server)' }, ln.head || ln.name));
         if (addr) parent.appendChild(sv('text', { x: ln.x, y: hy + 13, 'text-anchor': 'middle', 'font-size': 10, fill: '#6b7280' }, addr));
@@ -272,6 +285,31 @@
       heads(band, top + 14);
       g.appendChild(band);
     }
+  }
+  /* The ladder's legend: what the arrows of this connection are, as the page draws them (by
+   * direction; retransmissions and resets in their own colours).  A datagram flow's arrows are
+   * datagrams: no SYN, FIN, ACK, retransmission or state there. */
+  function drawLegend(c) {
+    var L = layoutOf(c), box = $('ladder-legend'), items = [], dirs = {}, has = {};
+    L.arrows.forEach(function (a) { dirs[a.from] = true; has[a.style] = true; if (a.lost) has.lost = true; if (a.kind === 'unknown') has.unknown = true; });
+    box.textContent = '';
+    if (!L.arrows.length) { box.hidden = true; return; }
+    box.hidden = false;
+    var what = isUdp(c) ? 'datagram' : 'segment';
+    SIDES.forEach(function (sd) {
+      if (dirs[sd]) items.push([what + ' ' + sd + ' \u2192 ' + (sd === 'client' ? 'server' : 'client'), 'var(--' + sd + ')']);
+    });
+    if (!isUdp(c)) {
+      if (has.retx) items.push(['retransmission', '#c81e1e']);
+      if (has.rst) items.push(['reset', '#7c2d12']);
+    }
+    items.forEach(function (it) {
+      var i = el('i'); i.style.background = it[1]; box.appendChild(i);
+      box.appendChild(el('span', {}, it[0]));
+    });
+    if (has.lost) box.appendChild(el('span', { 'class': 'x' }, '\u00d7 lost' + (isUdp(c) ? ' (UDP does not send it again)' : '')));
+    if (has.unknown) box.appendChild(el('span', { 'class': 'x' }, '- - arrival not captured'));
+    if (!isUdp(c) && (L.boxes || []).length) box.appendChild(el('span', { 'class': 'x' }, '\u25ad state'));
   }
   function localIndex(k) {
     var evs = connEvents[evConn[k]];
@@ -411,21 +449,66 @@
     });
     return d;
   }
+  /* A datagram flow's side: UDP keeps no connection state (RFC 768), so no TCB, no TCP state;
+   * what the side has sent, received and lost so far. */
+  function drawFlow(sec, side, k) {
+    var me = SIDES[side], evs = connEvents[evConn[k]], upto = localIndex(k), n = { sent: 0, sentB: 0, recv: 0, recvB: 0, lost: 0 };
+    for (var j = 0; j <= upto; j++) {
+      var r = rec(evs[j]);
+      if (r.ep !== me || !r.seg) continue;
+      if (r.ev === 'send') { n.sent++; n.sentB += r.seg.len; }
+      else if (r.ev === 'recv') { n.recv++; n.recvB += r.seg.len; }
+      else if (r.ev === 'drop') n.lost++;
+    }
+    sec.appendChild(el('div', { 'class': 'state' }, el('span', { 'data-field': 'state' }, 'UDP')));
+    sec.appendChild(el('div', { 'class': 'note' }, 'A datagram socket keeps no connection state: no TCB, no handshake, ' +
+      'no sequence numbers or ACKs, and a lost datagram is not sent again (RFC 768).'));
+    var tb = el('table'), gr = el('tr', { 'class': 'group' });
+    gr.appendChild(el('td', { colspan: 3 }, 'datagrams so far'));
+    tb.appendChild(gr);
+    [['sent', 'sent', n.sent, n.sentB], ['received', 'received', n.recv, n.recvB], ['lost', 'lost on the way', n.lost, null]].forEach(function (f) {
+      var tr = el('tr');
+      tr.appendChild(el('td', { 'class': 'k' }, f[1]));
+      tr.appendChild(el('td', { 'class': 'v', 'data-field': 'dgram-' + f[0] }, String(f[2])));
+      tr.appendChild(el('td', { 'class': 'x' }, f[3] === null ? '' : bytes(f[3])));
+      tb.appendChild(tr);
+    });
+    sec.appendChild(tb);
+  }
+  /* True when this side of k's connection first leaves LISTEN: a scenario's server end, made by
+   * the listening socket when the SYN arrives. */
+  function fromListen(side, k) {
+    var evs = connEvents[evConn[k]];
+    for (var j = 0; j < evs.length; j++) {
+      var r = rec(evs[j]);
+      if (r.ev === 'state' && r.ep === SIDES[side]) return r.from === 'LISTEN';
+    }
+    return false;
+  }
   function drawTcb(side, k) {
     var sec = document.querySelector('[data-tcb="' + SIDES[side] + '"]');
     var ti = tcbOf[side][k], t = ti >= 0 ? recs[ti] : null, p = prevTcb(side, k);
     var inferred = new Set((t && t.inferred) || []);
     sec.textContent = '';
-    var a = D.conns && D.conns[evConn[k]];
+    var a = connInfo(evConn[k]);
     var h = el('h2', {}, SIDES[side]);
     h.appendChild(el('span', { 'class': 'addr' }, a ? a[SIDES[side]] : ''));
     sec.appendChild(h);
+    if (isUdp(evConn[k])) { drawFlow(sec, side, k); return; }
+    if (isCallsOnly(evConn[k])) {
+      sec.appendChild(el('div', { 'class': 'state' }, el('span', { 'data-field': 'state' }, '\u2014')));
+      sec.appendChild(el('div', { 'class': 'note' }, 'Not a connection: the socket calls made outside every connection ' +
+        '(socket, bind, listen, accept) have no TCB. Choose a connection above to see its TCBs.'));
+      return;
+    }
     var st = el('div', { 'class': 'state' });
     st.appendChild(el('span', { 'data-field': 'state', 'class': inferred.has('state') ? 'inferred' : '' }, fieldValue(t, FIELDS[0])));
     sec.appendChild(st);
     if (t && t.blocked) sec.appendChild(el('div', { 'class': 'blocked' }, t.blocked + '() is blocked' +
       (t.blocked === 'write' ? ': the send buffer is full' : ': waiting for the handshake')));
-    if (!t) sec.appendChild(el('div', { 'class': 'note' }, 'No TCB yet: a CLOSED endpoint has none (RFC 9293 3.3.2).'));
+    if (!t && hosted && fromListen(side, k)) sec.appendChild(el('div', { 'class': 'note' }, 'No TCB yet: this connection\u2019s ' +
+      'server end is made when its SYN reaches the listening socket (the socket calls outside connections).'));
+    else if (!t) sec.appendChild(el('div', { 'class': 'note' }, 'No TCB yet: a CLOSED endpoint has none (RFC 9293 3.3.2).'));
     else if (inferred.size) sec.appendChild(el('div', { 'class': 'note' }, '* inferred: a capture shows what an endpoint sent, not what it holds; ' +
       'these values rest on an assumption (the model\u2019s RFC values, or a packet seen on its way in).'));
     else if (D.capture) sec.appendChild(el('div', { 'class': 'note' }, 'The observer endpoint\u2019s values, from the capture.'));
@@ -519,18 +602,50 @@
     td.title = name + ': ' + value;
     return td;
   }
+  function hexRows(b, max) {
+    var hx = el('div', { 'class': 'hex' });
+    for (var o = 0; o < b.length && o < max; o += 4) {
+      var line = el('div', { 'class': 'row' });
+      line.appendChild(el('span', { 'class': 'off' }, ('000' + o.toString(16)).slice(-4)));
+      for (var q = o; q < o + 4 && q < b.length; q++) line.appendChild(el('span', {}, ('0' + b[q].toString(16)).slice(-2)));
+      hx.appendChild(line);
+    }
+    if (b.length > max) hx.appendChild(el('div', { 'class': 'row' }, '\u2026 ' + (b.length - max) + ' more bytes'));
+    return hx;
+  }
+  /* A datagram of a UDP flow: the 8-byte header of RFC 768 and the payload; no TCP field. */
+  function drawUdp(pane, b) {
+    var tbl = el('table', { 'class': 'hdr' }), bits = el('tr', { 'class': 'bits' });
+    for (var i = 0; i < 32; i++) bits.appendChild(el('td', {}, i % 8 === 0 ? String(i) : ''));
+    tbl.appendChild(bits);
+    function row(cells) { var tr = el('tr'); cells.forEach(function (c) { tr.appendChild(c); }); tbl.appendChild(tr); }
+    var data = b.slice(8), txt = '';
+    data.slice(0, 200).forEach(function (c) { txt += c >= 32 && c < 127 ? String.fromCharCode(c) : c === 10 ? '\\n' : '\\x' + ('0' + c.toString(16)).slice(-2); });
+    if (data.length > 200) txt += '\u2026';
+    row([cell(16, 'Source Port', String(u16(b, 0)), 'sport'), cell(16, 'Destination Port', String(u16(b, 2)), 'dport')]);
+    row([cell(16, 'Length', String(u16(b, 4)), 'length'), cell(16, 'Checksum', '0x' + ('000' + u16(b, 6).toString(16)).slice(-4), 'checksum')]);
+    row([cell(32, 'Data (' + data.length + ' bytes)', txt || '(none)', 'payload', 'data')]);
+    pane.appendChild(tbl);
+    pane.appendChild(el('div', { 'class': 'hdr-caption' }, 'UDP header: 8 bytes, length ' + u16(b, 4) + ' = 8 + ' + data.length +
+      ' bytes of data; no sequence number, acknowledgment, flags, window or options'));
+    pane.appendChild(el('div', { 'class': 'legend' }, 'The UDP datagram (RFC 768) as --write-pcap puts it on the wire ' +
+      '(the checksum covers the pseudo-header, the header and the data).'));
+    pane.appendChild(hexRows(b, 64));
+  }
   function drawHeader(k) {
     var pane = $('header-pane');
     pane.textContent = '';
     var j = segBefore[k];
-    if (j < 0) { pane.appendChild(el('div', { 'class': 'empty' }, 'No segment yet.')); return; }
+    if (j < 0) { pane.appendChild(el('div', { 'class': 'empty' }, isUdp(evConn[k]) ? 'No datagram yet.' : 'No segment yet.')); return; }
     var r = rec(j), hex = wire[String(r.id)], sender = r.ev === 'recv' ? (r.ep === 'client' ? 'server' : 'client') : r.ep;
+    var udp = (r.tags || []).indexOf('datagram') >= 0 || isUdp(evConn[j]), what = udp ? 'datagram' : 'segment';
     var cap = el('div', { 'class': 'hdr-caption' });
-    cap.appendChild(el('b', {}, j === k ? 'Segment ' : 'Last segment: '));
+    cap.appendChild(el('b', {}, j === k ? (udp ? 'Datagram ' : 'Segment ') : 'Last ' + what + ': '));
     cap.appendChild(el('span', { 'class': 'dir-' + sender }, sender + ' \u2192 ' + (sender === 'client' ? 'server' : 'client')));
-    cap.appendChild(document.createTextNode(' #' + r.id + ', event ' + j + ' (' + r.ev + '), ' + r.seg.len + ' bytes of data'));
+    cap.appendChild(document.createTextNode(' #' + r.id + ', event ' + j + ' (' + r.ev + '), ' + r.seg.len + ' bytes of ' + (udp ? 'payload' : 'data')));
     pane.appendChild(cap);
-    if (!hex) { pane.appendChild(el('div', { 'class': 'empty' }, 'The header bytes of this segment are not known.')); return; }
+    if (!hex) { pane.appendChild(el('div', { 'class': 'empty' }, 'The header bytes of this ' + what + ' are not known.')); return; }
+    if (udp) { drawUdp(pane, hexBytes(hex)); return; }
     var b = hexBytes(hex), off = b[12] >> 4, fl = b[13];
     var tbl = el('table', { 'class': 'hdr' }), bits = el('tr', { 'class': 'bits' });
     for (var i = 0; i < 32; i++) bits.appendChild(el('td', {}, i % 8 === 0 ? String(i) : ''));
@@ -583,8 +698,9 @@
     tsSvg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
     var sent = [0, 0];
     evs.forEach(function (g) { var r = rec(g); if (r.ev === 'send') sent[r.ep === 'client' ? 0 : 1] += r.seg.len; });
-    var dir = sent[1] > sent[0] ? 'server' : 'client';
-    $('tseq-dir').textContent = 'data sent by the ' + dir + ' (sequence numbers relative to its ISN)';
+    var dir = sent[1] > sent[0] ? 'server' : 'client', udp = isUdp(c);
+    $('tseq-dir').textContent = udp ? 'datagrams sent by the ' + dir + ' (each at the offset of its first byte in all it sent)'
+      : 'data sent by the ' + dir + ' (sequence numbers relative to its ISN)';
     var base = null, t0 = Infinity, t1 = -Infinity, s1 = 1;
     var segs = [], acks = [], drops = [];
     evs.forEach(function (g) {
@@ -592,7 +708,7 @@
       if (r.ev === 'drop' && r.ep === dir && base !== null) drops.push([r.t, (r.seg.seq - base) >>> 0]);
       if (r.ev !== 'send') return;
       if (r.ep === dir) {
-        if (base === null) base = (r.seg.flags.indexOf('SYN') >= 0 ? r.seg.seq : r.seg.seq - 1);
+        if (base === null) base = udp ? 0 : (r.seg.flags.indexOf('SYN') >= 0 ? r.seg.seq : r.seg.seq - 1);
         var s = (r.seg.seq - base) >>> 0, e = s + r.seg.len + (r.seg.flags.indexOf('SYN') >= 0 || r.seg.flags.indexOf('FIN') >= 0 ? 1 : 0);
         segs.push([r.t, s, e, r.tags.indexOf('retransmission') >= 0 || r.tags.indexOf('fast-retransmission') >= 0]);
         if (e > s1) s1 = e;
@@ -640,11 +756,16 @@
     drops.forEach(function (p) { var x = X(p[0]), y = Y(p[1]); dx += 'M' + (x - 4) + ' ' + (y - 4) + 'l8 8m0 -8l-8 8'; });
     if (dx) tsSvg.appendChild(sv('path', { d: dx, stroke: '#c81e1e', 'stroke-width': 1.5 }));
     tsSvg.appendChild(sv('line', { id: 'tseq-cursor', x1: 0, x2: 0, y1: T, y2: H - B, stroke: '#b45309', 'stroke-width': 1.5 }));
-    var lg = sv('g', { 'font-size': 9 });
-    lg.appendChild(sv('text', { x: L + 6, y: T + 9, fill: dir === 'client' ? '#1f5fa8' : '#a8431f' }, '| segments'));
-    lg.appendChild(sv('text', { x: L + 66, y: T + 9, fill: '#6b7280' }, '\u2014 ACK'));
-    lg.appendChild(sv('text', { x: L + 106, y: T + 9, fill: '#059669' }, '- - ACK + window'));
-    lg.appendChild(sv('text', { x: L + 186, y: T + 9, fill: '#c81e1e' }, '| retransmission  \u00d7 lost'));
+    var lg = sv('g', { 'font-size': 9, id: 'tseq-legend' });
+    if (udp) {
+      lg.appendChild(sv('text', { x: L + 6, y: T + 9, fill: dir === 'client' ? '#1f5fa8' : '#a8431f' }, '| datagrams'));
+      if (drops.length) lg.appendChild(sv('text', { x: L + 66, y: T + 9, fill: '#c81e1e' }, '\u00d7 lost (not sent again)'));
+    } else {
+      lg.appendChild(sv('text', { x: L + 6, y: T + 9, fill: dir === 'client' ? '#1f5fa8' : '#a8431f' }, '| segments'));
+      lg.appendChild(sv('text', { x: L + 66, y: T + 9, fill: '#6b7280' }, '\u2014 ACK'));
+      lg.appendChild(sv('text', { x: L + 106, y: T + 9, fill: '#059669' }, '- - ACK + window'));
+      lg.appendChild(sv('text', { x: L + 186, y: T + 9, fill: '#c81e1e' }, '| retransmission  \u00d7 lost'));
+    }
     tsSvg.appendChild(lg);
   }
   function moveTseqCursor(k) {
@@ -665,7 +786,7 @@
     var c = evConn[k];
     if (String(connSel.value) !== String(c)) connSel.value = String(c);
     $('position').textContent = 'event ' + k + ' of ' + (N - 1) + ' \u00b7 ' + ms(rec(k).t) + ' ms';
-    if (ladConn !== c) { ladConn = c; sizeLadder(); }
+    if (ladConn !== c) { ladConn = c; sizeLadder(); drawLegend(c); }
     followLadder();
     drawLadder();
     followEvents();

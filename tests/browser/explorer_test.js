@@ -11,6 +11,10 @@
  *   - [data-header] [data-field=NAME] hold the selected segment's header, and for a simulation the
  *     checksum and options are those of the frame --write-pcap writes;
  *   - no request leaves the file, no script error, no console error.
+ * Scenarios with hosts (several connections, a datagram flow): each connection shows its own ends
+ * (selector, lifeline heads, TCB panels) and headers (checked against --write-pcap), a datagram a
+ * UDP header and its payload and no TCP field, state or arrow kind; choosing connection after
+ * connection leaves nothing of the previous one.
  * Then it measures how long a trace of 10,000 segments takes to open (goal: under 2 s).
  *   node explorer_test.js TCPSIM SAMPLES_DIR WORK_DIR
  * Exit status 0: all passed; 1: a check failed; 77: skipped (no chromium, no playwright-core).
@@ -293,6 +297,140 @@ function flagByte(fl) {
   return fl.reduce((a, f) => a | (b[f] || 0), 0);
 }
 
+/* ---- scenarios with hosts: several connections, datagram flows ------------------------- */
+/* UDP datagrams (and TCP segments) of a pcap written with --pcap-link raw, IPv4 */
+function pcapPackets(file) {
+  const d = fs.readFileSync(file), out = [];
+  for (let off = 24; off + 16 <= d.length;) {
+    const len = d.readUInt32LE(off + 8), f = d.subarray(off + 16, off + 16 + len);
+    off += 16 + len;
+    const ip = (f[0] & 15) * 4, t = f.subarray(ip);
+    out.push({ proto: f[9], src: [...f.subarray(12, 16)].join('.'), sport: t.readUInt16BE(0), dport: t.readUInt16BE(2), t });
+  }
+  return out;
+}
+async function panels(page) {
+  return page.evaluate(() => {
+    const q = (s) => document.querySelector(s);
+    const hdr = {};
+    document.querySelectorAll('[data-header] [data-field]').forEach((e) => { hdr[e.getAttribute('data-field')] = e.textContent; });
+    return {
+      event: Number(document.body.dataset.event),
+      option: q('#conn').selectedOptions[0].textContent, value: q('#conn').value,
+      addr: { client: q('[data-tcb="client"] .addr').textContent, server: q('[data-tcb="server"] .addr').textContent },
+      tcbText: { client: q('[data-tcb="client"]').textContent, server: q('[data-tcb="server"]').textContent },
+      tcbFields: [...document.querySelectorAll('[data-tcb] [data-field]')].map((e) => e.getAttribute('data-field')),
+      ladderTexts: [...document.querySelectorAll('#ladder text')].map((e) => e.textContent),
+      boxes: document.querySelectorAll('#ladder .box').length,
+      legend: q('#ladder-legend') ? q('#ladder-legend').textContent : null,
+      tseqDir: q('#tseq-dir').textContent, tseqLegend: q('#tseq-legend') ? q('#tseq-legend').textContent : '',
+      hdr, hdrText: q('[data-header]').textContent,
+    };
+  });
+}
+function port(a) { return a.slice(a.lastIndexOf(':') + 1); }
+function host(a) { return a.slice(0, a.lastIndexOf(':')); }
+
+async function testHosted(browser, name) {
+  const args = ['--scenario', name], file = path.join(work, name + '.html'), pcap = path.join(work, name + '-hosts.pcap');
+  run(args.concat(['-q', '-o', file]));
+  run(args.concat(['-q', '--write-pcap', pcap, '--pcap-link', 'raw']));
+  const m = model(jsonl(run(args.concat(['--json', '-v']))));
+  const conns = m.events.filter((e) => e.r.ev === 'conn').map((e) => e.r);
+  check(conns.length >= 1, name + ': the trace has conn records');
+  const pk = pcapPackets(pcap);
+  const { page, problems } = await openPage(browser, file);
+  /* 1. every connection with its own ends: selector, lifeline heads, TCB panels; its segments'
+   * headers with its ports and the checksum --write-pcap writes */
+  for (const cr of conns) {
+    const c = cr.conn, udp = cr.proto === 'udp';
+    const k = m.events.findIndex((e) => e.r === cr);
+    await select(page, k);
+    let p = await panels(page);
+    eq(p.value, c, name + ' conn ' + c + ': the selector shows the connection');
+    check(p.option.includes(cr.client + ' \u2192 ' + cr.server), name + ' conn ' + c + ': the selector names its ends: ' + p.option);
+    check(p.option.startsWith(udp ? 'UDP flow ' + c : 'connection ' + c), name + ' conn ' + c + ': the selector says what it is: ' + p.option);
+    eq(p.addr.client, cr.client, name + ' conn ' + c + ': client panel address');
+    eq(p.addr.server, cr.server, name + ' conn ' + c + ': server panel address');
+    check(p.ladderTexts.includes(cr.client) && p.ladderTexts.includes(cr.server), name + ' conn ' + c + ': lifeline heads show ' +
+      cr.client + ' and ' + cr.server + ': ' + p.ladderTexts.filter((t) => /^[0-9.]+(:\d+)?$/.test(t)).join(' '));
+    for (const o of conns.filter((x) => x.conn !== c && x.client !== cr.client))
+      check(!p.ladderTexts.includes(o.client), name + ' conn ' + c + ': no lifeline head of connection ' + o.conn);
+    const sk = m.events.findIndex((e) => e.c === c && e.r.ev === 'send');
+    if (sk < 0) continue;
+    await select(page, sk);
+    p = await panels(page);
+    const r = m.events[sk].r, me = r.ep === 'client' ? cr.client : cr.server, peer = r.ep === 'client' ? cr.server : cr.client;
+    eq(p.hdr.sport, port(me), name + ' event ' + sk + ' header source port');
+    eq(p.hdr.dport, port(peer), name + ' event ' + sk + ' header destination port');
+    if (udp) {
+      const text = m.events.find((e, i) => i > sk && e.c === c && e.r.ev === 'app' && e.r.call === 'sendto').r.text;
+      eq(p.hdr.length, 8 + r.seg.len, name + ' event ' + sk + ' UDP length = 8 + payload');
+      eq(p.hdr.payload, text, name + ' event ' + sk + ' the datagram\'s payload is what sendto() sent');
+      const w = pk.find((x) => x.proto === 17 && x.src === host(me) && x.sport === Number(port(me)) && x.t.subarray(8).toString() === text);
+      check(!!w, name + ' event ' + sk + ' is in the --write-pcap capture');
+      if (w) eq(p.hdr.checksum, '0x' + w.t.readUInt16BE(6).toString(16).padStart(4, '0'), name + ' event ' + sk + ' UDP checksum as --write-pcap');
+      for (const f of ['seq', 'ack', 'flags', 'window', 'options', 'offset', 'urgent'])
+        check(p.hdr[f] === undefined, name + ' event ' + sk + ': no TCP field ' + f + ' in a datagram\'s header panel');
+      check(!/Sequence|Acknowledgment|SYN|Options/.test(p.hdrText), name + ' event ' + sk + ': no TCP words in the header panel: ' + p.hdrText.slice(0, 120));
+    } else {
+      eq(p.hdr.seq, r.seg.seq, name + ' event ' + sk + ' header seq');
+      const w = pk.find((x) => x.proto === 6 && x.src === host(me) && x.sport === Number(port(me)) && x.dport === Number(port(peer)) &&
+        x.t.readUInt32BE(4) === r.seg.seq && x.t.readUInt32BE(8) === r.seg.ack && (x.t[13] & 0x3f) === flagByte(r.seg.flags));
+      check(!!w, name + ' event ' + sk + ' is in the --write-pcap capture');
+      if (w) eq(p.hdr.checksum, '0x' + w.t.readUInt16BE(16).toString(16).padStart(4, '0'), name + ' event ' + sk + ' checksum as --write-pcap');
+    }
+  }
+  /* 2. a datagram flow is no TCP connection: datagrams in the legend, no state box, no CLOSED */
+  for (const cr of conns.filter((x) => x.proto === 'udp')) {
+    const evs = m.events.map((e, i) => [e, i]).filter((x) => x[0].c === cr.conn);
+    for (const [e, k] of evs.filter((x, n) => n % 3 === 0 || x[0].r.ev !== 'app')) {
+      await select(page, k);
+      const p = await panels(page);
+      check(p.legend !== null && p.legend.includes('datagram client \u2192 server'), name + ' event ' + k + ': the legend names datagrams: ' + p.legend);
+      check(p.legend !== null && !/SYN|FIN|ACK|segment|retransmission|reset|state/.test(p.legend), name + ' event ' + k + ': no TCP arrow kind in the legend: ' + p.legend);
+      if (e.r.ev === 'drop' || k === evs[evs.length - 1][1]) check((p.legend || '').includes('lost'), name + ' event ' + k + ': the legend names the lost datagram');
+      eq(p.boxes, 0, name + ' event ' + k + ': no TCP state box on a datagram flow');
+      for (const side of ['client', 'server']) {
+        check(!/CLOSED|ESTABLISHED|TCB yet|SND\.UNA|RCV\.NXT/.test(p.tcbText[side]), name + ' event ' + k + ' ' + side + ': no TCP state or TCB field: ' + p.tcbText[side].slice(0, 100));
+        check(p.tcbText[side].includes('UDP'), name + ' event ' + k + ' ' + side + ': the panel says UDP');
+      }
+      check(p.tseqDir.startsWith('datagrams') && !/ACK|window|retransmission/.test(p.tseqLegend), name + ' event ' + k + ': the time-sequence graph speaks of datagrams: ' + p.tseqDir + ' / ' + p.tseqLegend);
+    }
+    const sent = evs.filter((x) => x[0].r.ev === 'send' && x[0].r.ep === 'client').length, lost = evs.filter((x) => x[0].r.ev === 'drop').length;
+    await select(page, evs[evs.length - 1][1]);
+    const last = await page.evaluate(() => ['sent', 'received', 'lost'].map((f) => {
+      const e = document.querySelector('[data-tcb="client"] [data-field="dgram-' + f + '"]');
+      return e ? e.textContent : 'none';
+    }));
+    eq(last.join(','), [sent, 0, lost].join(','), name + ': the client panel counts its datagrams sent, received, lost');
+  }
+  /* 3. switching connections with the selector: every panel is the new connection's */
+  const order = [...new Set(m.events.map((e) => e.c))];
+  for (const c of order.concat(order.slice(0, 2).reverse())) {
+    await page.selectOption('#conn', String(c));
+    await until(page, (n) => document.querySelector('#conn').value === String(n) && document.body.dataset.ready === '1', c, 'conn ' + c + ' chosen');
+    const p = await panels(page), cr = conns.find((x) => x.conn === c);
+    eq(m.events[p.event].c, c, name + ': choosing connection ' + c + ' selects one of its events');
+    if (cr) {
+      eq(p.addr.client + ' ' + p.addr.server, cr.client + ' ' + cr.server, name + ' after choosing conn ' + c + ': panel addresses');
+      check(p.ladderTexts.includes(cr.client), name + ' after choosing conn ' + c + ': lifeline head ' + cr.client);
+      for (const o of conns.filter((x) => x.client !== cr.client))
+        check(!p.ladderTexts.includes(o.client), name + ' after choosing conn ' + c + ': nothing of connection ' + o.conn + ' in the ladder');
+      if (p.hdr.sport !== undefined)
+        check([port(cr.client), port(cr.server)].includes(p.hdr.sport), name + ' after choosing conn ' + c + ': header of its own segment (port ' + p.hdr.sport + ')');
+      if (cr.proto !== 'udp') compareTcb(await tcbShown(page), m, p.event, name + ' after choosing conn ' + c);
+    } else { /* conn 0: the socket calls outside every connection */
+      check(p.option.includes('outside'), name + ': conn 0 is named as the calls outside connections: ' + p.option);
+      eq(p.addr.client + p.addr.server, '', name + ': conn 0 has no addresses');
+      check(!p.tcbFields.includes('ISS'), name + ': conn 0 shows no TCP fields: it is no connection');
+      for (const o of conns) check(!p.ladderTexts.includes(o.client), name + ' conn 0: no lifeline head of connection ' + o.conn);
+    }
+  }
+  check(problems.length === 0, name + ': no script or console error: ' + problems.join('; '));
+  await page.close();
+}
+
 (async () => {
   const browser = await pw.chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
@@ -327,6 +465,15 @@ function flagByte(fl) {
         eq(head, want.client, 'concurrent: event ' + k + ' shows connection ' + c + "'s client");
         compareTcb(await tcbShown(page), m, k, 'concurrent conn ' + c);
       }
+      await page.close();
+    }
+
+    for (const s of ['backlog', 'echo-loop', 'udp', 'timewait-reuse']) await testHosted(browser, s);
+    /* the legend of a TCP connection names its arrow kinds */
+    {
+      const { page } = await openPage(browser, path.join(work, 'loss.html'));
+      const lg = await page.evaluate(() => (document.getElementById('ladder-legend') || {}).textContent || '');
+      check(/segment client \u2192 server/.test(lg) && /retransmission/.test(lg) && /lost/.test(lg) && !/datagram/.test(lg), 'loss: the legend names segments, retransmission, lost: ' + lg);
       await page.close();
     }
 

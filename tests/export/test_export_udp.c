@@ -5,7 +5,8 @@
  * over the pseudo-header, a computed checksum of zero sent as 0xffff, the size limits of the
  * 16-bit length fields; then a whole datagram flow through cap_export_pcap() at both vantages:
  * which datagrams each capture holds (a lost one only at its sender), when, their IP IDs and
- * payloads (the sendto texts, or the filler).
+ * payloads (the sendto texts, or the filler); and the explorer's header bytes of the same flow
+ * (cap_export_headers): each datagram's UDP header and payload, the very bytes of the capture.
  */
 #include "export_test.h"
 
@@ -276,6 +277,49 @@ static void test_flow_at_both_vantages(void **state)
     expect_dg(&r[2], 80000, 0, 3, "ping 3", 6);
 }
 
+/* ---- the explorer's header bytes (cap_export_hdr.c) ---------------------------------------- */
+
+typedef struct hdr_seen {
+    size_t n;
+    size_t ev[8];
+    uint8_t b[8][64];
+    size_t len[8];
+} hdr_seen;
+
+static void on_hdr(void *ctx, size_t ev_index, const uint8_t *p, size_t len)
+{
+    hdr_seen *h = ctx;
+    assert_true(h->n < 8 && len <= sizeof h->b[0]);
+    h->ev[h->n] = ev_index;
+    memcpy(h->b[h->n], p, len);
+    h->len[h->n++] = len;
+}
+
+/* The sends of the flow, in trace order, each given as its whole UDP datagram: the bytes the
+ * capture holds from the UDP header on (the payload too, although sendto() is traced after its
+ * datagram), never a TCP header. */
+static void test_headers_of_a_flow(void **state)
+{
+    (void)state;
+    static uint8_t file_c[4096], file_s[4096];
+    rec rc[16], rs[16];
+    build_flow();
+    assert_int_equal(export_flow(TRACE_CLIENT, file_c, sizeof file_c, rc, 16), 4);
+    assert_int_equal(export_flow(TRACE_SERVER, file_s, sizeof file_s, rs, 16), 3);
+    hdr_seen h = {0};
+    char err[200];
+    assert_int_equal(cap_export_headers(&TB, on_hdr, &h, err, sizeof err), 0);
+    assert_int_equal(h.n, 4);
+    const rec *want[4] = {&rc[0], &rc[1], &rc[2], &rs[1]}; /* ping 1, 2, 3; the reply */
+    for (size_t k = 0; k < 4; k++) {
+        assert_int_equal(TB.ev[h.ev[k]].kind, TRACE_SEND);
+        assert_int_equal(h.len[k], want[k]->len - 20);
+        assert_memory_equal(h.b[k], want[k]->ip + 20, h.len[k]);
+    }
+    assert_memory_equal(h.b[0] + 8, "ping 1", 6);
+    assert_int_equal(be16(h.b[3] + 4), 16); /* 8 + the reply's 8 bytes */
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -305,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_zero_checksum_sent_as_ones),
         cmocka_unit_test(test_sizes),
         cmocka_unit_test(test_flow_at_both_vantages),
+        cmocka_unit_test(test_headers_of_a_flow),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
