@@ -45,10 +45,10 @@ typedef struct cap_replay {
     void *done_ctx;
     uint64_t t0; /* timestamp of the first packet: trace times count from it */
     bool have_t0;
-    uint64_t t_last;       /* latest timestamp seen (relative) */
-    uint64_t ts_backwards; /* packets whose timestamp went back (their time is clamped) */
-    uint64_t untracked;    /* TCP packets of flows beyond max_conns */
-    uint64_t conns;        /* connections seen */
+    uint64_t t_last;        /* latest timestamp seen (relative) */
+    uint64_t ts_backwards;  /* packets whose timestamp went back (their time is clamped) */
+    uint64_t untracked;     /* TCP packets of flows beyond max_conns */
+    uint64_t conns;         /* connections seen */
     bool have_kernel_stats; /* live capture: what pcap_stats said at the end */
     uint64_t kernel_dropped, if_dropped;
     /* event routing */
