@@ -159,20 +159,28 @@ static void test_linux_cookie_without_timestamps(void **state)
     assert_int_equal(most, 1300);
 }
 
-/* Measured: syncookies 2 answers every SYN with a cookie; the ACK makes the connection. */
+/* Measured: syncookies 2 answers every SYN with a cookie; the ACK makes the connection.  The SYN
+ * arrives at 130 ms (TS clock 131 = 2 * 64 + 3): 128 | 23 would be after the clock, so the
+ * cookie's TSval is 64 less, 87.  The rebuilt request leaves no timer behind. */
 static void test_linux_syncookies_2_always(void **state)
 {
     (void)state;
-    wf_play("profile linux\nsyncookies 2\nhost server 192.0.2.2\nhost client 192.0.2.1\n"
-            "at 0 server socket L\nat 0 server bind L 80\nat 0 server listen L 5\n"
-            "at 0 server accept L C\nat 0 client socket S\nat 0 client connect S server:80\n");
+    wf_play(
+        "profile linux\nsyncookies 2\nhost server 192.0.2.2\nhost client 192.0.2.1\n"
+        "at 0 server socket L\nat 0 server bind L 80\nat 0 server listen L 5\n"
+        "at 0 server accept L C\nat 80ms client socket S\nat 80ms client connect S server:80\n");
     assert_true(wf_note(1, "SYN cookie (tcp_syncookies=2)"));
     assert_int_equal(wf_sends(1, TRACE_SERVER, TCP_SYN | TCP_ACK, true), 1);
-    assert_int_equal(server_arms(1, 150000), 0);
+    const trace_event *ck = wf_send(1, TRACE_SERVER, TCP_SYN | TCP_ACK, 1);
+    assert_int_equal(ck->t, 130000);
+    assert_int_equal(ck->seg.tsval, 87);
+    assert_int_equal(server_arms(1, UINT64_MAX), 0); /* nothing to retransmit, nothing else */
+    for (size_t k = 0; k < wf_tb.n; k++)
+        assert_false(wf_tb.ev[k].kind == TRACE_TIMER && wf_tb.ev[k].ep == TRACE_SERVER);
     assert_true(wf_note(1, "SYN cookie in the ACK"));
     const trace_event *r = wf_call("server", TCP_CALL_ACCEPT, TRACE_CALL_RETURNS, 1);
     assert_non_null(r);
-    assert_int_equal(r->t, 150000);
+    assert_int_equal(r->t, 230000);
 }
 
 /* Measured: the ACK (or data) that returns a cookie while the accept queue is full is dropped,
@@ -244,6 +252,19 @@ static void test_rfc_backlog_counts_both_queues(void **state)
     assert_int_equal(wf_sends(2, TRACE_SERVER, TCP_SYN | TCP_ACK, true), 0);
 }
 
+/* rfc profile: a request in the SYN queue counts against the backlog too. */
+static void test_rfc_backlog_counts_requests(void **state)
+{
+    (void)state;
+    wf_play("host server 192.0.2.2\nhost a 192.0.2.11\nhost b 192.0.2.12\n"
+            "at 0 server socket L\nat 0 server bind L 80\nat 0 server listen L 1\n"
+            "at 0 a socket S\nat 0 a connect S server:80\n"
+            "at 0 b socket S\nat 0 b connect S server:80\n");
+    assert_int_equal(wf_sends(1, TRACE_SERVER, TCP_SYN | TCP_ACK, true), 1);
+    assert_true(wf_note(2, "SYN dropped (backlog)"));
+    assert_false(wf_note(2, "cookie"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_linux_accept_queue_full_ignores_ack),
         cmocka_unit_test(test_linux_abort_on_overflow),
         cmocka_unit_test(test_rfc_backlog_counts_both_queues),
+        cmocka_unit_test(test_rfc_backlog_counts_requests),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     wf_done();
