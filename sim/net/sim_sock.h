@@ -129,6 +129,7 @@ typedef struct sim_world {
      * so the run is the same, only cheaper */
     sim_fifo fifo[SIM_MAX_HOSTS];
     sim_rng rng;
+    bool rng_live; /* something draws from rng: loss, duplicate, reorder or a rule's chance */
     trace_sink sink;
     uint64_t now, seg_id;
     uint32_t rule_seen[SIM_MAX_RULES], rule_hits[SIM_MAX_RULES];
