@@ -220,7 +220,8 @@ static void arrive_dgram(sim_world *w, uint32_t c, uint8_t to, const tcp_seg *se
 void sim_world_arrive(sim_world *w, const sim_event *ev)
 {
     uint32_t c = ev->index;
-    sim_world_emit_seg(w, c, TRACE_RECV, ev->to, ev->id, &ev->seg, NULL);
+    if (trace_sink_on(&w->sink)) /* the check inline: this runs for every arrival */
+        sim_world_emit_seg(w, c, TRACE_RECV, ev->to, ev->id, &ev->seg, NULL);
     w->stats.delivered++;
     if (w->conn[c].udp) {
         arrive_dgram(w, c, ev->to, &ev->seg);

@@ -137,7 +137,8 @@ void sim_world_link_send(sim_world *w, uint32_t c, uint8_t from, const tcp_seg *
 {
     uint64_t id = ++w->seg_id;
     w->stats.segments++;
-    sim_world_emit_seg(w, c, TRACE_SEND, from, id, seg, NULL);
+    if (trace_sink_on(&w->sink)) /* the check inline: this runs for every segment */
+        sim_world_emit_seg(w, c, TRACE_SEND, from, id, seg, NULL);
     uint64_t extra = 0;
     bool dup = false;
     if (link_loses(w, c, from, id, seg, &extra, &dup))
