@@ -2,8 +2,9 @@
 # namespace): listen(BACKLOG), N clients connecting at once from ports 40001.., their pure ACKs
 # dropped by nftables for the first DROP_ACK_SECS (DROP_SPORTS: only these ports), data sent at
 # DATA_AT, accept from ACCEPT_AT on, everything logged with times.  Env: CLI_RCVBUF, CLI_MAXSEG
-# (comma list, one per client).  docs/scenario-language.md "Listener queues" has the results.
-# exp.py BACKLOG DROP_ACK_SECS ACCEPT_AT DATA_AT NCLIENTS END
+# (comma list, one per client), SS=1 (ss -tin of the server's sockets at the end).  The results
+# are in docs/scenario-language.md ("Listeners as Linux 6.18 puts them on the wire").
+# listen_exp.py BACKLOG DROP_ACK_SECS ACCEPT_AT DATA_AT NCLIENTS END
 import socket, sys, time, subprocess, threading, select, os
 bl, drop, acc_at, data_at, n, end = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
 def nft(cmd): subprocess.run("nft " + cmd, shell=True, check=True)
@@ -62,4 +63,5 @@ while time.time()-t0 < end:
             except BlockingIOError: pass
             except Exception as ex: log("client", i, "err", ex); state[i] = "dead"
     time.sleep(0.005)
+if os.environ.get("SS"): print(subprocess.run("ss -tin state established '( sport = :8080 )'", shell=True, capture_output=True, text=True).stdout, flush=True)
 log("end", state)

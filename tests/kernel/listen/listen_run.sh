@@ -4,7 +4,8 @@
 # printing the log, the nstat counters and the capture (tshark).  Needs root.
 # Example: tests/kernel/listen/listen_run.sh l0 1 0 1 0 2 6 4 3 9   (listen(0), 3 clients)
 here=$(dirname "$0"); out=${OUT:-/tmp}
-# run2.sh NAME COOKIES ABORT TIMESTAMPS -- exp.py args
+# listen_run.sh NAME COOKIES ABORT TIMESTAMPS BACKLOG DROP_ACK_SECS ACCEPT_AT DATA_AT NCLIENTS END
+# (EXTRA_SYSCTL: more sysctls for the namespace; OUT: where NAME.pcap, .log, .nstat go, /tmp)
 name=$1; ck=$2; ab=$3; tsv=$4; shift 4
 ip netns del t1 2>/dev/null
 ip netns add t1; ip -n t1 link set lo up
