@@ -4,6 +4,7 @@
 # printing the log, the nstat counters and the capture (tshark).  Needs root.
 # Example: tests/kernel/listen/listen_run.sh l0 1 0 1 0 2 6 4 3 9   (listen(0), 3 clients)
 here=$(dirname "$0"); out=${OUT:-/tmp}
+mkdir -p "$out"
 # listen_run.sh NAME COOKIES ABORT TIMESTAMPS BACKLOG DROP_ACK_SECS ACCEPT_AT DATA_AT NCLIENTS END
 # (EXTRA_SYSCTL: more sysctls for the namespace; OUT: where NAME.pcap, .log, .nstat go, /tmp)
 name=$1; ck=$2; ab=$3; tsv=$4; shift 4
