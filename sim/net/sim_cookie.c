@@ -5,9 +5,10 @@
  * syncookies 2) is answered with a SYN,ACK and no state: nothing is queued, nothing is sent
  * again.  The cookie keeps the peer's MSS rounded down to a table, and, only when both sides use
  * timestamps, its window scale and SACK-permitted in the low six bits of the SYN,ACK's TSval.
- * The ACK that returns the cookie (SEG.ACK - 1 the cookie, SEG.SEQ - 1 the SYN's) makes the
- * connection, straight into the accept queue, unless that queue is full: then the segment is
- * dropped, even with abort-on-overflow, and a later copy may still make it.
+ * The ACK that returns the cookie (SEG.ACK - 1 the cookie, or the one before it when the SYN came
+ * again; SEG.SEQ - 1 the SYN's) makes the connection, straight into the accept queue, unless
+ * that queue is full: then the segment is dropped, even with abort-on-overflow, and a later copy
+ * may still make it.
  */
 #include "sim_sock.h"
 
@@ -45,7 +46,11 @@ void sim_cookie_synack(sim_world *w, uint32_t c, const tcp_seg *seg)
     if (tmp.state != TCP_SYN_RECEIVED || !tcp_output(&tmp, w->now, &out))
         return;
     sim_wcookie *k = &w->conn[c].cookie;
+    bool again = k->valid && k->irs == seg->seq; /* the same SYN sent again */
+    uint32_t before = k->iss;
     *k = (sim_wcookie){.iss = out.seq, .irs = seg->seq, .mss = cookie_mss(seg), .wscale = -1};
+    k->iss_old = before;
+    k->old_valid = again && before != out.seq;
     k->ts = out.has_ts;
     if (out.has_ts) {
         uint32_t opts = (tmp.wscale_ok ? tmp.snd_shift : 0xfu) | (tmp.sack_ok ? 0x10u : 0u);
@@ -85,8 +90,9 @@ bool sim_cookie_ack(sim_world *w, uint32_t c, int32_t s, const tcp_seg *seg)
 {
     sim_wconn *x = &w->conn[c];
     sim_wcookie *k = &x->cookie;
+    bool ours = seg->ack == k->iss + 1 || (k->old_valid && seg->ack == k->iss_old + 1);
     if (!k->valid || s < 0 || !(seg->flags & TCP_ACK) || (seg->flags & (TCP_SYN | TCP_RST)) ||
-        seg->ack != k->iss + 1 || seg->seq != k->irs + 1)
+        !ours || seg->seq != k->irs + 1)
         return false;
     sim_wsock *l = &w->sock[s];
     if (sim_world_acq_full(w, l)) {
@@ -102,7 +108,7 @@ bool sim_cookie_ack(sim_world *w, uint32_t c, int32_t s, const tcp_seg *seg)
      * (thrown away: it went out long ago), no timer, no RTT measurement of it */
     trace_sink sink = ep->sink;
     ep->sink = (trace_sink){NULL, NULL};
-    ep->iss = ep->snd_una = ep->snd_nxt = ep->snd_max = k->iss;
+    ep->iss = ep->snd_una = ep->snd_nxt = ep->snd_max = seg->ack - 1; /* the cookie it returns */
     tcp_open_from_listener(ep);
     tcp_seg syn = cookie_syn(k, seg), synack;
     tcp_input(ep, w->now, &syn);

@@ -29,6 +29,9 @@
  * this so that the ACK that returns the cookie can be checked and the connection rebuilt. */
 typedef struct sim_wcookie {
     uint32_t iss, irs; /* the cookie SYN,ACK's SEQ; the SYN's */
+    uint32_t iss_old;  /* the SEQ of the cookie before, for a repeated SYN (stateless cookies
+                          stay good: an ACK of either makes the connection) */
+    bool old_valid;    /* iss_old holds one */
     uint16_t mss;      /* the peer's MSS, rounded down to Linux's table (536 1300 1440 1460) */
     int8_t wscale;     /* the peer's window scale (only with timestamps); -1 none */
     bool sack, ts;     /* SACK-permitted (only with timestamps); timestamps */

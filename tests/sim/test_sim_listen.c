@@ -193,6 +193,28 @@ static void test_linux_syncookies_2_always(void **state)
     assert_int_equal(rtt->u.rtt.sample, 144000);
 }
 
+/* Cookies keep no state, so an earlier one stays good when the SYN comes again: the first cookie
+ * SYN,ACK is held 1.2 s, the client sends its SYN again and gets a second cookie (held 2 s);
+ * the client's ACK of the first one makes the connection (no RST). */
+static void test_linux_cookie_of_a_repeated_syn(void **state)
+{
+    (void)state;
+    wf_play("profile linux\nsyncookies 2\ndelay server SYN,ACK nth 1 by 1200ms\n"
+            "delay server SYN,ACK nth 2 by 2s\nhost server 192.0.2.2\nhost client 192.0.2.1\n"
+            "at 0 server socket L\nat 0 server bind L 80\nat 0 server listen L 5\n"
+            "at 0 server accept L C\nat 0 client socket S\nat 0 client connect S server:80\n");
+    const trace_event *first = wf_send(1, TRACE_SERVER, TCP_SYN | TCP_ACK, 1);
+    const trace_event *second = wf_send(1, TRACE_SERVER, TCP_SYN | TCP_ACK, 2);
+    assert_non_null(first);
+    assert_non_null(second);
+    assert_int_not_equal(first->seg.seq, second->seg.seq);
+    assert_int_equal(wf_sends(1, TRACE_SERVER, TCP_RST, false), 0);
+    assert_true(wf_note(1, "SYN cookie in the ACK"));
+    const trace_event *r = wf_call("server", TCP_CALL_ACCEPT, TRACE_CALL_RETURNS, 1);
+    assert_non_null(r);
+    assert_int_equal(r->t, 1350000); /* the ACK of the first cookie */
+}
+
 /* Measured: the ACK (or data) that returns a cookie while the accept queue is full is dropped,
  * without a RST even with abort-on-overflow; the client sends its data again and a copy that
  * comes after accept() makes the connection. */
@@ -284,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_linux_cookie_synack_with_timestamps),
         cmocka_unit_test(test_linux_cookie_without_timestamps),
         cmocka_unit_test(test_linux_syncookies_2_always),
+        cmocka_unit_test(test_linux_cookie_of_a_repeated_syn),
         cmocka_unit_test(test_linux_cookie_ack_on_full_accept_queue),
         cmocka_unit_test(test_linux_accept_queue_full_ignores_ack),
         cmocka_unit_test(test_linux_abort_on_overflow),
