@@ -137,7 +137,8 @@ static bool tw_accepts(const tcp_endpoint *ep, const tcp_seg *seg)
 }
 
 /* The final ACK of a handshake meets a full accept queue (Linux tcp_check_req): ignored (the
- * SYN,ACK is sent again on its timer) or, with tcp_abort_on_overflow, answered with a RST. */
+ * SYN,ACK is sent again on its timer) or, with tcp_abort_on_overflow, answered with a RST and the
+ * request deleted. */
 static bool overflow_blocks_ack(sim_world *w, uint32_t t, const tcp_seg *seg)
 {
     sim_wconn *x = &w->conn[t];
@@ -147,8 +148,13 @@ static bool overflow_blocks_ack(sim_world *w, uint32_t t, const tcp_seg *seg)
         (seg->flags & (TCP_SYN | TCP_RST)) || !sim_world_acq_full(w, &w->sock[x->listener]))
         return false;
     if (w->sc.abort_on_overflow) {
+        /* measured: the reset of the request, <SEQ=SEG.ACK><CTL=RST>, without options (no
+         * timestamps: not the connection's own RST) */
         sim_world_note(w, t, TRACE_SERVER, "accept queue full: RST (tcp_abort_on_overflow)");
-        tcp_abort(ep, w->now);
+        tcp_clear_timers(ep, w->now);
+        ep->error = TCP_ERR_ABORTED;
+        tcp_set_state(ep, w->now, TCP_CLOSED, "request reset: accept queue full");
+        sim_world_closed_reply(w, t, TRACE_SERVER, seg);
         sim_world_touch(w, t, TRACE_SERVER);
         return true;
     }

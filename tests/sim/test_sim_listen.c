@@ -269,6 +269,13 @@ static void test_linux_abort_on_overflow(void **state)
     assert_true(wf_note(4, "tcp_abort_on_overflow"));
     assert_int_equal(wf_sends(4, TRACE_SERVER, TCP_RST, false), 1);
     assert_int_equal(wf_sends(4, TRACE_SERVER, TCP_SYN | TCP_ACK, true), 1);
+    /* measured: a bare RST, SEQ = the ACK's ACK, window 0, no options (no timestamps) */
+    const trace_event *rst = wf_send(4, TRACE_SERVER, TCP_RST, 1);
+    const trace_event *sa = wf_send(4, TRACE_SERVER, TCP_SYN | TCP_ACK, 1);
+    assert_non_null(rst);
+    assert_int_equal(rst->seg.seq, sa->seg.seq + 1);
+    assert_int_equal(rst->seg.win, 0);
+    assert_false(rst->seg.has_ts);
 }
 
 /* rfc profile: at most `backlog` connections wait in both queues together. */
