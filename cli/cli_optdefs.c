@@ -209,7 +209,8 @@ const cli_optdef cli_optdefs[] = {
      .help = "rfc (default): the RFCs' values and mechanisms (minimum RTO 1s, MSL 60s, initial "
              "window per RFC 5681); linux: what Linux puts on the wire: minimum RTO 200ms, MSL "
              "30s, initial window 10 kept after one SYN timeout, a 131072-byte receive buffer, "
-             "and every mechanism below on (docs/linux-profile.md)"},
+             "every mechanism below on, and listeners with Linux's queues and SYN cookies "
+             "(docs/linux-profile.md)"},
     {.lng = "rtt", .code = O_RTT, .arg = "DUR", .help = "round-trip propagation delay (100ms)"},
     {.lng = "bandwidth", .code = O_BW, .arg = "RATE", .help = "link rate, e.g. 10Mbit (unlimited)"},
     {.lng = "loss", .code = O_LOSS, .arg = "P", .help = "random segment loss, e.g. 1% or 0.01 (0)"},

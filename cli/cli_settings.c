@@ -15,6 +15,7 @@ static void apply_profile(sim_scenario *sc, const char *profile)
     bool linux_ = strcmp(profile, "linux") == 0;
     for (int i = 0; i < 2; i++)
         tcp_config_profile(&sc->tcp[i], linux_);
+    sc->listen_linux = linux_; /* the listener's queues too, as the scenario statement does */
 }
 
 /* Applies one override to both endpoints (or one ISN); returns 0 or -1 with err set. */

@@ -1,9 +1,9 @@
 /*
  * sim_demux.c - segments and datagrams arriving in the world of hosts (sim_sock.h): each finds
  * the endpoint of its tuple; a SYN without one finds a listener and its SYN and accept queues
- * (Linux's rules with profile linux, docs/scenario-language.md), a SYN for a tuple in TIME-WAIT
- * meets RFC 6191, and a segment for a tuple without an endpoint the CLOSED rules of RFC 9293
- * 3.10.7.1 (a RST).
+ * (Linux's rules with profile linux, docs/scenario-language.md; SYN cookies in sim_cookie.c), a
+ * SYN for a tuple in TIME-WAIT meets RFC 6191, and a segment for a tuple without an endpoint
+ * (unless it returns a SYN cookie) the CLOSED rules of RFC 9293 3.10.7.1 (a RST).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,25 +64,38 @@ void sim_world_drop_queue(sim_world *w, int32_t s)
     w->sock[s].synq = 0;
 }
 
-/* Linux's accept queue is full when it holds more than the backlog (sk_acceptq_is_full). */
-static bool acq_full(const sim_world *w, const sim_wsock *l)
+bool sim_world_acq_full(const sim_world *w, const sim_wsock *l)
 {
     return w->sc.listen_linux ? l->acq_n > l->backlog : l->acq_n + l->synq >= l->backlog;
 }
 
-/* A SYN for listener l: true if the queues take it.  Linux (tcp_conn_request) drops it when the
- * accept queue is full or the SYN queue holds `backlog` requests (no SYN cookies here); the rfc
- * profile lets at most `backlog` connections wait in both queues together and drops the rest. */
-static bool listener_takes(sim_world *w, uint32_t c, const sim_wsock *l)
+enum verdict { TAKE, COOKIE, DROP };
+
+/* What listener l does with a SYN.  Linux (measured on 6.18; tcp_conn_request): a full accept
+ * queue (more than `backlog`) drops it, cookies or not; a full SYN queue (more than `backlog`
+ * requests: listen(0) takes one, listen(1) two) answers it with a SYN cookie, or drops it with
+ * syncookies 0; syncookies 2 answers every SYN with a cookie.  The rfc profile lets at most
+ * `backlog` connections wait in both queues together and drops the rest. */
+static enum verdict listener_verdict(sim_world *w, uint32_t c, const sim_wsock *l)
 {
-    bool full = w->sc.listen_linux ? (l->acq_n > l->backlog || l->synq >= l->backlog)
-                                   : l->acq_n + l->synq >= l->backlog;
-    if (full)
+    if (!w->sc.listen_linux) {
+        if (l->acq_n + l->synq < l->backlog)
+            return TAKE;
+        sim_world_note(w, c, TRACE_SERVER, "listen queue full: SYN dropped (backlog)");
+        return DROP;
+    }
+    if (sim_world_acq_full(w, l)) {
         sim_world_note(w, c, TRACE_SERVER,
-                       w->sc.listen_linux
-                           ? "listen queue full: SYN dropped (Linux tcp_conn_request)"
-                           : "listen queue full: SYN dropped (backlog)");
-    return !full;
+                       "accept queue full: SYN dropped (Linux tcp_conn_request)");
+        return DROP;
+    }
+    bool synq_full = l->synq > l->backlog;
+    if (w->sc.syncookies == 2 || (synq_full && w->sc.syncookies == 1))
+        return COOKIE;
+    if (!synq_full)
+        return TAKE;
+    sim_world_note(w, c, TRACE_SERVER, "SYN queue full: SYN dropped (tcp_syncookies=0)");
+    return DROP;
 }
 
 /* A SYN to server side of c without an endpoint there. */
@@ -95,7 +108,10 @@ static void syn_to_listener(sim_world *w, uint32_t c, const tcp_seg *seg)
         return;
     }
     sim_wsock *l = &w->sock[s];
-    if (!listener_takes(w, c, l))
+    enum verdict v = listener_verdict(w, c, l);
+    if (v == COOKIE)
+        sim_cookie_synack(w, c, seg);
+    if (v != TAKE)
         return;
     tcp_endpoint *ep = sim_world_new_ep(w, c, TRACE_SERVER);
     if (ep == NULL) {
@@ -121,18 +137,24 @@ static bool tw_accepts(const tcp_endpoint *ep, const tcp_seg *seg)
 }
 
 /* The final ACK of a handshake meets a full accept queue (Linux tcp_check_req): ignored (the
- * SYN,ACK is sent again on its timer) or, with tcp_abort_on_overflow, answered with a RST. */
+ * SYN,ACK is sent again on its timer) or, with tcp_abort_on_overflow, answered with a RST and the
+ * request deleted. */
 static bool overflow_blocks_ack(sim_world *w, uint32_t t, const tcp_seg *seg)
 {
     sim_wconn *x = &w->conn[t];
     tcp_endpoint *ep = sim_world_ep(w, t, TRACE_SERVER);
     if (!w->sc.listen_linux || x->queue != SIM_Q_SYN || x->listener < 0 ||
         ep->state != TCP_SYN_RECEIVED || !(seg->flags & TCP_ACK) ||
-        (seg->flags & (TCP_SYN | TCP_RST)) || !acq_full(w, &w->sock[x->listener]))
+        (seg->flags & (TCP_SYN | TCP_RST)) || !sim_world_acq_full(w, &w->sock[x->listener]))
         return false;
     if (w->sc.abort_on_overflow) {
+        /* measured: the reset of the request, <SEQ=SEG.ACK><CTL=RST>, without options (no
+         * timestamps: not the connection's own RST) */
         sim_world_note(w, t, TRACE_SERVER, "accept queue full: RST (tcp_abort_on_overflow)");
-        tcp_abort(ep, w->now);
+        tcp_clear_timers(ep, w->now);
+        ep->error = TCP_ERR_ABORTED;
+        tcp_set_state(ep, w->now, TCP_CLOSED, "request reset: accept queue full");
+        sim_world_closed_reply(w, t, TRACE_SERVER, seg);
         sim_world_touch(w, t, TRACE_SERVER);
         return true;
     }
@@ -157,9 +179,11 @@ static void arrive_server(sim_world *w, uint32_t c, const tcp_seg *seg)
         }
     }
     if (t < 0) {
+        sim_wconn *x = &w->conn[c];
         if (syn)
             syn_to_listener(w, c, seg);
-        else
+        else if (!x->cookie.valid ||
+                 !sim_cookie_ack(w, c, sim_sock_find(w, x->host[1], x->port[1], false), seg))
             sim_world_closed_reply(w, c, TRACE_SERVER, seg);
         return;
     }
@@ -202,7 +226,8 @@ static void arrive_dgram(sim_world *w, uint32_t c, uint8_t to, const tcp_seg *se
 void sim_world_arrive(sim_world *w, const sim_event *ev)
 {
     uint32_t c = ev->index;
-    sim_world_emit_seg(w, c, TRACE_RECV, ev->to, ev->id, &ev->seg, NULL);
+    if (trace_sink_on(&w->sink)) /* the check inline: this runs for every arrival */
+        sim_world_emit_seg(w, c, TRACE_RECV, ev->to, ev->id, &ev->seg, NULL);
     w->stats.delivered++;
     if (w->conn[c].udp) {
         arrive_dgram(w, c, ev->to, &ev->seg);

@@ -25,6 +25,19 @@
 
 #include "sim_net.h"
 
+/* What a SYN cookie holds (sim_cookie.c): the server keeps no state for it, the simulator keeps
+ * this so that the ACK that returns the cookie can be checked and the connection rebuilt. */
+typedef struct sim_wcookie {
+    uint32_t iss, irs; /* the cookie SYN,ACK's SEQ; the SYN's */
+    uint32_t iss_old;  /* the SEQ of the cookie before, for a repeated SYN (stateless cookies
+                          stay good: an ACK of either makes the connection) */
+    bool old_valid;    /* iss_old holds one */
+    uint16_t mss;      /* the peer's MSS, rounded down to Linux's table (536 1300 1440 1460) */
+    int8_t wscale;     /* the peer's window scale (only with timestamps); -1 none */
+    bool sack, ts;     /* SACK-permitted (only with timestamps); timestamps */
+    bool valid;        /* a cookie SYN,ACK went out and no ACK has used it */
+} sim_wcookie;
+
 /* One connection or datagram flow; index + 1 is its trace number (conn). */
 typedef struct sim_wconn {
     bool udp;
@@ -39,6 +52,7 @@ typedef struct sim_wconn {
     uint32_t older;        /* the previous connection with the same tuple, + 1 (0: none) */
     sim_textlog *log[2];   /* text written by each side (allocated at the first text) */
     uint64_t dgram_off[2]; /* udp: bytes sent so far by each side */
+    sim_wcookie cookie;    /* server side: the last SYN cookie sent */
 } sim_wconn;
 
 enum { SIM_Q_NONE, SIM_Q_SYN, SIM_Q_ACCEPT };
@@ -118,6 +132,7 @@ typedef struct sim_world {
      * so the run is the same, only cheaper */
     sim_fifo fifo[SIM_MAX_HOSTS];
     sim_rng rng;
+    bool rng_live; /* something draws from rng: loss, duplicate, reorder or a rule's chance */
     trace_sink sink;
     uint64_t now, seg_id;
     uint32_t rule_seen[SIM_MAX_RULES], rule_hits[SIM_MAX_RULES];
@@ -191,6 +206,15 @@ void sim_world_link_send(sim_world *w, uint32_t c, uint8_t from, const tcp_seg *
 const sim_event *sim_world_peek(const sim_world *w, int *from);
 /* A segment or datagram arrives (an SIM_EV_ARRIVE event). */
 void sim_world_arrive(sim_world *w, const sim_event *ev);
+/* ---- SYN cookies (sim_cookie.c, profile linux) ---- */
+/* Answers the SYN seg of connection c with a cookie SYN,ACK, keeping no endpoint. */
+void sim_cookie_synack(sim_world *w, uint32_t c, const tcp_seg *seg);
+/* A segment without a SYN for c's server side, which has no endpoint: true if it returns a SYN
+ * cookie to listener s: the connection is made from it, or the segment is dropped while the
+ * accept queue is full (the cookie stays good for a later copy). */
+bool sim_cookie_ack(sim_world *w, uint32_t c, int32_t s, const tcp_seg *seg);
+/* Linux's accept queue is full: it holds more than the backlog (sk_acceptq_is_full). */
+bool sim_world_acq_full(const sim_world *w, const sim_wsock *l);
 /* Appends connection c to listener l's accept queue; -1 when memory ran out. */
 int sim_world_acq_push(sim_wsock *l, uint32_t c);
 

@@ -45,6 +45,8 @@ static bool link_loses(sim_world *w, uint32_t c, uint8_t from, uint64_t id, cons
         else
             *dup = true;
     }
+    if (!w->rng_live)
+        return false; /* no probability to draw for: the generator's state is never read */
     double u_loss = sim_rng_unit(&w->rng);
     double u_dup = sim_rng_unit(&w->rng);
     double u_reo = sim_rng_unit(&w->rng);
@@ -60,18 +62,21 @@ static bool link_loses(sim_world *w, uint32_t c, uint8_t from, uint64_t id, cons
     return false;
 }
 
-/* Queues an arrival: in the sending host's FIFO when it keeps the FIFO in time order, else in
- * the heap.  0, or -1 when memory ran out. */
-static int queue_arrival(sim_world *w, uint8_t host, sim_event *ev)
+/* Where an arrival at time t is to be queued: the sending host's FIFO slot when that keeps the
+ * FIFO in time order (the slot is then taken: the caller fills it), else NULL (the heap); *oom
+ * when the FIFO could not grow. */
+static sim_event *fifo_slot(sim_world *w, uint8_t host, uint64_t t, bool *oom)
 {
     sim_fifo *f = &w->fifo[host];
-    if (f->n > 0 && ev->t < f->last_t)
-        return sim_heap_push(&w->heap, ev);
+    if (f->n > 0 && t < f->last_t)
+        return NULL;
     if (f->n == f->cap) {
         uint32_t ncap = f->cap ? f->cap * 2 : 256;
         sim_event *p = malloc(ncap * sizeof *p);
-        if (p == NULL)
-            return -1;
+        if (p == NULL) {
+            *oom = true;
+            return NULL;
+        }
         for (uint32_t i = 0; i < f->n; i++)
             p[i] = f->v[(f->head + i) & (f->cap - 1)];
         free(f->v);
@@ -79,10 +84,34 @@ static int queue_arrival(sim_world *w, uint8_t host, sim_event *ev)
         f->cap = ncap;
         f->head = 0;
     }
-    ev->order = w->heap.next_order++;
-    f->v[(f->head + f->n++) & (f->cap - 1)] = *ev; /* cap: a power of two */
-    f->last_t = ev->t;
-    return 0;
+    f->last_t = t;
+    return &f->v[(f->head + f->n++) & (f->cap - 1)]; /* cap: a power of two */
+}
+
+/* Queues the arrival of seg (id, sent by side `to`'s peer of c) at time t: in the FIFO of the
+ * sending host when it keeps the FIFO in time order, else in the heap, in both cases taking the
+ * next order number.  0, or -1 when memory ran out. */
+static int queue_arrival(sim_world *w, uint8_t host, uint64_t t, uint8_t to, uint32_t c,
+                         uint64_t id, const tcp_seg *seg)
+{
+    bool oom = false;
+    sim_event *ev = fifo_slot(w, host, t, &oom);
+    if (oom)
+        return -1;
+    sim_event tmp;
+    if (ev == NULL)
+        ev = &tmp;
+    ev->t = t;
+    ev->type = SIM_EV_ARRIVE;
+    ev->to = to;
+    ev->index = c;
+    ev->id = id;
+    ev->seg = *seg;
+    if (ev != &tmp) {
+        ev->order = w->heap.next_order++;
+        return 0;
+    }
+    return sim_heap_push(&w->heap, ev);
 }
 
 /* The earliest event of the heap and the FIFOs (by time, then order), or NULL. */
@@ -108,7 +137,8 @@ void sim_world_link_send(sim_world *w, uint32_t c, uint8_t from, const tcp_seg *
 {
     uint64_t id = ++w->seg_id;
     w->stats.segments++;
-    sim_world_emit_seg(w, c, TRACE_SEND, from, id, seg, NULL);
+    if (trace_sink_on(&w->sink)) /* the check inline: this runs for every segment */
+        sim_world_emit_seg(w, c, TRACE_SEND, from, id, seg, NULL);
     uint64_t extra = 0;
     bool dup = false;
     if (link_loses(w, c, from, id, seg, &extra, &dup))
@@ -119,20 +149,10 @@ void sim_world_link_send(sim_world *w, uint32_t c, uint8_t from, const tcp_seg *
     if (w->sc.bandwidth) /* 40 bytes of IPv4 + TCP header (28 of IPv4 + UDP) on the wire */
         ser = ((uint64_t)seg->len + (w->conn[c].udp ? 28u : 40u)) * 8u * 1000000u / w->sc.bandwidth;
     h->link_free = start + ser;
-    sim_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.t = start + ser + w->sc.rtt / 2 + extra;
-    ev.type = SIM_EV_ARRIVE;
-    ev.to = (uint8_t)(1 - from);
-    ev.index = c;
-    ev.id = id;
-    ev.seg = *seg;
-    if (queue_arrival(w, w->conn[c].host[from], &ev) < 0) {
-        w->oom = true;
-        return;
-    }
-    ev.t++;
-    if (dup && queue_arrival(w, w->conn[c].host[from], &ev) < 0)
+    uint64_t t = start + ser + w->sc.rtt / 2 + extra;
+    uint8_t host = w->conn[c].host[from], to = (uint8_t)(1 - from);
+    if (queue_arrival(w, host, t, to, c, id, seg) < 0 ||
+        (dup && queue_arrival(w, host, t + 1, to, c, id, seg) < 0))
         w->oom = true;
 }
 

@@ -395,6 +395,10 @@ int sim_world_init(sim_world *w, const sim_scenario *sc, trace_sink sink)
     w->sc = *sc;
     w->sink = sink;
     w->rng.s = sc->seed;
+    w->rng_live = sc->loss > 0 || sc->duplicate > 0 || sc->reorder > 0;
+    for (size_t i = 0; i < sc->n_rules; i++)
+        if (sc->rules[i].chance > 0)
+            w->rng_live = true;
     sim_heap_init(&w->heap);
     for (int h = 0; h < SIM_MAX_HOSTS; h++) {
         for (int k = 0; k < SIM_MAX_SOCKS; k++)

@@ -149,7 +149,8 @@ enum setting_id {
     S_CLOSE_AFTER_EOF,
     S_ADDRESS,
     S_EPHEMERAL,
-    S_ABORT_OVERFLOW
+    S_ABORT_OVERFLOW,
+    S_SYNCOOKIES
 };
 enum scope { LINK, SIDES, ONE_SIDE }; /* no side; optional side (both if none); side required */
 
@@ -187,6 +188,7 @@ static const struct setting {
     {"address", S_ADDRESS, ONE_SIDE, "an address such as 192.0.2.1:49152"},
     {"ephemeral-ports", S_EPHEMERAL, LINK, "a port range such as 32768-60999"},
     {"abort-on-overflow", S_ABORT_OVERFLOW, LINK, "on or off"},
+    {"syncookies", S_SYNCOOKIES, LINK, "0, 1 or 2"},
 };
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
 
@@ -290,6 +292,11 @@ static int apply(sim_pctx *c, const struct setting *st, const sim_tok *v, int si
         return address(c, v, sc->addr[side], sizeof sc->addr[side]);
     case S_ABORT_OVERFLOW:
         return sim_val_onoff(c, v, key, &sc->abort_on_overflow);
+    case S_SYNCOOKIES: /* Linux tcp_syncookies: 0 never, 1 when the SYN queue is full, 2 always */
+        if (sim_val_uint(c, v, 0, 2, key, &u) < 0)
+            return -1;
+        sc->syncookies = (uint8_t)u;
+        return 0;
     case S_EPHEMERAL:
         return port_range(c, v, sc);
     default:
@@ -467,7 +474,8 @@ static const char *const statements[] = {"name",
                                          "address",
                                          "host",
                                          "ephemeral-ports",
-                                         "abort-on-overflow"};
+                                         "abort-on-overflow",
+                                         "syncookies"};
 
 static int unknown(sim_pctx *c, const sim_tok *t, const char *what, const char *const *words,
                    size_t n)

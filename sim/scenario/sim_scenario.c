@@ -23,6 +23,7 @@ void sim_scenario_default(sim_scenario *sc)
         sc->app[i].auto_read = true;
     sc->port_lo = 32768;
     sc->port_hi = 60999;
+    sc->syncookies = 1; /* Linux net.ipv4.tcp_syncookies default */
 }
 
 int sim_scenario_add_action(sim_scenario *sc, uint64_t t, uint8_t ep, tcp_call call, uint64_t bytes,

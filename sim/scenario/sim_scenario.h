@@ -117,6 +117,8 @@ typedef struct sim_scenario {
     uint16_t port_lo, port_hi; /* ephemeral ports (Linux ip_local_port_range: 32768-60999) */
     bool listen_linux;         /* the listener's queues behave as Linux's (profile linux) */
     bool abort_on_overflow;    /* Linux tcp_abort_on_overflow: RST when the accept queue is full */
+    uint8_t syncookies;        /* Linux tcp_syncookies with profile linux: 0 off, 1 (default) a
+                                  SYN cookie when the SYN queue is full, 2 for every SYN */
 } sim_scenario;
 
 /* Defaults: RFC-default TCP on both sides (ISNs 1000 and 2000), RTT 100 ms, no loss, seed 1,

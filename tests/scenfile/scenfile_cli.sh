@@ -85,6 +85,19 @@ grep -q "^tcpsim: $tmp: cannot read: " "$tmp/err" || { echo "FAIL: directory"; f
 head -c 1048577 /dev/zero | tr '\000' '\n' >"$tmp/big.tcpsim"
 run 2 --scenario-file "$tmp/big.tcpsim"
 same "$tmp/err" "$tmp/big.tcpsim:1:1: file too large (more than 1048576 bytes)"
+# --profile sets the listener's rules too: listen(0) and two clients at once, the second SYN
+# gets a SYN cookie with --profile linux (Linux's queues), is dropped with --profile rfc
+printf '%s\n' "host server 192.0.2.2" "host a 192.0.2.11" "host b 192.0.2.12" \
+    "at 0 server socket L" "at 0 server bind L 80" "at 0 server listen L 0" \
+    "at 0 a socket S" "at 0 a connect S server:80" "at 0 b socket S" \
+    "at 0 b connect S server:80" >"$tmp/listen.tcpsim"
+run 0 --scenario-file "$tmp/listen.tcpsim" --profile linux
+grep -q "note  SYN queue full: SYN cookie (tcp_syncookies=1)" "$tmp/out" ||
+    { echo "FAIL: --profile linux: no SYN cookie"; fail=1; }
+{ echo "profile linux"; cat "$tmp/listen.tcpsim"; } >"$tmp/listen-linux.tcpsim"
+run 0 --scenario-file "$tmp/listen-linux.tcpsim" --profile rfc
+grep -q "note  listen queue full: SYN dropped (backlog)" "$tmp/out" ||
+    { echo "FAIL: --profile rfc: the rfc backlog rule"; fail=1; }
 # a bad command-line setting on top of a good file
 run 2 --scenario-file "$dir/holds.tcpsim" --rtt 100
 empty "$tmp/out"

@@ -488,6 +488,10 @@ static void test_errors_values(void **state)
     ERR("rcv-buf 0\n", 1, 9, "rcv-buf must be from 1 to 1073741824, got 0");
     ERR("iw 1001\n", 1, 4, "iw must be from 0 to 1000, got 1001");
     ERR("syn-loss-iw 1001\n", 1, 13, "syn-loss-iw must be from 0 to 1000, got 1001");
+    ERR("syncookies 3\n", 1, 12, "syncookies must be from 0 to 2, got 3");
+    ERR("syncookies on\n", 1, 12, "syncookies must be a number, got 'on'");
+    ERR("syncookies\n", 1, 11, "syncookies needs 0, 1 or 2");
+    ERR("client syncookies 1\n", 1, 1, "syncookies is a setting of the link, not of one side");
     ERR("client address 192.0.2.1\n", 1, 16,
         "address must be IPv4:PORT or [IPv6]:PORT, got '192.0.2.1'");
     ERR("client address 192.0.2.1:0\n", 1, 16,
