@@ -220,6 +220,36 @@ static void write_notes(FILE *fp, const rnd_layout *lay, const rnd_model *m)
     fputs("]", fp);
 }
 
+/* Activation bars: the socket calls that block, and how long. */
+static void write_blocked(FILE *fp, const rnd_layout *lay, const rnd_model *m)
+{
+    fputs(",\n\"blocked\":[", fp);
+    for (size_t i = 0; i < lay->nabars; i++) {
+        const rnd_abar *b = &lay->abars[i];
+        fprintf(fp, "%s{\"lane\":\"%s\",\"host\":", i ? ",\n" : "\n", trace_ep_name(b->ep));
+        jstr(fp, b->host);
+        fputs(",\"sock\":", fp);
+        jstr(fp, b->sock);
+        fprintf(fp, ",\"call\":\"%s\",\"from_us\":%lld,\"to_us\":%lld,\"x\":",
+                tcp_call_name((tcp_call)b->call), (long long)b->t0, (long long)b->t1);
+        jnum(fp, b->x);
+        fputs(",\"w\":", fp);
+        jnum(fp, b->w);
+        fputs(",\"y1\":", fp);
+        jnum(fp, b->y0);
+        fputs(",\"y2\":", fp);
+        jnum(fp, b->y1);
+        fprintf(fp,
+                ",\"open_start\":%s,\"open_end\":%s,\"event\":", b->open_start ? "true" : "false",
+                b->open_end ? "true" : "false");
+        jidx(fp, m, b->ev0);
+        fputs(",\"return_event\":", fp);
+        jidx(fp, m, b->ev1);
+        fputs("}", fp);
+    }
+    fputs("]", fp);
+}
+
 static void write_rtt(FILE *fp, const rnd_layout *lay)
 {
     bool first = true;
@@ -368,6 +398,7 @@ int rnd_json_write(FILE *fp, const rnd_layout *lay, const rnd_model *m)
     write_notes(fp, lay, m);
     write_timers(fp, lay);
     write_rtt(fp, lay);
+    write_blocked(fp, lay, m);
     write_breaks_ticks(fp, lay);
     fputs(",\n\"cwnd\":", fp);
     if (!lay->cwnd.on) {

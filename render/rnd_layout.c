@@ -860,6 +860,8 @@ static const char *legend_text(int kind)
         return "state after a correction";
     case RND_LEGEND_TIMER:
         return "timer running";
+    case RND_LEGEND_BLOCKED:
+        return "call blocked";
     default:
         return "";
     }
@@ -896,6 +898,8 @@ static double place_legend(lctx *c, double y, double x0, double maxw)
         kinds[nk++] = RND_LEGEND_CORRECTED;
     if (L->nbrackets > 0)
         kinds[nk++] = RND_LEGEND_TIMER;
+    if (rnd_model_has_blocked(c->m))
+        kinds[nk++] = RND_LEGEND_BLOCKED;
     L->nlegend = 0;
     for (int k = 0; k < nk; k++) {
         rnd_legend_item *it = &L->legend[L->nlegend++];
@@ -998,6 +1002,7 @@ void rnd_layout_free(rnd_layout *lay)
     free(lay->brackets);
     free(lay->tmarks);
     free(lay->notes);
+    free(lay->abars);
     free(lay->breaks);
     free(lay->stretches);
     free(lay->ticks);
@@ -1406,6 +1411,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
         y_end = dmax(y_end, lay->labels[i].box.y + lay->labels[i].box.h);
     for (size_t i = 0; i < lay->narrows; i++)
         y_end = dmax(y_end, lay->arrows[i].to.y + 4.0);
+    if (rnd_layout_bars(lay, m, body_top - 6.0, y_end + 8.0) != 0)
+        goto out;
 
     /* the legend once more, now that state boxes and brackets are known */
     {

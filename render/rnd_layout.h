@@ -176,6 +176,22 @@ typedef struct rnd_note {
     char text[96];
 } rnd_note;
 
+/* A socket call blocked (a UML activation bar): from the application event with phase
+ * TRACE_CALL_BLOCKS to the matching TRACE_CALL_RETURNS (same host, socket and call) on the
+ * caller's lifeline, a narrow bar centred on it (rnd_layout_bars.c). */
+typedef struct rnd_abar {
+    double x, w;     /* centre and width */
+    double y0, y1;   /* from the call's row to its return's (or the body's ends) */
+    int64_t t0, t1;  /* us: when it blocked and returned (open ends: the selection's) */
+    uint8_t ep;      /* the caller's lane */
+    uint8_t call;    /* tcp_call */
+    bool open_start; /* blocked before the selection */
+    bool open_end;   /* still blocked at the end of the selection */
+    size_t ev0, ev1; /* indices in the trace of the two events, or SIZE_MAX (open end) */
+    char host[16];   /* the calling host, as u.app.host */
+    char sock[8];    /* the socket, as u.app.sock */
+} rnd_abar;
+
 typedef struct rnd_break {
     double y0, y1; /* the band */
     int64_t t0, t1;
@@ -201,9 +217,10 @@ enum {
     RND_LEGEND_STATE,
     RND_LEGEND_ASSUMED,   /* dashed state box: assumed by the replay, or the state at the start */
     RND_LEGEND_CORRECTED, /* state box marked "corrected" */
-    RND_LEGEND_TIMER
+    RND_LEGEND_TIMER,
+    RND_LEGEND_BLOCKED /* activation bar: a socket call blocked */
 };
-#define RND_LEGEND_MAX (RND_ARROW_STYLE_COUNT + 5)
+#define RND_LEGEND_MAX (RND_ARROW_STYLE_COUNT + 6)
 
 /* --show cwnd (true time): the sender's congestion window and slow-start threshold as a small
  * track beside its lifeline, x = value / max * w from the track's lifeline-side edge. */
@@ -261,6 +278,8 @@ typedef struct rnd_layout {
     size_t ntmarks;
     rnd_note *notes;
     size_t nnotes;
+    rnd_abar *abars; /* in the order of the blocking calls */
+    size_t nabars;
     rnd_break *breaks;
     size_t nbreaks;
     rnd_stretch *stretches; /* true time only */
@@ -292,6 +311,12 @@ double rnd_layout_y_of(const rnd_layout *lay, int64_t t);
 
 /* Line height of font f under lay's style. */
 double rnd_line_h(const rnd_style *s, rnd_font f);
+
+/* Activation bars (rnd_layout_bars.c): whether the model has a socket call that blocks or
+ * returns after blocking, and the bars of lay from its placed rows; y_top and y_end bound the
+ * open ends.  rnd_layout_bars returns 0 or -1 (out of memory). */
+bool rnd_model_has_blocked(const rnd_model *m);
+int rnd_layout_bars(rnd_layout *lay, const rnd_model *m, double y_top, double y_end);
 
 /* True if the rectangles overlap by more than eps in both directions. */
 bool rnd_rect_overlap(const rnd_rect *a, const rnd_rect *b, double eps);

@@ -39,6 +39,7 @@ static const rnd_rgb C_LOST = {0.76, 0.18, 0.13};
 static const rnd_rgb C_TIMER = {0.30, 0.33, 0.38};
 static const rnd_rgb C_RTT = {0.10, 0.50, 0.30};
 static const rnd_rgb C_CWND = {0.60, 0.25, 0.05};
+static const rnd_rgb C_BAR_FILL = {0.80, 0.85, 0.92};
 
 const rnd_pen *rnd_pen_of(int arrow_style)
 {
@@ -299,6 +300,31 @@ static void cwnd_track(cairo_t *cr, const rnd_layout *lay, const rnd_fonts *f)
     text_at(cr, f, &lay->style, RND_FONT_SMALL, k->caption_box.x, k->caption_box.y, k->caption);
 }
 
+/* An activation bar: a socket call blocked.  An open end has no edge across. */
+static void activation_bar(cairo_t *cr, const rnd_abar *b)
+{
+    double x0 = b->x - b->w / 2, x1 = b->x + b->w / 2;
+    cairo_set_dash(cr, NULL, 0, 0);
+    cairo_rectangle(cr, x0, b->y0, b->w, b->y1 - b->y0);
+    rnd_set_rgb(cr, C_BAR_FILL);
+    cairo_fill(cr);
+    rnd_set_rgb(cr, C_BOX_LINE);
+    cairo_set_line_width(cr, 0.9);
+    cairo_move_to(cr, x0, b->y0);
+    cairo_line_to(cr, x0, b->y1);
+    cairo_move_to(cr, x1, b->y0);
+    cairo_line_to(cr, x1, b->y1);
+    if (!b->open_start) {
+        cairo_move_to(cr, x0, b->y0);
+        cairo_line_to(cr, x1, b->y0);
+    }
+    if (!b->open_end) {
+        cairo_move_to(cr, x0, b->y1);
+        cairo_line_to(cr, x1, b->y1);
+    }
+    cairo_stroke(cr);
+}
+
 static void lifeline_segment(cairo_t *cr, double x, double y0, double y1)
 {
     if (y1 <= y0)
@@ -385,6 +411,9 @@ static void legend(cairo_t *cr, const rnd_layout *lay, const rnd_fonts *f)
         } else if (it->kind == RND_LEGEND_TIMER) {
             rnd_bracket b = {.x = x + 12.0, .y0 = my - 7.0, .y1 = my + 7.0, .ep = TRACE_SERVER};
             bracket(cr, lay, &b, SIZE_MAX);
+        } else if (it->kind == RND_LEGEND_BLOCKED) {
+            rnd_abar b = {.x = x + 12.0, .w = 8.0, .y0 = my - 7.0, .y1 = my + 7.0};
+            activation_bar(cr, &b);
         }
         rnd_set_rgb(cr, C_TEXT);
         text_at(cr, f, st, RND_FONT_SMALL, x + 30.0,
@@ -456,6 +485,10 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
         rnd_set_rgb(cr, C_MUTED);
         text_at(cr, f, st, RND_FONT_SMALL, b->text_box.x + 5.0, b->text_box.y + 2.0, b->text);
     }
+
+    for (size_t i = 0; i < lay->nabars; i++)
+        if (band_hit(lay->abars[i].y0, lay->abars[i].y1, y0, y1))
+            activation_bar(cr, &lay->abars[i]);
 
     if (lay->cwnd.on)
         cwnd_track(cr, lay, f);

@@ -225,6 +225,20 @@ static void rect(FILE *fp, rnd_rect r, double rad, rnd_rgb fill, double fill_op,
     fputs("/>\n", fp);
 }
 
+/* An activation bar (a socket call blocked), as rnd_paint.c draws it: an open end has no edge. */
+static void activation_bar(FILE *fp, const rnd_abar *b)
+{
+    double x0 = b->x - b->w / 2, x1 = b->x + b->w / 2;
+    rect(fp, (rnd_rect){x0, b->y0, b->w, b->y1 - b->y0}, 0, (rnd_rgb){0.80, 0.85, 0.92}, 1, NULL,
+         NULL);
+    line(fp, x0, b->y0, x0, b->y1, C_BOX_LINE, 0.9, NULL);
+    line(fp, x1, b->y0, x1, b->y1, C_BOX_LINE, 0.9, NULL);
+    if (!b->open_start)
+        line(fp, x0, b->y0, x1, b->y0, C_BOX_LINE, 0.9, NULL);
+    if (!b->open_end)
+        line(fp, x0, b->y1, x1, b->y1, C_BOX_LINE, 0.9, NULL);
+}
+
 static void body(FILE *fp, const rnd_layout *lay, const rnd_fonts *f, const rnd_model *m)
 {
     const rnd_style *st = &lay->style;
@@ -239,6 +253,9 @@ static void body(FILE *fp, const rnd_layout *lay, const rnd_fonts *f, const rnd_
         if (it->kind < RND_ARROW_STYLE_COUNT)
             line(fp, it->box.x, my, it->box.x + 24, my, rnd_pen_of(it->kind)->color,
                  rnd_pen_of(it->kind)->width, NULL);
+        else if (it->kind == RND_LEGEND_BLOCKED)
+            activation_bar(fp,
+                           &(rnd_abar){.x = it->box.x + 12, .w = 8, .y0 = my - 7, .y1 = my + 7});
         else
             rect(fp, (rnd_rect){it->box.x, my - 6, 24, 12}, 3, (rnd_rgb){0.93, 0.95, 0.98}, 1,
                  "#334155", NULL);
@@ -269,6 +286,8 @@ static void body(FILE *fp, const rnd_layout *lay, const rnd_fonts *f, const rnd_
         line(fp, lay->axis_x + 4, lay->ticks[i].y, lay->axis_x + 10, lay->ticks[i].y, C_MUTED, 0.8,
              NULL);
     }
+    for (size_t i = 0; i < lay->nabars; i++)
+        activation_bar(fp, &lay->abars[i]);
     if (lay->cwnd.on)
         cwnd_track(fp, lay, f);
     for (size_t i = 0; i < lay->nbrackets; i++)
