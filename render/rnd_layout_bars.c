@@ -22,7 +22,7 @@ static bool is_phase(const trace_event *e, uint8_t phase)
 /* The same call of the same socket of the same host. */
 static bool same_call(const trace_event *a, const trace_event *b)
 {
-    return a->ep == b->ep && a->u.app.call == b->u.app.call &&
+    return a->u.app.call == b->u.app.call &&
            strncmp(a->u.app.host, b->u.app.host, sizeof a->u.app.host) == 0 &&
            strncmp(a->u.app.sock, b->u.app.sock, sizeof a->u.app.sock) == 0;
 }
@@ -49,11 +49,13 @@ static rnd_abar *push_bar(rnd_layout *L, size_t *cap)
     return &L->abars[L->nabars++];
 }
 
-static void set_call(rnd_abar *b, const rnd_layout *L, const trace_event *e)
+static void set_call(rnd_abar *b, const rnd_layout *L, const rnd_row *r, const trace_event *e)
 {
     b->ep = e->ep < 2 ? e->ep : 0;
+    b->lane = r->lane;
+    b->ci = r->ci;
     b->call = e->u.app.call;
-    b->x = L->lane_x[b->ep];
+    b->x = L->lane_x[b->lane];
     b->w = BAR_W;
     memcpy(b->host, e->u.app.host, sizeof b->host);
     b->host[sizeof b->host - 1] = '\0';
@@ -86,7 +88,7 @@ int rnd_layout_bars(rnd_layout *L, const rnd_model *m, double y_top, double y_en
         b = push_bar(L, &cap);
         if (b == NULL)
             goto out;
-        set_call(b, L, e);
+        set_call(b, L, &L->rows[row[i]], e);
         b->y0 = L->rows[row[i]].y;
         b->t0 = m->ev_t[i];
         b->ev0 = rnd_model_ev_index(m, e);
@@ -110,7 +112,7 @@ int rnd_layout_bars(rnd_layout *L, const rnd_model *m, double y_top, double y_en
         b = push_bar(L, &cap);
         if (b == NULL)
             goto out;
-        set_call(b, L, m->ev[j]);
+        set_call(b, L, &L->rows[row[j]], m->ev[j]);
         b->open_start = true;
         b->y0 = y_top;
         b->t0 = m->t_first;
@@ -118,6 +120,16 @@ int rnd_layout_bars(rnd_layout *L, const rnd_model *m, double y_top, double y_en
         b->y1 = L->rows[row[j]].y;
         b->t1 = m->ev_t[j];
         b->ev1 = rnd_model_ev_index(m, m->ev[j]);
+    }
+    /* calls blocked at once on one lifeline (a server's accept and read): nested, UML-style,
+     * each a little to the right of the one it overlaps */
+    for (size_t i = 0; i < L->nabars; i++) {
+        unsigned k = 0;
+        for (size_t j = 0; j < i; j++)
+            if (L->abars[j].lane == L->abars[i].lane && L->abars[j].y0 < L->abars[i].y1 - 0.5 &&
+                L->abars[i].y0 < L->abars[j].y1 - 0.5)
+                k++;
+        L->abars[i].x += k * (BAR_W / 2.0 + 1.0);
     }
     rc = 0;
 out:
