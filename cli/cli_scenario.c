@@ -186,6 +186,10 @@ static int flow_conn(const cli_options *o, uint32_t *conn)
     *conn = RND_CONN_FIRST;
     if (!o->flow)
         return 0;
+    if (cli_flow_is_list(o->flow))
+        return cli_usage_error("bad --flow '%s': a scenario without hosts has one connection "
+                               "(--flow 1)",
+                               o->flow);
     char *end = NULL;
     unsigned long n = strtoul(o->flow, &end, 10);
     if (!*o->flow || *end || n < 1 || n > UINT32_MAX - 1)
