@@ -18,11 +18,15 @@
 #include "cap_stats.h"
 #include "trace.h"
 
+#define CAP_FLOW_IDS_MAX 8 /* connections of a --flow list (one diagram's worth) */
+
 typedef struct cap_replay_opts {
     uint32_t flow_id; /* emit events of this connection only (0: all) */
     bool flow_tuple;  /* ...or of the connection with this 4-tuple (either direction) */
     cap_addr flow_addr[2];
     uint16_t flow_port[2];
+    uint32_t flow_ids[CAP_FLOW_IDS_MAX]; /* ...or of these connections (--flow 1,2,3) */
+    size_t n_flow_ids;
     uint32_t max_conns; /* connections tracked at once (default 10000) */
     uint64_t linger;    /* a finished connection is kept this long for late segments (10 s) */
     bool tcb;           /* report the observer endpoints' TCBs after each packet (tcp_tcbrec.h) */
@@ -43,10 +47,10 @@ typedef struct cap_replay {
     void *done_ctx;
     uint64_t t0; /* timestamp of the first packet: trace times count from it */
     bool have_t0;
-    uint64_t t_last;       /* latest timestamp seen (relative) */
-    uint64_t ts_backwards; /* packets whose timestamp went back (their time is clamped) */
-    uint64_t untracked;    /* TCP packets of flows beyond max_conns */
-    uint64_t conns;        /* connections seen */
+    uint64_t t_last;        /* latest timestamp seen (relative) */
+    uint64_t ts_backwards;  /* packets whose timestamp went back (their time is clamped) */
+    uint64_t untracked;     /* TCP packets of flows beyond max_conns */
+    uint64_t conns;         /* connections seen */
     bool have_kernel_stats; /* live capture: what pcap_stats said at the end */
     uint64_t kernel_dropped, if_dropped;
     /* event routing */

@@ -5,7 +5,8 @@
  * (trace_buf_select: addresses and ISNs), so every event still points into the one trace; then
  * the segments and events are merged in trace and time order, each marked with its connection.
  *
- * Lanes are the hosts, told apart by IP address: the clients' first, in the order of their
+ * Lanes are the hosts, told apart by IP address (or, when a connection runs within one host, as
+ * on loopback, the servers by address and port): the clients' first, in the order of their
  * connections, then the servers'; a lane is headed by the host's name when a socket call names it
  * (a scenario with hosts), else by its role.  The socket calls of those hosts that belong to no
  * connection (socket, bind, listen, accept on a listener) are drawn on their host's lane.  RTT
@@ -98,11 +99,20 @@ typedef struct mwork {
 /* The lanes of every connection, and the hosts' names from their socket calls. */
 static int make_lanes(rnd_model *m, mwork *w, const trace_buf *tr, char *err, size_t errlen)
 {
-    char ip[64];
+    char ip[64], other[64];
+    bool by_port = false; /* a connection within one host (loopback): servers by address:port */
+    for (size_t c = 0; c < w->nsub; c++) {
+        host_of(w->sub[c].addr[0], ip, sizeof ip);
+        host_of(w->sub[c].addr[1], other, sizeof other);
+        by_port = by_port || strcmp(ip, other) == 0;
+    }
     for (int role = 0; role < 2; role++)
         for (size_t c = 0; c < w->nsub; c++) {
             int l;
-            host_of(w->sub[c].addr[role], ip, sizeof ip);
+            if (role == 1 && by_port)
+                snprintf(ip, sizeof ip, "%s", w->sub[c].addr[1]);
+            else
+                host_of(w->sub[c].addr[role], ip, sizeof ip);
             l = lane_of(w->lanes, &w->nlanes, ip, role);
             if (l < 0) {
                 snprintf(err, errlen, "too many hosts for one diagram (at most %d)", RND_LANES_MAX);
@@ -119,6 +129,10 @@ static int make_lanes(rnd_model *m, mwork *w, const trace_buf *tr, char *err, si
             if (e->conn == m->conns[c].conn && ln->name[0] == '\0')
                 snprintf(ln->name, sizeof ln->name, "%.15s", e->u.app.host);
         }
+    }
+    if (w->nlanes < 2) {
+        snprintf(err, errlen, "the connections have one host: nothing to draw between");
+        return RND_EREQUEST;
     }
     m->nlanes = w->nlanes;
     for (uint8_t l = 0; l < w->nlanes; l++) {

@@ -54,6 +54,11 @@ check 2 "^tcpsim: nothing to draw: the trace has no connection 9" --scenario bac
 check 2 "^tcpsim: backlog: no connection 9 to draw" --scenario backlog --flow 9 -o x.png
 check 2 "^tcpsim: bad --flow '1,2': a scenario without hosts has one connection" --scenario loss --flow 1,2 -o x.png
 check 2 "^tcpsim: --graph tseq draws one connection" --scenario backlog --flow 1,2 -o x.png --graph tseq
+# ... and of a capture: the lanes are the hosts of the connections listed
+pcap=$(dirname "$0")/../../samples/concurrent.pcap
+check 0 "" -r "$pcap" --flow 1,2 --layout-json /dev/null
+check 2 "^tcpsim: bad --flow '1,x': 'x' is not a connection number" -r "$pcap" --flow 1,x --layout-json /dev/null
+check 2 "^tcpsim: nothing to draw: the trace has no connection 99" -r "$pcap" --flow 1,99 --layout-json /dev/null
 check 2 "^tcpsim: -w/--write-pcap, --vantage and --pcap-link go with a scenario (tcpsim writes the packets it simulates; to copy a capture's packets, use tcpdump -r IN -w OUT)" -r x.pcap -w y.pcap
 check 2 "^tcpsim: unknown pcap-link 'ppp' (use ether or raw)" --scenario loss -w y.pcap --pcap-link ppp
 check 2 "^tcpsim: unknown graph 'pie' (use tseq or ladder)" --scenario loss -o x.png --graph pie
@@ -90,6 +95,14 @@ case $lay in
 esac
 case $lay in *'"head":"carol"'*) echo "FAIL: --flow 1,2 draws carol"; fail=1 ;; esac
 case $lay in *'"text":"c2 SYN '*) ;; *) echo "FAIL: --flow 1,2: no label of c2"; fail=1 ;; esac
+cap=$("$tcpsim" -r "$pcap" --flow 2,3 --layout-json - 2>/dev/null | tr -d '\n')
+case $cap in
+*'"lanes":[{"name":"127.0.0.1","x":'*'{"name":"127.0.0.1:5555","x":'*'"conns":[{"conn":2,'*'{"conn":3,'*) ;;
+*) echo "FAIL: -r concurrent.pcap --flow 2,3: not the lanes 127.0.0.1 and 127.0.0.1:5555 of conns 2, 3"; fail=1 ;;
+esac
+conns=$("$tcpsim" -r "$pcap" --flow 1,3 --json | grep -o '"conn":[0-9]*' | sort -u | tr '\n' ' ')
+[ "$conns" = '"conn":1 "conn":3 ' ] ||
+    { echo "FAIL: -r concurrent.pcap --flow 1,3 --json keeps connections $conns"; fail=1; }
 one=$("$tcpsim" --scenario backlog --flow 1 --layout-json - 2>/dev/null | tr -d '\n')
 case $one in
 *'"lanes":[{"name":"client"'*'{"name":"server"'*) ;;
