@@ -42,7 +42,7 @@ const char *const cli_synopsis[] = {
     "tcpsim --scenario NAME [-o FILE] [-w FILE] [options]",
     "tcpsim --scenario-file FILE [options]",
     "tcpsim --scenario all -o DIR/",
-    "tcpsim -r FILE [-c N] [--summary] [--flow N|A:P-A:P] [options] [EXPR]",
+    "tcpsim -r FILE [-c N] [--summary] [--flow N|N,M,...|A:P-A:P] [options] [EXPR]",
     "tcpsim -i IFACE [-c N] [options] [EXPR]",
     "tcpsim --list-scenarios | --help | --version",
     NULL,
@@ -173,8 +173,10 @@ const cli_optdef cli_optdefs[] = {
      .help = "one row per connection instead of the packet trace"},
     {.lng = "flow",
      .code = O_FLOW,
-     .arg = "N|A:P-A:P",
-     .help = "keep one connection: its number or its address pair"},
+     .arg = "N|N,M,...|A:P-A:P",
+     .help = "keep one connection: its number or its address pair; or several, N,M,... (at "
+             "most 8), drawn by -o in one diagram with a lifeline per host. A scenario with "
+             "hosts draws all its connections so without --flow; --flow N draws one"},
     {.lng = "absolute",
      .code = O_ABSOLUTE,
      .help = "absolute sequence numbers (default: relative to the ISNs)"},
