@@ -42,7 +42,7 @@ const char *const cli_synopsis[] = {
     "tcpsim --scenario NAME [-o FILE] [-w FILE] [options]",
     "tcpsim --scenario-file FILE [options]",
     "tcpsim --scenario all -o DIR/",
-    "tcpsim -r FILE [-c N] [--summary] [--flow N|N,M,...|A:P-A:P] [options] [EXPR]",
+    "tcpsim -r FILE [-c N] [--summary] [--flow N|A:P-A:P] [options] [EXPR]",
     "tcpsim -i IFACE [-c N] [options] [EXPR]",
     "tcpsim --list-scenarios | --help | --version",
     NULL,
