@@ -239,6 +239,7 @@ static void write_notes(FILE *fp, const rnd_layout *lay, const rnd_model *m)
                 lane_name(lay, n->lane, n->ep), n->kind < 4 ? kinds[n->kind] : "?",
                 n->right ? "end" : "start");
         jidx(fp, m, n->ev);
+        jconn(fp, lay, m, n->ci);
         fputs("}", fp);
     }
     fputs("]", fp);
@@ -270,6 +271,7 @@ static void write_blocked(FILE *fp, const rnd_layout *lay, const rnd_model *m)
         jidx(fp, m, b->ev0);
         fputs(",\"return_event\":", fp);
         jidx(fp, m, b->ev1);
+        jconn(fp, lay, m, b->ci);
         fputs("}", fp);
     }
     fputs("]", fp);
