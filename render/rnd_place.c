@@ -134,7 +134,10 @@ int rnd_place_labels(rnd_layout *L, double inset, double pad, double y_min, doub
         const rnd_arrow *a = &L->arrows[lb->arrow];
         /* a lost segment's label goes along the line to where it would have arrived */
         rnd_point to = {L->lane_x[a->to_lane], a->y_end};
-        double span = fabs(to.x - a->from.x) - 2.0 * inset - lb->box.w;
+        /* along the arrow as far as the next lifeline only: beyond it lies that lane's margin
+         * (several hosts; with two lanes the next one is the receiver's) */
+        int next = a->to_lane > a->lane ? a->lane + 1 : a->lane - 1;
+        double span = fabs(L->lane_x[next] - a->from.x) - 2.0 * inset - lb->box.w;
         rnd_rect best = candidate(a, to, &lb->box, inset, pad, 0.0);
         bool done = false;
         lb->raised = 0.0;

@@ -64,6 +64,15 @@ static void check_boxes_apart(const rnd_layout *lay)
                 fail_msg("state boxes %zu and %zu overlap on lane %u", i, j, lay->sboxes[i].lane);
 }
 
+/* No label runs into a note (the margin of a lifeline between two others). */
+static void check_labels_clear_of_notes(const rnd_layout *lay)
+{
+    for (size_t i = 0; i < lay->nlabels; i++)
+        for (size_t j = 0; j < lay->nnotes; j++)
+            if (rnd_rect_overlap(&lay->labels[i].box, &lay->notes[j].box, 0.5))
+                fail_msg("label '%s' overlaps note '%s'", lay->labels[i].text, lay->notes[j].text);
+}
+
 static void check_backlog(rnd_time_axis axis)
 {
     trace_buf b;
@@ -169,6 +178,7 @@ static void check_backlog(rnd_time_axis axis)
         assert_true(listen && accept_bar);
     }
     rnd_check_no_label_overlap(&lay);
+    check_labels_clear_of_notes(&lay);
     rnd_check_inside(&lay);
     rnd_layout_free(&lay);
     rnd_model_free(&m);
@@ -206,6 +216,7 @@ static void test_rnd_multi_echo_loop(void **state)
     }
     check_boxes_apart(&lay);
     rnd_check_no_label_overlap(&lay);
+    check_labels_clear_of_notes(&lay);
     rnd_check_inside(&lay);
     rnd_layout_free(&lay);
     rnd_model_free(&m);
