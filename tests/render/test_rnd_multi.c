@@ -177,9 +177,8 @@ static void check_backlog(rnd_time_axis axis)
             }
         assert_true(listen && accept_bar);
     }
-    rnd_check_no_label_overlap(&lay);
+    rnd_check_invariants(&lay, &m); /* as every diagram: arrows, labels, boxes, notes */
     check_labels_clear_of_notes(&lay);
-    rnd_check_inside(&lay);
     rnd_layout_free(&lay);
     rnd_model_free(&m);
     trace_buf_free(&b);
@@ -215,9 +214,8 @@ static void test_rnd_multi_echo_loop(void **state)
         assert_int_equal(m.conns[c].track[1], c); /* own tracks for its brackets */
     }
     check_boxes_apart(&lay);
-    rnd_check_no_label_overlap(&lay);
+    rnd_check_invariants(&lay, &m);
     check_labels_clear_of_notes(&lay);
-    rnd_check_inside(&lay);
     rnd_layout_free(&lay);
     rnd_model_free(&m);
     trace_buf_free(&b);
