@@ -196,13 +196,14 @@ static int merge_segs(rnd_model *m, mwork *w)
         if (w->seg_new[c] == NULL)
             return -1;
     }
-    for (size_t j = 0; j < n; j++) { /* the segments of one connection keep their order */
-        const rnd_model *s = &w->sub[m->seg[j].ci];
-        for (size_t q = 0; q < s->nseg; q++)
-            if (s->seg[q].ev_send == m->seg[j].ev_send) {
-                w->seg_new[m->seg[j].ci][q] = j;
-                break;
-            }
+    {
+        /* a connection's segments are in trace order in its model, and stay so: the k-th of
+         * connection c in the merged order is its k-th */
+        size_t next[RND_CONNS_MAX] = {0};
+        for (size_t j = 0; j < n; j++) {
+            uint8_t c = m->seg[j].ci;
+            w->seg_new[c][next[c]++] = j;
+        }
     }
     return 0;
 }
