@@ -947,7 +947,7 @@ static double place_legend(lctx *c, double y, double x0, double maxw)
         kinds[nk++] = RND_LEGEND_CORRECTED;
     if (L->nbrackets > 0)
         kinds[nk++] = RND_LEGEND_TIMER;
-    if (rnd_model_has_blocked(c->m))
+    if (rnd_layout_has_blocked(L, c->m))
         kinds[nk++] = RND_LEGEND_BLOCKED;
     for (size_t ci = 0; c->m->nconns > 1 && ci < c->m->nconns && ci < RND_CONNS_MAX; ci++)
         kinds[nk++] = RND_LEGEND_CONN + (int)ci;

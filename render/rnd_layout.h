@@ -342,6 +342,8 @@ static inline bool rnd_label_right(const rnd_label *lb)
  * returns after blocking, and the bars of lay from its placed rows; y_top and y_end bound the
  * open ends.  rnd_layout_bars returns 0 or -1 (out of memory). */
 bool rnd_model_has_blocked(const rnd_model *m);
+/* The same, or a call blocked all through the selection (lay: its lanes). */
+bool rnd_layout_has_blocked(rnd_layout *lay, const rnd_model *m);
 int rnd_layout_bars(rnd_layout *lay, const rnd_model *m, double y_top, double y_end);
 
 /* True if the rectangles overlap by more than eps in both directions. */

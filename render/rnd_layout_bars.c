@@ -63,6 +63,69 @@ static void set_call(rnd_abar *b, const rnd_layout *L, const rnd_row *r, const t
     b->sock[sizeof b->sock - 1] = '\0';
 }
 
+/* The lane of a trace event of the diagram's connections (or of a host's own call when it
+ * draws several), or -1 if it is not drawn. */
+static int event_lane(const rnd_layout *L, const rnd_model *m, const trace_event *e)
+{
+    for (size_t c = 0; c < m->nconns; c++)
+        if (e->conn == m->conns[c].conn)
+            return m->conns[c].lane[e->ep & 1];
+    for (int l = 0; m->nconns > 1 && e->conn == 0 && l < L->nlanes; l++)
+        if (strncmp(m->head[l], e->u.app.host, sizeof e->u.app.host) == 0)
+            return l;
+    return -1;
+}
+
+/* Calls that blocked before the selection and return after it (or never): a bar through it.
+ * The trace is searched, since the model holds neither end.  With cap NULL only counts them. */
+static int bars_through(rnd_layout *L, const rnd_model *m, size_t *cap, double y_top, double y_end)
+{
+    int n = 0;
+    for (size_t i = 0; i < m->nbase; i++) {
+        const trace_event *e = &m->base[i];
+        const trace_event *ret = NULL;
+        rnd_abar *b;
+        rnd_row r;
+        int lane;
+        if (!is_phase(e, TRACE_CALL_BLOCKS) || (int64_t)e->t >= m->t_first)
+            continue;
+        lane = event_lane(L, m, e);
+        if (lane < 0)
+            continue;
+        for (size_t j = i + 1; j < m->nbase && ret == NULL; j++)
+            if (is_phase(&m->base[j], TRACE_CALL_RETURNS) && same_call(e, &m->base[j]) &&
+                m->base[j].conn == e->conn)
+                ret = &m->base[j];
+        if (ret != NULL && (int64_t)ret->t <= m->t_last)
+            continue; /* it returns in the selection: drawn with its return */
+        n++;
+        if (cap == NULL)
+            continue;
+        b = push_bar(L, cap);
+        if (b == NULL)
+            return -1;
+        memset(&r, 0, sizeof r);
+        r.lane = (uint8_t)lane;
+        r.ci = RND_CI_NONE;
+        for (size_t c = 0; c < m->nconns; c++)
+            if (e->conn == m->conns[c].conn)
+                r.ci = (uint8_t)c;
+        set_call(b, L, &r, e);
+        b->open_start = b->open_end = true;
+        b->y0 = y_top;
+        b->y1 = y_end;
+        b->t0 = m->t_first;
+        b->t1 = m->t_last;
+        b->ev0 = b->ev1 = SIZE_MAX;
+    }
+    return n;
+}
+
+bool rnd_layout_has_blocked(rnd_layout *lay, const rnd_model *m)
+{
+    return rnd_model_has_blocked(m) || bars_through(lay, m, NULL, 0.0, 0.0) > 0;
+}
+
 int rnd_layout_bars(rnd_layout *L, const rnd_model *m, double y_top, double y_end)
 {
     size_t cap = 0, *row = malloc((m->nev ? m->nev : 1) * sizeof *row);
@@ -121,6 +184,8 @@ int rnd_layout_bars(rnd_layout *L, const rnd_model *m, double y_top, double y_en
         b->t1 = m->ev_t[j];
         b->ev1 = rnd_model_ev_index(m, m->ev[j]);
     }
+    if (bars_through(L, m, &cap, y_top, y_end) < 0)
+        goto out;
     /* calls blocked at once on one lifeline (a server's accept and read): nested, UML-style,
      * each a little to the right of the one it overlaps */
     for (size_t i = 0; i < L->nabars; i++) {

@@ -149,7 +149,12 @@ static void test_rnd_bars_open_ends(void **state)
     o.to_us = 2000000;
     assert_int_equal(rnd_sim_trace("buffers", &b), 0);
     rnd_build_fake(&b, &o, &m, &lay);
-    assert_int_equal(lay.nabars, 0); /* blocked through the range, but neither end is in it */
+    assert_int_equal(lay.nabars, 1); /* write() blocked through the range: open both ways */
+    assert_true(lay.abars[0].call == TCP_CALL_WRITE && lay.abars[0].open_start &&
+                lay.abars[0].open_end);
+    assert_true(lay.abars[0].y0 < lay.body_y0 + 40.0 && lay.abars[0].y1 > lay.body_y1 - 40.0);
+    assert_true(lay.abars[0].ev0 == SIZE_MAX && lay.abars[0].ev1 == SIZE_MAX);
+    assert_true(legend_has(&lay, RND_LEGEND_BLOCKED));
     rnd_layout_free(&lay);
     rnd_model_free(&m);
     o.from_us = 50000;
