@@ -1135,7 +1135,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     rnd_style defst;
     const rnd_style *st;
     double oneway, y, left, right, body_top, shift, head_w[RND_LANES_MAX], y_end, wmax, lanes;
-    double extra[RND_LANES_MAX], span;
+    double extra[RND_LANES_MAX], span, init_step = 0.0;
     bool initial = false, truetime;
     int rc = RND_ERUNTIME;
 
@@ -1286,16 +1286,25 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     body_top = lay->body_y0 + 10.0;
     {
         bool assumed = false;
+        unsigned per_lane[RND_LANES_MAX] = {0}, most = 0;
         for (size_t ci = 0; ci < m->nconns; ci++)
             for (int ep = 0; ep < 2; ep++) {
                 initial = initial || m->conns[ci].init_state[ep] >= 0;
                 assumed =
                     assumed || (m->conns[ci].init_state[ep] >= 0 && m->conns[ci].init_assumed[ep]);
+                if (m->conns[ci].init_state[ep] >= 0 && m->conns[ci].lane[ep] < RND_LANES_MAX)
+                    per_lane[m->conns[ci].lane[ep]]++;
             }
+        for (int l = 0; l < RND_LANES_MAX; l++)
+            most = per_lane[l] > most ? per_lane[l] : most;
         if (initial)
             body_top += sbox_h(&c) + 8.0;
         if (assumed)
             body_top += caption_h(&c);
+        /* several connections' states at the start on one lifeline: stacked */
+        init_step = sbox_h(&c) + (assumed ? caption_h(&c) : 0.0) + 4.0;
+        if (most > 1)
+            body_top += (most - 1) * init_step;
     }
 
     /* shift everything that was placed relative to the first row */
@@ -1428,14 +1437,14 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     /* state boxes */
     {
         double h = sbox_h(&c);
-        double out_x[RND_LANES_MAX] = {0}; /* several on one lane: side by side, outwards */
+        unsigned stacked[RND_LANES_MAX] = {0}; /* several on one lane: one below the other */
         for (size_t ci = 0; ci < m->nconns && initial; ci++)
             for (int ep = 0; ep < 2; ep++) {
                 const rnd_mconn *mc = &m->conns[ci];
                 uint8_t l = mc->lane[ep];
                 rnd_sbox *b;
                 const char *name;
-                double w, dir = rnd_lane_left(lay, l) ? -1.0 : 1.0;
+                double w;
                 if (mc->init_state[ep] < 0)
                     continue;
                 b = PUSH(lay->sboxes, lay->nsboxes, c.cap_sboxes);
@@ -1443,11 +1452,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
                     goto out;
                 name = tcp_state_name((tcp_state)mc->init_state[ep]);
                 w = tw(&c, RND_FONT_STATE, name) + 14.0;
-                b->cy = lay->body_y0 + 10.0 + h / 2;
+                b->cy = lay->body_y0 + 10.0 + h / 2 + init_step * stacked[l]++;
                 b->box = (rnd_rect){lay->lane_x[l] - w / 2, b->cy - h / 2, w, h};
-                if (out_x[l] > 0.0)
-                    b->box.x += dir * (out_x[l] + w / 2 + 4.0);
-                out_x[l] += out_x[l] > 0.0 ? w + 4.0 : w / 2;
                 b->t = m->t_first;
                 b->ep = (uint8_t)ep;
                 b->lane = l;

@@ -25,6 +25,7 @@
 #include "rnd_layout.h"
 #include "rnd_model.h"
 #include "rnd_paint.h"
+#include "rnd_pcap.h"
 #include "rnd_simtrace.h"
 #include "tcp_state.h"
 
@@ -221,6 +222,35 @@ static void test_rnd_multi_echo_loop(void **state)
     trace_buf_free(&b);
 }
 
+/* Captures: eight connections of a loopback capture on two lanes (client, server by port), as
+ * every diagram keeps its rules, on both axes. */
+static void test_rnd_multi_captures(void **state)
+{
+    static const char *const names[] = {"concurrent", "concurrent-lateack"};
+    static const uint32_t eight[] = {1, 2, 3, 4, 5, 6, 7, 8};
+    (void)state;
+    for (size_t i = 0; i < 2; i++)
+        for (int axis = 0; axis < 2; axis++) {
+            trace_buf b;
+            rnd_model m;
+            rnd_layout lay;
+            char err[256];
+            if (rnd_load_sample(names[i], 0, &b, err, sizeof err) != 0)
+                fail_msg("%s", err);
+            build_multi(&b, eight, 8, axis == 0 ? RND_AXIS_TRUE : RND_AXIS_EVENTS, &m, &lay);
+            assert_int_equal(lay.nlanes, 2);
+            assert_int_equal(lay.nconns, 8);
+            assert_string_equal(lay.addr[0], "127.0.0.1");
+            assert_string_equal(lay.addr[1], "127.0.0.1:5555");
+            rnd_check_invariants(&lay, &m);
+            check_boxes_apart(&lay);
+            check_labels_clear_of_notes(&lay);
+            rnd_layout_free(&lay);
+            rnd_model_free(&m);
+            trace_buf_free(&b);
+        }
+}
+
 /* A list with a connection the trace does not have is a request to fix, with a message. */
 static void test_rnd_multi_missing_conn(void **state)
 {
@@ -297,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_rnd_multi_backlog_true_time),
         cmocka_unit_test(test_rnd_multi_backlog_events),
         cmocka_unit_test(test_rnd_multi_echo_loop),
+        cmocka_unit_test(test_rnd_multi_captures),
         cmocka_unit_test(test_rnd_multi_missing_conn),
         cmocka_unit_test(test_rnd_multi_colours_in_png),
     };
