@@ -315,6 +315,21 @@ static void test_rnd_multi_colours_in_png(void **state)
     }
     assert_true(checked >= 4);
     cairo_surface_destroy(img);
+    /* the SVG: four lifelines, and each segment's tooltip names its connection and hosts */
+    snprintf(path, sizeof path, "%s/backlog.svg", dir);
+    assert_int_equal(rnd_write_ladder(&b, &o, path, err, sizeof err), 0);
+    {
+        FILE *fp = fopen(path, "rb");
+        static char svg[1 << 20];
+        size_t n;
+        assert_non_null(fp);
+        n = fread(svg, 1, sizeof svg - 1, fp);
+        fclose(fp);
+        svg[n] = '\0';
+        assert_non_null(strstr(svg, "<title>conn 2, bob \u2192 server: SYN seq=3500"));
+        assert_non_null(strstr(svg, "<title>conn 3, server \u2192 carol: "));
+        assert_non_null(strstr(svg, ">carol</text>"));
+    }
     rnd_built_free(&bt);
     trace_buf_free(&b);
     snprintf(path, sizeof path, "rm -rf '%s'", dir);
