@@ -838,13 +838,13 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
     for (size_t k = 0; k < x.nall; k++) {
         const rnd_mseg *s = &x.all[k];
         const trace_event *e = &tr->ev[x.pos[k]];
+        sel[k] = SIZE_MAX; /* not drawn (out of the ranges, or a duplicate frame) */
         if (!in_u64(e->t, opts->from_us, opts->to_us) ||
             !in_u64(e->id, opts->from_pkt, opts->to_pkt)) {
             if (e->t < opts->from_us || e->id < opts->from_pkt)
                 any_before = true;
             continue;
         }
-        sel[k] = SIZE_MAX;
         if (s->style == RND_ARROW_DUPFRAME) { /* not drawn; the legend counts them */
             m->ndupframes++;
             continue;

@@ -284,8 +284,7 @@ static int merge_events(rnd_model *m, mwork *w, const trace_buf *tr, const rnd_o
         m->ev[at] = e;
         m->ev_t[at] = s->ev_t[q->i];
         m->ev_flags[at] = s->ev_flags[q->i];
-        m->ev_seg[at] =
-            s->ev_seg[q->i] == SIZE_MAX ? SIZE_MAX : w->seg_new[q->sub][s->ev_seg[q->i]];
+        m->ev_seg[at] = s->ev_seg[q->i] < s->nseg ? w->seg_new[q->sub][s->ev_seg[q->i]] : SIZE_MAX;
         m->ev_ci[at] = q->sub;
         m->ev_lane[at] = m->conns[q->sub].lane[e->ep & 1];
     }

@@ -251,6 +251,67 @@ static void test_rnd_multi_captures(void **state)
         }
 }
 
+/* A packet range: every event's segment is one drawn, or none (fuzz_render found a diagram of
+ * several connections reading the index of a segment left out of the range). */
+static void test_rnd_multi_packet_range(void **state)
+{
+    static const uint32_t four[] = {1, 2, 3, 4};
+    trace_buf b;
+    rnd_model m;
+    rnd_options o;
+    char err[256];
+    (void)state;
+    if (rnd_load_sample("concurrent", 0, &b, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    rnd_options_default(&o);
+    for (uint64_t from = 1; from < 30; from += 7) {
+        o.from_pkt = from;
+        o.to_pkt = from + 12;
+        if (rnd_model_build_multi(&m, &b, four, 4, &o, err, sizeof err) == 0) {
+            rnd_layout lay;
+            static rnd_style st;
+            for (size_t i = 0; i < m.nev; i++)
+                assert_true(m.ev_seg[i] == SIZE_MAX || m.ev_seg[i] < m.nseg);
+            rnd_style_default(&st);
+            assert_int_equal(rnd_layout_build(&lay, &m, &st, rnd_fake_measure, &st), 0);
+            rnd_check_invariants(&lay, &m);
+            rnd_layout_free(&lay);
+        }
+        rnd_model_free(&m);
+        o.conn = 2; /* and one connection alone */
+        {
+            int rc = rnd_model_build(&m, &b, &o, err, sizeof err);
+            assert_true(rc == 0 || rc == RND_EREQUEST);
+        }
+        for (size_t i = 0; i < m.nev; i++)
+            assert_true(m.ev_seg[i] == SIZE_MAX || m.ev_seg[i] < m.nseg);
+        rnd_model_free(&m);
+    }
+    trace_buf_free(&b);
+    /* the input fuzz_render stopped on, with the options it drew it with (its size is 4938:
+     * packets 3 to 11, relative numbers, true time) */
+    snprintf(err, sizeof err, "%s/../tests/hostile/data/fuzz-render-multi-event-seg",
+             rnd_samples_dir());
+    {
+        char path[300];
+        snprintf(path, sizeof path, "%s", err);
+        /* it breaks off at packet 6: the replay keeps what came before, as the fuzzer does */
+        (void)rnd_load_pcap(path, 0, &b, err, sizeof err);
+        assert_true(b.n > 0);
+    }
+    rnd_options_default(&o);
+    o.from_pkt = 3;
+    o.to_pkt = 11;
+    for (size_t n = 2; n <= 4; n++) {
+        int rc = rnd_model_build_multi(&m, &b, four, n, &o, err, sizeof err);
+        assert_true(rc == 0 || rc == RND_EREQUEST);
+        for (size_t i = 0; rc == 0 && i < m.nev; i++)
+            assert_true(m.ev_seg[i] == SIZE_MAX || m.ev_seg[i] < m.nseg);
+        rnd_model_free(&m);
+    }
+    trace_buf_free(&b);
+}
+
 /* A list with a connection the trace does not have is a request to fix, with a message. */
 static void test_rnd_multi_missing_conn(void **state)
 {
@@ -343,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_rnd_multi_backlog_events),
         cmocka_unit_test(test_rnd_multi_echo_loop),
         cmocka_unit_test(test_rnd_multi_captures),
+        cmocka_unit_test(test_rnd_multi_packet_range),
         cmocka_unit_test(test_rnd_multi_missing_conn),
         cmocka_unit_test(test_rnd_multi_colours_in_png),
     };
