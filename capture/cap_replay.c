@@ -143,8 +143,19 @@ int cap_replay_init(cap_replay *r, const cap_replay_opts *o, trace_sink out, cap
     return cap_flows_init(&r->flows, r->o.max_conns);
 }
 
+/* Whether connection id is in the --flow list. */
+static bool listed(const cap_replay *r, uint32_t id)
+{
+    for (size_t i = 0; i < r->o.n_flow_ids; i++)
+        if (r->o.flow_ids[i] == id)
+            return true;
+    return false;
+}
+
 bool cap_replay_selected(const cap_replay *r, const cap_conn *c)
 {
+    if (r->o.n_flow_ids)
+        return listed(r, c->id);
     if (r->o.flow_id)
         return c->id == r->o.flow_id;
     if (r->o.flow_tuple) {
@@ -160,6 +171,8 @@ bool cap_replay_selected(const cap_replay *r, const cap_conn *c)
 
 static bool selected_new(const cap_replay *r, const cap_packet *p)
 {
+    if (r->o.n_flow_ids)
+        return listed(r, r->flows.next_id);
     if (r->o.flow_id)
         return r->flows.next_id == r->o.flow_id;
     if (r->o.flow_tuple) {

@@ -173,8 +173,10 @@ const cli_optdef cli_optdefs[] = {
      .help = "one row per connection instead of the packet trace"},
     {.lng = "flow",
      .code = O_FLOW,
-     .arg = "N|A:P-A:P",
-     .help = "keep one connection: its number or its address pair"},
+     .arg = "N|N,M,...|A:P-A:P",
+     .help = "keep one connection: its number or its address pair; or several, N,M,... (at "
+             "most 8), drawn by -o in one diagram with a lifeline per host. A scenario with "
+             "hosts draws all its connections so without --flow; --flow N draws one"},
     {.lng = "absolute",
      .code = O_ABSOLUTE,
      .help = "absolute sequence numbers (default: relative to the ISNs)"},

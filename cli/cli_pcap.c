@@ -17,6 +17,7 @@
 #include "cap_addr.h"
 #include "cap_replay.h"
 #include "cap_source.h"
+#include "cli_flows.h"
 #include "cli_html.h"
 #include "cli_json.h"
 #include "cli_opts.h"
@@ -68,6 +69,8 @@ static int parse_endpoint(const char *s, size_t n, cap_addr *a, uint16_t *port)
 
 int cli_parse_flow(const char *s, struct cap_replay_opts *ro, char *err, size_t errlen)
 {
+    if (cli_flow_is_list(s)) /* several connections: one diagram of them */
+        return cli_flow_list(s, ro->flow_ids, CAP_FLOW_IDS_MAX, &ro->n_flow_ids, err, errlen);
     char *end = NULL;
     unsigned long n = strtoul(s, &end, 10);
     if (*s >= '0' && *s <= '9' && end && *end == '\0') {
@@ -373,7 +376,10 @@ int cli_run_pcap(const cli_pcap_opts *o)
             status =
                 cli_html_write(&collect, o->render, o->render->output, desc, x.conns, x.n_conns);
         } else {
-            status = cli_render(&collect, o->render, o->render->output, RND_CONN_FIRST);
+            status = ro.n_flow_ids >= 2
+                         ? cli_render_conns(&collect, o->render, o->render->output, ro.flow_ids,
+                                            ro.n_flow_ids)
+                         : cli_render(&collect, o->render, o->render->output, RND_CONN_FIRST);
         }
     }
     free(x.conns);

@@ -101,13 +101,18 @@ int cli_render_check(const cli_options *o)
     return -1;
 }
 
-int cli_render(const trace_buf *tb, const cli_options *o, const char *path, uint32_t conn)
+static int render(const trace_buf *tb, const cli_options *o, const char *path, uint32_t conn,
+                  const uint32_t *conns, size_t n)
 {
     char err[512];
     rnd_options ro;
     if (fill(o, &ro, err, sizeof err) < 0)
         return cli_usage_error("%s", err);
     ro.conn = conn;
+    ro.conns = conns;
+    ro.nconns = n;
+    if (n >= 2 && o->graph && strcmp(o->graph, "tseq") == 0)
+        return cli_usage_error("%s", "--graph tseq draws one connection: --flow N picks it");
     int rc = 0;
     if (path != NULL)
         rc = (o->graph && strcmp(o->graph, "tseq") == 0)
@@ -119,6 +124,17 @@ int cli_render(const trace_buf *tb, const cli_options *o, const char *path, uint
         return CLI_EXIT_OK;
     fprintf(stderr, "tcpsim: %s\n", err);
     return rc == RND_EREQUEST ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+}
+
+int cli_render(const trace_buf *tb, const cli_options *o, const char *path, uint32_t conn)
+{
+    return render(tb, o, path, conn, NULL, 0);
+}
+
+int cli_render_conns(const trace_buf *tb, const cli_options *o, const char *path,
+                     const uint32_t *conns, size_t n)
+{
+    return render(tb, o, path, conns[0], conns, n);
 }
 
 int cli_render_range(const cli_options *o, uint64_t *from_us, uint64_t *to_us, uint64_t *from_pkt,

@@ -24,5 +24,8 @@ bool cli_render_is_html(const char *path);
 /* Draws `tb` (connection `conn`, or RND_CONN_FIRST) into `path` (NULL: no drawing) and writes its
  * layout to --layout-json's file if given; returns an exit status. */
 int cli_render(const trace_buf *tb, const cli_options *o, const char *path, uint32_t conn);
+/* The same for several connections in one diagram, a lifeline per host (n >= 2). */
+int cli_render_conns(const trace_buf *tb, const cli_options *o, const char *path,
+                     const uint32_t *conns, size_t n);
 
 #endif

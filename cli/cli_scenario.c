@@ -13,6 +13,7 @@
 
 #include "cli_json.h"
 #include "cli_export.h"
+#include "cli_flows.h"
 #include "cli_html.h"
 #include "cli_render.h"
 #include "cli_text.h"
@@ -84,25 +85,35 @@ static int simulate(const sim_scenario *sc, trace_sink sink, trace_buf *tb, sim_
     return 0;
 }
 
-/* cli_render on tb without its TCB records (the layout's event numbers are those of --json). */
-static int cli_render_no_tcb(const trace_buf *tb, const cli_options *o, const char *path,
-                             uint32_t draw)
+/* cli_render on tb without its TCB records (the layout's event numbers are those of --json);
+ * with a list of n >= 2 connections, those in one diagram. */
+static int cli_render_no_tcb_list(const trace_buf *tb, const cli_options *o, const char *path,
+                                  uint32_t draw, const uint32_t *list, size_t nlist)
 {
     size_t n = 0;
     for (size_t i = 0; i < tb->n; i++)
         n += tb->ev[i].kind == TRACE_TCB;
     if (n == 0)
-        return cli_render(tb, o, path, draw);
+        return nlist >= 2 ? cli_render_conns(tb, o, path, list, nlist)
+                          : cli_render(tb, o, path, draw);
     trace_buf copy;
     trace_buf_init(&copy);
     copy.meta = tb->meta;
     for (size_t i = 0; i < tb->n; i++)
         no_tcb_emit(&copy, &tb->ev[i]);
-    int rc = copy.oom ? CLI_EXIT_RUNTIME : cli_render(&copy, o, path, draw);
+    int rc = copy.oom     ? CLI_EXIT_RUNTIME
+             : nlist >= 2 ? cli_render_conns(&copy, o, path, list, nlist)
+                          : cli_render(&copy, o, path, draw);
     if (copy.oom)
         fprintf(stderr, "tcpsim: out of memory\n");
     trace_buf_free(&copy);
     return rc;
+}
+
+static int cli_render_no_tcb(const trace_buf *tb, const cli_options *o, const char *path,
+                             uint32_t draw)
+{
+    return cli_render_no_tcb_list(tb, o, path, draw, NULL, 0);
 }
 
 /* Draws one connection of a scenario with hosts (conn, or the first for RND_CONN_FIRST) into
@@ -120,6 +131,33 @@ static int draw_world_conn(const trace_buf *tb, const cli_options *o, const char
     }
     trace_buf_free(&one);
     return rc;
+}
+
+/* Draws the connections of a scenario with hosts: those of --flow N,M,... (list, nlist >= 2), or
+ * without --flow all of them (up to RND_CONNS_MAX) when there are several, each diagram a
+ * lifeline per host; else the one connection, as draw_world_conn. */
+static int draw_world(const trace_buf *tb, const cli_options *o, const char *path,
+                      const uint32_t *list, size_t nlist, const char *name)
+{
+    uint32_t all[RND_CONNS_MAX];
+    size_t n = 0, total = 0;
+    if (nlist >= 2)
+        return cli_render_no_tcb_list(tb, o, path, list[0], list, nlist);
+    if (nlist == 1 || (o->graph && strcmp(o->graph, "tseq") == 0))
+        return draw_world_conn(tb, o, path, nlist == 1 ? list[0] : RND_CONN_FIRST, name);
+    for (size_t i = 0; i < tb->n; i++)
+        if (tb->ev[i].kind == TRACE_CONN) {
+            if (n < RND_CONNS_MAX)
+                all[n++] = tb->ev[i].conn;
+            total++;
+        }
+    if (n < 2)
+        return draw_world_conn(tb, o, path, RND_CONN_FIRST, name);
+    if (total > n)
+        fprintf(stderr,
+                "tcpsim: %s: drawing connections %lu to %lu of %zu (--flow N,M,... picks others)\n",
+                name, (unsigned long)all[0], (unsigned long)all[n - 1], total);
+    return cli_render_no_tcb_list(tb, o, path, all[0], all, n);
 }
 
 /* --write-pcap - puts the capture on standard output: no trace there then. */
@@ -148,6 +186,10 @@ static int flow_conn(const cli_options *o, uint32_t *conn)
     *conn = RND_CONN_FIRST;
     if (!o->flow)
         return 0;
+    if (cli_flow_is_list(o->flow))
+        return cli_usage_error("bad --flow '%s': a scenario without hosts has one connection "
+                               "(--flow 1)",
+                               o->flow);
     char *end = NULL;
     unsigned long n = strtoul(o->flow, &end, 10);
     if (!*o->flow || *end || n < 1 || n > UINT32_MAX - 1)
@@ -157,13 +199,37 @@ static int flow_conn(const cli_options *o, uint32_t *conn)
     return 0;
 }
 
+/* --flow of a scenario with hosts: N (*n 1), N,M,... (a list), or none (*n 0); 0 or an exit
+ * status. */
+static int flow_list(const cli_options *o, uint32_t *list, size_t *n)
+{
+    char err[200];
+    *n = 0;
+    if (!o->flow)
+        return 0;
+    if (!cli_flow_is_list(o->flow)) {
+        int rc = flow_conn(o, &list[0]);
+        *n = rc == 0 ? 1 : 0;
+        return rc;
+    }
+    if (cli_flow_list(o->flow, list, RND_CONNS_MAX, n, err, sizeof err) < 0)
+        return cli_usage_error("%s", err);
+    if (o->write_pcap)
+        return cli_usage_error("--write-pcap writes one connection (--flow N) or all of them, "
+                               "not a list (--flow %s)",
+                               o->flow);
+    return 0;
+}
+
 /* A scenario with hosts (sim_sock.h): the same outputs as cli_play's. */
 static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *keep)
 {
-    uint32_t conn;
-    int rc = flow_conn(o, &conn);
+    uint32_t list[RND_CONNS_MAX], conn;
+    size_t nlist;
+    int rc = flow_list(o, list, &nlist);
     if (rc)
         return rc;
+    conn = nlist == 1 ? list[0] : RND_CONN_FIRST;
     trace_meta meta;
     sim_net_meta(sc, &meta);
     if (sc->n_hosts >= 2) {
@@ -210,8 +276,8 @@ static int play_world(const sim_scenario *sc, const cli_options *o, trace_buf *k
     bool html = cli_render_is_html(o->output);
     if (rc == 0 && html) /* the page holds every connection */
         rc = cli_html_write(tb, o, o->output, sc->description, NULL, 0);
-    if (rc == 0 && ((o->output && !html) || o->layout_json)) /* one: --flow N, or the first */
-        rc = draw_world_conn(tb, o, html ? NULL : o->output, conn, sc->name);
+    if (rc == 0 && ((o->output && !html) || o->layout_json)) /* --flow N, N,M,..., or all */
+        rc = draw_world(tb, o, html ? NULL : o->output, list, nlist, sc->name);
     if (rc == 0 && o->write_pcap && !o->flow) { /* every connection and datagram flow */
         rc = cli_export_all(tb, o);
     } else if (rc == 0 && o->write_pcap) { /* one connection or flow: --flow N */
@@ -340,8 +406,8 @@ int cli_run_all_scenarios(const cli_options *o)
             snprintf(path, sizeof path, "%s/%s.%s", dir, b->name, ext[k]);
             if (k == 2)
                 rc = cli_html_write(&tb, o, path, sc.description, NULL, 0);
-            else if (sc.n_hosts > 0) /* its first connection, as --scenario NAME -o draws it */
-                rc = draw_world_conn(&tb, o, path, RND_CONN_FIRST, b->name);
+            else if (sc.n_hosts > 0) /* all its connections, as --scenario NAME -o draws them */
+                rc = draw_world(&tb, o, path, NULL, 0, b->name);
             else
                 rc = cli_render(&tb, o, path, RND_CONN_FIRST); /* no --layout-json here */
             if (rc == 0 && !o->quiet)

@@ -8,6 +8,8 @@
  * return 0 or RND_EREQUEST with a one-line message, never crash; the layout's numbers must be
  * finite.  The input's size picks relative or absolute sequence numbers, a packet range and the
  * time axis (true, or events one time in five); the layout JSON writer runs on every layout.
+ * When the capture holds several connections, the first (up to) four are also laid out together
+ * in one diagram (rnd_model_build_multi, as --flow 1,2,3,4 draws them), with the same promises.
  */
 #define _GNU_SOURCE /* memfd_create */
 
@@ -57,6 +59,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 typedef struct keep {
     trace_buf tb;
+    trace_buf all; /* the events of connections 1 to 4 */
+    uint32_t nconns;
     bool found;
 } keep;
 
@@ -65,6 +69,10 @@ static void keep_emit(void *ctx, const trace_event *ev)
     keep *k = ctx;
     if (ev->conn == 1)
         trace_buf_emit(&k->tb, ev);
+    if (ev->conn >= 1 && ev->conn <= 4) {
+        trace_buf_emit(&k->all, ev);
+        k->nconns = ev->conn > k->nconns ? ev->conn : k->nconns;
+    }
 }
 
 static void on_done(void *ctx, const cap_conn *c)
@@ -91,6 +99,34 @@ static void check_message(int rc, const char *err)
     }
 }
 
+/* The layout of m: finite, on the canvas, its JSON written, paginated. */
+static void check_layout(const rnd_model *m, size_t size)
+{
+    rnd_layout lay;
+    rnd_style st;
+    rnd_style_default(&st);
+    st.time_axis = size % 5 == 0 ? RND_AXIS_EVENTS : RND_AXIS_TRUE;
+    memset(&lay, 0, sizeof lay);
+    CHECK(rnd_layout_build(&lay, m, &st, measure, NULL) == 0);
+    CHECK(isfinite(lay.width) && isfinite(lay.height));
+    CHECK(lay.width > 0 && lay.height > 0);
+    for (size_t i = 0; i < lay.narrows; i++) /* true time: every end on the canvas */
+        CHECK(isfinite(lay.arrows[i].to.y) && lay.arrows[i].to.y <= lay.height + 1.0);
+    for (size_t i = 0; i < lay.nlabels; i++)
+        CHECK(isfinite(lay.labels[i].box.y) && lay.labels[i].box.y >= -1.0);
+    for (size_t i = 0; i < lay.nabars; i++)
+        CHECK(isfinite(lay.abars[i].y0) && lay.abars[i].y1 >= lay.abars[i].y0 - 1.0);
+    {
+        /* the layout JSON writer walks every part of the layout */
+        FILE *null = fopen("/dev/null", "w");
+        CHECK(null != NULL);
+        CHECK(rnd_json_write(null, &lay, m) == 0);
+        fclose(null);
+    }
+    CHECK(rnd_layout_paginate(&lay, 842.0) == 0);
+    rnd_layout_free(&lay);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     CHECK(ftruncate(memfd, 0) == 0);
@@ -114,6 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     keep k;
     memset(&k, 0, sizeof k);
     trace_buf_init(&k.tb);
+    trace_buf_init(&k.all);
     CHECK(cap_replay_init(&r, &ro, (trace_sink){keep_emit, &k}, on_done, &k) == 0);
     cap_frame f;
     while (cap_source_next(src, &f, err, sizeof err) == CAP_NEXT_PACKET)
@@ -137,30 +174,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         err[0] = '\0';
         int rc = rnd_model_build(&m, &k.tb, &o, err, sizeof err);
         check_message(rc, err);
-        if (rc == 0) {
-            rnd_layout lay;
-            rnd_style st;
-            rnd_style_default(&st);
-            st.time_axis = size % 5 == 0 ? RND_AXIS_EVENTS : RND_AXIS_TRUE;
-            memset(&lay, 0, sizeof lay);
-            CHECK(rnd_layout_build(&lay, &m, &st, measure, NULL) == 0);
-            CHECK(isfinite(lay.width) && isfinite(lay.height));
-            CHECK(lay.width > 0 && lay.height > 0);
-            for (size_t i = 0; i < lay.narrows; i++) /* true time: every end on the canvas */
-                CHECK(isfinite(lay.arrows[i].to.y) && lay.arrows[i].to.y <= lay.height + 1.0);
-            for (size_t i = 0; i < lay.nlabels; i++)
-                CHECK(isfinite(lay.labels[i].box.y) && lay.labels[i].box.y >= -1.0);
-            {
-                /* the layout JSON writer walks every part of the layout */
-                FILE *null = fopen("/dev/null", "w");
-                CHECK(null != NULL);
-                CHECK(rnd_json_write(null, &lay, &m) == 0);
-                fclose(null);
-            }
-            CHECK(rnd_layout_paginate(&lay, 842.0) == 0);
-            rnd_layout_free(&lay);
-        }
+        if (rc == 0)
+            check_layout(&m, size);
         rnd_model_free(&m);
+        if (k.nconns >= 2 && !k.all.oom) { /* several in one diagram, a lifeline per host */
+            static const uint32_t list[] = {1, 2, 3, 4};
+            k.all.meta = k.tb.meta;
+            memset(&m, 0, sizeof m);
+            err[0] = '\0';
+            rc = rnd_model_build_multi(&m, &k.all, list, k.nconns, &o, err, sizeof err);
+            check_message(rc, err);
+            if (rc == 0)
+                check_layout(&m, size);
+            rnd_model_free(&m);
+        }
 
         rnd_tseq g;
         memset(&g, 0, sizeof g);
@@ -170,5 +197,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rnd_tseq_free(&g);
     }
     trace_buf_free(&k.tb);
+    trace_buf_free(&k.all);
     return 0;
 }

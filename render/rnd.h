@@ -57,6 +57,7 @@ typedef enum rnd_dir {
 #define RND_ALL           UINT64_MAX /* open end of a time or packet range */
 #define RND_CONN_FIRST    UINT32_MAX /* draw the first connection found in the trace */
 #define RND_PNG_MAX_PIXEL 32767      /* cairo's image surface limit per side */
+#define RND_CONNS_MAX     8          /* connections in one ladder diagram (opts.conns) */
 
 typedef struct rnd_options {
     double scale;              /* PNG only: pixels per layout unit (1.0; 2.0 for HiDPI) */
@@ -64,6 +65,8 @@ typedef struct rnd_options {
     uint64_t from_us, to_us;   /* time range in microseconds, inclusive (0, RND_ALL) */
     uint64_t from_pkt, to_pkt; /* segment id / packet number range, inclusive (0, RND_ALL) */
     uint32_t conn;             /* connection to draw, or RND_CONN_FIRST */
+    const uint32_t *conns;     /* ladder: several connections in one diagram, a lifeline per */
+    size_t nconns;             /*   host (nconns >= 2; then conn is ignored); NULL, 0: conn */
     const char *title;         /* overrides the trace's title when not NULL */
     rnd_dir dir;               /* time-sequence graph: whose data to plot */
     rnd_time_axis time_axis;   /* ladder: true time or event rows (RND_AXIS_TRUE) */
@@ -78,7 +81,8 @@ void rnd_options_default(rnd_options *o);
  * RND_EREQUEST for anything else. */
 int rnd_format_from_path(const char *path);
 
-/* Draws the ladder diagram of one connection of `tr` into `path` (format from the extension).
+/* Draws the ladder diagram of one connection of `tr` (or of opts->conns, several in one diagram)
+ * into `path` (format from the extension).
  * opts may be NULL for the defaults.  Returns 0, RND_EREQUEST or RND_ERUNTIME. */
 int rnd_write_ladder(const trace_buf *tr, const rnd_options *opts, const char *path, char *err,
                      size_t errlen);

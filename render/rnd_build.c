@@ -8,7 +8,9 @@
 int rnd_built_make(rnd_built *b, const trace_buf *tr, const rnd_options *opts, const char *path,
                    char *err, size_t errlen)
 {
-    int rc = rnd_model_build(&b->m, tr, opts, err, errlen);
+    int rc = opts->nconns >= 2
+                 ? rnd_model_build_multi(&b->m, tr, opts->conns, opts->nconns, opts, err, errlen)
+                 : rnd_model_build(&b->m, tr, opts, err, errlen);
     if (rc != 0)
         return rc;
     rnd_style_default(&b->st);

@@ -48,6 +48,25 @@ static void jidx(FILE *fp, const rnd_model *m, size_t i)
         fprintf(fp, "%zu", i);
 }
 
+/* A lane's name: "client" or "server" for one connection, the host's address for several. */
+static const char *lane_name(const rnd_layout *lay, unsigned lane, unsigned ep)
+{
+    if (lay->nconns > 1 && lane < lay->nlanes)
+        return lay->addr[lane];
+    return trace_ep_name(ep);
+}
+
+/* Several connections: ,"conn":N (the connection's number; null for a host's own call). */
+static void jconn(FILE *fp, const rnd_layout *lay, const rnd_model *m, unsigned ci)
+{
+    if (lay->nconns <= 1)
+        return;
+    if (ci < m->nconns)
+        fprintf(fp, ",\"conn\":%lu", (unsigned long)m->conns[ci].conn);
+    else
+        fputs(",\"conn\":null", fp);
+}
+
 static void jrect(FILE *fp, const rnd_rect *r)
 {
     fputs("\"x\":", fp);
@@ -117,8 +136,9 @@ static void write_arrows(FILE *fp, const rnd_layout *lay, const rnd_model *m)
         jidx(fp, m, arrow_arrival(lay, m, i));
         fputs(",\"drop_event\":", fp);
         jidx(fp, m, s->lost ? s->ev_drop : SIZE_MAX);
-        fprintf(fp, ",\"from\":\"%s\",\"to\":\"%s\"", trace_ep_name(a->ep),
-                trace_ep_name(1u - a->ep));
+        fprintf(fp, ",\"from\":\"%s\",\"to\":\"%s\"", lane_name(lay, a->lane, a->ep),
+                lane_name(lay, a->to_lane, 1u - a->ep));
+        jconn(fp, lay, m, a->ci);
         fprintf(fp, ",\"send_us\":%lld,", (long long)s->t_send);
         if (s->n_arr > 0)
             fprintf(fp, "\"recv_us\":%lld,", (long long)arrow_end_us(lay, m, i));
@@ -158,7 +178,7 @@ static void write_arrows(FILE *fp, const rnd_layout *lay, const rnd_model *m)
     fputs("]", fp);
 }
 
-static void write_labels(FILE *fp, const rnd_layout *lay)
+static void write_labels(FILE *fp, const rnd_layout *lay, const rnd_model *m)
 {
     fputs(",\n\"labels\":[", fp);
     for (size_t i = 0; i < lay->nlabels; i++) {
@@ -170,8 +190,10 @@ static void write_labels(FILE *fp, const rnd_layout *lay)
         jstr(fp, l->tag);
         fputc(',', fp);
         jrect(fp, &l->box);
-        fprintf(fp, ",\"anchor\":\"%s\",\"lane\":\"%s\",\"arrow\":%zu}",
-                l->ep == TRACE_CLIENT ? "start" : "end", trace_ep_name(l->ep), l->arrow);
+        fprintf(fp, ",\"anchor\":\"%s\",\"lane\":\"%s\",\"arrow\":%zu",
+                rnd_label_right(l) ? "end" : "start", lane_name(lay, l->lane, l->ep), l->arrow);
+        jconn(fp, lay, m, l->ci);
+        fputs("}", fp);
     }
     fputs("]", fp);
 }
@@ -188,8 +210,10 @@ static void write_boxes(FILE *fp, const rnd_layout *lay, const rnd_model *m)
         jrect(fp, &b->box);
         fprintf(fp, ",\"cy\":");
         jnum(fp, b->cy);
-        fprintf(fp, ",\"lane\":\"%s\",\"t_us\":%lld,\"event\":", trace_ep_name(b->ep),
+        fprintf(fp, ",\"lane\":\"%s\",\"t_us\":%lld", lane_name(lay, b->lane, b->ep),
                 (long long)b->t);
+        jconn(fp, lay, m, b->ci);
+        fputs(",\"event\":", fp);
         jidx(fp, m, b->ev);
         fprintf(fp, ",\"initial\":%s,\"corrected\":%s,\"caption\":", b->initial ? "true" : "false",
                 b->corrected ? "true" : "false");
@@ -213,9 +237,42 @@ static void write_notes(FILE *fp, const rnd_layout *lay, const rnd_model *m)
         jnum(fp, n->anchor_y);
         static const char *const kinds[] = {"app", "timer", "rtt", "remark"};
         fprintf(fp, ",\"lane\":\"%s\",\"kind\":\"%s\",\"anchor\":\"%s\",\"event\":",
-                trace_ep_name(n->ep), n->kind < 4 ? kinds[n->kind] : "?",
+                lane_name(lay, n->lane, n->ep), n->kind < 4 ? kinds[n->kind] : "?",
                 n->right ? "end" : "start");
         jidx(fp, m, n->ev);
+        jconn(fp, lay, m, n->ci);
+        fputs("}", fp);
+    }
+    fputs("]", fp);
+}
+
+/* Activation bars: the socket calls that block, and how long. */
+static void write_blocked(FILE *fp, const rnd_layout *lay, const rnd_model *m)
+{
+    fputs(",\n\"blocked\":[", fp);
+    for (size_t i = 0; i < lay->nabars; i++) {
+        const rnd_abar *b = &lay->abars[i];
+        fprintf(fp, "%s{\"lane\":\"%s\",\"host\":", i ? ",\n" : "\n",
+                lane_name(lay, b->lane, b->ep));
+        jstr(fp, b->host);
+        fputs(",\"sock\":", fp);
+        jstr(fp, b->sock);
+        fprintf(fp, ",\"call\":\"%s\",\"from_us\":%lld,\"to_us\":%lld,\"x\":",
+                tcp_call_name((tcp_call)b->call), (long long)b->t0, (long long)b->t1);
+        jnum(fp, b->x);
+        fputs(",\"w\":", fp);
+        jnum(fp, b->w);
+        fputs(",\"y1\":", fp);
+        jnum(fp, b->y0);
+        fputs(",\"y2\":", fp);
+        jnum(fp, b->y1);
+        fprintf(fp,
+                ",\"open_start\":%s,\"open_end\":%s,\"event\":", b->open_start ? "true" : "false",
+                b->open_end ? "true" : "false");
+        jidx(fp, m, b->ev0);
+        fputs(",\"return_event\":", fp);
+        jidx(fp, m, b->ev1);
+        jconn(fp, lay, m, b->ci);
         fputs("}", fp);
     }
     fputs("]", fp);
@@ -232,8 +289,8 @@ static void write_rtt(FILE *fp, const rnd_layout *lay)
         fprintf(fp,
                 "%s{\"lane\":\"%s\",\"from_us\":%lld,\"to_us\":%lld,\"sample_us\":%llu,"
                 "\"srtt_us\":%llu,\"rttvar_us\":%llu,\"rto_us\":%llu,\"timed_arrow\":",
-                first ? "\n" : ",\n", trace_ep_name(b->ep), (long long)b->t0, (long long)b->t1,
-                (unsigned long long)b->duration, (unsigned long long)b->srtt,
+                first ? "\n" : ",\n", lane_name(lay, b->lane, b->ep), (long long)b->t0,
+                (long long)b->t1, (unsigned long long)b->duration, (unsigned long long)b->srtt,
                 (unsigned long long)b->rttvar, (unsigned long long)b->rto);
         if (b->arrow == SIZE_MAX)
             fputs("null", fp);
@@ -263,7 +320,8 @@ static void write_timers(FILE *fp, const rnd_layout *lay)
         fputs(any ? ",\n" : "\n", fp);
         any = true;
         fprintf(fp, "{\"kind\":\"%s\",\"lane\":\"%s\",\"from_us\":%lld,\"to_us\":%lld,\"x\":",
-                timer_name(b->timer), trace_ep_name(b->ep), (long long)b->t0, (long long)b->t1);
+                timer_name(b->timer), lane_name(lay, b->lane, b->ep), (long long)b->t0,
+                (long long)b->t1);
         jnum(fp, b->x);
         fputs(",\"y1\":", fp);
         jnum(fp, b->y0);
@@ -353,8 +411,9 @@ int rnd_json_write(FILE *fp, const rnd_layout *lay, const rnd_model *m)
     }
     fputs("]", fp);
     fputs(",\n\"lanes\":[", fp);
-    for (int ep = 0; ep < 2; ep++) {
-        fprintf(fp, "%s{\"name\":\"%s\",\"x\":", ep ? "," : "", trace_ep_name((unsigned)ep));
+    for (int ep = 0; ep < lay->nlanes; ep++) {
+        fprintf(fp, "%s{\"name\":\"%s\",\"x\":", ep ? "," : "",
+                lane_name(lay, (unsigned)ep, (unsigned)ep));
         jnum(fp, lay->lane_x[ep]);
         fputs(",\"head\":", fp);
         jstr(fp, lay->head[ep]);
@@ -364,11 +423,25 @@ int rnd_json_write(FILE *fp, const rnd_layout *lay, const rnd_model *m)
     }
     fputs("]", fp);
     write_arrows(fp, lay, m);
-    write_labels(fp, lay);
+    if (lay->nconns > 1) { /* several connections: which is which */
+        fputs(",\n\"conns\":[", fp);
+        for (size_t ci = 0; ci < m->nconns; ci++) {
+            const rnd_mconn *mc = &m->conns[ci];
+            fprintf(fp, "%s{\"conn\":%lu,\"client\":", ci ? "," : "", (unsigned long)mc->conn);
+            jstr(fp, mc->addr[0]);
+            fputs(",\"server\":", fp);
+            jstr(fp, mc->addr[1]);
+            fprintf(fp, ",\"client_lane\":\"%s\",\"server_lane\":\"%s\"}",
+                    lane_name(lay, mc->lane[0], 0), lane_name(lay, mc->lane[1], 1));
+        }
+        fputs("]", fp);
+    }
+    write_labels(fp, lay, m);
     write_boxes(fp, lay, m);
     write_notes(fp, lay, m);
     write_timers(fp, lay);
     write_rtt(fp, lay);
+    write_blocked(fp, lay, m);
     write_breaks_ticks(fp, lay);
     fputs(",\n\"cwnd\":", fp);
     if (!lay->cwnd.on) {

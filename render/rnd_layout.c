@@ -60,6 +60,9 @@ static double dmin(double a, double b)
     return a < b ? a : b;
 }
 
+/* The timer brackets of each further connection on a lane sit this much further out. */
+enum { TRACK_W = 24 };
+
 /* Working state of one build. */
 typedef struct lctx {
     rnd_layout *lay;
@@ -67,13 +70,14 @@ typedef struct lctx {
     const rnd_style *st;
     rnd_measure_fn measure;
     void *mctx;
-    double pxus;          /* layout units per microsecond when to scale */
-    double state_half;    /* half the widest state box */
-    double inset;         /* labels start this far from their lifeline */
-    double bracket_dx;    /* timer brackets sit this far outside the lifeline */
-    double note_gap;      /* margin notes start this far outside the brackets */
-    double cwnd_extra[2]; /* and further out by this on the side of the cwnd track */
-    double margin_w[2];
+    double pxus;                       /* layout units per microsecond when to scale */
+    double state_half;                 /* half the widest state box */
+    double inset;                      /* labels start this far from their lifeline */
+    double bracket_dx;                 /* timer brackets sit this far outside the lifeline */
+    double note_gap;                   /* margin notes start this far outside the brackets */
+    double cwnd_extra[RND_LANES_MAX];  /* and further out by this on the side of the cwnd track */
+    double track_extra[RND_LANES_MAX]; /* and by this for the brackets of other connections */
+    double margin_w[RND_LANES_MAX];
     size_t cap_rows, cap_arrows, cap_labels, cap_sboxes, cap_brackets, cap_notes, cap_breaks,
         cap_ticks, cap_tmarks;
     size_t *label_of_seg; /* label index of each segment */
@@ -143,7 +147,13 @@ static int add_rows(lctx *c)
         rnd_row *r = PUSH(L->rows, L->nrows, c->cap_rows);
         if (r == NULL)
             return -1;
-        *r = (rnd_row){.t = s->t_send, .kind = RND_ROW_SEND, .ep = s->ep, .pri = PRI_SEG, .ref = k};
+        *r = (rnd_row){.t = s->t_send,
+                       .kind = RND_ROW_SEND,
+                       .ep = s->ep,
+                       .pri = PRI_SEG,
+                       .ref = k,
+                       .lane = rnd_seg_lane(m, s, false),
+                       .ci = s->ci};
         r->ord = seg_ord(k, SUB_SEND);
         r->top = label_h(c, s) + 3.0;
         r->bottom = 3.0;
@@ -155,7 +165,9 @@ static int add_rows(lctx *c)
                            .kind = RND_ROW_MARK,
                            .ep = (uint8_t)(1 - s->ep),
                            .pri = PRI_MARK,
-                           .ref = k};
+                           .ref = k,
+                           .lane = rnd_seg_lane(m, s, true),
+                           .ci = s->ci};
             if (r->t <= s->t_send) {
                 r->pri = PRI_SEG;
                 r->ord = seg_ord(k, SUB_ARRIVE);
@@ -172,7 +184,9 @@ static int add_rows(lctx *c)
                            .ord = s->t_arr[a] <= s->t_send ? seg_ord(k, SUB_ARRIVE) : 0,
                            .ref = k * 2 + a,
                            .top = 6.0,
-                           .bottom = 6.0};
+                           .bottom = 6.0,
+                           .lane = rnd_seg_lane(m, s, true),
+                           .ci = s->ci};
         }
     }
     for (size_t i = 0; i < m->nev; i++) {
@@ -180,7 +194,12 @@ static int add_rows(lctx *c)
         rnd_row *r = PUSH(L->rows, L->nrows, c->cap_rows);
         if (r == NULL)
             return -1;
-        *r = (rnd_row){.t = m->ev_t[i], .ep = e->ep < 2 ? e->ep : 0, .pri = PRI_EVENT, .ref = i};
+        *r = (rnd_row){.t = m->ev_t[i],
+                       .ep = e->ep < 2 ? e->ep : 0,
+                       .pri = PRI_EVENT,
+                       .ref = i,
+                       .lane = m->ev_lane[i],
+                       .ci = m->ev_ci[i]};
         if (m->ev_seg[i] != SIZE_MAX && (m->ev_flags[i] & (RND_EVF_SENDER | RND_EVF_LATE))) {
             r->pri = PRI_SEG;
             r->ord = seg_ord(m->ev_seg[i],
@@ -211,7 +230,7 @@ static int add_rows(lctx *c)
 /* Rows that may share a y: the same kind of thing at the same instant on the two lifelines. */
 static bool pairs_with(const rnd_row *r, const rnd_row *p)
 {
-    return r->t == p->t && r->ep != p->ep && r->kind == p->kind &&
+    return r->t == p->t && r->lane != p->lane && r->ci == p->ci && r->kind == p->kind &&
            (r->kind == RND_ROW_SEND || r->kind == RND_ROW_ARRIVE || r->kind == RND_ROW_STATE ||
             r->kind == RND_ROW_APP);
 }
@@ -221,7 +240,7 @@ static int place_rows(lctx *c)
 {
     rnd_layout *L = c->lay;
     const rnd_style *st = c->st;
-    double occ = 0.0, y = 0.0, box_y[2] = {-1e9, -1e9};
+    double occ = 0.0, y = 0.0, box_y[RND_LANES_MAX];
     double *send_y = malloc((c->m->nseg ? c->m->nseg : 1) * sizeof *send_y);
     double *occ_at = malloc((L->nrows ? L->nrows : 1) * sizeof *occ_at); /* before each row */
     bool *was_paired = calloc(L->nrows ? L->nrows : 1, sizeof *was_paired);
@@ -231,6 +250,8 @@ static int place_rows(lctx *c)
         free(was_paired);
         return -1;
     }
+    for (int l = 0; l < RND_LANES_MAX; l++)
+        box_y[l] = -1e9;
     for (size_t i = 0; i < L->nrows; i++) {
         rnd_row *r = &L->rows[i];
         size_t q = i;
@@ -245,7 +266,7 @@ static int place_rows(lctx *c)
             const rnd_row *p = &L->rows[q - 1];
             double ymin = occ_at[q - 1] + r->top;
             if (r->kind == RND_ROW_ARRIVE)
-                ymin = dmax(ymin, dmax(box_y[r->ep] + sbox_h(c) / 2 + 16.0,
+                ymin = dmax(ymin, dmax(box_y[r->lane] + sbox_h(c) / 2 + 16.0,
                                        send_y[r->ref / 2] + st->min_slant));
             paired = ymin <= p->y + 1e-9;
             was_paired[i] = was_paired[q - 1] = paired;
@@ -284,7 +305,7 @@ static int place_rows(lctx *c)
         }
         /* an arrow arriving just after a state box on its lifeline would run under the box */
         if (r->kind == RND_ROW_ARRIVE && !paired) {
-            y = dmax(y, box_y[r->ep] + sbox_h(c) / 2 + 16.0);
+            y = dmax(y, box_y[r->lane] + sbox_h(c) / 2 + 16.0);
             /* however short the delay, an arrow goes visibly down (sends sort before their own
              * arrivals, so send_y is known) */
             y = dmax(y, send_y[r->ref / 2] + st->min_slant);
@@ -292,7 +313,7 @@ static int place_rows(lctx *c)
         if (r->kind == RND_ROW_SEND)
             send_y[r->ref] = y;
         if (r->kind == RND_ROW_STATE) /* a caption under the box counts as the box */
-            box_y[r->ep] = y + r->bottom - (sbox_h(c) / 2 + 3.0);
+            box_y[r->lane] = y + r->bottom - (sbox_h(c) / 2 + 3.0);
         r->y = y;
         occ = dmax(occ, y + r->bottom);
     }
@@ -356,10 +377,19 @@ static int make_labels(lctx *c)
         if (lb == NULL)
             return -1;
         memset(lb, 0, sizeof *lb);
-        rnd_fmt_seg(s, lb->text, sizeof lb->text);
+        if (m->nconns > 1) { /* several connections: the label names its own */
+            char t[80];
+            rnd_fmt_seg(s, t, sizeof t);
+            snprintf(lb->text, sizeof lb->text, "c%lu %s", (unsigned long)m->conns[s->ci].conn, t);
+        } else {
+            rnd_fmt_seg(s, lb->text, sizeof lb->text);
+        }
         snprintf(lb->tag, sizeof lb->tag, "%s", s->tag);
         lb->style = s->style;
         lb->ep = s->ep;
+        lb->lane = rnd_seg_lane(m, s, false);
+        lb->to_lane = rnd_seg_lane(m, s, true);
+        lb->ci = s->ci;
         lb->w_text = tw(c, RND_FONT_LABEL, lb->text);
         lb->w_tag = lb->tag[0] ? tw(c, RND_FONT_TAG, lb->tag) : 0.0;
         w = dmax(lb->w_text, lb->w_tag);
@@ -385,12 +415,12 @@ static double lane_distance(const lctx *c)
         return d + 400.0;
     for (size_t i = 0; i < L->nlabels; i++) {
         d = dmax(d, L->labels[i].box.w + 2 * c->inset + gap);
-        if (L->labels[i].ep == TRACE_SERVER)
+        if (rnd_label_right(&L->labels[i]))
             srv[nsrv++] = i;
     }
     for (size_t i = 0; i < L->nlabels; i++) {
         const rnd_rect *a = &L->labels[i].box;
-        if (L->labels[i].ep != TRACE_CLIENT)
+        if (rnd_label_right(&L->labels[i]))
             continue;
         while (j < nsrv && L->labels[srv[j]].box.y + L->labels[srv[j]].box.h <= a->y)
             j++;
@@ -439,7 +469,7 @@ static double timer_y(const rnd_layout *L, size_t i)
     const rnd_row *r = &L->rows[i];
     for (size_t j = i + 1; j < L->nrows && L->rows[j].t == r->t; j++)
         if (L->rows[j].kind != RND_ROW_TIMER && L->rows[j].kind != RND_ROW_MARK &&
-            L->rows[j].ep == r->ep)
+            L->rows[j].lane == r->lane && L->rows[j].ci == r->ci)
             return L->rows[j].y;
     return r->y;
 }
@@ -453,16 +483,16 @@ static bool bracket_kind(const lctx *c, uint8_t k)
 /* The arrow of the segment an RTT sample of ep at t timed: sent by ep at t - sample, carrying
  * data or SYN/FIN, not a retransmission (the first such; the nearest within 2 ms when the sample
  * comes from a timestamp). */
-static size_t timed_arrow(const rnd_layout *L, const rnd_model *m, uint8_t ep, int64_t t,
-                          uint64_t sample)
+static size_t timed_arrow(const rnd_layout *L, const rnd_model *m, uint8_t ci, uint8_t ep,
+                          int64_t t, uint64_t sample)
 {
     int64_t want = t - (int64_t)sample, best_d = 2001;
     size_t best = SIZE_MAX;
     for (size_t i = 0; i < L->narrows; i++) {
         const rnd_mseg *s = &m->seg[L->arrows[i].seg];
         int64_t d = s->t_send > want ? s->t_send - want : want - s->t_send;
-        if (s->ep != ep || tcp_seg_seqlen(&s->seg) == 0 || s->style == RND_ARROW_RETX ||
-            s->t_send > t)
+        if (s->ep != ep || s->ci != ci || tcp_seg_seqlen(&s->seg) == 0 ||
+            s->style == RND_ARROW_RETX || s->t_send > t)
             continue;
         if (d < best_d) {
             best_d = d;
@@ -484,12 +514,14 @@ static int make_rtt_brackets(lctx *c)
         if (r->kind != RND_ROW_APP || c->m->ev[r->ref]->kind != TRACE_RTT)
             continue;
         e = c->m->ev[r->ref];
-        a = timed_arrow(L, c->m, r->ep, r->t, e->u.rtt.sample);
+        a = timed_arrow(L, c->m, r->ci, r->ep, r->t, e->u.rtt.sample);
         b = PUSH(L->brackets, L->nbrackets, c->cap_brackets);
         if (b == NULL)
             return -1;
         memset(b, 0, sizeof *b);
         b->ep = r->ep;
+        b->lane = r->lane;
+        b->ci = r->ci;
         b->timer = RND_BRACKET_RTT;
         b->arrow = a;
         b->y0 = a != SIZE_MAX ? L->arrows[a].from.y : r->y;
@@ -501,7 +533,7 @@ static int make_rtt_brackets(lctx *c)
         b->rttvar = e->u.rtt.rttvar;
         b->rto = e->u.rtt.rto;
         b->note = SIZE_MAX;
-        b->x = L->lane_x[r->ep] + (r->ep == TRACE_CLIENT ? -1 : 1) * (c->bracket_dx + 24.0);
+        b->x = L->lane_x[r->lane] + (rnd_lane_left(L, r->lane) ? -1 : 1) * (c->bracket_dx + 24.0);
     }
     return 0;
 }
@@ -519,31 +551,34 @@ static int add_mark(lctx *c, size_t b, int64_t t, double y, rnd_tmark_kind k, ui
 static int make_brackets(lctx *c, double y_top, double y_end)
 {
     rnd_layout *L = c->lay;
-    size_t open[2][TCP_TIMER_COUNT];
-    int64_t fired_at[2][TCP_TIMER_COUNT]; /* when the timer last expired, or -1 */
+    /* per endpoint of each connection: slot ci * 2 + ep */
+    size_t open[2 * RND_CONNS_MAX][TCP_TIMER_COUNT];
+    int64_t fired_at[2 * RND_CONNS_MAX][TCP_TIMER_COUNT]; /* when it last expired, or -1 */
     L->ntmarks = 0;
-    for (int e = 0; e < 2; e++)
+    for (int e = 0; e < 2 * RND_CONNS_MAX; e++)
         for (int k = 0; k < TCP_TIMER_COUNT; k++)
             fired_at[e][k] = -1;
-    for (int e = 0; e < 2; e++)
+    for (int e = 0; e < 2 * RND_CONNS_MAX; e++)
         for (int k = 0; k < TCP_TIMER_COUNT; k++)
             open[e][k] = SIZE_MAX;
     for (size_t i = 0; i < L->nrows; i++) {
         const rnd_row *r = &L->rows[i];
         const trace_event *e;
         size_t *o;
+        unsigned slot;
         rnd_bracket *b;
-        if (r->kind != RND_ROW_TIMER)
+        if (r->kind != RND_ROW_TIMER || r->ci >= RND_CONNS_MAX)
             continue;
         e = c->m->ev[r->ref];
         if (e->kind != TRACE_TIMER)
             continue;
+        slot = r->ci * 2u + (r->ep & 1u);
         if (e->u.timer.action == TRACE_TIMER_ARM && e->u.timer.timer != TCP_TIMER_DELACK) {
             /* the endpoint runs one timer besides the delayed ACK (RTO, persist, TLP, RACK's
              * reordering timer and TIME-WAIT share it, as Linux's icsk_pending): arming another
              * kind replaces the one running, whose bracket ends here */
             for (int k = 0; k < TCP_TIMER_COUNT; k++) {
-                size_t *ok = &open[r->ep][k];
+                size_t *ok = &open[slot][k];
                 if (k == TCP_TIMER_DELACK || k == e->u.timer.timer || *ok == SIZE_MAX)
                     continue;
                 rnd_bracket *rb = &L->brackets[*ok];
@@ -556,11 +591,11 @@ static int make_brackets(lctx *c, double y_top, double y_end)
         }
         if (!bracket_kind(c, e->u.timer.timer))
             continue;
-        o = &open[r->ep][e->u.timer.timer];
+        o = &open[slot][e->u.timer.timer];
         if (e->u.timer.action == TRACE_TIMER_ARM) {
-            rnd_tmark_kind mk = *o != SIZE_MAX                              ? RND_TMARK_RESTART
-                                : fired_at[r->ep][e->u.timer.timer] == r->t ? RND_TMARK_BACKOFF
-                                                                            : RND_TMARK_ARM;
+            rnd_tmark_kind mk = *o != SIZE_MAX                             ? RND_TMARK_RESTART
+                                : fired_at[slot][e->u.timer.timer] == r->t ? RND_TMARK_BACKOFF
+                                                                           : RND_TMARK_ARM;
             if (*o == SIZE_MAX) {
                 b = PUSH(L->brackets, L->nbrackets, c->cap_brackets);
                 if (b == NULL)
@@ -568,6 +603,8 @@ static int make_brackets(lctx *c, double y_top, double y_end)
                 memset(b, 0, sizeof *b);
                 b->arrow = SIZE_MAX;
                 b->ep = r->ep;
+                b->lane = r->lane;
+                b->ci = r->ci;
                 b->timer = e->u.timer.timer;
                 b->y0 = timer_y(L, i);
                 b->t0 = r->t;
@@ -586,6 +623,8 @@ static int make_brackets(lctx *c, double y_top, double y_end)
             memset(b, 0, sizeof *b);
             b->arrow = SIZE_MAX;
             b->ep = r->ep;
+            b->lane = r->lane;
+            b->ci = r->ci;
             b->timer = e->u.timer.timer;
             b->y0 = y_top;
             b->t0 = c->m->t_first;
@@ -604,10 +643,10 @@ static int make_brackets(lctx *c, double y_top, double y_end)
                      b->fired ? e->u.timer.duration : 0) != 0)
             return -1;
         if (b->fired)
-            fired_at[r->ep][e->u.timer.timer] = r->t;
+            fired_at[slot][e->u.timer.timer] = r->t;
         *o = SIZE_MAX;
     }
-    for (int e = 0; e < 2; e++)
+    for (int e = 0; e < 2 * RND_CONNS_MAX; e++)
         for (int k = 0; k < TCP_TIMER_COUNT; k++)
             if (open[e][k] != SIZE_MAX) { /* still running when the selection ends */
                 rnd_bracket *b = &L->brackets[open[e][k]];
@@ -624,7 +663,10 @@ static int make_brackets(lctx *c, double y_top, double y_end)
                                       ? 8.0
                                   : b->timer == TCP_TIMER_DELACK ? 16.0
                                                                  : 0.0);
-        b->x = L->lane_x[b->ep] + (b->ep == TRACE_CLIENT ? -dx : dx);
+        /* the connections sharing a lane: each its own set of tracks */
+        if (b->ci < RND_CONNS_MAX)
+            dx += TRACK_W * c->m->conns[b->ci].track[b->ep & 1];
+        b->x = L->lane_x[b->lane] + (rnd_lane_left(L, b->lane) ? -dx : dx);
     }
     return 0;
 }
@@ -646,7 +688,7 @@ static int cmp_note(const void *a, const void *b)
 static int make_notes(lctx *c)
 {
     rnd_layout *L = c->lay;
-    char buf[96], last_rtt[2][96] = {"", ""};
+    char buf[96], last_rtt[RND_LANES_MAX][96] = {""};
     for (size_t i = 0; i < L->nrows; i++) {
         const rnd_row *r = &L->rows[i];
         rnd_note *n;
@@ -657,6 +699,8 @@ static int make_notes(lctx *c)
             return -1;
         memset(n, 0, sizeof *n);
         n->ep = r->ep;
+        n->lane = r->lane;
+        n->ci = r->ci;
         n->font = RND_FONT_NOTE;
         n->anchor_y = r->y;
         n->ev = rnd_model_ev_index(c->m, c->m->ev[r->ref]);
@@ -670,11 +714,11 @@ static int make_notes(lctx *c)
             if (n->kind == RND_NOTE_RTT) {
                 /* a sample that leaves the estimator as the last one shown says nothing new
                  * (timestamps give one per ACK): its bracket is drawn, its note not */
-                if (strcmp(n->text, last_rtt[r->ep & 1]) == 0) {
+                if (strcmp(n->text, last_rtt[r->lane]) == 0) {
                     L->nnotes--;
                     continue;
                 }
-                snprintf(last_rtt[r->ep & 1], sizeof last_rtt[0], "%s", n->text);
+                snprintf(last_rtt[r->lane], sizeof last_rtt[0], "%s", n->text);
             }
         }
     }
@@ -688,6 +732,8 @@ static int make_notes(lctx *c)
             return -1;
         memset(n, 0, sizeof *n);
         n->ep = b->ep;
+        n->lane = b->lane;
+        n->ci = b->ci;
         n->ev = SIZE_MAX;
         n->kind = RND_NOTE_TIMER;
         n->font = RND_FONT_SMALL;
@@ -703,7 +749,7 @@ static int make_notes(lctx *c)
         rnd_note *n = &L->notes[i];
         n->box.w = tw(c, (rnd_font)n->font, n->text) + 4.0;
         n->box.h = lh(c, (rnd_font)n->font) + 2.0;
-        c->margin_w[n->ep] = dmax(c->margin_w[n->ep], n->box.w);
+        c->margin_w[n->lane] = dmax(c->margin_w[n->lane], n->box.w);
     }
     return 0;
 }
@@ -715,21 +761,23 @@ static int place_notes(lctx *c)
     note_ref *ord = malloc((L->nnotes ? L->nnotes : 1) * sizeof *ord);
     if (ord == NULL)
         return -1;
-    for (int ep = 0; ep < 2; ep++) {
+    for (int lane = 0; lane < L->nlanes; lane++) {
         size_t n = 0;
         double bottom = -1e9;
+        bool left = rnd_lane_left(L, (unsigned)lane);
         for (size_t i = 0; i < L->nnotes; i++)
-            if (L->notes[i].ep == ep)
+            if (L->notes[i].lane == lane)
                 ord[n++] = (note_ref){L->notes[i].anchor_y, i};
         qsort(ord, n, sizeof *ord, cmp_note);
         for (size_t k = 0; k < n; k++) {
             rnd_note *t = &L->notes[ord[k].i];
             double y = dmax(t->anchor_y - t->box.h / 2, bottom + 1.0);
-            double edge = L->lane_x[ep] + (ep == TRACE_CLIENT ? -1 : 1) *
-                                              (c->bracket_dx + c->note_gap + c->cwnd_extra[ep]);
+            double edge =
+                L->lane_x[lane] + (left ? -1 : 1) * (c->bracket_dx + c->note_gap +
+                                                     c->cwnd_extra[lane] + c->track_extra[lane]);
             t->box.y = y;
-            t->right = ep == TRACE_CLIENT;
-            t->box.x = ep == TRACE_CLIENT ? edge - t->box.w : edge;
+            t->right = left;
+            t->box.x = left ? edge - t->box.w : edge;
             bottom = y + t->box.h;
         }
     }
@@ -860,6 +908,8 @@ static const char *legend_text(int kind)
         return "state after a correction";
     case RND_LEGEND_TIMER:
         return "timer running";
+    case RND_LEGEND_BLOCKED:
+        return "call blocked";
     default:
         return "";
     }
@@ -882,8 +932,9 @@ static double place_legend(lctx *c, double y, double x0, double maxw)
     for (int k = 0; k < RND_ARROW_STYLE_COUNT; k++)
         if (used[k])
             kinds[nk++] = k;
-    for (int ep = 0; ep < 2; ep++)
-        initial = initial || c->m->init_state[ep] >= 0;
+    for (size_t ci = 0; ci < c->m->nconns; ci++)
+        for (int ep = 0; ep < 2; ep++)
+            initial = initial || c->m->conns[ci].init_state[ep] >= 0;
     for (size_t i = 0; i < c->m->nev; i++)
         corrected = corrected || (c->m->ev_flags[i] & RND_EVF_CORRECTED) != 0;
     if (lost)
@@ -896,16 +947,25 @@ static double place_legend(lctx *c, double y, double x0, double maxw)
         kinds[nk++] = RND_LEGEND_CORRECTED;
     if (L->nbrackets > 0)
         kinds[nk++] = RND_LEGEND_TIMER;
+    if (rnd_layout_has_blocked(L, c->m))
+        kinds[nk++] = RND_LEGEND_BLOCKED;
+    for (size_t ci = 0; c->m->nconns > 1 && ci < c->m->nconns && ci < RND_CONNS_MAX; ci++)
+        kinds[nk++] = RND_LEGEND_CONN + (int)ci;
     L->nlegend = 0;
     for (int k = 0; k < nk; k++) {
         rnd_legend_item *it = &L->legend[L->nlegend++];
         double w;
         it->kind = kinds[k];
-        if (kinds[k] == RND_ARROW_DUPFRAME)
+        if (kinds[k] == RND_ARROW_DUPFRAME) {
             snprintf(it->text, sizeof it->text, "%zu duplicate frame%s (captured twice) not drawn",
                      c->m->ndupframes, c->m->ndupframes == 1 ? "" : "s");
-        else
+        } else if (kinds[k] >= RND_LEGEND_CONN) {
+            const rnd_mconn *mc = &c->m->conns[kinds[k] - RND_LEGEND_CONN];
+            snprintf(it->text, sizeof it->text, "conn %lu: %s \u2192 %s", (unsigned long)mc->conn,
+                     mc->addr[0], mc->addr[1]);
+        } else {
             snprintf(it->text, sizeof it->text, "%s", legend_text(kinds[k]));
+        }
         w = 30.0 + tw(c, RND_FONT_SMALL, it->text);
         if (x > x0 && x + w > x0 + maxw) {
             x = x0;
@@ -998,6 +1058,7 @@ void rnd_layout_free(rnd_layout *lay)
     free(lay->brackets);
     free(lay->tmarks);
     free(lay->notes);
+    free(lay->abars);
     free(lay->breaks);
     free(lay->stretches);
     free(lay->ticks);
@@ -1073,7 +1134,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     lctx c;
     rnd_style defst;
     const rnd_style *st;
-    double oneway, y, left, right, body_top, shift, head_w[2], y_end, wmax, lanes;
+    double oneway, y, left, right, body_top, shift, head_w[RND_LANES_MAX], y_end, wmax, lanes;
+    double extra[RND_LANES_MAX], span, init_step = 0.0;
     bool initial = false, truetime;
     int rc = RND_ERUNTIME;
 
@@ -1091,6 +1153,14 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     c.st = &lay->style;
     c.measure = measure;
     c.mctx = mctx;
+    lay->nlanes = m->nlanes >= 2 && m->nlanes <= RND_LANES_MAX ? m->nlanes : 2;
+    lay->nconns = m->nconns;
+    for (size_t ci = 0; ci < m->nconns && ci < RND_CONNS_MAX; ci++)
+        for (int ep = 0; ep < 2; ep++) {
+            uint8_t l = m->conns[ci].lane[ep];
+            if (l < RND_LANES_MAX)
+                c.track_extra[l] = dmax(c.track_extra[l], TRACK_W * m->conns[ci].track[ep]);
+        }
 
     oneway = m->one_way > 0 ? (double)m->one_way : nominal_delay(m);
     c.pxus = st->delay_px / oneway;
@@ -1136,7 +1206,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     /* horizontal */
     snprintf(lay->title, sizeof lay->title, "%s", m->title);
     snprintf(lay->subtitle, sizeof lay->subtitle, "%s", m->subtitle);
-    for (int ep = 0; ep < 2; ep++) {
+    for (int ep = 0; ep < lay->nlanes; ep++) {
         snprintf(lay->head[ep], sizeof lay->head[ep], "%s", m->head[ep]);
         snprintf(lay->addr[ep], sizeof lay->addr[ep], "%s", m->addr[ep]);
         head_w[ep] =
@@ -1144,8 +1214,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
         head_w[ep] = dmax(head_w[ep], 2 * c.state_half + 10.0);
     }
     /* margins need the notes' widths, which need the bracket texts: measure with rows relative */
-    lay->lane_x[0] = 0.0;
-    lay->lane_x[1] = 1.0;
+    for (int l = 0; l < lay->nlanes; l++)
+        lay->lane_x[l] = (double)l;
     if (make_brackets(&c, 0.0, 0.0) != 0 || make_notes(&c) != 0)
         goto out;
     {
@@ -1160,10 +1230,12 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
         if (side >= 0)
             c.cwnd_extra[side] = CWND_W + 12.0;
     }
-    left = lay->axis_x + 14.0 + c.margin_w[0] + c.note_gap + c.bracket_dx + c.cwnd_extra[0];
+    for (int l = 0; l < lay->nlanes; l++) /* the margin on a lane's outer side */
+        extra[l] = c.margin_w[l] + c.note_gap + c.bracket_dx + c.cwnd_extra[l] + c.track_extra[l];
+    left = lay->axis_x + 14.0 + extra[0];
     left = dmax(left, st->margin + head_w[0] / 2);
-    right = c.bracket_dx + c.note_gap + c.cwnd_extra[1] + c.margin_w[1] + st->margin;
-    right = dmax(right, head_w[1] / 2 + st->margin);
+    right = extra[lay->nlanes - 1] + st->margin;
+    right = dmax(right, head_w[lay->nlanes - 1] / 2 + st->margin);
     if (truetime) { /* labels are placed along the arrows: the widest one must fit */
         lanes = st->min_lanes_true;
         for (size_t i = 0; i < lay->nlabels; i++)
@@ -1171,14 +1243,22 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     } else {
         lanes = lane_distance(&c);
     }
-    lanes = dmax(lanes, (head_w[0] + head_w[1]) / 2 + 40.0);
+    for (int l = 1; l < lay->nlanes; l++)
+        lanes = dmax(lanes, (head_w[l - 1] + head_w[l]) / 2 + 40.0);
+    /* between two lanes: the labels, and the inner lane's margin (several hosts) */
+    span = lanes * (lay->nlanes - 1);
+    for (int l = 1; l + 1 < lay->nlanes; l++)
+        span += extra[l];
     wmax =
         dmax(tw(&c, RND_FONT_TITLE, m->title), tw(&c, RND_FONT_FOOT, m->subtitle)) + 2 * st->margin;
-    if (left + lanes + right < wmax)
-        lanes += wmax - (left + lanes + right);
+    if (left + span + right < wmax) {
+        lanes += (wmax - (left + span + right)) / (lay->nlanes - 1);
+        span = wmax - (left + right);
+    }
     lay->lane_x[0] = left;
-    lay->lane_x[1] = left + lanes;
-    lay->width = ceil(left + lanes + right);
+    for (int l = 1; l < lay->nlanes; l++)
+        lay->lane_x[l] = lay->lane_x[l - 1] + lanes + (l + 1 < lay->nlanes ? extra[l] : 0.0);
+    lay->width = ceil(left + (lay->nlanes == 2 ? lanes : span) + right);
 
     /* header: title, subtitle, legend, heads */
     y = st->margin;
@@ -1194,7 +1274,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
             lay->nsboxes = 1;
     y = place_legend(&c, y, st->margin, lay->width - 2 * st->margin) + 12.0;
     lay->nsboxes = 0;
-    for (int ep = 0; ep < 2; ep++) {
+    for (int ep = 0; ep < lay->nlanes; ep++) {
         double h = lh(&c, RND_FONT_HEAD) + lh(&c, RND_FONT_SMALL) + 8.0;
         lay->head_box[ep] = (rnd_rect){lay->lane_x[ep] - head_w[ep] / 2, y, head_w[ep], h};
     }
@@ -1204,12 +1284,28 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
                                      tw(&c, RND_FONT_SMALL, "ms"), lh(&c, RND_FONT_SMALL)};
     lay->body_y0 = y + lay->head_box[0].h;
     body_top = lay->body_y0 + 10.0;
-    initial = m->init_state[0] >= 0 || m->init_state[1] >= 0;
-    if (initial)
-        body_top += sbox_h(&c) + 8.0;
-    if ((m->init_state[0] >= 0 && m->init_assumed[0]) ||
-        (m->init_state[1] >= 0 && m->init_assumed[1]))
-        body_top += caption_h(&c);
+    {
+        bool assumed = false;
+        unsigned per_lane[RND_LANES_MAX] = {0}, most = 0;
+        for (size_t ci = 0; ci < m->nconns; ci++)
+            for (int ep = 0; ep < 2; ep++) {
+                initial = initial || m->conns[ci].init_state[ep] >= 0;
+                assumed =
+                    assumed || (m->conns[ci].init_state[ep] >= 0 && m->conns[ci].init_assumed[ep]);
+                if (m->conns[ci].init_state[ep] >= 0 && m->conns[ci].lane[ep] < RND_LANES_MAX)
+                    per_lane[m->conns[ci].lane[ep]]++;
+            }
+        for (int l = 0; l < RND_LANES_MAX; l++)
+            most = per_lane[l] > most ? per_lane[l] : most;
+        if (initial)
+            body_top += sbox_h(&c) + 8.0;
+        if (assumed)
+            body_top += caption_h(&c);
+        /* several connections' states at the start on one lifeline: stacked */
+        init_step = sbox_h(&c) + (assumed ? caption_h(&c) : 0.0) + 4.0;
+        if (most > 1)
+            body_top += (most - 1) * init_step;
+    }
 
     /* shift everything that was placed relative to the first row */
     shift = body_top;
@@ -1220,16 +1316,16 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     for (size_t i = 0; i < lay->nlabels; i++) {
         rnd_label *lb = &lay->labels[i];
         lb->box.y += shift;
-        lb->box.x = lb->ep == TRACE_CLIENT ? lay->lane_x[0] + c.inset
-                                           : lay->lane_x[1] - c.inset - lb->box.w;
+        lb->box.x = !rnd_label_right(lb) ? lay->lane_x[lb->lane] + c.inset
+                                         : lay->lane_x[lb->lane] - c.inset - lb->box.w;
     }
     for (size_t i = 0; i < lay->nbreaks; i++) {
         rnd_break *b = &lay->breaks[i];
         double w = tw(&c, RND_FONT_SMALL, b->text) + 10.0, h = lh(&c, RND_FONT_SMALL) + 4.0;
         b->y0 += shift;
         b->y1 += shift;
-        b->text_box =
-            (rnd_rect){(lay->lane_x[0] + lay->lane_x[1] - w) / 2, (b->y0 + b->y1 - h) / 2, w, h};
+        b->text_box = (rnd_rect){(lay->lane_x[0] + lay->lane_x[lay->nlanes - 1] - w) / 2,
+                                 (b->y0 + b->y1 - h) / 2, w, h};
     }
     y_end = lay->nrows ? lay->rows[lay->nrows - 1].y + lay->rows[lay->nrows - 1].bottom : body_top;
 
@@ -1265,7 +1361,7 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
         }
         for (size_t k = 0; k < m->nseg; k++) {
             const rnd_mseg *s = &m->seg[k];
-            uint8_t src = s->ep, dst = (uint8_t)(1 - s->ep);
+            uint8_t src = rnd_seg_lane(m, s, false), dst = rnd_seg_lane(m, s, true);
             rnd_point from = {lay->lane_x[src], ys[k * 3]};
             size_t li = c.label_of_seg[k];
             if (s->n_arr == 0) {
@@ -1306,7 +1402,10 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
                 }
                 a->lost = s->lost;
                 a->style = s->style;
-                a->ep = src;
+                a->ep = s->ep;
+                a->lane = src;
+                a->to_lane = dst;
+                a->ci = s->ci;
                 a->seg = k;
                 a->label = li;
                 lay->labels[li].arrow = lay->narrows - 1;
@@ -1321,7 +1420,10 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
                 a->fan_to = fans[k * 3 + 1 + n];
                 a->lost = false;
                 a->style = s->style;
-                a->ep = src;
+                a->ep = s->ep;
+                a->lane = src;
+                a->to_lane = dst;
+                a->ci = s->ci;
                 a->seg = k;
                 a->label = n == 0 ? li : SIZE_MAX;
                 if (n == 0)
@@ -1335,28 +1437,35 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     /* state boxes */
     {
         double h = sbox_h(&c);
-        for (int ep = 0; ep < 2 && initial; ep++) {
-            rnd_sbox *b;
-            const char *name;
-            double w;
-            if (m->init_state[ep] < 0)
-                continue;
-            b = PUSH(lay->sboxes, lay->nsboxes, c.cap_sboxes);
-            if (b == NULL)
-                goto out;
-            name = tcp_state_name((tcp_state)m->init_state[ep]);
-            w = tw(&c, RND_FONT_STATE, name) + 14.0;
-            b->cy = lay->body_y0 + 10.0 + h / 2;
-            b->box = (rnd_rect){lay->lane_x[ep] - w / 2, b->cy - h / 2, w, h};
-            b->t = m->t_first;
-            b->ep = (uint8_t)ep;
-            b->state = (uint8_t)m->init_state[ep];
-            b->initial = true;
-            b->ev = SIZE_MAX;
-            b->corrected = false;
-            snprintf(b->caption, sizeof b->caption, "%s", m->init_assumed[ep] ? "assumed" : "");
-            set_caption(&c, b);
-        }
+        unsigned stacked[RND_LANES_MAX] = {0}; /* several on one lane: one below the other */
+        for (size_t ci = 0; ci < m->nconns && initial; ci++)
+            for (int ep = 0; ep < 2; ep++) {
+                const rnd_mconn *mc = &m->conns[ci];
+                uint8_t l = mc->lane[ep];
+                rnd_sbox *b;
+                const char *name;
+                double w;
+                if (mc->init_state[ep] < 0)
+                    continue;
+                b = PUSH(lay->sboxes, lay->nsboxes, c.cap_sboxes);
+                if (b == NULL)
+                    goto out;
+                name = tcp_state_name((tcp_state)mc->init_state[ep]);
+                w = tw(&c, RND_FONT_STATE, name) + 14.0;
+                b->cy = lay->body_y0 + 10.0 + h / 2 + init_step * stacked[l]++;
+                b->box = (rnd_rect){lay->lane_x[l] - w / 2, b->cy - h / 2, w, h};
+                b->t = m->t_first;
+                b->ep = (uint8_t)ep;
+                b->lane = l;
+                b->ci = (uint8_t)ci;
+                b->state = (uint8_t)mc->init_state[ep];
+                b->initial = true;
+                b->ev = SIZE_MAX;
+                b->corrected = false;
+                snprintf(b->caption, sizeof b->caption, "%s",
+                         mc->init_assumed[ep] ? "assumed" : "");
+                set_caption(&c, b);
+            }
         for (size_t i = 0; i < lay->nrows; i++) {
             const rnd_row *r = &lay->rows[i];
             const trace_event *e;
@@ -1370,9 +1479,11 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
                 goto out;
             w = tw(&c, RND_FONT_STATE, tcp_state_name((tcp_state)e->u.state.to)) + 14.0;
             b->cy = r->y;
-            b->box = (rnd_rect){lay->lane_x[r->ep] - w / 2, r->y - h / 2, w, h};
+            b->box = (rnd_rect){lay->lane_x[r->lane] - w / 2, r->y - h / 2, w, h};
             b->t = r->t;
             b->ep = r->ep;
+            b->lane = r->lane;
+            b->ci = r->ci;
             b->state = e->u.state.to;
             b->initial = false;
             b->ev = rnd_model_ev_index(m, e);
@@ -1388,7 +1499,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
     /* brackets and notes again, now with real coordinates */
     lay->nbrackets = 0;
     lay->nnotes = 0;
-    c.margin_w[0] = c.margin_w[1] = 0.0;
+    for (int l = 0; l < RND_LANES_MAX; l++)
+        c.margin_w[l] = 0.0;
     if (make_brackets(&c, body_top - 6.0, y_end) != 0 || (truetime && make_rtt_brackets(&c) != 0) ||
         make_notes(&c) != 0 || place_notes(&c) != 0)
         goto out;
@@ -1406,6 +1518,8 @@ int rnd_layout_build(rnd_layout *lay, const rnd_model *m, const rnd_style *style
         y_end = dmax(y_end, lay->labels[i].box.y + lay->labels[i].box.h);
     for (size_t i = 0; i < lay->narrows; i++)
         y_end = dmax(y_end, lay->arrows[i].to.y + 4.0);
+    if (rnd_layout_bars(lay, m, body_top - 6.0, y_end + 8.0) != 0)
+        goto out;
 
     /* the legend once more, now that state boxes and brackets are known */
     {

@@ -75,11 +75,13 @@ typedef struct rnd_row {
     double top, bottom; /* space it needs above and below y */
     uint8_t kind;       /* rnd_row_kind */
     uint8_t ep;
-    uint8_t pri; /* order among rows of the same time (see cmp_row) */
-    size_t ord;  /* then this */
-    size_t ref;  /* segment index (send/arrive: index * 2 + arrival) or model event index */
-    double fan;  /* true time: how far below the scale's y of t it sits (same-instant fan-out) */
-    size_t ev;   /* true time: index in the trace of its event, or SIZE_MAX */
+    uint8_t pri;  /* order among rows of the same time (see cmp_row) */
+    size_t ord;   /* then this */
+    size_t ref;   /* segment index (send/arrive: index * 2 + arrival) or model event index */
+    double fan;   /* true time: how far below the scale's y of t it sits (same-instant fan-out) */
+    size_t ev;    /* true time: index in the trace of its event, or SIZE_MAX */
+    uint8_t lane; /* whose lifeline: ep for one connection, the host's lane for several */
+    uint8_t ci;   /* its connection (index in the model's conns), or RND_CI_NONE */
 } rnd_row;
 
 /* True time: one unbroken stretch of the axis, drawn at lay->pxus from (t0, y0) to t1. */
@@ -91,18 +93,22 @@ typedef struct rnd_stretch {
 typedef struct rnd_label {
     rnd_rect box; /* both lines, with their halo */
     char text[96];
-    char tag[64];         /* second line, or "" */
-    double w_text, w_tag; /* measured widths of the two lines */
-    uint8_t style;        /* rnd_arrow_style */
-    uint8_t ep;           /* the sender */
+    char tag[64];          /* second line, or "" */
+    double w_text, w_tag;  /* measured widths of the two lines */
+    uint8_t style;         /* rnd_arrow_style */
+    uint8_t ep;            /* the sender */
+    uint8_t lane, to_lane; /* the sender's lane and the receiver's */
+    uint8_t ci;            /* its connection */
     size_t arrow;
     double raised; /* true time: lifted this far above its place on the arrow (a dense sheaf) */
 } rnd_label;
 
 typedef struct rnd_arrow {
-    rnd_point from, to; /* to: arrowhead, or the cross of a lost segment */
-    uint8_t style;      /* rnd_arrow_style */
-    uint8_t ep;         /* sender */
+    rnd_point from, to;    /* to: arrowhead, or the cross of a lost segment */
+    uint8_t style;         /* rnd_arrow_style */
+    uint8_t ep;            /* sender */
+    uint8_t lane, to_lane; /* the lanes it runs from and to */
+    uint8_t ci;            /* its connection */
     bool lost;
     size_t seg;              /* model segment index */
     double fan_from, fan_to; /* true time: the ends' same-instant fan-out below the scale */
@@ -116,6 +122,7 @@ typedef struct rnd_sbox {
     double cy; /* its row's y (box centre); true time: beside the lifeline, maybe lower */
     int64_t t;
     uint8_t ep, state;
+    uint8_t lane, ci;
     bool initial;     /* the state at the start of a partial selection, or assumed by the replay */
     bool corrected;   /* capture: reached by the replay's correction of a wrong inference */
     char caption[16]; /* "assumed", "corrected" or "" */
@@ -132,9 +139,10 @@ typedef struct rnd_bracket {
     uint64_t srtt, rttvar, rto; /* RTT: the estimator after the sample (duration = the sample) */
     size_t arrow;               /* RTT: the timed segment's arrow, or SIZE_MAX */
     uint8_t ep, timer;          /* tcp_timer_kind */
-    bool fired;                 /* ends in an expiry (a bar), else cancelled or still running */
-    bool open_start;            /* was running before the selection */
-    bool open_end;              /* still running at the end of the selection */
+    uint8_t lane, ci;
+    bool fired;      /* ends in an expiry (a bar), else cancelled or still running */
+    bool open_start; /* was running before the selection */
+    bool open_end;   /* still running at the end of the selection */
     int64_t t0, t1;
     uint64_t duration; /* the timeout of the last arm */
     size_t note;       /* its label among notes, or SIZE_MAX */
@@ -169,12 +177,30 @@ typedef struct rnd_note {
     rnd_rect box;
     double anchor_y; /* the event's y; the note may sit lower to avoid another */
     uint8_t ep;
-    uint8_t font; /* RND_FONT_NOTE for app calls, RND_FONT_SMALL for timer labels */
-    uint8_t kind; /* rnd_note_kind */
-    bool right;   /* text right-aligned in its box (client side) */
-    size_t ev;    /* index in the trace of its app event, or SIZE_MAX (a timer's label) */
+    uint8_t lane, ci; /* ci: RND_CI_NONE for a host's call outside any connection */
+    uint8_t font;     /* RND_FONT_NOTE for app calls, RND_FONT_SMALL for timer labels */
+    uint8_t kind;     /* rnd_note_kind */
+    bool right;       /* text right-aligned in its box (client side) */
+    size_t ev;        /* index in the trace of its app event, or SIZE_MAX (a timer's label) */
     char text[96];
 } rnd_note;
+
+/* A socket call blocked (a UML activation bar): from the application event with phase
+ * TRACE_CALL_BLOCKS to the matching TRACE_CALL_RETURNS (same host, socket and call) on the
+ * caller's lifeline, a narrow bar centred on it (rnd_layout_bars.c). */
+typedef struct rnd_abar {
+    double x, w;      /* centre and width */
+    double y0, y1;    /* from the call's row to its return's (or the body's ends) */
+    int64_t t0, t1;   /* us: when it blocked and returned (open ends: the selection's) */
+    uint8_t ep;       /* the caller's end of the connection */
+    uint8_t lane, ci; /* the caller's lane, and the connection (or RND_CI_NONE) */
+    uint8_t call;     /* tcp_call */
+    bool open_start;  /* blocked before the selection */
+    bool open_end;    /* still blocked at the end of the selection */
+    size_t ev0, ev1;  /* indices in the trace of the two events, or SIZE_MAX (open end) */
+    char host[16];    /* the calling host, as u.app.host */
+    char sock[8];     /* the socket, as u.app.sock */
+} rnd_abar;
 
 typedef struct rnd_break {
     double y0, y1; /* the band */
@@ -192,8 +218,8 @@ typedef struct rnd_tick {
 
 typedef struct rnd_legend_item {
     rnd_rect box; /* sample and text */
-    int kind;     /* rnd_arrow_style, or RND_LEGEND_* */
-    char text[48];
+    int kind;     /* rnd_arrow_style, or RND_LEGEND_*, or RND_LEGEND_CONN + connection index */
+    char text[160];
 } rnd_legend_item;
 
 enum {
@@ -201,9 +227,11 @@ enum {
     RND_LEGEND_STATE,
     RND_LEGEND_ASSUMED,   /* dashed state box: assumed by the replay, or the state at the start */
     RND_LEGEND_CORRECTED, /* state box marked "corrected" */
-    RND_LEGEND_TIMER
+    RND_LEGEND_TIMER,
+    RND_LEGEND_BLOCKED,   /* activation bar: a socket call blocked */
+    RND_LEGEND_CONN = 200 /* + connection index: "conn 2: 192.0.2.12:32768 -> 192.0.2.2:80" */
 };
-#define RND_LEGEND_MAX (RND_ARROW_STYLE_COUNT + 5)
+#define RND_LEGEND_MAX (RND_ARROW_STYLE_COUNT + 6 + RND_CONNS_MAX)
 
 /* --show cwnd (true time): the sender's congestion window and slow-start threshold as a small
  * track beside its lifeline, x = value / max * w from the track's lifeline-side edge. */
@@ -235,14 +263,16 @@ typedef struct rnd_layout {
     rnd_style style;
     uint8_t axis; /* rnd_time_axis that was built */
     double width, height;
-    double lane_x[2];
+    uint8_t nlanes; /* 2 for one connection (client, server); one per host for several */
+    double lane_x[RND_LANES_MAX];
+    size_t nconns;           /* connections drawn: 1, or several (labels then name theirs) */
     double body_y0, body_y1; /* lifelines run from body_y0 to body_y1 */
     double axis_x;           /* right edge of the time axis labels */
     int decimals;            /* of the axis ticks */
     double pxus;             /* layout units per microsecond where time is shown to scale */
     rnd_rect title_box, subtitle_box, foot_box, axis_title_box;
-    rnd_rect head_box[2];
-    char title[160], subtitle[160], head[2][96], addr[2][64];
+    rnd_rect head_box[RND_LANES_MAX];
+    char title[160], subtitle[160], head[RND_LANES_MAX][96], addr[RND_LANES_MAX][64];
     char foot[4][128]; /* wrapped footnote lines */
     int nfoot;
     double head_h; /* height of a repeated head band on later PDF pages */
@@ -261,6 +291,8 @@ typedef struct rnd_layout {
     size_t ntmarks;
     rnd_note *notes;
     size_t nnotes;
+    rnd_abar *abars; /* in the order of the blocking calls */
+    size_t nabars;
     rnd_break *breaks;
     size_t nbreaks;
     rnd_stretch *stretches; /* true time only */
@@ -292,6 +324,27 @@ double rnd_layout_y_of(const rnd_layout *lay, int64_t t);
 
 /* Line height of font f under lay's style. */
 double rnd_line_h(const rnd_style *s, rnd_font f);
+
+/* Whether the margin things of a lane (notes, brackets, state boxes in true time) go on its
+ * left: every lane's but the last's (for one connection: the client's). */
+static inline bool rnd_lane_left(const rnd_layout *lay, unsigned lane)
+{
+    return lane + 1u < lay->nlanes;
+}
+
+/* Whether a label's text ends at its right edge (it belongs to an arrow going left). */
+static inline bool rnd_label_right(const rnd_label *lb)
+{
+    return lb->to_lane < lb->lane;
+}
+
+/* Activation bars (rnd_layout_bars.c): whether the model has a socket call that blocks or
+ * returns after blocking, and the bars of lay from its placed rows; y_top and y_end bound the
+ * open ends.  rnd_layout_bars returns 0 or -1 (out of memory). */
+bool rnd_model_has_blocked(const rnd_model *m);
+/* The same, or a call blocked all through the selection (lay: its lanes). */
+bool rnd_layout_has_blocked(rnd_layout *lay, const rnd_model *m);
+int rnd_layout_bars(rnd_layout *lay, const rnd_model *m, double y_top, double y_end);
 
 /* True if the rectangles overlap by more than eps in both directions. */
 bool rnd_rect_overlap(const rnd_rect *a, const rnd_rect *b, double eps);

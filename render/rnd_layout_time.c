@@ -168,11 +168,12 @@ int rnd_time_place_rows(rnd_layout *L, const rnd_model *m, const rnd_time_params
     }
     /* the fan height of each instant: the longest sheaf on either lifeline */
     for (size_t k = 0; k < ni; k++) {
-        unsigned cnt[2] = {0, 0};
+        unsigned cnt[RND_LANES_MAX] = {0}, most = 0;
         for (size_t i = in[k].first; i < in[k].first + in[k].n; i++)
             if (arrow_end(&L->rows[i]))
-                cnt[L->rows[i].ep & 1]++;
-        unsigned most = cnt[0] > cnt[1] ? cnt[0] : cnt[1];
+                cnt[L->rows[i].lane % RND_LANES_MAX]++;
+        for (int l = 0; l < RND_LANES_MAX; l++)
+            most = cnt[l] > most ? cnt[l] : most;
         in[k].fan_h = most > 1 ? (double)(most - 1) * p->fan_step : 0.0;
     }
     /* the scale: lowered until the body fits */
@@ -191,22 +192,22 @@ int rnd_time_place_rows(rnd_layout *L, const rnd_model *m, const rnd_time_params
     }
     /* fans */
     for (size_t k = 0; k < ni; k++) {
-        unsigned cnt[2] = {0, 0}, seen[2] = {0, 0};
-        double step[2];
+        unsigned cnt[RND_LANES_MAX] = {0}, seen[RND_LANES_MAX] = {0};
+        double step[RND_LANES_MAX];
         bool same_stretch =
             k + 1 < ni && !(in[k].quiet && (double)(in[k + 1].t - in[k].t) * pxus > p->gap_max);
         double room = same_stretch ? 0.8 * (in[k + 1].y - in[k].y) : 1e300;
         for (size_t i = in[k].first; i < in[k].first + in[k].n; i++)
             if (arrow_end(&L->rows[i]))
-                cnt[L->rows[i].ep & 1]++;
-        for (int e = 0; e < 2; e++) {
+                cnt[L->rows[i].lane % RND_LANES_MAX]++;
+        for (int e = 0; e < RND_LANES_MAX; e++) {
             step[e] = p->fan_step;
             if (room / (double)(cnt[e] ? cnt[e] : 1) < step[e])
                 step[e] = room / (double)(cnt[e] ? cnt[e] : 1);
         }
         for (size_t i = in[k].first; i < in[k].first + in[k].n; i++) {
             rnd_row *r = &L->rows[i];
-            int e = r->ep & 1;
+            int e = r->lane % RND_LANES_MAX;
             /* an arrow end at its place in the sheaf; anything else half a step after the
              * arrow end before it (what an arrival caused comes after it) */
             double at = arrow_end(r) ? (double)seen[e] : seen[e] ? (double)seen[e] - 0.5 : 0.0;

@@ -209,6 +209,9 @@ void rnd_model_free(rnd_model *m)
     free(m->ev_seg);
     free(m->jline);
     m->jline = NULL;
+    free(m->ev_ci);
+    free(m->ev_lane);
+    m->ev_ci = m->ev_lane = NULL;
     m->ev_seg = NULL;
     m->seg = NULL;
     m->ev = NULL;
@@ -909,13 +912,13 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
     for (size_t k = 0; k < x.nall; k++) {
         const rnd_mseg *s = &x.all[k];
         const trace_event *e = &tr->ev[x.pos[k]];
+        sel[k] = SIZE_MAX; /* not drawn (out of the ranges, or a duplicate frame) */
         if (!in_u64(ev_when(&x, e), opts->from_us, opts->to_us) ||
             !in_u64(e->id, opts->from_pkt, opts->to_pkt)) {
             if (ev_when(&x, e) < opts->from_us || e->id < opts->from_pkt)
                 any_before = true;
             continue;
         }
-        sel[k] = SIZE_MAX;
         if (s->style == RND_ARROW_DUPFRAME) { /* not drawn; the legend counts them */
             m->ndupframes++;
             continue;
@@ -1070,6 +1073,25 @@ int rnd_model_build(rnd_model *m, const trace_buf *tr, const rnd_options *opts, 
         m->t_last = t > m->t_last ? t : m->t_last;
     }
     words(m, meta, opts);
+    /* one connection: two lanes, the client's and the server's */
+    m->ev_ci = calloc(m->nev ? m->nev : 1, sizeof *m->ev_ci);
+    m->ev_lane = malloc(m->nev ? m->nev : 1);
+    if (m->ev_ci == NULL || m->ev_lane == NULL) {
+        set_err(err, errlen, "out of memory");
+        rc = RND_ERUNTIME;
+        goto out;
+    }
+    for (size_t i = 0; i < m->nev; i++)
+        m->ev_lane[i] = m->ev[i]->ep < 2 ? m->ev[i]->ep : 0;
+    m->nlanes = 2;
+    m->nconns = 1;
+    m->conns[0].conn = m->conn;
+    for (int ep = 0; ep < 2; ep++) {
+        m->conns[0].lane[ep] = (uint8_t)ep;
+        m->conns[0].init_state[ep] = m->init_state[ep];
+        m->conns[0].init_assumed[ep] = m->init_assumed[ep];
+        snprintf(m->conns[0].addr[ep], sizeof m->conns[0].addr[ep], "%s", m->addr[ep]);
+    }
 out:
     idmap_free(&map);
     idmap_free(&seqmap);

@@ -39,12 +39,52 @@ static const rnd_rgb C_LOST = {0.76, 0.18, 0.13};
 static const rnd_rgb C_TIMER = {0.30, 0.33, 0.38};
 static const rnd_rgb C_RTT = {0.10, 0.50, 0.30};
 static const rnd_rgb C_CWND = {0.60, 0.25, 0.05};
+static const rnd_rgb C_BAR_FILL = {0.80, 0.85, 0.92};
 
 const rnd_pen *rnd_pen_of(int arrow_style)
 {
     if (arrow_style < 0 || arrow_style >= RND_ARROW_STYLE_COUNT)
         return &pens[RND_ARROW_DATA];
     return &pens[arrow_style];
+}
+
+/* Connections after the first: colours apart from each other and from the styles' own. */
+static const rnd_rgb conn_rgb[RND_CONNS_MAX] = {
+    {0.10, 0.30, 0.55}, {0.05, 0.50, 0.30}, {0.62, 0.12, 0.45}, {0.00, 0.48, 0.58},
+    {0.48, 0.30, 0.08}, {0.36, 0.34, 0.72}, {0.50, 0.52, 0.02}, {0.25, 0.25, 0.25},
+};
+
+rnd_rgb rnd_conn_rgb(unsigned ci)
+{
+    return conn_rgb[ci < RND_CONNS_MAX ? ci : 0];
+}
+
+rnd_pen rnd_pen_conn(int arrow_style, unsigned ci)
+{
+    rnd_pen p = *rnd_pen_of(arrow_style);
+    rnd_rgb c;
+    if (ci == 0 || ci >= RND_CONNS_MAX)
+        return p;
+    c = conn_rgb[ci];
+    if (arrow_style == RND_ARROW_DATA)
+        p.color = c;
+    else if (arrow_style == RND_ARROW_ACK) /* lighter, as the first connection's ACKs */
+        p.color = (rnd_rgb){0.55 * c.r + 0.27, 0.55 * c.g + 0.27, 0.55 * c.b + 0.27};
+    return p;
+}
+
+rnd_rgb rnd_label_rgb(int style, unsigned ci)
+{
+    rnd_rgb c;
+    if (style == RND_ARROW_ACK && (ci == 0 || ci >= RND_CONNS_MAX))
+        return (rnd_rgb){0.30, 0.34, 0.40};
+    if (style == RND_ARROW_DUPFRAME)
+        return (rnd_rgb){0.62, 0.64, 0.67};
+    c = rnd_pen_conn(style, ci).color;
+    c.r *= 0.8;
+    c.g *= 0.8;
+    c.b *= 0.8;
+    return c;
 }
 
 void rnd_set_rgb(cairo_t *cr, rnd_rgb c)
@@ -65,6 +105,16 @@ void rnd_set_pen(cairo_t *cr, const rnd_pen *p)
 static rnd_rgb text_of(int style)
 {
     rnd_rgb c = rnd_pen_of(style)->color;
+    c.r *= 0.8;
+    c.g *= 0.8;
+    c.b *= 0.8;
+    return c;
+}
+
+/* Text colour of a label's second line: its arrow's colour, a little darker. */
+static rnd_rgb tag_of(int style, unsigned ci)
+{
+    rnd_rgb c = rnd_pen_conn(style, ci).color;
     c.r *= 0.8;
     c.g *= 0.8;
     c.b *= 0.8;
@@ -129,9 +179,9 @@ static void cross(cairo_t *cr, rnd_point p, double r)
 }
 
 /* An arrow line from a to b in style s, ending in a head, or a cross when lost. */
-static void draw_arrow(cairo_t *cr, rnd_point a, rnd_point b, int style, bool lost)
+static void draw_arrow(cairo_t *cr, rnd_point a, rnd_point b, int style, unsigned ci, bool lost)
 {
-    const rnd_pen *p = rnd_pen_of(style);
+    const rnd_pen pen = rnd_pen_conn(style, ci), *p = &pen;
     double dx = b.x - a.x, dy = b.y - a.y, d = sqrt(dx * dx + dy * dy);
     rnd_point end = b;
     if (!lost && d > 10.0) { /* stop the line inside the head */
@@ -161,7 +211,8 @@ static void draw_arrow(cairo_t *cr, rnd_point a, rnd_point b, int style, bool lo
 /* A state box: solid; dashed and white when it is the state at the start (or the replay's
  * assumption); dashed, on its usual fill, when the replay reached it by a correction; with its
  * caption ("assumed", "corrected") under it. */
-static void state_box(cairo_t *cr, const rnd_fonts *f, const rnd_style *st, const rnd_sbox *b)
+static void state_box(cairo_t *cr, const rnd_fonts *f, const rnd_style *st, const rnd_sbox *b,
+                      bool multi)
 {
     const char *name = tcp_state_name((tcp_state)b->state);
     double w = rnd_fonts_measure((void *)f, RND_FONT_STATE, name);
@@ -182,6 +233,8 @@ static void state_box(cairo_t *cr, const rnd_fonts *f, const rnd_style *st, cons
         cairo_set_line_width(cr, 1.4);
         cairo_set_dash(cr, dash, 4, 0);
     } else {
+        if (multi && b->ci > 0 && b->ci < RND_CONNS_MAX) /* several: its connection's colour */
+            rnd_set_rgb(cr, rnd_conn_rgb(b->ci));
         cairo_set_dash(cr, NULL, 0, 0);
     }
     cairo_stroke(cr);
@@ -198,7 +251,7 @@ static void state_box(cairo_t *cr, const rnd_fonts *f, const rnd_style *st, cons
 
 static void bracket(cairo_t *cr, const rnd_layout *lay, const rnd_bracket *b, size_t idx)
 {
-    double out = b->ep == TRACE_CLIENT ? -1.0 : 1.0; /* the side away from the lifeline */
+    double out = rnd_lane_left(lay, b->lane) ? -1.0 : 1.0; /* the side away from the lifeline */
     double tick = 5.0;
     static const double persist_dash[] = {4.0, 2.0}, delack_dash[] = {1.0, 2.0},
                         rtt_dash[] = {3.0, 1.5};
@@ -299,6 +352,31 @@ static void cwnd_track(cairo_t *cr, const rnd_layout *lay, const rnd_fonts *f)
     text_at(cr, f, &lay->style, RND_FONT_SMALL, k->caption_box.x, k->caption_box.y, k->caption);
 }
 
+/* An activation bar: a socket call blocked.  An open end has no edge across. */
+static void activation_bar(cairo_t *cr, const rnd_abar *b)
+{
+    double x0 = b->x - b->w / 2, x1 = b->x + b->w / 2;
+    cairo_set_dash(cr, NULL, 0, 0);
+    cairo_rectangle(cr, x0, b->y0, b->w, b->y1 - b->y0);
+    rnd_set_rgb(cr, C_BAR_FILL);
+    cairo_fill(cr);
+    rnd_set_rgb(cr, C_BOX_LINE);
+    cairo_set_line_width(cr, 0.9);
+    cairo_move_to(cr, x0, b->y0);
+    cairo_line_to(cr, x0, b->y1);
+    cairo_move_to(cr, x1, b->y0);
+    cairo_line_to(cr, x1, b->y1);
+    if (!b->open_start) {
+        cairo_move_to(cr, x0, b->y0);
+        cairo_line_to(cr, x1, b->y0);
+    }
+    if (!b->open_end) {
+        cairo_move_to(cr, x0, b->y1);
+        cairo_line_to(cr, x1, b->y1);
+    }
+    cairo_stroke(cr);
+}
+
 static void lifeline_segment(cairo_t *cr, double x, double y0, double y1)
 {
     if (y1 <= y0)
@@ -333,7 +411,7 @@ static void broken_line(cairo_t *cr, const rnd_layout *lay, double x, double y0,
 static void heads(cairo_t *cr, const rnd_layout *lay, const rnd_fonts *f, double dy)
 {
     const rnd_style *st = &lay->style;
-    for (int ep = 0; ep < 2; ep++) {
+    for (int ep = 0; ep < lay->nlanes; ep++) {
         rnd_rect r = lay->head_box[ep];
         double w1 = rnd_fonts_measure((void *)f, RND_FONT_HEAD, lay->head[ep]);
         double w2 = rnd_fonts_measure((void *)f, RND_FONT_SMALL, lay->addr[ep]);
@@ -356,7 +434,10 @@ static void legend(cairo_t *cr, const rnd_layout *lay, const rnd_fonts *f)
         const rnd_legend_item *it = &lay->legend[i];
         double my = it->box.y + it->box.h / 2, x = it->box.x;
         if (it->kind < RND_ARROW_STYLE_COUNT) {
-            draw_arrow(cr, (rnd_point){x, my}, (rnd_point){x + 24.0, my}, it->kind, false);
+            draw_arrow(cr, (rnd_point){x, my}, (rnd_point){x + 24.0, my}, it->kind, 0, false);
+        } else if (it->kind >= RND_LEGEND_CONN) {
+            draw_arrow(cr, (rnd_point){x, my}, (rnd_point){x + 24.0, my}, RND_ARROW_DATA,
+                       (unsigned)(it->kind - RND_LEGEND_CONN), false);
         } else if (it->kind == RND_LEGEND_LOST) {
             rnd_set_pen(cr, rnd_pen_of(RND_ARROW_DATA));
             cairo_move_to(cr, x, my);
@@ -383,8 +464,15 @@ static void legend(cairo_t *cr, const rnd_layout *lay, const rnd_fonts *f)
             cairo_stroke(cr);
             cairo_set_dash(cr, NULL, 0, 0);
         } else if (it->kind == RND_LEGEND_TIMER) {
-            rnd_bracket b = {.x = x + 12.0, .y0 = my - 7.0, .y1 = my + 7.0, .ep = TRACE_SERVER};
+            rnd_bracket b = {.x = x + 12.0,
+                             .y0 = my - 7.0,
+                             .y1 = my + 7.0,
+                             .ep = TRACE_SERVER,
+                             .lane = (uint8_t)(lay->nlanes - 1)};
             bracket(cr, lay, &b, SIZE_MAX);
+        } else if (it->kind == RND_LEGEND_BLOCKED) {
+            rnd_abar b = {.x = x + 12.0, .w = 8.0, .y0 = my - 7.0, .y1 = my + 7.0};
+            activation_bar(cr, &b);
         }
         rnd_set_rgb(cr, C_TEXT);
         text_at(cr, f, st, RND_FONT_SMALL, x + 30.0,
@@ -433,8 +521,8 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
     {
         double a = fmax(lay->body_y0, y0 - 2.0), b = fmin(lay->body_y1, y1 + 2.0);
         if (b > a) {
-            broken_line(cr, lay, lay->lane_x[0], a, b, 1.6, C_LIFE);
-            broken_line(cr, lay, lay->lane_x[1], a, b, 1.6, C_LIFE);
+            for (int l = 0; l < lay->nlanes; l++)
+                broken_line(cr, lay, lay->lane_x[l], a, b, 1.6, C_LIFE);
             broken_line(cr, lay, lay->axis_x + 7.0, a, b, 0.8, C_LIFE);
         }
     }
@@ -457,6 +545,10 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
         text_at(cr, f, st, RND_FONT_SMALL, b->text_box.x + 5.0, b->text_box.y + 2.0, b->text);
     }
 
+    for (size_t i = 0; i < lay->nabars; i++)
+        if (band_hit(lay->abars[i].y0, lay->abars[i].y1, y0, y1))
+            activation_bar(cr, &lay->abars[i]);
+
     if (lay->cwnd.on)
         cwnd_track(cr, lay, f);
 
@@ -467,7 +559,7 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
     for (size_t i = 0; i < lay->narrows; i++) {
         const rnd_arrow *a = &lay->arrows[i];
         if (band_hit(fmin(a->from.y, a->to.y), fmax(a->from.y, a->to.y), y0 - 10, y1 + 10))
-            draw_arrow(cr, a->from, a->to, a->style, a->lost);
+            draw_arrow(cr, a->from, a->to, a->style, a->ci, a->lost);
     }
 
     for (size_t i = 0; i < lay->nnotes; i++) { /* app calls: a short leader to the lifeline */
@@ -475,8 +567,8 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
         double lx, ex, dash[] = {1.0, 2.0};
         if (n->font != RND_FONT_NOTE || !band_hit(n->box.y, n->box.y + n->box.h, y0, y1))
             continue;
-        lx = n->ep == TRACE_CLIENT ? n->box.x + n->box.w + 1.0 : n->box.x - 1.0;
-        ex = lay->lane_x[n->ep] + (n->ep == TRACE_CLIENT ? -3.0 : 3.0);
+        lx = n->right ? n->box.x + n->box.w + 1.0 : n->box.x - 1.0;
+        ex = lay->lane_x[n->lane] + (n->right ? -3.0 : 3.0);
         rnd_set_rgb(cr, C_LIFE);
         cairo_set_line_width(cr, 0.8);
         cairo_set_dash(cr, dash, 2, 0);
@@ -492,8 +584,8 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
             continue;
         if (lay->axis == RND_AXIS_TRUE && !b->initial) {
             /* beside the lifeline: a short leader from the instant of the change */
-            double lx = lay->lane_x[b->ep],
-                   bx = b->ep == TRACE_CLIENT ? b->box.x + b->box.w : b->box.x;
+            double lx = lay->lane_x[b->lane],
+                   bx = rnd_lane_left(lay, b->lane) ? b->box.x + b->box.w : b->box.x;
             double by = fmin(fmax(b->cy, b->box.y + 3.0), b->box.y + b->box.h - 3.0);
             rnd_set_rgb(cr, C_BOX_LINE);
             cairo_set_line_width(cr, 1.0);
@@ -501,22 +593,22 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
             cairo_line_to(cr, bx, by);
             cairo_stroke(cr);
         }
-        state_box(cr, f, st, b);
+        state_box(cr, f, st, b, lay->nconns > 1);
     }
 
     for (size_t i = 0; i < lay->nlabels; i++) {
         const rnd_label *lb = &lay->labels[i];
-        bool right = lb->ep == TRACE_SERVER;
+        bool right = rnd_label_right(lb);
         double x1, x2;
         if (!band_hit(lb->box.y, lb->box.y + lb->box.h, y0, y1))
             continue;
         if (lb->raised > 0.0) { /* lifted off a dense sheaf: a leader down to its arrow */
             const rnd_arrow *a = &lay->arrows[lb->arrow];
             double xe = right ? lb->box.x + lb->box.w - 4.0 : lb->box.x + 4.0;
-            double dx = lay->lane_x[1 - a->ep] - a->from.x;
+            double dx = lay->lane_x[a->to_lane] - a->from.x;
             double yl = a->from.y + (xe - a->from.x) / dx * (a->y_end - a->from.y);
             double dash[] = {1.0, 2.0};
-            rnd_set_rgb(cr, text_of(lb->style));
+            rnd_set_rgb(cr, tag_of(lb->style, lb->ci));
             cairo_set_line_width(cr, 0.7);
             cairo_set_dash(cr, dash, 2, 0);
             cairo_move_to(cr, xe, lb->box.y + lb->box.h);
@@ -528,12 +620,10 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
         x1 = right ? lb->box.x + lb->box.w - 2.0 - lb->w_text : lb->box.x + 2.0;
         x2 = right ? lb->box.x + lb->box.w - 2.0 - lb->w_tag : lb->box.x + 2.0;
         /* ACK labels in a quieter grey; the others in their arrow's colour */
-        rnd_set_rgb(cr, lb->style == RND_ARROW_ACK        ? (rnd_rgb){0.30, 0.34, 0.40}
-                        : lb->style == RND_ARROW_DUPFRAME ? (rnd_rgb){0.62, 0.64, 0.67}
-                                                          : text_of(lb->style));
+        rnd_set_rgb(cr, rnd_label_rgb(lb->style, lb->ci));
         text_at(cr, f, st, RND_FONT_LABEL, x1, lb->box.y + 1.0, lb->text);
         if (lb->tag[0]) {
-            rnd_set_rgb(cr, text_of(lb->style));
+            rnd_set_rgb(cr, tag_of(lb->style, lb->ci));
             text_at(cr, f, st, RND_FONT_TAG, x2, lb->box.y + 1.0 + lh_label, lb->tag);
         }
     }
@@ -542,7 +632,10 @@ void rnd_paint_page(const rnd_layout *lay, const rnd_fonts *f, cairo_t *cr, cons
         const rnd_note *n = &lay->notes[i];
         if (!band_hit(n->box.y, n->box.y + n->box.h, y0, y1))
             continue;
-        rnd_set_rgb(cr, n->font == RND_FONT_NOTE ? C_TEXT : C_TIMER);
+        rnd_set_rgb(cr, n->font != RND_FONT_NOTE ? C_TIMER
+                        : lay->nconns > 1 && n->ci > 0 && n->ci < RND_CONNS_MAX
+                            ? rnd_label_rgb(RND_ARROW_DATA, n->ci)
+                            : C_TEXT);
         text_at(cr, f, st, (rnd_font)n->font, n->box.x + 2.0, n->box.y + 1.0, n->text);
     }
 

@@ -24,6 +24,14 @@ typedef struct rnd_pen {
 } rnd_pen;
 
 const rnd_pen *rnd_pen_of(int arrow_style);
+/* The pen of an arrow style for connection ci of a diagram (index in the model's conns): data
+ * and ACK arrows of the first connection as rnd_pen_of, of the others in the connection's own
+ * colour; retransmissions, duplicate ACKs, zero windows and resets keep their colours. */
+rnd_pen rnd_pen_conn(int arrow_style, unsigned ci);
+/* The colour of connection ci (its data arrows). */
+rnd_rgb rnd_conn_rgb(unsigned ci);
+/* Text colour of a label of that style and connection: the arrow's colour, a little darker. */
+rnd_rgb rnd_label_rgb(int arrow_style, unsigned ci);
 void rnd_set_rgb(cairo_t *cr, rnd_rgb c);
 void rnd_set_pen(cairo_t *cr, const rnd_pen *p);
 

@@ -133,8 +133,11 @@ int rnd_place_labels(rnd_layout *L, double inset, double pad, double y_min, doub
         rnd_label *lb = &L->labels[i];
         const rnd_arrow *a = &L->arrows[lb->arrow];
         /* a lost segment's label goes along the line to where it would have arrived */
-        rnd_point to = {L->lane_x[1 - (a->ep & 1)], a->y_end};
-        double span = fabs(to.x - a->from.x) - 2.0 * inset - lb->box.w;
+        rnd_point to = {L->lane_x[a->to_lane], a->y_end};
+        /* along the arrow as far as the next lifeline only: beyond it lies that lane's margin
+         * (several hosts; with two lanes the next one is the receiver's) */
+        int next = a->to_lane > a->lane ? a->lane + 1 : a->lane - 1;
+        double span = fabs(L->lane_x[next] - a->from.x) - 2.0 * inset - lb->box.w;
         rnd_rect best = candidate(a, to, &lb->box, inset, pad, 0.0);
         bool done = false;
         lb->raised = 0.0;
@@ -193,10 +196,11 @@ int rnd_place_boxes(rnd_layout *L, double gap)
     size_t *ix = malloc((L->nsboxes ? L->nsboxes : 1) * sizeof *ix);
     if (ix == NULL)
         return -1;
-    for (int ep = 0; ep < 2; ep++) {
+    for (int lane = 0; lane < L->nlanes; lane++) {
         size_t n = 0;
+        bool left = rnd_lane_left(L, (unsigned)lane);
         for (size_t i = 0; i < L->nsboxes; i++)
-            if (L->sboxes[i].ep == ep && !L->sboxes[i].initial)
+            if (L->sboxes[i].lane == lane && !L->sboxes[i].initial)
                 ix[n++] = i;
         for (size_t k = 0; k < n; k++) {
             rnd_sbox *b = &L->sboxes[ix[k]];
@@ -204,7 +208,7 @@ int rnd_place_boxes(rnd_layout *L, double gap)
             double y = b->cy - b->box.h / 2;
             if (k > 0)
                 y = fmax(y, box_bottom(&L->sboxes[ix[k - 1]]) + 2.0);
-            b->box.x = ep == TRACE_CLIENT ? L->lane_x[0] - gap - b->box.w : L->lane_x[1] + gap;
+            b->box.x = left ? L->lane_x[lane] - gap - b->box.w : L->lane_x[lane] + gap;
             b->caption_box.x = b->box.x + (b->box.w - b->caption_box.w) / 2;
             set_box_y(b, y);
             bk = band_hit(L, b);

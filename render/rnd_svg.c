@@ -104,7 +104,7 @@ static void arrow(FILE *fp, const rnd_layout *lay, const rnd_model *m, size_t i)
 {
     const rnd_arrow *a = &lay->arrows[i];
     const rnd_mseg *s = &m->seg[a->seg];
-    const rnd_pen *p = rnd_pen_of(a->style);
+    const rnd_pen pen = rnd_pen_conn(a->style, a->ci), *p = &pen;
     char lab[96], dash[64] = "", t0[24], t1[24];
     double dx = a->to.x - a->from.x, dy = a->to.y - a->from.y, d = sqrt(dx * dx + dy * dy);
     rnd_point end = a->to;
@@ -112,8 +112,12 @@ static void arrow(FILE *fp, const rnd_layout *lay, const rnd_model *m, size_t i)
     rnd_fmt_ms(s->t_send, 3, t0, sizeof t0);
     rnd_fmt_ms(a->t_end, 3, t1, sizeof t1);
     fputs("<g class=\"seg\"><title>", fp);
-    fprintf(fp, "%s %s %s: ", trace_ep_name(a->ep), a->ep == TRACE_CLIENT ? "\u2192" : "\u2190",
-            trace_ep_name(1u - a->ep));
+    if (lay->nconns > 1) /* several connections: the connection and its hosts */
+        fprintf(fp, "conn %lu, %s \u2192 %s: ", (unsigned long)m->conns[a->ci].conn,
+                lay->head[a->lane], lay->head[a->to_lane]);
+    else
+        fprintf(fp, "%s %s %s: ", trace_ep_name(a->ep), a->ep == TRACE_CLIENT ? "\u2192" : "\u2190",
+                trace_ep_name(1u - a->ep));
     esc(fp, lab);
     if (s->tag[0]) {
         fputs(" (", fp);
@@ -148,7 +152,7 @@ static void arrow(FILE *fp, const rnd_layout *lay, const rnd_model *m, size_t i)
 static void bracket(FILE *fp, const rnd_layout *lay, size_t i)
 {
     const rnd_bracket *b = &lay->brackets[i];
-    double out = b->ep == TRACE_CLIENT ? -1.0 : 1.0;
+    double out = rnd_lane_left(lay, b->lane) ? -1.0 : 1.0;
     const char *dash = b->timer == TCP_TIMER_PERSIST  ? "4,2"
                        : b->timer == TCP_TIMER_DELACK ? "1,2"
                        : b->timer == RND_BRACKET_RTT  ? "3,1.5"
@@ -225,6 +229,20 @@ static void rect(FILE *fp, rnd_rect r, double rad, rnd_rgb fill, double fill_op,
     fputs("/>\n", fp);
 }
 
+/* An activation bar (a socket call blocked), as rnd_paint.c draws it: an open end has no edge. */
+static void activation_bar(FILE *fp, const rnd_abar *b)
+{
+    double x0 = b->x - b->w / 2, x1 = b->x + b->w / 2;
+    rect(fp, (rnd_rect){x0, b->y0, b->w, b->y1 - b->y0}, 0, (rnd_rgb){0.80, 0.85, 0.92}, 1, NULL,
+         NULL);
+    line(fp, x0, b->y0, x0, b->y1, C_BOX_LINE, 0.9, NULL);
+    line(fp, x1, b->y0, x1, b->y1, C_BOX_LINE, 0.9, NULL);
+    if (!b->open_start)
+        line(fp, x0, b->y0, x1, b->y0, C_BOX_LINE, 0.9, NULL);
+    if (!b->open_end)
+        line(fp, x0, b->y1, x1, b->y1, C_BOX_LINE, 0.9, NULL);
+}
+
 static void body(FILE *fp, const rnd_layout *lay, const rnd_fonts *f, const rnd_model *m)
 {
     const rnd_style *st = &lay->style;
@@ -239,6 +257,13 @@ static void body(FILE *fp, const rnd_layout *lay, const rnd_fonts *f, const rnd_
         if (it->kind < RND_ARROW_STYLE_COUNT)
             line(fp, it->box.x, my, it->box.x + 24, my, rnd_pen_of(it->kind)->color,
                  rnd_pen_of(it->kind)->width, NULL);
+        else if (it->kind >= RND_LEGEND_CONN)
+            line(fp, it->box.x, my, it->box.x + 24, my,
+                 rnd_conn_rgb((unsigned)(it->kind - RND_LEGEND_CONN)),
+                 rnd_pen_of(RND_ARROW_DATA)->width, NULL);
+        else if (it->kind == RND_LEGEND_BLOCKED)
+            activation_bar(fp,
+                           &(rnd_abar){.x = it->box.x + 12, .w = 8, .y0 = my - 7, .y1 = my + 7});
         else
             rect(fp, (rnd_rect){it->box.x, my - 6, 24, 12}, 3, (rnd_rgb){0.93, 0.95, 0.98}, 1,
                  "#334155", NULL);
@@ -246,7 +271,7 @@ static void body(FILE *fp, const rnd_layout *lay, const rnd_fonts *f, const rnd_
              it->box.y + (it->box.h - rnd_line_h(st, RND_FONT_SMALL)) / 2, "start", C_TEXT,
              it->text);
     }
-    for (int ep = 0; ep < 2; ep++) {
+    for (int ep = 0; ep < lay->nlanes; ep++) {
         rnd_rect r = lay->head_box[ep];
         rect(fp, r, 5, C_HEAD, 1, NULL, NULL);
         text(fp, f, st, RND_FONT_HEAD, r.x + r.w / 2, r.y + 3, "middle", C_WHITE, lay->head[ep]);
@@ -255,8 +280,8 @@ static void body(FILE *fp, const rnd_layout *lay, const rnd_fonts *f, const rnd_
     }
     text(fp, f, st, RND_FONT_SMALL, lay->axis_title_box.x, lay->axis_title_box.y, "start", C_MUTED,
          "ms");
-    lifeline(fp, lay, lay->lane_x[0], 1.6);
-    lifeline(fp, lay, lay->lane_x[1], 1.6);
+    for (int l = 0; l < lay->nlanes; l++)
+        lifeline(fp, lay, lay->lane_x[l], 1.6);
     lifeline(fp, lay, lay->axis_x + 7.0, 0.8);
     for (size_t i = 0; i < lay->nbreaks; i++) {
         rect(fp, lay->breaks[i].text_box, 3, (rnd_rgb){0.96, 0.96, 0.96}, 1, "#8c9199", "2,2");
@@ -269,6 +294,8 @@ static void body(FILE *fp, const rnd_layout *lay, const rnd_fonts *f, const rnd_
         line(fp, lay->axis_x + 4, lay->ticks[i].y, lay->axis_x + 10, lay->ticks[i].y, C_MUTED, 0.8,
              NULL);
     }
+    for (size_t i = 0; i < lay->nabars; i++)
+        activation_bar(fp, &lay->abars[i]);
     if (lay->cwnd.on)
         cwnd_track(fp, lay, f);
     for (size_t i = 0; i < lay->nbrackets; i++)
@@ -279,18 +306,23 @@ static void body(FILE *fp, const rnd_layout *lay, const rnd_fonts *f, const rnd_
         const rnd_note *n = &lay->notes[i];
         if (n->font != RND_FONT_NOTE)
             continue;
-        line(fp, n->ep == TRACE_CLIENT ? n->box.x + n->box.w + 1 : n->box.x - 1,
-             n->box.y + n->box.h / 2, lay->lane_x[n->ep] + (n->ep == TRACE_CLIENT ? -3 : 3),
-             n->anchor_y, C_LIFE, 0.8, "1,2");
+        line(fp, n->right ? n->box.x + n->box.w + 1 : n->box.x - 1, n->box.y + n->box.h / 2,
+             lay->lane_x[n->lane] + (n->right ? -3 : 3), n->anchor_y, C_LIFE, 0.8, "1,2");
     }
     for (size_t i = 0; i < lay->nsboxes; i++) {
         const rnd_sbox *b = &lay->sboxes[i];
         if (lay->axis == RND_AXIS_TRUE && !b->initial)
-            line(fp, lay->lane_x[b->ep], b->cy,
-                 b->ep == TRACE_CLIENT ? b->box.x + b->box.w : b->box.x,
+            line(fp, lay->lane_x[b->lane], b->cy,
+                 rnd_lane_left(lay, b->lane) ? b->box.x + b->box.w : b->box.x,
                  fmin(fmax(b->cy, b->box.y + 3), b->box.y + b->box.h - 3), C_BOX_LINE, 1.0, NULL);
+        char stroke[8] = "#334155";
+        if (lay->nconns > 1 && b->ci > 0 && b->ci < RND_CONNS_MAX && !b->initial) {
+            rnd_rgb cc = rnd_conn_rgb(b->ci); /* several: its connection's colour */
+            snprintf(stroke, sizeof stroke, "#%02x%02x%02x", (unsigned)(cc.r * 255 + 0.5) & 255u,
+                     (unsigned)(cc.g * 255 + 0.5) & 255u, (unsigned)(cc.b * 255 + 0.5) & 255u);
+        }
         rect(fp, b->box, 4, b->initial ? C_WHITE : (rnd_rgb){0.93, 0.95, 0.98}, 1,
-             b->corrected ? "#c22e21" : "#334155",
+             b->corrected ? "#c22e21" : stroke,
              b->initial     ? "3,2"
              : b->corrected ? "5,2,1,2"
                             : NULL);
@@ -303,10 +335,10 @@ static void body(FILE *fp, const rnd_layout *lay, const rnd_fonts *f, const rnd_
     }
     for (size_t i = 0; i < lay->nlabels; i++) {
         const rnd_label *lb = &lay->labels[i];
-        bool right = lb->ep == TRACE_SERVER;
+        bool right = rnd_label_right(lb);
         double x = right ? lb->box.x + lb->box.w - 2.0 : lb->box.x + 2.0;
-        rnd_rgb c = rnd_pen_of(lb->style)->color;
-        if (lb->style == RND_ARROW_ACK)
+        rnd_rgb c = rnd_pen_conn(lb->style, lb->ci).color;
+        if (lb->style == RND_ARROW_ACK && lb->ci == 0)
             c = (rnd_rgb){0.30, 0.34, 0.40};
         rect(fp, lb->box, 0, C_WHITE, 0.88, NULL, NULL);
         text(fp, f, st, RND_FONT_LABEL, x, lb->box.y + 1.0, right ? "end" : "start", c, lb->text);
@@ -317,7 +349,11 @@ static void body(FILE *fp, const rnd_layout *lay, const rnd_fonts *f, const rnd_
     for (size_t i = 0; i < lay->nnotes; i++) {
         const rnd_note *n = &lay->notes[i];
         text(fp, f, st, (rnd_font)n->font, n->box.x + 2.0, n->box.y + 1.0, "start",
-             n->font == RND_FONT_NOTE ? C_TEXT : C_TIMER, n->text);
+             n->font != RND_FONT_NOTE ? C_TIMER
+             : lay->nconns > 1 && n->ci > 0 && n->ci < RND_CONNS_MAX
+                 ? rnd_label_rgb(RND_ARROW_DATA, n->ci)
+                 : C_TEXT,
+             n->text);
     }
     for (int i = 0; i < lay->nfoot; i++)
         text(fp, f, st, RND_FONT_FOOT, lay->foot_box.x,

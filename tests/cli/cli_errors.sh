@@ -44,6 +44,21 @@ check 2 "^tcpsim: two filters: -f 'tcp' and, after the options, 'port ...' (quot
 check 2 "^tcpsim: x.pcap: cannot read capture" -r x.pcap tcp port 80
 check 2 "^tcpsim: -f, -c, --summary and --max-conns go with --pcap or --live" --scenario loss -c 3
 check 2 "^tcpsim: bad --flow 'x': a scenario's connections are numbered from 1" --scenario loss --flow x
+# --flow N,M,...: several connections of a scenario with hosts in one diagram
+check 0 "" --scenario backlog --flow 1,2 --layout-json /dev/null
+check 2 "^tcpsim: bad --flow '1,x': 'x' is not a connection number" --scenario backlog --flow 1,x -o x.png
+check 2 "^tcpsim: bad --flow '1,,2': an empty item" --scenario backlog --flow 1,,2 -o x.png
+check 2 "^tcpsim: bad --flow '0,1': connection numbers start at 1" --scenario backlog --flow 0,1 -o x.png
+check 2 "^tcpsim: bad --flow '2,2': connection 2 is listed twice" --scenario backlog --flow 2,2 -o x.png
+check 2 "^tcpsim: nothing to draw: the trace has no connection 9" --scenario backlog --flow 1,9 -o x.png
+check 2 "^tcpsim: backlog: no connection 9 to draw" --scenario backlog --flow 9 -o x.png
+check 2 "^tcpsim: bad --flow '1,2': a scenario without hosts has one connection" --scenario loss --flow 1,2 -o x.png
+check 2 "^tcpsim: --graph tseq draws one connection" --scenario backlog --flow 1,2 -o x.png --graph tseq
+# ... and of a capture: the lanes are the hosts of the connections listed
+pcap=$(dirname "$0")/../../samples/concurrent.pcap
+check 0 "" -r "$pcap" --flow 1,2 --layout-json /dev/null
+check 2 "^tcpsim: bad --flow '1,x': 'x' is not a connection number" -r "$pcap" --flow 1,x --layout-json /dev/null
+check 2 "^tcpsim: nothing to draw: the trace has no connection 99" -r "$pcap" --flow 1,99 --layout-json /dev/null
 check 2 "^tcpsim: -w/--write-pcap, --vantage and --pcap-link go with a scenario (tcpsim writes the packets it simulates; to copy a capture's packets, use tcpdump -r IN -w OUT)" -r x.pcap -w y.pcap
 check 2 "^tcpsim: unknown pcap-link 'ppp' (use ether or raw)" --scenario loss -w y.pcap --pcap-link ppp
 check 2 "^tcpsim: unknown graph 'pie' (use tseq or ladder)" --scenario loss -o x.png --graph pie
@@ -61,14 +76,36 @@ n=$("$tcpsim" --list-scenarios | wc -l)
     *) echo "FAIL: JSON line without t/ep/ev: $line"; exit 1 ;;
     esac
 done || fail=1
-# --scenario all draws each scenario as --scenario NAME -o does (a scenario with hosts: its first
-# connection, with that connection's addresses)
+# --scenario all draws each scenario as --scenario NAME -o does (a scenario with hosts: all its
+# connections, a lifeline per host)
 all=$(mktemp -d)
 trap 'rm -rf "$all"' EXIT
 "$tcpsim" --scenario all -o "$all/" 2>/dev/null || { echo "FAIL: --scenario all"; fail=1; }
-for name in echo-loop handshake; do
+for name in echo-loop backlog handshake; do
     "$tcpsim" --scenario "$name" -o "$all/one-$name.svg" >/dev/null
     cmp -s "$all/$name.svg" "$all/one-$name.svg" ||
         { echo "FAIL: --scenario all draws $name unlike --scenario $name -o"; fail=1; }
 done
+# --flow 1,2 draws the two connections: a lifeline per host (alice, bob, server) and labels that
+# name their connection; --flow 1 draws one, as before
+lay=$("$tcpsim" --scenario backlog --flow 1,2 --layout-json - 2>/dev/null | tr -d '\n')
+case $lay in
+*'"lanes":[{"name":"192.0.2.11"'*'"head":"alice"'*'"head":"bob"'*'"head":"server"'*) ;;
+*) echo "FAIL: --flow 1,2: lanes are not alice, bob, server"; fail=1 ;;
+esac
+case $lay in *'"head":"carol"'*) echo "FAIL: --flow 1,2 draws carol"; fail=1 ;; esac
+case $lay in *'"text":"c2 SYN '*) ;; *) echo "FAIL: --flow 1,2: no label of c2"; fail=1 ;; esac
+cap=$("$tcpsim" -r "$pcap" --flow 2,3 --layout-json - 2>/dev/null | tr -d '\n')
+case $cap in
+*'"lanes":[{"name":"127.0.0.1","x":'*'{"name":"127.0.0.1:5555","x":'*'"conns":[{"conn":2,'*'{"conn":3,'*) ;;
+*) echo "FAIL: -r concurrent.pcap --flow 2,3: not the lanes 127.0.0.1 and 127.0.0.1:5555 of conns 2, 3"; fail=1 ;;
+esac
+conns=$("$tcpsim" -r "$pcap" --flow 1,3 --json | grep -o '"conn":[0-9]*' | sort -u | tr '\n' ' ')
+[ "$conns" = '"conn":1 "conn":3 ' ] ||
+    { echo "FAIL: -r concurrent.pcap --flow 1,3 --json keeps connections $conns"; fail=1; }
+one=$("$tcpsim" --scenario backlog --flow 1 --layout-json - 2>/dev/null | tr -d '\n')
+case $one in
+*'"lanes":[{"name":"client"'*'{"name":"server"'*) ;;
+*) echo "FAIL: --flow 1 is not a two-lane diagram"; fail=1 ;;
+esac
 exit $fail

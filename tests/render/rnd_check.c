@@ -38,6 +38,18 @@ void rnd_build_fake(const trace_buf *tr, const rnd_options *o, rnd_model *m, rnd
     assert_int_equal(rnd_layout_build(lay, m, &st, rnd_fake_measure, &st), 0);
 }
 
+/* The lane next to an arrow's sender towards its receiver (with two lanes: the receiver's). */
+static double next_x(const rnd_layout *lay, const rnd_arrow *a)
+{
+    return lay->lane_x[a->to_lane > a->lane ? a->lane + 1 : a->lane - 1];
+}
+
+/* Whether x lies strictly between the lifelines at x0 and x1 (either order). */
+static bool between(double x, double x0, double x1)
+{
+    return x > fmin(x0, x1) && x < fmax(x0, x1);
+}
+
 static bool inside(const rnd_layout *lay, const rnd_rect *r)
 {
     return r->x >= -0.01 && r->y >= -0.01 && r->x + r->w <= lay->width + 0.01 &&
@@ -73,11 +85,13 @@ static void check_true_time(const rnd_layout *lay, const rnd_model *m)
         const rnd_mseg *s = &m->seg[a->seg];
         double ys = rnd_check_scale_y(lay, s->t_send), ye = rnd_check_scale_y(lay, a->t_end);
         assert_int_equal(a->ep, s->ep);
-        assert_true(a->from.x == lay->lane_x[s->ep]);
+        assert_int_equal(a->lane, rnd_seg_lane(m, s, false));
+        assert_int_equal(a->to_lane, rnd_seg_lane(m, s, true));
+        assert_true(a->from.x == lay->lane_x[a->lane]);
         if (a->lost)
-            assert_true(a->to.x > lay->lane_x[0] && a->to.x < lay->lane_x[1]);
+            assert_true(between(a->to.x, lay->lane_x[a->lane], lay->lane_x[a->to_lane]));
         else
-            assert_true(a->to.x == lay->lane_x[1 - s->ep]);
+            assert_true(a->to.x == lay->lane_x[a->to_lane]);
         if (fabs(a->from.y - a->fan_from - ys) > 1.0)
             fail_msg("arrow %zu ('%s' ...) leaves at y %.2f, the scale says %.2f at %lld us", i,
                      s->tag, a->from.y - a->fan_from, ys, (long long)s->t_send);
@@ -87,7 +101,7 @@ static void check_true_time(const rnd_layout *lay, const rnd_model *m)
         assert_true(a->fan_from >= 0.0 && a->fan_from <= lay->fan_step * 4000.0);
         assert_true(a->y_end + 1e-9 >= a->from.y - a->fan_from);
         if (a->lost) { /* the cross lies on the line to where it would have arrived */
-            double f = (a->to.x - a->from.x) / (lay->lane_x[1 - s->ep] - a->from.x);
+            double f = (a->to.x - a->from.x) / (lay->lane_x[a->to_lane] - a->from.x);
             assert_true(fabs(a->from.y + f * (a->y_end - a->from.y) - a->to.y) < 1.0);
         }
     }
@@ -95,8 +109,8 @@ static void check_true_time(const rnd_layout *lay, const rnd_model *m)
     for (size_t i = 0; i < nl; i++) {
         const rnd_label *lb = &lay->labels[i];
         const rnd_arrow *a = &lay->arrows[lb->arrow];
-        double xe = a->ep == TRACE_CLIENT ? lb->box.x : lb->box.x + lb->box.w;
-        double dx = lay->lane_x[1 - a->ep] - a->from.x;
+        double xe = a->to_lane > a->lane ? lb->box.x : lb->box.x + lb->box.w;
+        double dx = lay->lane_x[a->to_lane] - a->from.x;
         double yl = a->from.y + (xe - a->from.x) / dx * (a->y_end - a->from.y);
         assert_true(a->label == i);
         if (lb->box.y + lb->box.h > yl + 0.01)
@@ -104,7 +118,9 @@ static void check_true_time(const rnd_layout *lay, const rnd_model *m)
                      lb->box.y + lb->box.h, yl);
         if (yl - (lb->box.y + lb->box.h) > lb->raised + 4.01)
             fail_msg("label '%s' is %.2f above its arrow", lb->text, yl - (lb->box.y + lb->box.h));
-        assert_true(lb->box.x > lay->lane_x[0] && lb->box.x + lb->box.w < lay->lane_x[1]);
+        /* between its sender's lifeline and the next one towards the receiver */
+        assert_true(between(lb->box.x, a->from.x, next_x(lay, a)) &&
+                    between(lb->box.x + lb->box.w, a->from.x, next_x(lay, a)));
     }
     rnd_check_no_label_overlap(lay);
     /* state boxes beside their lifeline, on the outer side, never above their state change */
@@ -112,10 +128,10 @@ static void check_true_time(const rnd_layout *lay, const rnd_model *m)
         const rnd_sbox *b = &lay->sboxes[i];
         if (b->initial)
             continue;
-        if (b->ep == TRACE_CLIENT)
-            assert_true(b->box.x + b->box.w <= lay->lane_x[0] - 1.0);
+        if (rnd_lane_left(lay, b->lane))
+            assert_true(b->box.x + b->box.w <= lay->lane_x[b->lane] - 1.0);
         else
-            assert_true(b->box.x >= lay->lane_x[1] + 1.0);
+            assert_true(b->box.x >= lay->lane_x[b->lane] + 1.0);
         /* near its change (stacked below the box before it, or above a break) */
         assert_true(fabs(b->box.y + b->box.h / 2 - b->cy) < 6.0 * b->box.h);
     }
@@ -181,18 +197,22 @@ void rnd_check_invariants(const rnd_layout *lay, const rnd_model *m)
         const rnd_mseg *s = &m->seg[a->seg];
         assert_int_equal(a->ep, s->ep);
         assert_true(a->to.y > a->from.y);
-        assert_true(a->from.x == lay->lane_x[s->ep]);
+        assert_int_equal(a->lane, rnd_seg_lane(m, s, false));
+        assert_int_equal(a->to_lane, rnd_seg_lane(m, s, true));
+        assert_true(a->from.x == lay->lane_x[a->lane]);
         if (a->lost) {
-            assert_true(a->to.x > lay->lane_x[0] && a->to.x < lay->lane_x[1]);
+            assert_true(between(a->to.x, lay->lane_x[a->lane], lay->lane_x[a->to_lane]));
         } else {
-            assert_true(a->to.x == lay->lane_x[1 - s->ep]);
+            assert_true(a->to.x == lay->lane_x[a->to_lane]);
         }
     }
     /* labels: inside the canvas, between the lifelines, never overlapping each other or boxes */
     for (size_t i = 0; i < lay->nlabels; i++) {
         const rnd_rect *a = &lay->labels[i].box;
+        const rnd_arrow *ar = &lay->arrows[lay->labels[i].arrow];
         assert_true(inside(lay, a));
-        assert_true(a->x > lay->lane_x[0] && a->x + a->w < lay->lane_x[1]);
+        assert_true(between(a->x, ar->from.x, next_x(lay, ar)) &&
+                    between(a->x + a->w, ar->from.x, next_x(lay, ar)));
         for (size_t j = i + 1; j < lay->nlabels && lay->labels[j].box.y < a->y + 200.0; j++)
             if (rnd_rect_overlap(a, &lay->labels[j].box, 0.0))
                 fail_msg("labels %zu and %zu overlap: '%s' / '%s'", i, j, lay->labels[i].text,
@@ -208,8 +228,8 @@ void rnd_check_invariants(const rnd_layout *lay, const rnd_model *m)
     for (size_t i = 0; i < lay->nsboxes; i++) {
         const rnd_sbox *b = &lay->sboxes[i];
         assert_true(inside(lay, &b->box));
-        assert_true(b->box.x + b->box.w / 2 - lay->lane_x[b->ep] < 1e-6);
-        assert_true(lay->lane_x[b->ep] - (b->box.x + b->box.w / 2) < 1e-6);
+        assert_true(b->box.x + b->box.w / 2 - lay->lane_x[b->lane] < 1e-6);
+        assert_true(lay->lane_x[b->lane] - (b->box.x + b->box.w / 2) < 1e-6);
         for (size_t j = i + 1; j < lay->nsboxes; j++)
             assert_false(rnd_rect_overlap(&b->box, &lay->sboxes[j].box, 0.0));
     }
@@ -217,10 +237,10 @@ void rnd_check_invariants(const rnd_layout *lay, const rnd_model *m)
     for (size_t i = 0; i < lay->nnotes; i++) {
         const rnd_note *n = &lay->notes[i];
         assert_true(inside(lay, &n->box));
-        if (n->ep == TRACE_CLIENT)
-            assert_true(n->box.x + n->box.w < lay->lane_x[0]);
+        if (rnd_lane_left(lay, n->lane))
+            assert_true(n->box.x + n->box.w < lay->lane_x[n->lane]);
         else
-            assert_true(n->box.x > lay->lane_x[1]);
+            assert_true(n->box.x > lay->lane_x[n->lane]);
         for (size_t j = i + 1; j < lay->nnotes; j++)
             if (rnd_rect_overlap(&n->box, &lay->notes[j].box, 0.0))
                 fail_msg("notes '%s' and '%s' overlap", n->text, lay->notes[j].text);

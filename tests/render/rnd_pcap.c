@@ -24,14 +24,14 @@ typedef struct load_ctx {
 static void keep(void *ctx, const trace_event *ev)
 {
     load_ctx *x = ctx;
-    if (ev->conn == x->conn)
+    if (ev->conn == x->conn || x->conn == 0)
         trace_buf_emit(x->b, ev);
 }
 
 static void done(void *ctx, const cap_conn *c)
 {
     load_ctx *x = ctx;
-    if (c->id == x->conn && !x->found) {
+    if ((c->id == x->conn || (x->conn == 0 && c->id == 1)) && !x->found) {
         cap_conn_meta(c, x->name, &x->b->meta);
         x->found = true;
     }

@@ -15,7 +15,8 @@
 /* The directory of the repository's sample captures (set by CMake). */
 const char *rnd_samples_dir(void);
 
-/* Replays `path` and keeps connection `conn` (numbered from 1) in b, which it initialises.
+/* Replays `path` and keeps connection `conn` (numbered from 1; 0: every connection, with the
+ * first one's trace_meta) in b, which it initialises.
  * Returns 0, or -1 with a message in err (file unreadable, no such connection). */
 int rnd_load_pcap(const char *path, uint32_t conn, trace_buf *b, char *err, size_t errlen);
 
