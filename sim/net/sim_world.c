@@ -324,6 +324,8 @@ static void settle(sim_world *w, uint32_t c, uint8_t side)
         if (x->queue == SIM_Q_ACCEPT && x->listener >= 0) {
             /* stays queued: accept() returns it and the first read reports the reset */
         }
+        if (w->tcb) /* its last record, CLOSED, before it is gone */
+            tcp_tcb_report(ep, w->now, TRACE_TCB_NO_CALL);
         sim_world_free_ep(w, c, side);
         return;
     }
@@ -359,7 +361,8 @@ static bool pump_dirty(sim_world *w)
             sim_sock_auto(w, c, side);
         sim_world_drain(w, c, side, &e->ep);
         settle(w, c, side);
-        if (w->tcb) /* after everything this step did to the endpoint */
+        e = w->conn[c].ep[side]; /* settle frees an endpoint that is done (CLOSED, unowned) */
+        if (w->tcb && e != NULL) /* after everything this step did to the endpoint */
             tcp_tcb_report(&e->ep, w->now, TRACE_TCB_NO_CALL);
     }
     return any;

@@ -70,6 +70,22 @@ static void test_world_tcb_records(void **state)
     assert_int_equal(last->rcv_nxt, irs + 1);
 }
 
+/* An endpoint the world deletes at CLOSED (a refused connect) reports its last TCB, CLOSED, before
+ * it is freed (read after the free before: ASan in CI on backlog's explorer page). */
+static void test_world_tcb_record_of_a_deleted_endpoint(void **state)
+{
+    (void)state;
+    wf_tcb = true;
+    wf_play(SERVER_LISTENS "at 0 client socket S\nat 0 client connect S server:81\n");
+    wf_tcb = false;
+    const trace_tcb *last = NULL;
+    for (size_t k = 0; k < wf_tb.n; k++)
+        if (wf_tb.ev[k].kind == TRACE_TCB && wf_tb.ev[k].ep == TRACE_CLIENT)
+            last = &wf_tb.ev[k].tcb;
+    assert_non_null(last);
+    assert_int_equal(last->state, TCP_CLOSED);
+}
+
 /* connect to a port nobody listens on: RST from CLOSED (RFC 9293 3.10.7.1), ECONNREFUSED. */
 static void test_connect_refused(void **state)
 {
@@ -249,6 +265,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accept_and_connect_block),
         cmocka_unit_test(test_world_tcb_records),
+        cmocka_unit_test(test_world_tcb_record_of_a_deleted_endpoint),
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_nonblocking_calls),
         cmocka_unit_test(test_close_in_syn_sent),
