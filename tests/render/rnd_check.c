@@ -9,6 +9,8 @@
 
 #include "rnd_check.h"
 
+#include "rnd_json.h"
+
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -293,4 +295,15 @@ const rnd_arrow *rnd_find_arrow(const rnd_layout *lay, const rnd_model *m, int e
             return &lay->arrows[i];
     }
     return NULL;
+}
+
+char *rnd_json_of(const rnd_layout *lay, const rnd_model *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    assert_non_null(fp);
+    assert_int_equal(rnd_json_write(fp, lay, m), 0);
+    fclose(fp);
+    return buf;
 }

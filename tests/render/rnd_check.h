@@ -38,6 +38,9 @@ const rnd_arrow *rnd_find_arrow(const rnd_layout *lay, const rnd_model *m, int e
                                 size_t nth);
 /* A fresh directory under TMPDIR (or /tmp); returns its path (static storage). */
 const char *rnd_scratch_dir(void);
+
+/* The layout JSON of lay and m (rnd_json_write) as a string the caller frees. */
+char *rnd_json_of(const rnd_layout *lay, const rnd_model *m);
 /* Number of entries of dir whose name contains needle. */
 int rnd_count_files(const char *dir, const char *needle);
 

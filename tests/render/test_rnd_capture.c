@@ -134,12 +134,7 @@ static void assert_draws_trace_times(const trace_buf *b, const rnd_model *m)
 static void assert_json_events_are_lines(const trace_buf *b, const rnd_model *m,
                                          const rnd_layout *lay)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    assert_non_null(fp);
-    assert_int_equal(rnd_json_write(fp, lay, m), 0);
-    fclose(fp);
+    char *buf = rnd_json_of(lay, m);
     const rnd_mseg *s = &m->seg[lay->arrows[0].seg];
     size_t line = 0;
     for (size_t i = 0; i < s->ev_send; i++)

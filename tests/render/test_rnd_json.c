@@ -19,17 +19,6 @@
 #include "rnd_json.h"
 #include "rnd_simtrace.h"
 
-static char *json_of(const rnd_layout *lay, const rnd_model *m)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    assert_non_null(fp);
-    assert_int_equal(rnd_json_write(fp, lay, m), 0);
-    fclose(fp);
-    return buf;
-}
-
 static size_t count(const char *s, const char *needle)
 {
     size_t n = 0;
@@ -71,7 +60,7 @@ static void test_json_counts(const char *scenario)
     char *js;
     assert_int_equal(rnd_sim_trace(scenario, &b), 0);
     rnd_build_fake(&b, NULL, &m, &lay);
-    js = json_of(&lay, &m);
+    js = rnd_json_of(&lay, &m);
     well_formed(js);
     assert_true(strncmp(js, "{\"format\":\"tcpsim-ladder-layout\",\"version\":1,", 45) == 0);
     assert_int_equal(count(js, "{\"seg_id\":"), lay.narrows);
@@ -123,7 +112,7 @@ static void test_json_event_ids(void **state)
             recv = i;
     }
     rnd_build_fake(&b, NULL, &m, &lay);
-    js = json_of(&lay, &m);
+    js = rnd_json_of(&lay, &m);
     snprintf(want, sizeof want,
              "{\"seg_id\":%llu,\"send_event\":%zu,\"recv_event\":%zu,\"drop_event\":null,"
              "\"from\":\"client\",\"to\":\"server\",\"send_us\":0,\"recv_us\":50000,",
@@ -145,7 +134,7 @@ static void test_json_timer_marks(void **state)
     (void)state;
     assert_int_equal(rnd_sim_trace("loss", &b), 0);
     rnd_build_fake(&b, NULL, &m, &lay);
-    js = json_of(&lay, &m);
+    js = rnd_json_of(&lay, &m);
     assert_non_null(strstr(js, "\"end\":\"expiry\""));
     assert_non_null(strstr(js, "{\"kind\":\"expiry\""));
     assert_non_null(strstr(js, "\"marks\":[{\"kind\":\"arm\""));
