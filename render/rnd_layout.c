@@ -883,11 +883,11 @@ static void wrap_foot(lctx *c, const char *text, double maxw)
     }
 }
 
-static const char *legend_text(int kind)
+static const char *legend_text(int kind, bool dgram)
 {
     switch (kind) {
     case RND_ARROW_DATA:
-        return "data, SYN, FIN";
+        return dgram ? "datagram" : "data, SYN, FIN";
     case RND_ARROW_ACK:
         return "ACK";
     case RND_ARROW_RETX:
@@ -915,19 +915,23 @@ static const char *legend_text(int kind)
     }
 }
 
-/* Legend items (only what the diagram uses, data and ACK always), flowed into lines. */
+/* Legend items (only what the diagram uses, data and ACK always), flowed into lines.  A diagram
+ * of datagrams only (a UDP flow) names its arrows datagrams and has no ACK. */
 static double place_legend(lctx *c, double y, double x0, double maxw)
 {
     rnd_layout *L = c->lay;
     bool used[RND_ARROW_STYLE_COUNT] = {true, true};
-    bool lost = false, initial = false, corrected = false;
+    bool lost = false, initial = false, corrected = false, dgram = c->m->nseg > 0;
     int kinds[RND_LEGEND_MAX];
     int nk = 0;
     double x = x0, h = lh(c, RND_FONT_SMALL) + 4.0;
     for (size_t i = 0; i < c->m->nseg; i++) {
         used[c->m->seg[i].style] = true;
         lost = lost || c->m->seg[i].lost;
+        dgram = dgram && (c->m->seg[i].seg.tags & TCP_TAG_DATAGRAM) != 0;
     }
+    if (dgram)
+        used[RND_ARROW_ACK] = false;
     used[RND_ARROW_DUPFRAME] = c->m->ndupframes > 0;
     for (int k = 0; k < RND_ARROW_STYLE_COUNT; k++)
         if (used[k])
@@ -964,7 +968,7 @@ static double place_legend(lctx *c, double y, double x0, double maxw)
             snprintf(it->text, sizeof it->text, "conn %lu: %s \u2192 %s", (unsigned long)mc->conn,
                      mc->addr[0], mc->addr[1]);
         } else {
-            snprintf(it->text, sizeof it->text, "%s", legend_text(kinds[k]));
+            snprintf(it->text, sizeof it->text, "%s", legend_text(kinds[k], dgram));
         }
         w = 30.0 + tw(c, RND_FONT_SMALL, it->text);
         if (x > x0 && x + w > x0 + maxw) {

@@ -10,10 +10,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "rnd.h"
 #include "rnd_check.h"
+#include "rnd_simtrace.h"
 #include "rnd_fixture.h"
 #include "rnd_layout.h"
 #include "rnd_model.h"
@@ -522,11 +524,44 @@ static void test_rnd_text_formats(void **state)
     assert_string_equal(rnd_fmt_seg(&s, buf, sizeof buf), "UDP off=12 len=6");
 }
 
+/* The legend names what the diagram draws: a UDP flow's arrows are datagrams, and it has no ACK;
+ * a TCP connection's are data, SYN, FIN and ACK. */
+static void legend_texts(const char *scenario, char *out, size_t size)
+{
+    trace_buf b;
+    rnd_model m;
+    rnd_layout lay;
+    assert_int_equal(rnd_sim_trace(scenario, &b), 0);
+    rnd_options o;
+    rnd_options_default(&o);
+    o.conn = RND_CONN_FIRST;
+    rnd_build_fake(&b, &o, &m, &lay);
+    out[0] = '\0';
+    for (size_t i = 0; i < lay.nlegend; i++) {
+        size_t n = strlen(out);
+        snprintf(out + n, size - n, "%s%s", i ? "|" : "", lay.legend[i].text);
+    }
+    rnd_layout_free(&lay);
+    rnd_model_free(&m);
+    trace_buf_free(&b);
+}
+
+static void test_rnd_legend_of_datagrams(void **state)
+{
+    char got[512];
+    (void)state;
+    legend_texts("udp", got, sizeof got);
+    assert_string_equal(got, "datagram|lost|call blocked");
+    legend_texts("handshake", got, sizeof got);
+    assert_string_equal(got, "data, SYN, FIN|ACK|state|timer running");
+}
+
 int main(void)
 {
     rnd_check_axis = RND_AXIS_EVENTS; /* this file pins the event-row layout (--time-axis events) */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rnd_loss_invariants),
+        cmocka_unit_test(test_rnd_legend_of_datagrams),
         cmocka_unit_test(test_rnd_loss_state_boxes_on_time),
         cmocka_unit_test(test_rnd_loss_gap_compressed),
         cmocka_unit_test(test_rnd_loss_canvas_size),
