@@ -204,6 +204,8 @@ static void emit_recv(sim_net *net, const sim_event *ev)
 int sim_net_run(sim_net *net)
 {
     if (net->world || net->world_failed) {
+        if (net->world)
+            net->world->tcb = net->tcb; /* TCB records asked for after init, as for two endpoints */
         int rc = net->world_failed ? -1 : sim_world_run(net->world);
         if (net->world) {
             net->stats = net->world->stats;

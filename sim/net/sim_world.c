@@ -31,11 +31,17 @@ static void release_held(sim_world *w)
     w->n_held = 0;
 }
 
+/* An endpoint's event; with TCB records asked for (-v, the explorer), the endpoint's TCB follows
+ * it at once when it changed, so a record belongs to the event that made it (reported only at
+ * the end of the world's step, a connection's records came after other connections' events, and
+ * the explorer showed its state of before the step). */
 static void ep_emit(void *ctx, const trace_event *ev)
 {
     sim_wep *x = ctx;
     trace_event e = *ev;
     sim_world_emit(x->w, x->conn, &e);
+    if (x->w->tcb && ev->kind != TRACE_TCB)
+        tcp_tcb_report(&x->ep, ev->t, TRACE_TCB_NO_CALL);
 }
 
 void sim_world_note(sim_world *w, uint32_t c, uint8_t side, const char *text)

@@ -136,14 +136,15 @@ void tcp_set_state(tcp_endpoint *ep, uint64_t now, tcp_state to, const char *cau
         ep->obs_hinted[ep->obs_n] = ep->obs_arrival;
         ep->obs_n++;
     }
+    tcp_state from = ep->state;
+    ep->state = to; /* before the event: a sink that reads the endpoint sees the new state */
     if (trace_sink_on(&ep->sink)) {
         trace_event ev = ev_new(ep, now, TRACE_STATE);
-        ev.u.state.from = (uint8_t)ep->state;
+        ev.u.state.from = (uint8_t)from;
         ev.u.state.to = (uint8_t)to;
         trace_set_text(&ev, "%s", cause);
         trace_sink_put(&ep->sink, &ev);
     }
-    ep->state = to;
 }
 
 void tcp_emit_note(tcp_endpoint *ep, uint64_t now, const char *msg)

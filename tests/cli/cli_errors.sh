@@ -82,9 +82,11 @@ all=$(mktemp -d)
 trap 'rm -rf "$all"' EXIT
 "$tcpsim" --scenario all -o "$all/" 2>/dev/null || { echo "FAIL: --scenario all"; fail=1; }
 for name in echo-loop backlog handshake; do
-    "$tcpsim" --scenario "$name" -o "$all/one-$name.svg" >/dev/null
-    cmp -s "$all/$name.svg" "$all/one-$name.svg" ||
-        { echo "FAIL: --scenario all draws $name unlike --scenario $name -o"; fail=1; }
+    for ext in svg html; do # the explorer page with the same TCB records (hosts: they were missing)
+        "$tcpsim" --scenario "$name" -o "$all/one-$name.$ext" >/dev/null
+        cmp -s "$all/$name.$ext" "$all/one-$name.$ext" ||
+            { echo "FAIL: --scenario all writes $name.$ext unlike --scenario $name -o"; fail=1; }
+    done
 done
 # --flow 1,2 draws the two connections: a lifeline per host (alice, bob, server) and labels that
 # name their connection; --flow 1 draws one, as before

@@ -70,6 +70,33 @@ static void test_world_tcb_records(void **state)
     assert_int_equal(last->rcv_nxt, irs + 1);
 }
 
+/* A state change is followed at once by the endpoint's TCB record (the explorer shows the state
+ * of the selected event): two clients connecting at the same instant each get their SYN-SENT
+ * record before the other connection's events (before, all came at the end of the step). */
+static void test_world_tcb_follows_its_event(void **state)
+{
+    (void)state;
+    wf_tcb = true;
+    wf_play("host server 192.0.2.2\nhost client 192.0.2.1\nhost other 192.0.2.3\n"
+            "at 0 server socket L\nat 0 server bind L 80\nat 0 server listen L 5\n"
+            "at 0 client socket S\nat 0 client connect S server:80\n"
+            "at 0 other socket S\nat 0 other connect S server:80\n");
+    wf_tcb = false;
+    size_t seen = 0;
+    for (size_t k = 0; k + 1 < wf_tb.n; k++) {
+        const trace_event *e = &wf_tb.ev[k];
+        if (e->kind != TRACE_STATE || e->u.state.to != TCP_SYN_SENT)
+            continue;
+        const trace_event *n = &wf_tb.ev[k + 1];
+        assert_int_equal(n->kind, TRACE_TCB);
+        assert_int_equal(n->conn, e->conn);
+        assert_int_equal(n->ep, e->ep);
+        assert_int_equal(n->tcb.state, TCP_SYN_SENT);
+        seen++;
+    }
+    assert_int_equal(seen, 2);
+}
+
 /* An endpoint the world deletes at CLOSED (a refused connect) reports its last TCB, CLOSED, before
  * it is freed (read after the free before: ASan in CI on backlog's explorer page). */
 static void test_world_tcb_record_of_a_deleted_endpoint(void **state)
@@ -266,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_accept_and_connect_block),
         cmocka_unit_test(test_world_tcb_records),
         cmocka_unit_test(test_world_tcb_record_of_a_deleted_endpoint),
+        cmocka_unit_test(test_world_tcb_follows_its_event),
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_nonblocking_calls),
         cmocka_unit_test(test_close_in_syn_sent),
