@@ -143,47 +143,35 @@ int cap_replay_init(cap_replay *r, const cap_replay_opts *o, trace_sink out, cap
     return cap_flows_init(&r->flows, r->o.max_conns);
 }
 
-/* Whether connection id is in the --flow list. */
-static bool listed(const cap_replay *r, uint32_t id)
+/* Whether connection `id`, between a0:p0 and a1:p1, is one that --flow asks for: in its list of
+ * numbers, or the one with its 4-tuple (either direction); without --flow, every one. */
+static bool wanted(const cap_replay *r, uint32_t id, const cap_addr *a0, uint16_t p0,
+                   const cap_addr *a1, uint16_t p1)
 {
-    for (size_t i = 0; i < r->o.n_flow_ids; i++)
-        if (r->o.flow_ids[i] == id)
-            return true;
-    return false;
+    if (r->o.n_flow_ids) {
+        for (size_t i = 0; i < r->o.n_flow_ids; i++)
+            if (r->o.flow_ids[i] == id)
+                return true;
+        return false;
+    }
+    if (r->o.flow_tuple) {
+        for (int i = 0; i < 2; i++)
+            if (p0 == r->o.flow_port[i] && p1 == r->o.flow_port[1 - i] &&
+                cap_addr_eq(a0, &r->o.flow_addr[i]) && cap_addr_eq(a1, &r->o.flow_addr[1 - i]))
+                return true;
+        return false;
+    }
+    return true;
 }
 
 bool cap_replay_selected(const cap_replay *r, const cap_conn *c)
 {
-    if (r->o.n_flow_ids)
-        return listed(r, c->id);
-    if (r->o.flow_id)
-        return c->id == r->o.flow_id;
-    if (r->o.flow_tuple) {
-        for (int i = 0; i < 2; i++)
-            if (c->port[0] == r->o.flow_port[i] && c->port[1] == r->o.flow_port[1 - i] &&
-                cap_addr_eq(&c->addr[0], &r->o.flow_addr[i]) &&
-                cap_addr_eq(&c->addr[1], &r->o.flow_addr[1 - i]))
-                return true;
-        return false;
-    }
-    return true;
+    return wanted(r, c->id, &c->addr[0], c->port[0], &c->addr[1], c->port[1]);
 }
 
 static bool selected_new(const cap_replay *r, const cap_packet *p)
 {
-    if (r->o.n_flow_ids)
-        return listed(r, r->flows.next_id);
-    if (r->o.flow_id)
-        return r->flows.next_id == r->o.flow_id;
-    if (r->o.flow_tuple) {
-        for (int i = 0; i < 2; i++)
-            if (p->sport == r->o.flow_port[i] && p->dport == r->o.flow_port[1 - i] &&
-                cap_addr_eq(&p->src, &r->o.flow_addr[i]) &&
-                cap_addr_eq(&p->dst, &r->o.flow_addr[1 - i]))
-                return true;
-        return false;
-    }
-    return true;
+    return wanted(r, r->flows.next_id, &p->src, p->sport, &p->dst, p->dport);
 }
 
 /* The observer endpoints' TCBs after a packet (or the flush at the end), when asked. */

@@ -21,12 +21,12 @@
 #define CAP_FLOW_IDS_MAX 8 /* connections of a --flow list (one diagram's worth) */
 
 typedef struct cap_replay_opts {
-    uint32_t flow_id; /* emit events of this connection only (0: all) */
-    bool flow_tuple;  /* ...or of the connection with this 4-tuple (either direction) */
+    /* emit events of these connections only (--flow N or N,M,...; none: all) */
+    uint32_t flow_ids[CAP_FLOW_IDS_MAX];
+    size_t n_flow_ids;
+    bool flow_tuple; /* ...or of the connection with this 4-tuple (either direction) */
     cap_addr flow_addr[2];
     uint16_t flow_port[2];
-    uint32_t flow_ids[CAP_FLOW_IDS_MAX]; /* ...or of these connections (--flow 1,2,3) */
-    size_t n_flow_ids;
     uint32_t max_conns; /* connections tracked at once (default 10000) */
     uint64_t linger;    /* a finished connection is kept this long for late segments (10 s) */
     bool tcb;           /* report the observer endpoints' TCBs after each packet (tcp_tcbrec.h) */

@@ -78,7 +78,8 @@ int cli_parse_flow(const char *s, struct cap_replay_opts *ro, char *err, size_t 
             snprintf(err, errlen, "bad --flow '%s': connection numbers start at 1", s);
             return -1;
         }
-        ro->flow_id = (uint32_t)n;
+        ro->flow_ids[0] = (uint32_t)n;
+        ro->n_flow_ids = 1;
         return 0;
     }
     /* ADDR:PORT-ADDR:PORT; IPv6 addresses are bracketed so '-' is safe after ']' */

@@ -93,17 +93,17 @@ static int cli_render_no_tcb_list(const trace_buf *tb, const cli_options *o, con
     size_t n = 0;
     for (size_t i = 0; i < tb->n; i++)
         n += tb->ev[i].kind == TRACE_TCB;
-    if (n == 0)
-        return nlist >= 2 ? cli_render_conns(tb, o, path, list, nlist)
-                          : cli_render(tb, o, path, draw);
     trace_buf copy;
     trace_buf_init(&copy);
-    copy.meta = tb->meta;
-    for (size_t i = 0; i < tb->n; i++)
-        no_tcb_emit(&copy, &tb->ev[i]);
+    if (n > 0) { /* the trace without them */
+        copy.meta = tb->meta;
+        for (size_t i = 0; i < tb->n; i++)
+            no_tcb_emit(&copy, &tb->ev[i]);
+        tb = &copy;
+    }
     int rc = copy.oom     ? CLI_EXIT_RUNTIME
-             : nlist >= 2 ? cli_render_conns(&copy, o, path, list, nlist)
-                          : cli_render(&copy, o, path, draw);
+             : nlist >= 2 ? cli_render_conns(tb, o, path, list, nlist)
+                          : cli_render(tb, o, path, draw);
     if (copy.oom)
         fprintf(stderr, "tcpsim: out of memory\n");
     trace_buf_free(&copy);

@@ -192,7 +192,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size % 5 == 0)
         ro.linger = 1000; /* 1 ms: finished connections retire at once */
     if (size % 3 == 0)
-        ro.flow_id = 2;
+        ro.flow_ids[ro.n_flow_ids++] = 2;
     ro.tcb = size % 4 == 0; /* -v */
 
     static cli_isn_slot isn_cache[CLI_TEXT_ISN_CACHE];
